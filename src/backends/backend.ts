@@ -1,0 +1,114 @@
+import type { DType, TypedArray } from "../core/dtype.js";
+
+/** A block of memory owned by a backend: a typed array, WebAssembly memory or a GPU buffer. Opaque above it. */
+export interface Storage {
+  readonly dtype: DType;
+  /** Number of elements. */
+  readonly size: number;
+}
+
+/**
+ * What a kernel reads: a storage seen through a shape, strides (in elements) and an offset.
+ * Broadcast inputs arrive with stride 0 on the broadcast axes, so kernels never allocate to broadcast.
+ */
+export interface View {
+  readonly storage: Storage;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+export type UnaryOp =
+  | "neg"
+  | "exp"
+  | "log"
+  | "sqrt"
+  | "abs"
+  | "sign"
+  | "sin"
+  | "cos"
+  | "tanh"
+  | "sigmoid"
+  | "relu"
+  | "floor"
+  | "ceil"
+  | "round"
+  | "erf"
+  | "log1p"
+  | "expm1"
+  | "reciprocal"
+  | "not"
+  | "isnan"
+  | "isinf";
+
+export type BinaryOp =
+  | "add"
+  | "sub"
+  | "mul"
+  | "div"
+  | "pow"
+  | "maximum"
+  | "minimum"
+  | "eq"
+  | "ne"
+  | "lt"
+  | "le"
+  | "gt"
+  | "ge"
+  | "and"
+  | "or";
+
+export type ReduceOp = "sum" | "max" | "min";
+
+/**
+ * The primitive kernels every backend implements. Each returns a new contiguous storage.
+ * Everything else in Strata (activations, softmax, losses, layers, gradients) is composed from these,
+ * so a backend that implements this table runs the whole library; TypeScript refuses one that lacks a kernel.
+ */
+export interface Kernels {
+  /** Elementwise f(x), written as `outDtype`; output shape = x.shape. */
+  unary(op: UnaryOp, x: View, outDtype: DType): Storage;
+  /** Elementwise f(a, b); a and b are already viewed at `outShape` (stride 0 where broadcast). */
+  binary(op: BinaryOp, a: View, b: View, outShape: readonly number[], outDtype: DType): Storage;
+  /** cond ? a : b elementwise; all three are viewed at `outShape`. */
+  where(cond: View, a: View, b: View, outShape: readonly number[], outDtype: DType): Storage;
+  /** Contiguous copy converted to `dtype` (float→int truncates toward zero; →bool is x ≠ 0). */
+  cast(x: View, dtype: DType): Storage;
+  /** Reduces over `axes` (sorted, unique); output shape is x.shape without those axes. */
+  reduce(op: ReduceOp, x: View, axes: readonly number[]): Storage;
+  /** Index (int32) of the first max/min along `axis`; output shape is x.shape without it. */
+  argReduce(op: "argmax" | "argmin", x: View, axis: number): Storage;
+  /** Batched a[..., m, k] × b[..., k, n]; batch axes already viewed at the broadcast batch shape. */
+  matmul(a: View, b: View, outShape: readonly number[]): Storage;
+  /** Pads each axis with `pads[i] = [before, after]` elements of `value`. */
+  pad(x: View, pads: readonly (readonly [number, number])[], value: number): Storage;
+  /** Joins views along `axis`. */
+  concat(xs: readonly View[], axis: number, outShape: readonly number[]): Storage;
+  /** out[...i, j, k...] = x[...i, index[...i, j, k...], k...] along `axis` (torch.gather); out shape = index shape. */
+  gather(x: View, axis: number, index: View): Storage;
+  /** zeros(outShape).scatter_add(axis, index, src): the adjoint of gather. */
+  scatterAdd(outShape: readonly number[], dtype: DType, axis: number, index: View, src: View): Storage;
+}
+
+/** Live memory a backend holds, for leak tests and monitoring. */
+export interface MemoryInfo {
+  /** Storages allocated and not yet released. */
+  storages: number;
+  bytes: number;
+}
+
+export interface Backend extends Kernels {
+  readonly name: string;
+  /** Whether tensors of this dtype can live on this backend. */
+  supports(dtype: DType): boolean;
+  /** Copies host data into a new storage. */
+  upload(data: TypedArray, dtype: DType): Storage;
+  /** Copies a whole storage back to the host. */
+  read(storage: Storage): Promise<TypedArray>;
+  /** Synchronous read, for backends whose memory the host can see (reference, wasm). */
+  readSync(storage: Storage): TypedArray;
+  /** Releases a storage; using it afterwards is an error. */
+  release(storage: Storage): void;
+  memory(): MemoryInfo;
+}

@@ -1,0 +1,89 @@
+import { allocArray, type TypedArray } from "../../core/dtype.js";
+import type { View } from "../backend.js";
+import { RefStorage, arrayOf, stridedOffsets } from "./storage.js";
+
+/** Batched matmul: for each batch position, C[m,n] = A[m,k] · B[k,n]. */
+export function matmul(a: View, b: View, outShape: readonly number[]): RefStorage {
+  const rank = outShape.length;
+  const m = outShape[rank - 2];
+  const n = outShape[rank - 1];
+  const k = a.shape[a.shape.length - 1];
+  const batchShape = outShape.slice(0, rank - 2);
+  const aBase = stridedOffsets(batchShape, a.strides.slice(0, rank - 2), a.offset);
+  const bBase = stridedOffsets(batchShape, b.strides.slice(0, rank - 2), b.offset);
+  const C = allocArray(a.dtype, aBase.length * m * n);
+  const A = arrayOf(a);
+  const B = arrayOf(b);
+  const as0 = a.strides[rank - 2];
+  const as1 = a.strides[rank - 1];
+  const bs0 = b.strides[rank - 2];
+  const bs1 = b.strides[rank - 1];
+  const bRowMajor = bs1 === 1 || n === 1;
+  const bTmp = bRowMajor ? null : allocArray(b.dtype, k * n);
+  for (let t = 0; t < aBase.length; t++) {
+    let Bm: TypedArray = B;
+    let bOff = bBase[t];
+    let bRow = bs0;
+    if (bTmp !== null) {
+      // the inner loop walks B along a row; a transposed B is copied once (k·n) to keep that walk unit-stride
+      for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) bTmp[p * n + j] = B[bOff + p * bs0 + j * bs1];
+      Bm = bTmp;
+      bOff = 0;
+      bRow = n;
+    }
+    gemm(A, aBase[t], as0, as1, Bm, bOff, bRow, C, t * m * n, m, k, n);
+  }
+  return new RefStorage(a.dtype, C);
+}
+
+/**
+ * C[i, :] += Σ_p A[i, p] · B[p, :], four rows of C at a time so each loaded B element feeds four
+ * multiply-adds. Zeros in A (common after ReLU) skip their row of B.
+ */
+function gemm(
+  A: TypedArray,
+  aOff: number,
+  as0: number,
+  as1: number,
+  B: TypedArray,
+  bOff: number,
+  bRow: number,
+  C: TypedArray,
+  cOff: number,
+  m: number,
+  k: number,
+  n: number,
+): void {
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const c0 = cOff + i * n;
+    const c1 = c0 + n;
+    const c2 = c1 + n;
+    const c3 = c2 + n;
+    for (let p = 0; p < k; p++) {
+      const ap = aOff + i * as0 + p * as1;
+      const a0 = A[ap];
+      const a1 = A[ap + as0];
+      const a2 = A[ap + 2 * as0];
+      const a3 = A[ap + 3 * as0];
+      if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
+      const bp = bOff + p * bRow;
+      for (let j = 0; j < n; j++) {
+        const bv = B[bp + j];
+        C[c0 + j] += a0 * bv;
+        C[c1 + j] += a1 * bv;
+        C[c2 + j] += a2 * bv;
+        C[c3 + j] += a3 * bv;
+      }
+    }
+  }
+  for (; i < m; i++) {
+    const c0 = cOff + i * n;
+    for (let p = 0; p < k; p++) {
+      const a0 = A[aOff + i * as0 + p * as1];
+      if (a0 === 0) continue;
+      const bp = bOff + p * bRow;
+      for (let j = 0; j < n; j++) C[c0 + j] += a0 * B[bp + j];
+    }
+  }
+}

@@ -1,0 +1,90 @@
+import { type DType, allocArray } from "../../core/dtype.js";
+import type { ReduceOp, View } from "../backend.js";
+import { RefStorage, arrayOf, offsetsOf, stridedOffsets } from "./storage.js";
+
+const INIT: Record<ReduceOp, number> = {
+  sum: 0,
+  max: Number.NEGATIVE_INFINITY,
+  min: Number.POSITIVE_INFINITY,
+};
+
+export function reduce(op: ReduceOp, x: View, axes: readonly number[]): RefStorage {
+  const shape = x.shape;
+  const rank = shape.length;
+  const reduced = new Array<boolean>(rank).fill(false);
+  for (const a of axes) reduced[a] = true;
+  const outShape = shape.filter((_, i) => !reduced[i]);
+  let outSize = 1;
+  for (const d of outShape) outSize *= d;
+  let inSize = 1;
+  for (const d of shape) inSize *= d;
+  // sums accumulate in float64 whatever the dtype, then round once
+  const acc = new Float64Array(outSize).fill(INIT[op]);
+  const X = arrayOf(x);
+  const ix = offsetsOf(x, shape);
+  const trailing = axes.every((a, i) => a === rank - axes.length + i);
+  if (ix === null && trailing) {
+    const inner = outSize === 0 ? 0 : inSize / outSize;
+    for (let o = 0; o < outSize; o++) {
+      let v = acc[o];
+      const base = x.offset + o * inner;
+      if (op === "sum") for (let j = 0; j < inner; j++) v += X[base + j];
+      else for (let j = 0; j < inner; j++) v = combine(op, v, X[base + j]);
+      acc[o] = v;
+    }
+  } else {
+    // the output position of every input position, walking the input in row-major order
+    const outStrides = new Array<number>(rank).fill(0);
+    let s = 1;
+    for (let i = rank - 1; i >= 0; i--) {
+      if (!reduced[i]) {
+        outStrides[i] = s;
+        s *= shape[i];
+      }
+    }
+    const io = stridedOffsets(shape, outStrides, 0);
+    for (let i = 0; i < inSize; i++) {
+      const v = X[ix === null ? x.offset + i : ix[i]];
+      acc[io[i]] = op === "sum" ? acc[io[i]] + v : combine(op, acc[io[i]], v);
+    }
+  }
+  const out = allocArray(x.dtype === "bool" && op === "sum" ? "int32" : x.dtype, outSize);
+  out.set(acc);
+  return new RefStorage(x.dtype === "bool" && op === "sum" ? "int32" : x.dtype, out);
+}
+
+function combine(op: ReduceOp, a: number, b: number): number {
+  switch (op) {
+    case "sum":
+      return a + b;
+    case "max":
+      return a !== a || b !== b ? Number.NaN : a > b ? a : b;
+    case "min":
+      return a !== a || b !== b ? Number.NaN : a < b ? a : b;
+  }
+}
+
+export function argReduce(op: "argmax" | "argmin", x: View, axis: number): RefStorage {
+  const outShape = x.shape.filter((_, i) => i !== axis);
+  const outStrides = x.strides.filter((_, i) => i !== axis);
+  const base = stridedOffsets(outShape, outStrides, x.offset);
+  const len = x.shape[axis];
+  const step = x.strides[axis];
+  const X = arrayOf(x);
+  const out = new Int32Array(base.length);
+  const better = op === "argmax" ? (v: number, b: number) => v > b : (v: number, b: number) => v < b;
+  for (let o = 0; o < base.length; o++) {
+    let best = X[base[o]];
+    let bi = 0;
+    // NaN counts as the extreme, as in PyTorch
+    for (let j = 1; j < len && best === best; j++) {
+      const v = X[base[o] + j * step];
+      if (v !== v || better(v, best)) {
+        best = v;
+        bi = j;
+      }
+    }
+    out[o] = bi;
+  }
+  return new RefStorage("int32" as DType, out);
+}

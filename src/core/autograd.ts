@@ -1,0 +1,111 @@
+import * as ops from "../ops/index.js";
+import { StrataError, fmtShape } from "./errors.js";
+import { GRAD_RULES } from "./grad_rules.js";
+import { enableGrad, noGrad } from "./grad_mode.js";
+import { keep, tidy } from "./memory.js";
+import type { Tensor } from "./tensor.js";
+
+/** Reverse-mode differentiation: a topological sort of the recorded graph, then one reverse walk. */
+export function backward(
+  root: Tensor,
+  seed: Tensor | undefined,
+  options: { retainGraph?: boolean; createGraph?: boolean },
+) {
+  if (!root.requiresGrad) {
+    throw new StrataError(
+      "backward: this tensor does not require grad (no input had requiresGrad, or it was made under noGrad)",
+    );
+  }
+  if (seed === undefined && root.size !== 1) {
+    throw new StrataError(
+      `backward: a gradient can only be implied for a one-element output; pass a seed gradient of shape ${fmtShape(root.shape)}`,
+    );
+  }
+  if (seed !== undefined && (seed.rank !== root.rank || seed.shape.some((d, i) => d !== root.shape[i]))) {
+    throw new StrataError(
+      `backward: seed gradient ${fmtShape(seed.shape)} does not match output ${fmtShape(root.shape)}`,
+    );
+  }
+  const order = topoSort(root);
+  const run = () => {
+    const grads = new Map<Tensor, Tensor>();
+    grads.set(root, seed ?? ops.onesLike(root));
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i];
+      const g = grads.get(t);
+      if (g === undefined) continue;
+      const node = t.gradFn;
+      if (node === null || t.retainsGrad) accumulate(t, g);
+      if (node === null) continue;
+      if (node.inputs.length === 0) {
+        throw new StrataError(
+          `backward: trying to go through the graph of "${node.op}" a second time; its buffers were freed. ` +
+            "Pass { retainGraph: true } to the first backward() to allow this",
+        );
+      }
+      const needs = node.inputs.map((x) => x.requiresGrad);
+      const rule = GRAD_RULES[node.op];
+      if (rule === undefined) throw new StrataError(`backward: no gradient rule for op "${node.op}"`);
+      const inputGrads = rule(g, {
+        inputs: node.inputs,
+        out: t,
+        attrs: node.attrs as Record<string, any>,
+        needs,
+      });
+      node.inputs.forEach((x, k) => {
+        const gx = inputGrads[k];
+        if (!needs[k] || gx === null || gx === undefined) return;
+        const fitted = fitTo(gx, x);
+        const prev = grads.get(x);
+        grads.set(x, prev === undefined ? fitted : prev.add(fitted));
+      });
+    }
+  };
+  if (options.createGraph) enableGrad(run);
+  else tidy(() => noGrad(run));
+  if (!options.retainGraph) {
+    for (const t of order) if (t.gradFn) t.gradFn.inputs = [];
+  }
+}
+
+/** Sums a broadcast gradient down to `x`'s shape and gives it `x`'s dtype. */
+function fitTo(g: Tensor, x: Tensor): Tensor {
+  let r = ops.sumTo(g, x.shape);
+  if (r.dtype !== x.dtype) r = ops.cast(r, x.dtype);
+  return r;
+}
+
+/** Leaves (and tensors that retain grads) add the gradient into `.grad`, in place, as PyTorch does. */
+function accumulate(t: Tensor, g: Tensor): void {
+  if (t.grad === null) {
+    // a fresh copy: the gradient may alias the seed or another tensor
+    t.grad = keep(ops.copyRaw(g.detach()));
+  } else {
+    t.grad.assign(t.grad.add(g));
+  }
+}
+
+function topoSort(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>();
+  // iterative DFS: recurrent nets make graphs deeper than the JS call stack
+  const stack: [Tensor, number][] = [[root, 0]];
+  seen.add(root);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const [t, i] = top;
+    const inputs = t.gradFn?.inputs ?? [];
+    if (i < inputs.length) {
+      top[1]++;
+      const x = inputs[i];
+      if (x.requiresGrad && !seen.has(x)) {
+        seen.add(x);
+        stack.push([x, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(t);
+    }
+  }
+  return order;
+}

@@ -1,0 +1,41 @@
+import type { Backend, Storage } from "../backends/backend.js";
+import { isGradEnabled } from "./grad_mode.js";
+import { Buffer } from "./memory.js";
+import { contiguousStrides } from "./shape.js";
+import { Tensor } from "./tensor.js";
+import { StrataError } from "./errors.js";
+
+/**
+ * The one dispatch point between ops and backends: every kernel result becomes a tensor here, and
+ * every differentiable op records its graph node here.
+ */
+export function wrap(backend: Backend, storage: Storage, shape: readonly number[]): Tensor {
+  return new Tensor(new Buffer(backend, storage), [...shape], contiguousStrides(shape), 0, storage.dtype);
+}
+
+/** Attaches the autograd node to `out` when grad mode is on and an input requires grad. */
+export function record(
+  out: Tensor,
+  op: string,
+  inputs: readonly Tensor[],
+  attrs: Record<string, unknown> = {},
+): Tensor {
+  if (isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
+    out.requiresGrad = true;
+    out.gradFn = { op, inputs, attrs };
+  }
+  return out;
+}
+
+/** The backend all inputs live on; mixing backends is an error that names the op. */
+export function backendOf(op: string, ...tensors: Tensor[]): Backend {
+  const b = tensors[0].backend;
+  for (const t of tensors) {
+    if (t.backend !== b) {
+      throw new StrataError(
+        `${op}: tensors live on different backends (${b.name} and ${t.backend.name}); move one first`,
+      );
+    }
+  }
+  return b;
+}

@@ -1,0 +1,110 @@
+/**
+ * Strata: deep learning for TypeScript.
+ * @example
+ * import { tensor } from "strata-dl";
+ * tensor([[1, 2], [3, 4]]).matmul(tensor([[1], [1]])).toArray(); // [[3], [7]]
+ */
+export { Tensor } from "./core/tensor.js";
+export type { NestedArray, TensorLike, GradNode } from "./core/tensor.js";
+export type { DType, TypedArray } from "./core/dtype.js";
+export { StrataError, ShapeError, DTypeError, ValueError, DisposedError } from "./core/errors.js";
+export { Generator, manualSeed } from "./core/random.js";
+export { tidy, keep } from "./core/memory.js";
+export { noGrad, enableGrad, isGradEnabled } from "./core/grad_mode.js";
+export { gradcheck } from "./core/gradcheck.js";
+export type { GradcheckOptions, GradcheckResult } from "./core/gradcheck.js";
+export { setBackend, getBackend, registerBackend, listBackends } from "./core/backend_registry.js";
+export type { Backend, Kernels, Storage, View, MemoryInfo } from "./backends/backend.js";
+export * from "./ops/creation.js";
+export {
+  add,
+  sub,
+  mul,
+  div,
+  pow,
+  maximum,
+  minimum,
+  neg,
+  exp,
+  log,
+  sqrt,
+  rsqrt,
+  abs,
+  sign,
+  sin,
+  cos,
+  tanh,
+  sigmoid,
+  relu,
+  floor,
+  ceil,
+  round,
+  erf,
+  log1p,
+  expm1,
+  reciprocal,
+  square,
+  clip,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,
+  logicalAnd,
+  logicalOr,
+  logicalNot,
+  isNaN,
+  isInf,
+  isFinite,
+  where,
+  cast,
+} from "./ops/elementwise.js";
+export {
+  sum,
+  mean,
+  max,
+  min,
+  variance,
+  std,
+  logSumExp,
+  argmax,
+  argmin,
+  all,
+  any,
+  norm,
+} from "./ops/reduce.js";
+export { matmul } from "./ops/linalg.js";
+export {
+  reshape,
+  permute,
+  transpose,
+  expand,
+  squeeze,
+  unsqueeze,
+  flatten,
+  slice,
+  select,
+  contiguous,
+  clone,
+  pad,
+  concat,
+  stack,
+  split,
+  chunk,
+  gather,
+  scatterAdd,
+  indexSelect,
+  oneHot,
+} from "./ops/movement.js";
+export {
+  softmax,
+  logSoftmax,
+  leakyRelu,
+  elu,
+  gelu,
+  silu,
+  softplus,
+  hardtanh,
+  logSigmoid,
+} from "./ops/activation.js";

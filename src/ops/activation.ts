@@ -1,0 +1,88 @@
+import { normAxis } from "../core/shape.js";
+import type { Tensor } from "../core/tensor.js";
+import {
+  add,
+  cast,
+  erf,
+  exp,
+  log,
+  log1p,
+  maximum,
+  minimum,
+  mul,
+  relu,
+  sigmoid,
+  sub,
+  tanh,
+  where,
+} from "./elementwise.js";
+import { logSumExp, max, sum } from "./reduce.js";
+
+function floatOf(x: Tensor): Tensor {
+  return x.dtype === "float64" || x.dtype === "float32" ? x : cast(x, "float32");
+}
+
+/**
+ * exp(x) / Σ exp(x) along `axis`, shifted by the max so large logits do not overflow.
+ * @example tensor([1, 2, 3]).softmax() // [0.0900, 0.2447, 0.6652]
+ */
+export function softmax(x: Tensor, axis = -1): Tensor {
+  const xf = floatOf(x);
+  const a = normAxis("softmax", axis, x.rank);
+  const e = exp(sub(xf, max(xf, a, true).detach()));
+  return e.div(sum(e, a, true));
+}
+
+/** log(softmax(x)) computed as x − logΣexp(x), accurate even where softmax underflows. */
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  const xf = floatOf(x);
+  const a = normAxis("logSoftmax", axis, x.rank);
+  return sub(xf, logSumExp(xf, a, true));
+}
+
+/** max(x, 0) + negativeSlope · min(x, 0). */
+export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+  return where(x.gt(0), x, mul(x, negativeSlope));
+}
+
+/** x for x > 0, alpha · (eˣ − 1) otherwise. */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  return where(x.gt(0), x, mul(x.minimum(0).expm1(), alpha));
+}
+
+/** x · Φ(x) with the exact erf form, or PyTorch's tanh approximation with `approximate: "tanh"`. */
+export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
+  const xf = floatOf(x);
+  if (approximate === "tanh") {
+    const inner = mul(add(xf, mul(xf.mul(xf).mul(xf), 0.044715)), Math.sqrt(2 / Math.PI));
+    return mul(mul(xf, 0.5), add(tanh(inner), 1));
+  }
+  return mul(mul(xf, 0.5), add(erf(mul(xf, Math.SQRT1_2)), 1));
+}
+
+/** x · sigmoid(x) (also called swish). */
+export function silu(x: Tensor): Tensor {
+  const xf = floatOf(x);
+  return mul(xf, sigmoid(xf));
+}
+
+/** log(1 + exp(β·x)) / β, linear above `threshold` as in PyTorch. */
+export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+  const xf = floatOf(x);
+  const bx = mul(xf, beta);
+  // log1p(exp(-|z|)) + max(z, 0) is the overflow-free form of log(1 + e^z)
+  const soft = add(log1p(exp(bx.abs().neg())), relu(bx)).div(beta);
+  return where(bx.gt(threshold), xf, soft);
+}
+
+/** Clamp to [minVal, maxVal]. */
+export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
+  return minimum(maximum(x, minVal), maxVal);
+}
+
+/** log(sigmoid(x)) without overflow. */
+export function logSigmoid(x: Tensor): Tensor {
+  return softplus(floatOf(x).neg()).neg();
+}
+
+export { log, relu, sigmoid, tanh };

@@ -1,0 +1,257 @@
+import { getBackend } from "../core/backend_registry.js";
+import { wrap } from "../core/dispatch.js";
+import { type DType, type TypedArray, allocArray, dtypeOfArray, isFloat } from "../core/dtype.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import { type Generator, defaultGenerator } from "../core/random.js";
+import { checkShape, sizeOf } from "../core/shape.js";
+import type { NestedArray, Tensor } from "../core/tensor.js";
+
+export interface CreateOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+export interface RandomOptions extends CreateOptions {
+  generator?: Generator;
+}
+
+type HostArray = TypedArray | Int8Array | Int16Array | Uint16Array | Uint32Array | Uint8ClampedArray;
+
+/** Wraps host values of the given dtype as a tensor on the current backend (the array is copied). */
+export function fromHost(
+  values: ArrayLike<number>,
+  shape: readonly number[],
+  dtype: DType,
+  requiresGrad = false,
+): Tensor {
+  const backend = getBackend();
+  if (!backend.supports(dtype)) {
+    throw new DTypeError(`tensor: dtype ${dtype} is not supported by the ${backend.name} backend`);
+  }
+  const n = sizeOf(shape);
+  if (values.length !== n) {
+    throw new ShapeError(
+      `tensor: ${values.length} values do not fill shape ${fmtShape(shape)} (${n} elements)`,
+    );
+  }
+  const data = allocArray(dtype, n);
+  if (dtype === "bool") for (let i = 0; i < n; i++) data[i] = values[i] ? 1 : 0;
+  else data.set(values);
+  const t = wrap(backend, backend.upload(data, dtype), shape);
+  if (requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+/**
+ * A tensor from a number, nested arrays or a typed array. Numbers become float32 unless `dtype` says
+ * otherwise; booleans become bool; a typed array keeps its type (Int8/Uint8/Int16/Uint16 → int32).
+ * @example
+ * const x = tensor([[1, 2, 3], [4, 5, 6]]);            // float32, shape [2, 3]
+ * const y = tensor(new Int32Array([0, 2]), { shape: [2] }); // int32
+ */
+export function tensor(
+  data: NestedArray | HostArray,
+  options: CreateOptions & { shape?: number[] } = {},
+): Tensor {
+  if (ArrayBuffer.isView(data)) {
+    const arr = data as HostArray;
+    const natural: DType =
+      arr instanceof Float32Array || arr instanceof Float64Array || arr instanceof Int32Array
+        ? dtypeOfArray(arr)
+        : "int32";
+    const shape = checkShape("tensor", options.shape ?? [arr.length]);
+    return fromHost(arr, shape, options.dtype ?? natural, options.requiresGrad);
+  }
+  const shape: number[] = [];
+  let probe: NestedArray = data;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    probe = probe[0];
+    if (probe === undefined) break;
+  }
+  const flat: number[] = [];
+  let sawBool = false;
+  const walk = (v: NestedArray, depth: number) => {
+    if (depth === shape.length) {
+      if (Array.isArray(v))
+        throw new ShapeError(`tensor: ragged nested array: more nesting than shape ${fmtShape(shape)}`);
+      if (typeof v === "boolean") sawBool = true;
+      else if (typeof v !== "number")
+        throw new ValueError(`tensor: expected numbers or booleans, got ${typeof v}`);
+      flat.push(Number(v));
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth]) {
+      const got = Array.isArray(v) ? `length ${v.length}` : "a scalar";
+      throw new ShapeError(
+        `tensor: ragged nested array: expected length ${shape[depth]} at depth ${depth}, got ${got}`,
+      );
+    }
+    for (const e of v) walk(e, depth + 1);
+  };
+  walk(data, 0);
+  const dtype = options.dtype ?? (sawBool ? "bool" : "float32");
+  return fromHost(
+    flat,
+    options.shape ? checkShape("tensor", options.shape) : shape,
+    dtype,
+    options.requiresGrad,
+  );
+}
+
+/** A 0-d tensor. */
+export function scalar(value: number | boolean, options: CreateOptions = {}): Tensor {
+  return tensor(value, options);
+}
+
+export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
+  const s = checkShape("full", shape);
+  const dtype = options.dtype ?? "float32";
+  const data = allocArray(dtype, sizeOf(s));
+  if (value !== 0) data.fill(dtype === "bool" ? (value ? 1 : 0) : value);
+  return fromHost(data, s, dtype, options.requiresGrad);
+}
+
+/** @example zeros([2, 3]) */
+export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
+  return full(shape, 0, options);
+}
+
+export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
+  return full(shape, 1, options);
+}
+
+export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
+  return full(t.shape, 0, { dtype: t.dtype, ...options });
+}
+
+export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
+  return full(t.shape, 1, { dtype: t.dtype, ...options });
+}
+
+export function fullLike(t: Tensor, value: number, options: CreateOptions = {}): Tensor {
+  return full(t.shape, value, { dtype: t.dtype, ...options });
+}
+
+/**
+ * Values from `start` up to (not including) `end` by `step`; int32 when all three are integers.
+ * @example arange(5) // [0, 1, 2, 3, 4]
+ */
+export function arange(start: number, end?: number, step = 1, options: CreateOptions = {}): Tensor {
+  if (end === undefined) {
+    end = start;
+    start = 0;
+  }
+  if (step === 0) throw new ValueError("arange: step must be non-zero");
+  const n = Math.max(0, Math.ceil((end - start) / step));
+  const ints = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
+  const dtype = options.dtype ?? (ints ? "int32" : "float32");
+  const data = allocArray(dtype, n);
+  for (let i = 0; i < n; i++) data[i] = start + i * step;
+  return fromHost(data, [n], dtype, options.requiresGrad);
+}
+
+/** `steps` evenly spaced values from `start` to `end` inclusive. */
+export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
+  const dtype = options.dtype ?? "float32";
+  const data = allocArray(dtype, steps);
+  const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
+  for (let i = 0; i < steps; i++) data[i] = i === steps - 1 && steps > 1 ? end : start + i * delta;
+  return fromHost(data, [steps], dtype, options.requiresGrad);
+}
+
+/** Identity matrix (n × m, m defaults to n). */
+export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
+  const dtype = options.dtype ?? "float32";
+  const data = allocArray(dtype, n * m);
+  for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
+  return fromHost(data, checkShape("eye", [n, m]), dtype, options.requiresGrad);
+}
+
+function floatDtype(op: string, options: CreateOptions): DType {
+  const dtype = options.dtype ?? "float32";
+  if (!isFloat(dtype)) throw new DTypeError(`${op}: dtype must be float32 or float64, got ${dtype}`);
+  return dtype;
+}
+
+/**
+ * Uniform samples in [low, high) from the seeded generator.
+ * @example manualSeed(0); const w = rand([3, 3], { low: -1, high: 1 });
+ */
+export function rand(
+  shape: readonly number[],
+  options: RandomOptions & { low?: number; high?: number } = {},
+): Tensor {
+  const s = checkShape("rand", shape);
+  const dtype = floatDtype("rand", options);
+  const g = options.generator ?? defaultGenerator;
+  const low = options.low ?? 0;
+  const high = options.high ?? 1;
+  const data = allocArray(dtype, sizeOf(s));
+  for (let i = 0; i < data.length; i++) data[i] = low + (high - low) * g.uniform();
+  return fromHost(data, s, dtype, options.requiresGrad);
+}
+
+/** Normal samples (mean 0, std 1 unless given) from the seeded generator. */
+export function randn(
+  shape: readonly number[],
+  options: RandomOptions & { mean?: number; std?: number } = {},
+): Tensor {
+  const s = checkShape("randn", shape);
+  const dtype = floatDtype("randn", options);
+  const g = options.generator ?? defaultGenerator;
+  const mean = options.mean ?? 0;
+  const std = options.std ?? 1;
+  const data = allocArray(dtype, sizeOf(s));
+  for (let i = 0; i < data.length; i++) data[i] = mean + std * g.normal();
+  return fromHost(data, s, dtype, options.requiresGrad);
+}
+
+/** Integers uniform in [low, high), int32. */
+export function randint(
+  low: number,
+  high: number,
+  shape: readonly number[],
+  options: RandomOptions = {},
+): Tensor {
+  if (!(high > low)) throw new ValueError(`randint: high (${high}) must be greater than low (${low})`);
+  const s = checkShape("randint", shape);
+  const g = options.generator ?? defaultGenerator;
+  const dtype = options.dtype ?? "int32";
+  const data = allocArray(dtype, sizeOf(s));
+  for (let i = 0; i < data.length; i++) data[i] = g.int(low, high);
+  return fromHost(data, s, dtype);
+}
+
+/** 1 with probability `p` (a number, or a tensor of probabilities), else 0; float32 unless dtype is given. */
+export function bernoulli(
+  p: number | Tensor,
+  shape?: readonly number[],
+  options: RandomOptions = {},
+): Tensor {
+  const g = options.generator ?? defaultGenerator;
+  const dtype = options.dtype ?? "float32";
+  if (typeof p === "number") {
+    if (!(p >= 0 && p <= 1)) throw new ValueError(`bernoulli: probability must be in [0, 1], got ${p}`);
+    const s = checkShape("bernoulli", shape ?? []);
+    const data = allocArray(dtype, sizeOf(s));
+    for (let i = 0; i < data.length; i++) data[i] = g.uniform() < p ? 1 : 0;
+    return fromHost(data, s, dtype);
+  }
+  const probs = p.dataSync();
+  const data = allocArray(dtype, probs.length);
+  for (let i = 0; i < probs.length; i++) {
+    if (!(probs[i] >= 0 && probs[i] <= 1))
+      throw new ValueError(`bernoulli: probability must be in [0, 1], got ${probs[i]}`);
+    data[i] = g.uniform() < probs[i] ? 1 : 0;
+  }
+  return fromHost(data, p.shape, dtype);
+}
+
+/** A random permutation of 0..n-1 (int32). */
+export function randperm(n: number, options: RandomOptions = {}): Tensor {
+  const g = options.generator ?? defaultGenerator;
+  return fromHost(g.permutation(n), [n], "int32");
+}

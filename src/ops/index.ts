@@ -1,0 +1,7 @@
+export * from "./activation.js";
+export * from "./creation.js";
+export * from "./elementwise.js";
+export * from "./linalg.js";
+export * from "./movement.js";
+export * from "./reduce.js";
+export * from "./util.js";

@@ -1,0 +1,343 @@
+import { backendOf, record, wrap } from "../core/dispatch.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import { contiguousStrides, isContiguous, normAxis, normAxes, sizeOf } from "../core/shape.js";
+import type { Tensor } from "../core/tensor.js";
+import { promoteTypes } from "../core/dtype.js";
+import { arange, fromHost } from "./creation.js";
+import { cast, eq } from "./elementwise.js";
+import { max, min, sum } from "./reduce.js";
+
+/** Accepts `f(2, 3)` and `f([2, 3])` alike. */
+export function shapeArg(args: readonly number[] | readonly [readonly number[]]): number[] {
+  return Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : [...(args as readonly number[])];
+}
+
+function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
+  const out = [...shape];
+  const free = out.indexOf(-1);
+  if (free !== out.lastIndexOf(-1))
+    throw new ShapeError(`${op}: only one dimension can be -1, got ${fmtShape(shape)}`);
+  if (free >= 0) {
+    const rest = out.reduce((n, d, i) => (i === free ? n : n * d), 1);
+    if (rest === 0 || x.size % rest !== 0) {
+      throw new ShapeError(
+        `${op}: cannot reshape ${fmtShape(x.shape)} (${x.size} elements) into ${fmtShape(shape)}`,
+      );
+    }
+    out[free] = x.size / rest;
+  }
+  if (out.some((d) => !Number.isInteger(d) || d < 0) || sizeOf(out) !== x.size) {
+    throw new ShapeError(
+      `${op}: cannot reshape ${fmtShape(x.shape)} (${x.size} elements) into ${fmtShape(shape)} (${sizeOf(out)} elements)`,
+    );
+  }
+  return out;
+}
+
+/** A contiguous copy of `x`, not recorded (internal building block). */
+export function copyRaw(x: Tensor): Tensor {
+  const b = backendOf("contiguous", x);
+  return wrap(b, b.cast(x, x.dtype), x.shape);
+}
+
+/** Same values, contiguous memory (a view of `x` itself when it already is). */
+export function contiguous(x: Tensor): Tensor {
+  if (isContiguous(x.shape, x.strides)) return x;
+  return record(copyRaw(x), "contiguous", [x]);
+}
+
+/** A copy that stays in the graph. */
+export function clone(x: Tensor): Tensor {
+  return record(copyRaw(x), "contiguous", [x]);
+}
+
+/**
+ * Same elements in a new shape (one size may be -1). A view when `x` is contiguous, else a copy.
+ * @example arange(6).reshape([2, 3])
+ */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  const s = inferShape("reshape", x, shape);
+  const src = contiguous(x);
+  const out = src._view(s, contiguousStrides(s), src.offset);
+  return record(out, "reshape", [src], { shape: x.shape });
+}
+
+/** Reorders axes (a view). */
+export function permute(x: Tensor, axes: readonly number[]): Tensor {
+  if (axes.length !== x.rank) {
+    throw new ShapeError(
+      `permute: got ${axes.length} axes [${axes.join(", ")}] for a tensor of rank ${x.rank}`,
+    );
+  }
+  const perm = axes.map((a) => normAxis("permute", a, x.rank));
+  if (new Set(perm).size !== perm.length)
+    throw new ShapeError(`permute: [${axes.join(", ")}] is not a permutation`);
+  const out = x._view(
+    perm.map((a) => x.shape[a]),
+    perm.map((a) => x.strides[a]),
+    x.offset,
+  );
+  return record(out, "permute", [x], { axes: perm });
+}
+
+export function transpose(x: Tensor, axis0: number, axis1: number): Tensor {
+  if (x.rank < 2) return x;
+  const perm = Array.from({ length: x.rank }, (_, i) => i);
+  const a = normAxis("transpose", axis0, x.rank);
+  const b = normAxis("transpose", axis1, x.rank);
+  perm[a] = b;
+  perm[b] = a;
+  return permute(x, perm);
+}
+
+/** Broadcasts size-1 axes (and new leading axes) to `shape` without copying; -1 keeps a size. */
+export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  if (shape.length < x.rank) {
+    throw new ShapeError(
+      `expand: target ${fmtShape(shape)} has fewer dimensions than the tensor ${fmtShape(x.shape)}`,
+    );
+  }
+  const lead = shape.length - x.rank;
+  const outShape: number[] = [];
+  const strides: number[] = [];
+  for (let i = 0; i < shape.length; i++) {
+    const d = i < lead ? 1 : x.shape[i - lead];
+    const want = shape[i] === -1 ? d : shape[i];
+    if (d !== want && d !== 1) {
+      throw new ShapeError(
+        `expand: cannot expand ${fmtShape(x.shape)} to ${fmtShape(shape)}: dimension ${i} has size ${d}, not 1`,
+      );
+    }
+    outShape.push(want);
+    strides.push(i < lead || d !== want ? 0 : x.strides[i - lead]);
+  }
+  return record(x._view(outShape, strides, x.offset), "expand", [x], { shape: x.shape });
+}
+
+/** A view that drops size-1 axes (or the listed ones, which must have size 1). */
+export function squeeze(x: Tensor, axes?: number | number[]): Tensor {
+  const list =
+    axes === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normAxes("squeeze", axes, x.rank);
+  for (const a of list) {
+    if (x.shape[a] !== 1)
+      throw new ShapeError(`squeeze: axis ${a} has size ${x.shape[a]}, not 1 (shape ${fmtShape(x.shape)})`);
+  }
+  const keepAxis = (_: number, i: number) => !list.includes(i);
+  return viewAs(x, x.shape.filter(keepAxis), x.strides.filter(keepAxis));
+}
+
+/** A view with a new size-1 axis at `axis` (negative counts from the end of the result). */
+export function unsqueeze(x: Tensor, axis: number): Tensor {
+  const a = normAxis("unsqueeze", axis, x.rank + 1);
+  const shape = [...x.shape];
+  const strides = [...x.strides];
+  shape.splice(a, 0, 1);
+  strides.splice(a, 0, 0);
+  return viewAs(x, shape, strides);
+}
+
+/** A view with the same elements and different size-1 axes (the gradient reshapes back). */
+function viewAs(x: Tensor, shape: number[], strides: number[]): Tensor {
+  return record(x._view(shape, strides, x.offset), "reshape", [x], { shape: x.shape });
+}
+
+/** Merges axes startAxis..endAxis into one. */
+export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
+  if (x.rank === 0) return reshape(x, [1]);
+  const s = normAxis("flatten", startAxis, x.rank);
+  const e = normAxis("flatten", endAxis, x.rank);
+  if (s > e) throw new ShapeError(`flatten: startAxis ${startAxis} comes after endAxis ${endAxis}`);
+  const shape = [...x.shape.slice(0, s), sizeOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
+  return reshape(x, shape);
+}
+
+/** Python-style slice along one axis (a view): negative indices count from the end, bounds are clamped. */
+export function slice(x: Tensor, axis: number, start?: number, end?: number, step = 1): Tensor {
+  const a = normAxis("slice", axis, x.rank);
+  if (!Number.isInteger(step) || step < 1)
+    throw new ValueError(`slice: step must be a positive integer, got ${step}`);
+  const n = x.shape[a];
+  const clampIndex = (i: number) => Math.min(n, Math.max(0, i < 0 ? i + n : i));
+  const s = start === undefined ? 0 : clampIndex(start);
+  const e = end === undefined ? n : clampIndex(end);
+  const len = Math.max(0, Math.ceil((e - s) / step));
+  const shape = [...x.shape];
+  const strides = [...x.strides];
+  shape[a] = len;
+  strides[a] = x.strides[a] * step;
+  const out = x._view(shape, strides, x.offset + (len > 0 ? s * x.strides[a] : 0));
+  return record(out, "slice", [x], { axis: a, start: s, step, size: n });
+}
+
+/** The sub-tensor at `index` along `axis`, with that axis removed (a view). */
+export function select(x: Tensor, axis: number, index: number): Tensor {
+  const a = normAxis("select", axis, x.rank);
+  const n = x.shape[a];
+  if (!Number.isInteger(index) || index < -n || index >= n) {
+    throw new ShapeError(
+      `select: index ${index} is out of range for axis ${a} of size ${n} (shape ${fmtShape(x.shape)})`,
+    );
+  }
+  const i = index < 0 ? index + n : index;
+  return squeeze(slice(x, a, i, i + 1), a);
+}
+
+/** Pads each axis with `[before, after]` elements of `value`. */
+export function pad(x: Tensor, pads: readonly (readonly [number, number])[], value = 0): Tensor {
+  if (pads.length !== x.rank) {
+    throw new ShapeError(
+      `pad: got ${pads.length} [before, after] pairs for a tensor of rank ${x.rank} (shape ${fmtShape(x.shape)})`,
+    );
+  }
+  for (const [b, e] of pads) {
+    if (!Number.isInteger(b) || !Number.isInteger(e) || b < 0 || e < 0) {
+      throw new ValueError(`pad: padding amounts must be non-negative integers, got [${b}, ${e}]`);
+    }
+  }
+  const backend = backendOf("pad", x);
+  const shape = x.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
+  return record(wrap(backend, backend.pad(x, pads, value), shape), "pad", [x], { pads });
+}
+
+/** Joins tensors along an existing axis. */
+export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (tensors.length === 0) throw new ValueError("concat: needs at least one tensor");
+  const first = tensors[0];
+  const a = normAxis("concat", axis, Math.max(first.rank, 1));
+  const shapes = tensors.map((t) => fmtShape(t.shape)).join(", ");
+  for (const t of tensors) {
+    if (t.rank !== first.rank || t.shape.some((d, i) => i !== a && d !== first.shape[i])) {
+      throw new ShapeError(`concat: shapes ${shapes} differ outside axis ${a}`);
+    }
+  }
+  const dtype = tensors.reduce((d, t) => promoteTypes(d, t.dtype), first.dtype);
+  const inputs = tensors.map((t) => (t.dtype === dtype ? t : cast(t, dtype)));
+  const backend = backendOf("concat", ...inputs);
+  const shape = [...first.shape];
+  shape[a] = tensors.reduce((n, t) => n + t.shape[a], 0);
+  const out = wrap(backend, backend.concat(inputs, a, shape), shape);
+  return record(out, "concat", inputs, { axis: a, sizes: inputs.map((t) => t.shape[a]) });
+}
+
+/** Joins tensors of the same shape along a new axis. */
+export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (tensors.length === 0) throw new ValueError("stack: needs at least one tensor");
+  const first = tensors[0];
+  for (const t of tensors) {
+    if (t.rank !== first.rank || t.shape.some((d, i) => d !== first.shape[i])) {
+      throw new ShapeError(
+        `stack: all tensors must have the same shape, got ${tensors.map((u) => fmtShape(u.shape)).join(", ")}`,
+      );
+    }
+  }
+  const a = normAxis("stack", axis, first.rank + 1);
+  return concat(
+    tensors.map((t) => unsqueeze(t, a)),
+    a,
+  );
+}
+
+/** Splits into pieces of `size` (the last may be smaller) or of the listed sizes, as views. */
+export function split(x: Tensor, sizeOrSections: number | readonly number[], axis = 0): Tensor[] {
+  const a = normAxis("split", axis, x.rank);
+  const n = x.shape[a];
+  let sizes: number[];
+  if (typeof sizeOrSections === "number") {
+    if (!Number.isInteger(sizeOrSections) || sizeOrSections <= 0)
+      throw new ValueError(`split: size must be a positive integer, got ${sizeOrSections}`);
+    sizes = [];
+    for (let at = 0; at < n; at += sizeOrSections) sizes.push(Math.min(sizeOrSections, n - at));
+  } else {
+    sizes = [...sizeOrSections];
+    const total = sizes.reduce((s, v) => s + v, 0);
+    if (total !== n)
+      throw new ShapeError(
+        `split: sections [${sizes.join(", ")}] sum to ${total}, but axis ${a} has size ${n}`,
+      );
+  }
+  const out: Tensor[] = [];
+  let at = 0;
+  for (const s of sizes) {
+    out.push(slice(x, a, at, at + s));
+    at += s;
+  }
+  return out;
+}
+
+/** Splits into `chunks` nearly equal pieces. */
+export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
+  const a = normAxis("chunk", axis, x.rank);
+  return split(x, Math.max(1, Math.ceil(x.shape[a] / chunks)), a);
+}
+
+function checkIndex(op: string, index: Tensor): void {
+  if (index.dtype !== "int32") throw new DTypeError(`${op}: index must be int32, got ${index.dtype}`);
+}
+
+/** torch.gather: out[i][j] = x[i][index[i][j]] along `axis`. */
+export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
+  checkIndex("gather", index);
+  const a = normAxis("gather", axis, x.rank);
+  if (index.rank !== x.rank || index.shape.some((d, i) => i !== a && d > x.shape[i])) {
+    throw new ShapeError(
+      `gather: index ${fmtShape(index.shape)} does not fit input ${fmtShape(x.shape)} along axis ${a}`,
+    );
+  }
+  const backend = backendOf("gather", x, index);
+  return record(wrap(backend, backend.gather(x, a, index), index.shape), "gather", [x, index], { axis: a });
+}
+
+/** zeros(shape).scatterAdd: adds each `src` element at the position `index` names along `axis`. */
+export function scatterAdd(shape: readonly number[], axis: number, index: Tensor, src: Tensor): Tensor {
+  checkIndex("scatterAdd", index);
+  const a = normAxis("scatterAdd", axis, shape.length);
+  if (index.rank !== shape.length || src.shape.some((d, i) => d !== index.shape[i])) {
+    throw new ShapeError(
+      `scatterAdd: index ${fmtShape(index.shape)} and src ${fmtShape(src.shape)} must match, with rank ${shape.length}`,
+    );
+  }
+  const backend = backendOf("scatterAdd", index, src);
+  const out = wrap(backend, backend.scatterAdd(shape, src.dtype, a, index, src), shape);
+  return record(out, "scatterAdd", [index, src], { axis: a, shape: [...shape] });
+}
+
+/** Picks entries along `axis` by a 1-D list of indices. */
+export function indexSelect(x: Tensor, axis: number, index: Tensor | number[]): Tensor {
+  const idx = Array.isArray(index) ? fromHost(index, [index.length], "int32") : index;
+  checkIndex("indexSelect", idx);
+  if (idx.rank !== 1) throw new ShapeError(`indexSelect: index must be 1-D, got ${fmtShape(idx.shape)}`);
+  const a = normAxis("indexSelect", axis, x.rank);
+  const outShape = [...x.shape];
+  outShape[a] = idx.shape[0];
+  const lifted = x.shape.map((_, i) => (i === a ? idx.shape[0] : 1));
+  // a broadcast view of the index, so gather needs no index copy of the output size
+  return gather(x, a, expand(reshape(idx, lifted), outShape));
+}
+
+/** One-hot encoding of int32 class indices: shape [..., numClasses]. */
+export function oneHot(
+  indices: Tensor,
+  numClasses: number,
+  dtype: "float32" | "float64" | "int32" = "float32",
+): Tensor {
+  checkIndex("oneHot", indices);
+  if (indices.size > 0) {
+    const lo = min(indices).item();
+    const hi = max(indices).item();
+    if (lo < 0 || hi >= numClasses) {
+      throw new ValueError(
+        `oneHot: class indices must be in [0, ${numClasses}), got values from ${lo} to ${hi}`,
+      );
+    }
+  }
+  return cast(eq(unsqueeze(indices, -1), arange(0, numClasses, 1, { dtype: "int32" })), dtype);
+}
+
+/** Sums `g` down to `shape` (the adjoint of broadcasting). */
+export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  if (g.rank === shape.length && g.shape.every((d, i) => d === shape[i])) return g;
+  const lead = g.rank - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < g.rank; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
+  return reshape(sum(g, axes), shape);
+}

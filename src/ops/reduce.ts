@@ -1,0 +1,126 @@
+import type { ReduceOp } from "../backends/backend.js";
+import { backendOf, record, wrap } from "../core/dispatch.js";
+import { DTypeError, ShapeError, fmtShape } from "../core/errors.js";
+import { normAxes, normAxis } from "../core/shape.js";
+import type { Tensor } from "../core/tensor.js";
+import { abs, cast, div, exp, log, mul, pow, sqrt, sub } from "./elementwise.js";
+import { reshape } from "./movement.js";
+
+/** Shape after reducing `axes` with keepDims (reduced axes become 1). */
+export function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
+  return shape.map((d, i) => (axes.includes(i) ? 1 : d));
+}
+
+function reduceOp(
+  op: ReduceOp,
+  x: Tensor,
+  axesArg: number | number[] | undefined,
+  keepDims: boolean,
+): Tensor {
+  const axes = normAxes(op, axesArg, x.rank);
+  if (op !== "sum") {
+    for (const a of axes) {
+      if (x.shape[a] === 0) {
+        throw new ShapeError(
+          `${op}: cannot reduce over axis ${a} of size 0 (shape ${fmtShape(x.shape)}); the result is undefined`,
+        );
+      }
+    }
+  }
+  const backend = backendOf(op, x);
+  const storage = backend.reduce(op, x, axes);
+  const outShape = x.shape.filter((_, i) => !axes.includes(i));
+  let out = record(wrap(backend, storage, outShape), op, [x], { axes });
+  if (keepDims) out = reshape(out, keptShape(x.shape, axes));
+  return out;
+}
+
+/** @example tensor([[1, 2], [3, 4]]).sum(1) // [3, 7] */
+export function sum(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
+  return reduceOp("sum", x, axes, keepDims);
+}
+
+export function max(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
+  return reduceOp("max", x, axes, keepDims);
+}
+
+export function min(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
+  return reduceOp("min", x, axes, keepDims);
+}
+
+function countOf(x: Tensor, axes: number | number[] | undefined): number {
+  return normAxes("mean", axes, x.rank).reduce((n, a) => n * x.shape[a], 1);
+}
+
+export function mean(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
+  const s = sum(x.dtype === "float64" ? x : cast(x, "float32"), axes, keepDims);
+  return div(s, countOf(x, axes));
+}
+
+/** Variance; `correction` 1 divides by n − 1 (torch.var's default), 0 by n. */
+export function variance(x: Tensor, axes?: number | number[], keepDims = false, correction = 1): Tensor {
+  const xf = x.dtype === "float64" ? x : cast(x, "float32");
+  const centered = sub(xf, mean(xf, axes, true));
+  const n = countOf(x, axes);
+  return div(sum(mul(centered, centered), axes, keepDims), Math.max(0, n - correction));
+}
+
+export function std(x: Tensor, axes?: number | number[], keepDims = false, correction = 1): Tensor {
+  return sqrt(variance(x, axes, keepDims, correction));
+}
+
+/** log Σ exp(x), computed stably by factoring out the maximum. */
+export function logSumExp(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
+  const xf = x.dtype === "float64" ? x : cast(x, "float32");
+  const m = max(xf, axes, true).detach();
+  // an all −∞ slice has max −∞; subtracting it would give NaN, so shift by 0 there instead
+  const shift = m.isFinite().where(m, 0);
+  const s = log(sum(exp(sub(xf, shift)), axes, true));
+  const out = s.add(shift);
+  return keepDims
+    ? out
+    : reshape(
+        out,
+        x.shape.filter((_, i) => !normAxes("logSumExp", axes, x.rank).includes(i)),
+      );
+}
+
+function argReduce(op: "argmax" | "argmin", x: Tensor, axis: number | undefined, keepDims: boolean): Tensor {
+  if (x.dtype === "bool") throw new DTypeError(`${op}: bool tensors are not supported; cast to int32 first`);
+  const flat = axis === undefined ? reshape(x, [x.size]) : x;
+  const a = axis === undefined ? 0 : normAxis(op, axis, x.rank);
+  if (flat.shape[a] === 0)
+    throw new ShapeError(`${op}: cannot reduce over an empty axis (shape ${fmtShape(x.shape)})`);
+  const backend = backendOf(op, flat);
+  const outShape = flat.shape.filter((_, i) => i !== a);
+  const out = wrap(backend, backend.argReduce(op, flat, a), outShape);
+  if (!keepDims) return out;
+  return reshape(out, axis === undefined ? x.shape.map(() => 1) : keptShape(x.shape, [a]));
+}
+
+/** Index of the largest value along `axis` (of the flattened tensor when omitted); int32. */
+export function argmax(x: Tensor, axis?: number, keepDims = false): Tensor {
+  return argReduce("argmax", x, axis, keepDims);
+}
+
+export function argmin(x: Tensor, axis?: number, keepDims = false): Tensor {
+  return argReduce("argmin", x, axis, keepDims);
+}
+
+/** True where every element along the axes is non-zero. */
+export function all(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
+  return min(cast(x, "int32"), axes, keepDims).ne(0);
+}
+
+export function any(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
+  return max(cast(x, "int32"), axes, keepDims).ne(0);
+}
+
+/** p-norm (p = Infinity gives the max-abs norm). */
+export function norm(x: Tensor, p = 2, axes?: number | number[], keepDims = false): Tensor {
+  const a = abs(x.dtype === "float64" ? x : cast(x, "float32"));
+  if (p === Number.POSITIVE_INFINITY) return max(a, axes, keepDims);
+  if (p === 1) return sum(a, axes, keepDims);
+  if (p === 2) return sqrt(sum(mul(a, a), axes, keepDims));
+  return pow(sum(pow(a, p), axes, keepDims), 1 / p);
+}
