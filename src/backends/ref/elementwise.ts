@@ -13,7 +13,7 @@ const UNARY: Record<UnaryOp, (x: number) => number> = {
   cos: Math.cos,
   tanh: Math.tanh,
   sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  relu: (x) => (x > 0 ? x : 0),
+  relu: (x) => Math.max(x, 0),
   floor: Math.floor,
   ceil: Math.ceil,
   // round half to even, as PyTorch and numpy do
@@ -36,8 +36,8 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
   pow: Math.pow,
-  maximum: (a, b) => (a !== a || b !== b ? Number.NaN : a > b ? a : b),
-  minimum: (a, b) => (a !== a || b !== b ? Number.NaN : a < b ? a : b),
+  maximum: Math.max,
+  minimum: Math.min,
   eq: (a, b) => (a === b ? 1 : 0),
   ne: (a, b) => (a !== b ? 1 : 0),
   lt: (a, b) => (a < b ? 1 : 0),
@@ -62,7 +62,7 @@ export function unary(op: UnaryOp, x: View, outDtype: DType): RefStorage {
   const ix = offsetsOf(x, x.shape);
   if (ix === null) {
     const o = x.offset;
-    if (op === "relu") for (let i = 0; i < n; i++) out[i] = src[o + i] > 0 ? src[o + i] : 0;
+    if (op === "relu") for (let i = 0; i < n; i++) out[i] = Math.max(src[o + i], 0);
     else if (op === "neg") for (let i = 0; i < n; i++) out[i] = -src[o + i];
     else for (let i = 0; i < n; i++) out[i] = f(src[o + i]);
   } else {

@@ -58,9 +58,9 @@ function combine(op: ReduceOp, a: number, b: number): number {
     case "sum":
       return a + b;
     case "max":
-      return a !== a || b !== b ? Number.NaN : a > b ? a : b;
+      return Math.max(a, b);
     case "min":
-      return a !== a || b !== b ? Number.NaN : a < b ? a : b;
+      return Math.min(a, b);
   }
 }
 
@@ -77,9 +77,9 @@ export function argReduce(op: "argmax" | "argmin", x: View, axis: number): RefSt
     let best = X[base[o]];
     let bi = 0;
     // NaN counts as the extreme, as in PyTorch
-    for (let j = 1; j < len && best === best; j++) {
+    for (let j = 1; j < len && !Number.isNaN(best); j++) {
       const v = X[base[o] + j * step];
-      if (v !== v || better(v, best)) {
+      if (Number.isNaN(v) || better(v, best)) {
         best = v;
         bi = j;
       }
