@@ -108,3 +108,9 @@ export {
   hardtanh,
   logSigmoid,
 } from "./ops/activation.js";
+export * as nn from "./nn/index.js";
+export * as optim from "./optim/index.js";
+export * as data from "./data/index.js";
+export * as io from "./io/index.js";
+export * as losses from "./ops/losses.js";
+export * from "./train/index.js";

@@ -1,0 +1,40 @@
+import type { Module } from "../../nn/module.js";
+
+/** Numbers logged by the loop: `loss`, metrics, and `valLoss`/`valAccuracy`... after validation. */
+export type Logs = Record<string, number>;
+
+/** What callbacks see of the running fit: the model, the plan, and a way to stop early. */
+export interface TrainingContext {
+  readonly model: Module;
+  readonly epochs: number;
+  readonly stepsPerEpoch: number;
+  /** Set to true to end training after the current epoch. */
+  stopTraining: boolean;
+  /** Current learning rate of the first parameter group, if the optimizer has one. */
+  getLearningRate(): number | undefined;
+  setLearningRate(lr: number): void;
+}
+
+/**
+ * Hooks into `fit`. Override what you need; every hook may be async.
+ * @example
+ * class PrintLoss extends Callback {
+ *   override onEpochEnd(epoch: number, logs: Logs) { console.log(epoch, logs.loss); }
+ * }
+ */
+export class Callback {
+  /** Set by `fit` before `onTrainBegin`. */
+  context!: TrainingContext;
+  onTrainBegin(_logs: Logs): void | Promise<void> {}
+  onTrainEnd(_logs: Logs): void | Promise<void> {}
+  onEpochBegin(_epoch: number, _logs: Logs): void | Promise<void> {}
+  onEpochEnd(_epoch: number, _logs: Logs): void | Promise<void> {}
+  onBatchBegin(_batch: number, _logs: Logs): void | Promise<void> {}
+  onBatchEnd(_batch: number, _logs: Logs): void | Promise<void> {}
+}
+
+/** Picks the direction to optimise a monitored quantity: losses and errors go down, the rest up. */
+export function monitorMode(monitor: string, mode: "auto" | "min" | "max"): "min" | "max" {
+  if (mode !== "auto") return mode;
+  return /acc|auc|precision|recall|f1/i.test(monitor) ? "max" : "min";
+}

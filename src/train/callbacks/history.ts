@@ -1,0 +1,25 @@
+import { Callback, type Logs } from "./callback.js";
+
+/**
+ * Records every epoch's logs; `fit` returns one.
+ * @example
+ * const history = await model.fit(train, { epochs: 3 });
+ * history.history.loss; // [0.31, 0.14, 0.10]
+ */
+export class History extends Callback {
+  readonly epoch: number[] = [];
+  readonly history: Record<string, number[]> = {};
+  /** Why training ended early, if it did (early stopping, divergence). */
+  stopReason: string | null = null;
+
+  override onEpochEnd(epoch: number, logs: Logs): void {
+    this.epoch.push(epoch);
+    for (const [k, v] of Object.entries(logs)) (this.history[k] ??= []).push(v);
+  }
+
+  /** The last logged value of a key. */
+  last(key: string): number | undefined {
+    const values = this.history[key];
+    return values?.[values.length - 1];
+  }
+}

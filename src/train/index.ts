@@ -1,0 +1,19 @@
+export * from "./callbacks/index.js";
+export { type LossFn, type LossSpec, resolveLoss } from "./losses_by_name.js";
+export {
+  Accuracy,
+  MeanAbsoluteError,
+  MeanSquaredError,
+  type Metric,
+  type MetricSpec,
+  TopKAccuracy,
+  resolveMetric,
+} from "./metrics.js";
+export {
+  type CompileConfig,
+  type EvaluateOptions,
+  type FitData,
+  type FitOptions,
+  type OptimizerLike,
+  TrainingDivergedError,
+} from "./model.js";
