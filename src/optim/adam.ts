@@ -1,0 +1,155 @@
+import type { Tensor } from "../core/tensor.js";
+import { zerosLike } from "../ops/creation.js";
+import {
+  Optimizer,
+  type OptimizerOptions,
+  type ParamGroup,
+  type ParamState,
+  type ResolvedParamGroup,
+} from "./optimizer.js";
+import { checkOption, isBool, nonNegative, unitInterval } from "./validate.js";
+
+/**
+ * Options of `Adam` and `AdamW`.
+ * @example
+ * const options: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false };
+ */
+export interface AdamOptions extends OptimizerOptions {
+  /** Learning rate (default 1e-3). */
+  lr: number;
+  /** Decay rates of the first and second moment estimates, each in [0, 1) (default [0.9, 0.999]). */
+  betas: [number, number];
+  /** Added to the denominator for stability (default 1e-8). */
+  eps: number;
+  /** Adam: L2 penalty added to the gradient (default 0). AdamW: decoupled decay (default 0.01). */
+  weightDecay: number;
+  /** Use the maximum of past second moments (the AMSGrad variant). */
+  amsgrad: boolean;
+  /** Ascend instead of descend. */
+  maximize: boolean;
+}
+
+const ADAM_DEFAULTS: AdamOptions = {
+  lr: 1e-3,
+  betas: [0.9, 0.999],
+  eps: 1e-8,
+  weightDecay: 0,
+  amsgrad: false,
+  maximize: false,
+};
+
+function validateAdam(name: string, o: AdamOptions, where: string): void {
+  checkOption(nonNegative(o.lr), name, where, "lr", o.lr, "a finite number >= 0");
+  checkOption(nonNegative(o.eps), name, where, "eps", o.eps, "a finite number >= 0");
+  checkOption(
+    Array.isArray(o.betas) && o.betas.length === 2,
+    name,
+    where,
+    "betas",
+    o.betas,
+    "two numbers [beta1, beta2]",
+  );
+  checkOption(unitInterval(o.betas[0]), name, where, "betas[0]", o.betas[0], "a number in [0, 1)");
+  checkOption(unitInterval(o.betas[1]), name, where, "betas[1]", o.betas[1], "a number in [0, 1)");
+  checkOption(nonNegative(o.weightDecay), name, where, "weightDecay", o.weightDecay, "a finite number >= 0");
+  checkOption(isBool(o.amsgrad), name, where, "amsgrad", o.amsgrad, "a boolean");
+  checkOption(isBool(o.maximize), name, where, "maximize", o.maximize, "a boolean");
+}
+
+/** One Adam step as in PyTorch's single-tensor implementation; `decoupled` selects AdamW's decay. */
+function adamUpdate(
+  set: (key: string, value: Tensor | number) => void,
+  p: Tensor,
+  grad: Tensor,
+  state: ParamState,
+  g: ResolvedParamGroup<AdamOptions>,
+  decoupled: boolean,
+): void {
+  const [beta1, beta2] = g.betas;
+  let d = g.maximize ? grad.neg() : grad;
+  let param = p;
+  if (g.weightDecay !== 0) {
+    if (decoupled) param = p.mul(1 - g.lr * g.weightDecay);
+    else d = d.add(p.mul(g.weightDecay));
+  }
+  const step = ((state.step as number | undefined) ?? 0) + 1;
+  set("step", step);
+  const m0 = (state.expAvg as Tensor | undefined) ?? zerosLike(p);
+  const v0 = (state.expAvgSq as Tensor | undefined) ?? zerosLike(p);
+  const m = m0.mul(beta1).add(d.mul(1 - beta1));
+  const v = v0.mul(beta2).add(d.mul(d).mul(1 - beta2));
+  set("expAvg", m);
+  set("expAvgSq", v);
+  const biasCorrection1 = 1 - beta1 ** step;
+  const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
+  let second = v;
+  if (g.amsgrad) {
+    const prevMax = state.maxExpAvgSq as Tensor | undefined;
+    second = (prevMax ?? zerosLike(p)).maximum(v);
+    set("maxExpAvgSq", second);
+  }
+  const denom = second.sqrt().div(biasCorrection2Sqrt).add(g.eps);
+  p.assign(param.sub(m.div(denom).mul(g.lr / biasCorrection1)));
+}
+
+/**
+ * Adam (Kingma & Ba), exactly as `torch.optim.Adam`: bias-corrected moment estimates, with
+ * `weightDecay` as an L2 term added to the gradient and the optional AMSGrad variant.
+ * ```
+ * m = β1·m + (1 − β1)·g;  v = β2·v + (1 − β2)·g²
+ * p = p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + eps)
+ * ```
+ * @example
+ * const opt = new Adam(model.parameters(), { lr: 1e-3 });
+ * opt.zeroGrad(); loss.backward(); opt.step();
+ */
+export class Adam extends Optimizer<AdamOptions> {
+  constructor(
+    params: Iterable<Tensor> | Iterable<ParamGroup<AdamOptions>>,
+    options: Partial<AdamOptions> = {},
+  ) {
+    super(params, { ...ADAM_DEFAULTS, ...options });
+  }
+
+  protected override validate(o: AdamOptions, where: string): void {
+    validateAdam("Adam", o, where);
+  }
+
+  protected override updateParam(
+    p: Tensor,
+    grad: Tensor,
+    state: ParamState,
+    g: ResolvedParamGroup<AdamOptions>,
+  ): void {
+    adamUpdate((k, v) => this.setState(state, k, v), p, grad, state, g, false);
+  }
+}
+
+/**
+ * AdamW (Loshchilov & Hutter), exactly as `torch.optim.AdamW`: Adam with decoupled weight decay,
+ * `p = p·(1 − lr·weightDecay)` before the Adam update (default `weightDecay` 0.01).
+ * @example
+ * const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.05 });
+ * opt.zeroGrad(); loss.backward(); opt.step();
+ */
+export class AdamW extends Optimizer<AdamOptions> {
+  constructor(
+    params: Iterable<Tensor> | Iterable<ParamGroup<AdamOptions>>,
+    options: Partial<AdamOptions> = {},
+  ) {
+    super(params, { ...ADAM_DEFAULTS, weightDecay: 0.01, ...options });
+  }
+
+  protected override validate(o: AdamOptions, where: string): void {
+    validateAdam("AdamW", o, where);
+  }
+
+  protected override updateParam(
+    p: Tensor,
+    grad: Tensor,
+    state: ParamState,
+    g: ResolvedParamGroup<AdamOptions>,
+  ): void {
+    adamUpdate((k, v) => this.setState(state, k, v), p, grad, state, g, true);
+  }
+}

@@ -1,0 +1,95 @@
+import { StrataError, ValueError } from "../core/errors.js";
+import { noGrad } from "../core/grad_mode.js";
+import { tidy } from "../core/memory.js";
+import { Tensor } from "../core/tensor.js";
+import { stack } from "../ops/movement.js";
+import { norm } from "../ops/reduce.js";
+
+/**
+ * Options of `clipGradNorm`.
+ * @example
+ * clipGradNorm(model.parameters(), 1, 2, { errorIfNonfinite: true });
+ */
+export interface ClipGradNormOptions {
+  /** Throw a `StrataError` when the total norm is NaN or infinite (default false: return it). */
+  errorIfNonfinite?: boolean;
+}
+
+function gradsOf(fn: string, params: Tensor | Iterable<Tensor>): Tensor[] {
+  const list = params instanceof Tensor ? [params] : [...params];
+  const grads: Tensor[] = [];
+  for (const [i, p] of list.entries()) {
+    if (!(p instanceof Tensor)) throw new ValueError(`${fn}: params[${i}] is not a Tensor`);
+    if (p.grad !== null) grads.push(p.grad);
+  }
+  return grads;
+}
+
+/**
+ * Rescales the gradients of `params` in place so that their total norm (the `normType`-norm of all
+ * gradient elements together; `Infinity` for the max-abs norm) is at most `maxNorm`, as PyTorch's
+ * `clip_grad_norm_`: every gradient is multiplied by `min(1, maxNorm / (total + 1e-6))`. Parameters
+ * without a gradient are skipped. Returns the total norm before clipping; a NaN or infinite norm is
+ * returned too (and, as in PyTorch, the gradients are scaled by the resulting NaN or 0) unless
+ * `errorIfNonfinite` asks for an error.
+ * @example
+ * loss.backward();
+ * const total = clipGradNorm(model.parameters(), 1.0);
+ * opt.step();
+ */
+export function clipGradNorm(
+  params: Tensor | Iterable<Tensor>,
+  maxNorm: number,
+  normType = 2,
+  options: ClipGradNormOptions = {},
+): number {
+  if (typeof maxNorm !== "number" || Number.isNaN(maxNorm) || maxNorm < 0) {
+    throw new ValueError(`clipGradNorm: maxNorm must be a number >= 0, got ${maxNorm}`);
+  }
+  if (typeof normType !== "number" || !(normType > 0)) {
+    throw new ValueError(`clipGradNorm: normType must be a number > 0 or Infinity, got ${normType}`);
+  }
+  const grads = gradsOf("clipGradNorm", params);
+  if (grads.length === 0) return 0;
+  return noGrad(() =>
+    tidy(() => {
+      const dtype = grads.every((g) => g.dtype === "float64") ? "float64" : "float32";
+      const norms = grads.map((g) => {
+        const n = norm(g, normType);
+        return n.dtype === dtype ? n : n.cast(dtype);
+      });
+      // one read back for all the gradients
+      const total = norm(stack(norms), normType).item();
+      if (options.errorIfNonfinite && !Number.isFinite(total)) {
+        throw new StrataError(
+          `clipGradNorm: the total norm of order ${normType} of the gradients is ${total}, so they cannot be ` +
+            "clipped; pass errorIfNonfinite: false to clip anyway",
+        );
+      }
+      const coef = maxNorm / (total + 1e-6);
+      // PyTorch multiplies by min(coef, 1); a NaN coefficient is kept (as clamp keeps NaN)
+      if (!(coef >= 1)) for (const g of grads) g.assign(g.mul(coef));
+      return total;
+    }),
+  );
+}
+
+/**
+ * Clips every gradient element of `params` to [−clipValue, clipValue] in place, as PyTorch's
+ * `clip_grad_value_`. Parameters without a gradient are skipped.
+ * @example
+ * loss.backward();
+ * clipGradValue(model.parameters(), 0.5);
+ * opt.step();
+ */
+export function clipGradValue(params: Tensor | Iterable<Tensor>, clipValue: number): void {
+  if (typeof clipValue !== "number" || Number.isNaN(clipValue) || clipValue < 0) {
+    throw new ValueError(`clipGradValue: clipValue must be a number >= 0, got ${clipValue}`);
+  }
+  const grads = gradsOf("clipGradValue", params);
+  noGrad(() =>
+    tidy(() => {
+      for (const g of grads) g.assign(g.clip(-clipValue, clipValue));
+    }),
+  );
+}

@@ -1,0 +1,513 @@
+import { ValueError } from "../core/errors.js";
+import type { Optimizer } from "./optimizer.js";
+
+/**
+ * A scheduler's saved progress (`stateDict()`), restorable with `loadStateDict()` into a scheduler built
+ * the same way.
+ * @example
+ * const saved = sched.stateDict(); // { lastEpoch: 3, baseLrs: [0.1], lastLr: [0.05], ... }
+ */
+export type SchedulerStateDict = Record<string, unknown>;
+
+function checkNumber(
+  name: string,
+  option: string,
+  value: unknown,
+  ok: (x: number) => boolean,
+  expected: string,
+) {
+  if (typeof value !== "number" || Number.isNaN(value) || !ok(value)) {
+    throw new ValueError(`${name}: invalid ${option} ${String(value)}; expected ${expected}`);
+  }
+}
+
+/**
+ * Base class of the epoch-based learning-rate schedulers, as PyTorch's `LRScheduler`: it records each
+ * group's `initialLr` (unless an earlier scheduler did), sets the lr for epoch 0 at construction, and
+ * each `step()` (called once per epoch, after `optimizer.step()`) moves to the next epoch and writes the
+ * new lr into every param group. Subclasses implement `computeLr()`, in PyTorch's chainable form (from
+ * the current group lrs), so schedulers may be stacked.
+ * @example
+ * const sched = new StepLR(opt, { stepSize: 30, gamma: 0.1 });
+ * for (let epoch = 0; epoch < 90; epoch++) { trainOneEpoch(); sched.step(); }
+ */
+export abstract class LRScheduler {
+  /** The epoch the current lrs belong to (0 after construction). */
+  lastEpoch = -1;
+  /** Each group's `initialLr`. */
+  readonly baseLrs: number[];
+  protected lastLr: number[] = [];
+  /** How many times `step()` has run (the constructor's first call included). */
+  protected stepCount = 0;
+
+  constructor(readonly optimizer: Optimizer) {
+    for (const group of optimizer.paramGroups) if (group.initialLr === undefined) group.initialLr = group.lr;
+    this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr as number);
+  }
+
+  /** Call at the end of the subclass constructor: sets the lrs for epoch 0, as PyTorch does. */
+  protected initialStep(): void {
+    this.step();
+  }
+
+  /** The lrs for `this.lastEpoch`, from the current group lrs (PyTorch's `get_lr`). */
+  protected abstract computeLr(): number[];
+
+  /**
+   * Moves to the next epoch and sets every group's lr.
+   * @example
+   * opt.step(); sched.step();
+   */
+  step(): void {
+    this.stepCount++;
+    this.lastEpoch++;
+    const lrs = this.computeLr();
+    this.optimizer.paramGroups.forEach((g, i) => {
+      g.lr = lrs[i];
+    });
+    this.lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /**
+   * The lr of each param group as last set by this scheduler.
+   * @example
+   * sched.getLastLr(); // [0.05]
+   */
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+
+  /**
+   * The scheduler's progress (epoch, base and last lrs, and its options).
+   * @example
+   * const saved = sched.stateDict();
+   */
+  stateDict(): SchedulerStateDict {
+    return {
+      lastEpoch: this.lastEpoch,
+      stepCount: this.stepCount,
+      baseLrs: [...this.baseLrs],
+      lastLr: [...this.lastLr],
+      ...this.options(),
+    };
+  }
+
+  /**
+   * Restores progress saved by `stateDict()` (the options stay those this scheduler was built with).
+   * @example
+   * sched.loadStateDict(saved);
+   */
+  loadStateDict(dict: SchedulerStateDict): void {
+    this.lastEpoch = dict.lastEpoch as number;
+    this.stepCount = dict.stepCount as number;
+    (this as { baseLrs: number[] }).baseLrs = [...(dict.baseLrs as number[])];
+    this.lastLr = [...(dict.lastLr as number[])];
+  }
+
+  /** The subclass's options, for `stateDict()`. */
+  protected options(): Record<string, unknown> {
+    return {};
+  }
+}
+
+/**
+ * Multiplies the lr by `gamma` every `stepSize` epochs.
+ * @example
+ * const sched = new StepLR(opt, { stepSize: 3, gamma: 0.5 }); // 0.1, 0.1, 0.1, 0.05, ...
+ */
+export class StepLR extends LRScheduler {
+  readonly stepSize: number;
+  readonly gamma: number;
+
+  constructor(optimizer: Optimizer, { stepSize, gamma = 0.1 }: { stepSize: number; gamma?: number }) {
+    super(optimizer);
+    checkNumber("StepLR", "stepSize", stepSize, (x) => Number.isInteger(x) && x > 0, "a positive integer");
+    checkNumber("StepLR", "gamma", gamma, (x) => x >= 0, "a number >= 0");
+    this.stepSize = stepSize;
+    this.gamma = gamma;
+    this.initialStep();
+  }
+
+  protected override computeLr(): number[] {
+    const lrs = this.optimizer.paramGroups.map((g) => g.lr);
+    if (this.lastEpoch === 0 || this.lastEpoch % this.stepSize !== 0) return lrs;
+    return lrs.map((lr) => lr * this.gamma);
+  }
+
+  protected override options(): Record<string, unknown> {
+    return { stepSize: this.stepSize, gamma: this.gamma };
+  }
+}
+
+/**
+ * Multiplies the lr by `gamma` at each epoch listed in `milestones` (by `gamma^k` for a milestone
+ * listed k times).
+ * @example
+ * const sched = new MultiStepLR(opt, { milestones: [30, 80], gamma: 0.1 });
+ */
+export class MultiStepLR extends LRScheduler {
+  readonly milestones: number[];
+  readonly gamma: number;
+
+  constructor(optimizer: Optimizer, { milestones, gamma = 0.1 }: { milestones: number[]; gamma?: number }) {
+    super(optimizer);
+    if (!Array.isArray(milestones))
+      throw new ValueError("MultiStepLR: milestones must be an array of epochs");
+    for (const m of milestones) {
+      checkNumber("MultiStepLR", "milestone", m, (x) => Number.isInteger(x) && x >= 0, "an integer >= 0");
+    }
+    checkNumber("MultiStepLR", "gamma", gamma, (x) => x >= 0, "a number >= 0");
+    this.milestones = [...milestones].sort((a, b) => a - b);
+    this.gamma = gamma;
+    this.initialStep();
+  }
+
+  protected override computeLr(): number[] {
+    const count = this.milestones.filter((m) => m === this.lastEpoch).length;
+    const lrs = this.optimizer.paramGroups.map((g) => g.lr);
+    if (count === 0) return lrs;
+    return lrs.map((lr) => lr * this.gamma ** count);
+  }
+
+  protected override options(): Record<string, unknown> {
+    return { milestones: [...this.milestones], gamma: this.gamma };
+  }
+}
+
+/**
+ * Multiplies the lr by `gamma` every epoch.
+ * @example
+ * const sched = new ExponentialLR(opt, { gamma: 0.9 }); // 0.1, 0.09, 0.081, ...
+ */
+export class ExponentialLR extends LRScheduler {
+  readonly gamma: number;
+
+  constructor(optimizer: Optimizer, { gamma }: { gamma: number }) {
+    super(optimizer);
+    checkNumber("ExponentialLR", "gamma", gamma, (x) => x >= 0, "a number >= 0");
+    this.gamma = gamma;
+    this.initialStep();
+  }
+
+  protected override computeLr(): number[] {
+    const lrs = this.optimizer.paramGroups.map((g) => g.lr);
+    if (this.lastEpoch === 0) return lrs;
+    return lrs.map((lr) => lr * this.gamma);
+  }
+
+  protected override options(): Record<string, unknown> {
+    return { gamma: this.gamma };
+  }
+}
+
+/**
+ * Cosine annealing from the initial lr down to `etaMin` over `tMax` epochs, in PyTorch's recursive
+ * form: `lr_t = etaMin + (lr_{t−1} − etaMin)·(1 + cos(πt/tMax)) / (1 + cos(π(t−1)/tMax))`. Like
+ * PyTorch's, it is periodic: past `tMax` the lr rises again (epoch tMax + k equals epoch tMax − k).
+ * @example
+ * const sched = new CosineAnnealingLR(opt, { tMax: 10, etaMin: 1e-3 });
+ */
+export class CosineAnnealingLR extends LRScheduler {
+  readonly tMax: number;
+  readonly etaMin: number;
+
+  constructor(optimizer: Optimizer, { tMax, etaMin = 0 }: { tMax: number; etaMin?: number }) {
+    super(optimizer);
+    checkNumber("CosineAnnealingLR", "tMax", tMax, (x) => Number.isInteger(x) && x > 0, "a positive integer");
+    checkNumber("CosineAnnealingLR", "etaMin", etaMin, (x) => x >= 0, "a number >= 0");
+    this.tMax = tMax;
+    this.etaMin = etaMin;
+    this.initialStep();
+  }
+
+  protected override computeLr(): number[] {
+    const t = this.lastEpoch;
+    const T = this.tMax;
+    const eta = this.etaMin;
+    const groups = this.optimizer.paramGroups;
+    if (t === 0) return groups.map((g) => g.lr);
+    if (this.stepCount === 1 && t > 0) {
+      // resumed at a later epoch: the closed form
+      return this.baseLrs.map((base) => eta + ((base - eta) * (1 + Math.cos((t * Math.PI) / T))) / 2);
+    }
+    if ((t - 1 - T) % (2 * T) === 0) {
+      // the bottom of the cosine: the recursive form would divide by zero
+      return groups.map((g, i) => g.lr + ((this.baseLrs[i] - eta) * (1 - Math.cos(Math.PI / T))) / 2);
+    }
+    return groups.map(
+      (g) =>
+        ((1 + Math.cos((Math.PI * t) / T)) / (1 + Math.cos((Math.PI * (t - 1)) / T))) * (g.lr - eta) + eta,
+    );
+  }
+
+  protected override options(): Record<string, unknown> {
+    return { tMax: this.tMax, etaMin: this.etaMin };
+  }
+}
+
+/**
+ * Changes the lr linearly from `startFactor`·lr to `endFactor`·lr over `totalIters` epochs, then keeps
+ * it (a linear warm-up with the defaults' shape). Updated multiplicatively as in PyTorch, so values
+ * carry the same rounding.
+ * @example
+ * const warmup = new LinearLR(opt, { startFactor: 0.25, totalIters: 4 }); // 0.025, 0.04375, ... 0.1
+ */
+export class LinearLR extends LRScheduler {
+  readonly startFactor: number;
+  readonly endFactor: number;
+  readonly totalIters: number;
+
+  constructor(
+    optimizer: Optimizer,
+    {
+      startFactor = 1 / 3,
+      endFactor = 1,
+      totalIters = 5,
+    }: { startFactor?: number; endFactor?: number; totalIters?: number } = {},
+  ) {
+    super(optimizer);
+    checkNumber("LinearLR", "startFactor", startFactor, (x) => x > 0 && x <= 1, "a number in (0, 1]");
+    checkNumber("LinearLR", "endFactor", endFactor, (x) => x >= 0 && x <= 1, "a number in [0, 1]");
+    checkNumber(
+      "LinearLR",
+      "totalIters",
+      totalIters,
+      (x) => Number.isInteger(x) && x > 0,
+      "a positive integer",
+    );
+    this.startFactor = startFactor;
+    this.endFactor = endFactor;
+    this.totalIters = totalIters;
+    this.initialStep();
+  }
+
+  protected override computeLr(): number[] {
+    const lrs = this.optimizer.paramGroups.map((g) => g.lr);
+    const { startFactor: s, endFactor: e, totalIters: n } = this;
+    if (this.lastEpoch === 0) return lrs.map((lr) => lr * s);
+    if (this.lastEpoch > n) return lrs;
+    return lrs.map((lr) => lr * (1 + (e - s) / (n * s + (this.lastEpoch - 1) * (e - s))));
+  }
+
+  protected override options(): Record<string, unknown> {
+    return { startFactor: this.startFactor, endFactor: this.endFactor, totalIters: this.totalIters };
+  }
+}
+
+/**
+ * Sets each group's lr to its initial lr times `lrLambda(epoch)` (one function for all groups, or one
+ * per group).
+ * @example
+ * const sched = new LambdaLR(opt, (epoch) => 0.95 ** epoch);
+ */
+export class LambdaLR extends LRScheduler {
+  readonly lrLambdas: ((epoch: number) => number)[];
+
+  constructor(optimizer: Optimizer, lrLambda: ((epoch: number) => number) | ((epoch: number) => number)[]) {
+    super(optimizer);
+    const n = optimizer.paramGroups.length;
+    if (Array.isArray(lrLambda)) {
+      if (lrLambda.length !== n) {
+        throw new ValueError(`LambdaLR: got ${lrLambda.length} lr lambdas for ${n} param groups`);
+      }
+      this.lrLambdas = [...lrLambda];
+    } else {
+      if (typeof lrLambda !== "function") throw new ValueError("LambdaLR: lrLambda must be a function");
+      this.lrLambdas = Array.from({ length: n }, () => lrLambda);
+    }
+    this.initialStep();
+  }
+
+  protected override computeLr(): number[] {
+    return this.baseLrs.map((base, i) => base * this.lrLambdas[i](this.lastEpoch));
+  }
+}
+
+/**
+ * Options of `ReduceLROnPlateau` (PyTorch's defaults).
+ * @example
+ * const options: ReduceLROnPlateauOptions = { mode: "max", factor: 0.5, patience: 3 };
+ */
+export interface ReduceLROnPlateauOptions {
+  /** "min": the metric should go down (a loss); "max": up (an accuracy). Default "min". */
+  mode?: "min" | "max";
+  /** The lr is multiplied by this when it is reduced (default 0.1; must be < 1). */
+  factor?: number;
+  /** Epochs without improvement tolerated before the lr is reduced (default 10). */
+  patience?: number;
+  /** How much better than the best a metric must be to count as an improvement (default 1e-4). */
+  threshold?: number;
+  /** "rel": better than best·(1 ∓ threshold); "abs": better than best ∓ threshold. Default "rel". */
+  thresholdMode?: "rel" | "abs";
+  /** Epochs to wait after a reduction before counting bad epochs again (default 0). */
+  cooldown?: number;
+  /** A lower bound on the lr, for all groups or one per group (default 0). */
+  minLr?: number | number[];
+  /** A reduction smaller than this is not applied (default 1e-8). */
+  eps?: number;
+}
+
+/**
+ * Reduces the lr by `factor` when a metric has stopped improving for more than `patience` epochs, as
+ * PyTorch's `ReduceLROnPlateau`. Call `step(metric)` once per epoch with the validation metric.
+ * @example
+ * const sched = new ReduceLROnPlateau(opt, { factor: 0.5, patience: 2 });
+ * for (let epoch = 0; epoch < 50; epoch++) { trainOneEpoch(); sched.step(validationLoss()); }
+ */
+export class ReduceLROnPlateau {
+  readonly mode: "min" | "max";
+  readonly factor: number;
+  readonly patience: number;
+  readonly threshold: number;
+  readonly thresholdMode: "rel" | "abs";
+  readonly cooldown: number;
+  readonly minLrs: number[];
+  readonly eps: number;
+  /** The best metric seen so far. */
+  best: number;
+  /** Consecutive epochs without improvement. */
+  numBadEpochs = 0;
+  /** Epochs of cooldown left. */
+  cooldownCounter = 0;
+  lastEpoch = 0;
+  private lastLr: number[];
+
+  constructor(
+    readonly optimizer: Optimizer,
+    options: ReduceLROnPlateauOptions = {},
+  ) {
+    const {
+      mode = "min",
+      factor = 0.1,
+      patience = 10,
+      threshold = 1e-4,
+      thresholdMode = "rel",
+      cooldown = 0,
+      minLr = 0,
+      eps = 1e-8,
+    } = options;
+    const name = "ReduceLROnPlateau";
+    if (mode !== "min" && mode !== "max")
+      throw new ValueError(`${name}: invalid mode "${mode}"; expected "min" or "max"`);
+    if (thresholdMode !== "rel" && thresholdMode !== "abs") {
+      throw new ValueError(`${name}: invalid thresholdMode "${thresholdMode}"; expected "rel" or "abs"`);
+    }
+    checkNumber(name, "factor", factor, (x) => x >= 0 && x < 1, "a number in [0, 1)");
+    checkNumber(name, "patience", patience, (x) => Number.isInteger(x) && x >= 0, "an integer >= 0");
+    checkNumber(name, "threshold", threshold, (x) => x >= 0, "a number >= 0");
+    checkNumber(name, "cooldown", cooldown, (x) => Number.isInteger(x) && x >= 0, "an integer >= 0");
+    checkNumber(name, "eps", eps, (x) => x >= 0, "a number >= 0");
+    const n = optimizer.paramGroups.length;
+    if (Array.isArray(minLr)) {
+      if (minLr.length !== n)
+        throw new ValueError(`${name}: got ${minLr.length} minLr values for ${n} param groups`);
+      this.minLrs = [...minLr];
+    } else {
+      this.minLrs = Array.from({ length: n }, () => minLr);
+    }
+    for (const m of this.minLrs) checkNumber(name, "minLr", m, (x) => x >= 0, "a number >= 0");
+    this.mode = mode;
+    this.factor = factor;
+    this.patience = patience;
+    this.threshold = threshold;
+    this.thresholdMode = thresholdMode;
+    this.cooldown = cooldown;
+    this.eps = eps;
+    this.best = mode === "min" ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+    for (const group of optimizer.paramGroups) if (group.initialLr === undefined) group.initialLr = group.lr;
+    this.lastLr = optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /** Whether `a` improves on `best` by more than the threshold. */
+  isBetter(a: number, best: number): boolean {
+    if (this.mode === "min") {
+      return this.thresholdMode === "rel" ? a < best * (1 - this.threshold) : a < best - this.threshold;
+    }
+    return this.thresholdMode === "rel" ? a > best * (this.threshold + 1) : a > best + this.threshold;
+  }
+
+  /**
+   * Records this epoch's metric and reduces the lrs when it has not improved for more than `patience`
+   * epochs (outside a cooldown).
+   * @example
+   * sched.step(valLoss);
+   */
+  step(metric: number): void {
+    if (typeof metric !== "number") {
+      throw new ValueError(`ReduceLROnPlateau.step: the metric must be a number, got ${typeof metric}`);
+    }
+    this.lastEpoch++;
+    if (this.isBetter(metric, this.best)) {
+      this.best = metric;
+      this.numBadEpochs = 0;
+    } else {
+      this.numBadEpochs++;
+    }
+    if (this.cooldownCounter > 0) {
+      this.cooldownCounter--;
+      this.numBadEpochs = 0;
+    }
+    if (this.numBadEpochs > this.patience) {
+      this.optimizer.paramGroups.forEach((g, i) => {
+        const newLr = Math.max(g.lr * this.factor, this.minLrs[i]);
+        if (g.lr - newLr > this.eps) g.lr = newLr;
+      });
+      this.cooldownCounter = this.cooldown;
+      this.numBadEpochs = 0;
+    }
+    this.lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /**
+   * The lr of each param group after the last `step`.
+   * @example
+   * sched.getLastLr(); // [0.05]
+   */
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+
+  /**
+   * The scheduler's progress (best metric, counters) and options.
+   * @example
+   * const saved = sched.stateDict();
+   */
+  stateDict(): SchedulerStateDict {
+    return {
+      lastEpoch: this.lastEpoch,
+      best: this.best,
+      numBadEpochs: this.numBadEpochs,
+      cooldownCounter: this.cooldownCounter,
+      lastLr: [...this.lastLr],
+      mode: this.mode,
+      factor: this.factor,
+      patience: this.patience,
+      threshold: this.threshold,
+      thresholdMode: this.thresholdMode,
+      cooldown: this.cooldown,
+      minLrs: [...this.minLrs],
+      eps: this.eps,
+    };
+  }
+
+  /**
+   * Restores progress saved by `stateDict()`.
+   * @example
+   * sched.loadStateDict(saved);
+   */
+  loadStateDict(dict: SchedulerStateDict): void {
+    this.lastEpoch = dict.lastEpoch as number;
+    this.best = dict.best as number;
+    this.numBadEpochs = dict.numBadEpochs as number;
+    this.cooldownCounter = dict.cooldownCounter as number;
+    this.lastLr = [...(dict.lastLr as number[])];
+  }
+}
+
+/**
+ * Any scheduler: the epoch-based ones (`step()`) or `ReduceLROnPlateau` (`step(metric)`).
+ * @example
+ * const s: Scheduler = new StepLR(opt, { stepSize: 10 });
+ * if (s instanceof ReduceLROnPlateau) s.step(valLoss); else s.step();
+ */
+export type Scheduler = LRScheduler | ReduceLROnPlateau;

@@ -1,0 +1,108 @@
+import type { Tensor } from "../core/tensor.js";
+import { copyRaw } from "../ops/movement.js";
+import {
+  Optimizer,
+  type OptimizerOptions,
+  type ParamGroup,
+  type ParamState,
+  type ResolvedParamGroup,
+} from "./optimizer.js";
+import { checkOption, isBool, nonNegative } from "./validate.js";
+
+/**
+ * Options of `SGD`.
+ * @example
+ * const options: SGDOptions = { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 5e-4, maximize: false };
+ */
+export interface SGDOptions extends OptimizerOptions {
+  /** Learning rate (default 1e-3, as in PyTorch 2). */
+  lr: number;
+  /** Momentum factor; 0 (the default) is plain gradient descent. */
+  momentum: number;
+  /** Dampening of the gradient's contribution to the momentum buffer (not applied on the first step). */
+  dampening: number;
+  /** L2 penalty: `weightDecay · param` is added to the gradient. */
+  weightDecay: number;
+  /** Nesterov momentum (needs momentum > 0 and dampening 0). */
+  nesterov: boolean;
+  /** Ascend instead of descend. */
+  maximize: boolean;
+}
+
+const SGD_DEFAULTS: SGDOptions = {
+  lr: 1e-3,
+  momentum: 0,
+  dampening: 0,
+  weightDecay: 0,
+  nesterov: false,
+  maximize: false,
+};
+
+/**
+ * Stochastic gradient descent with optional momentum, Nesterov momentum and weight decay, exactly as
+ * `torch.optim.SGD`:
+ * ```
+ * g = grad (+ weightDecay·p);  buf = g on the first step, else momentum·buf + (1 − dampening)·g
+ * g = nesterov ? g + momentum·buf : buf;  p = p − lr·g
+ * ```
+ * @example
+ * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * opt.zeroGrad(); loss.backward(); opt.step();
+ */
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(
+    params: Iterable<Tensor> | Iterable<ParamGroup<SGDOptions>>,
+    options: Partial<SGDOptions> = {},
+  ) {
+    super(params, { ...SGD_DEFAULTS, ...options });
+  }
+
+  protected override validate(o: SGDOptions, where: string): void {
+    checkOption(nonNegative(o.lr), "SGD", where, "lr", o.lr, "a finite number >= 0");
+    checkOption(nonNegative(o.momentum), "SGD", where, "momentum", o.momentum, "a finite number >= 0");
+    checkOption(
+      typeof o.dampening === "number" && Number.isFinite(o.dampening),
+      "SGD",
+      where,
+      "dampening",
+      o.dampening,
+      "a finite number",
+    );
+    checkOption(
+      nonNegative(o.weightDecay),
+      "SGD",
+      where,
+      "weightDecay",
+      o.weightDecay,
+      "a finite number >= 0",
+    );
+    checkOption(isBool(o.nesterov), "SGD", where, "nesterov", o.nesterov, "a boolean");
+    checkOption(isBool(o.maximize), "SGD", where, "maximize", o.maximize, "a boolean");
+    checkOption(
+      !o.nesterov || (o.momentum > 0 && o.dampening === 0),
+      "SGD",
+      where,
+      "nesterov",
+      o.nesterov,
+      `momentum > 0 and dampening 0 for Nesterov momentum (momentum ${o.momentum}, dampening ${o.dampening})`,
+    );
+  }
+
+  protected override updateParam(
+    p: Tensor,
+    grad: Tensor,
+    state: ParamState,
+    g: ResolvedParamGroup<SGDOptions>,
+  ): void {
+    let d = g.maximize ? grad.neg() : grad;
+    if (g.weightDecay !== 0) d = d.add(p.mul(g.weightDecay));
+    if (g.momentum !== 0) {
+      const prev = state.momentumBuffer as Tensor | undefined;
+      // PyTorch: the buffer starts as the gradient itself, without dampening
+      const buf = prev === undefined ? copyRaw(d) : prev.mul(g.momentum).add(d.mul(1 - g.dampening));
+      this.setState(state, "momentumBuffer", buf);
+      d = g.nesterov ? d.add(buf.mul(g.momentum)) : buf;
+    }
+    p.assign(p.sub(d.mul(g.lr)));
+  }
+}
