@@ -1,0 +1,25 @@
+/**
+ * Data: datasets, the DataLoader, MNIST, CSV and normalisation helpers.
+ * @example
+ * import { data } from "strata-dl";
+ * const { train, test } = await data.mnist();
+ * for await (const [x, y] of new data.DataLoader(train, { batchSize: 64, shuffle: true })) {
+ *   // x: [64, 1, 28, 28], y: [64]
+ * }
+ */
+export type { Collated, Dataset } from "./dataset.js";
+export { TensorDataset, Subset, randomSplit } from "./dataset.js";
+export type { DataLoaderOptions } from "./dataloader.js";
+export { DataLoader, defaultCollate } from "./dataloader.js";
+export type { MnistOptions } from "./mnist.js";
+export { mnist, MNIST_MEAN, MNIST_STD } from "./mnist.js";
+export type { Axes, Stat, Standardized, MinMaxScaled } from "./transforms.js";
+export { normalize, standardize, minMaxScale } from "./transforms.js";
+export type { LoadCsvOptions, CsvTensors } from "./csv_dataset.js";
+export { loadCsv, csvToTensors, csvDataset } from "./csv_dataset.js";
+export type { Csv, NumericCsv, ParseCsvOptions } from "./csv.js";
+export { parseCsv, csvToNumbers } from "./csv.js";
+export type { IdxArray, IdxType } from "./idx.js";
+export { parseIdx } from "./idx.js";
+export type { MnistArrays } from "./mnist_files.js";
+export { loadMnistArrays, MNIST_FILES } from "./mnist_files.js";

@@ -1,0 +1,169 @@
+/**
+ * Normalisation helpers for features and images. The fitting helpers (`standardize`, `minMaxScale`)
+ * return their statistics and an `apply` function, so test data gets exactly the transform fitted on
+ * the training data.
+ */
+
+import { isFloat } from "../core/dtype.js";
+import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import { noGrad } from "../core/grad_mode.js";
+import { tidy } from "../core/memory.js";
+import { normAxes, normAxis } from "../core/shape.js";
+import { Tensor } from "../core/tensor.js";
+import { fromHost } from "../ops/creation.js";
+import { cast } from "../ops/elementwise.js";
+
+/**
+ * A statistic: one number for all elements, one per channel, or a tensor that broadcasts against `x`.
+ * @example
+ * const perChannel: Stat = [0.485, 0.456, 0.406];
+ */
+export type Stat = number | readonly number[] | Tensor;
+
+/**
+ * The axes to reduce over: one, several, or `null` for all of them.
+ * @example
+ * const channels: Axes = [0, 2, 3]; // per-channel statistics of NCHW images
+ */
+export type Axes = number | number[] | null;
+
+function asFloat(x: Tensor): Tensor {
+  return isFloat(x.dtype) ? x : cast(x, "float32");
+}
+
+/** A per-channel list becomes a tensor shaped to broadcast along `axis`; numbers and tensors pass through. */
+function statTensor(op: string, name: string, stat: Stat, x: Tensor, axis: number): Tensor | number {
+  if (typeof stat === "number" || stat instanceof Tensor) return stat;
+  if (x.rank === 0)
+    throw new ShapeError(`${op}: per-channel ${name} needs a tensor with a channel axis, got a 0-d tensor`);
+  const a = normAxis(op, axis, x.rank);
+  const c = x.shape[a];
+  if (stat.length !== c && stat.length !== 1) {
+    throw new ShapeError(
+      `${op}: ${name} has ${stat.length} values but axis ${a} of the input ${fmtShape(x.shape)} has ${c} channels`,
+    );
+  }
+  const shape = x.shape.map((_, i) => (i === a ? stat.length : 1));
+  return fromHost(stat, shape, isFloat(x.dtype) ? x.dtype : "float32");
+}
+
+function hasZero(stat: Stat): boolean {
+  if (typeof stat === "number") return stat === 0;
+  if (stat instanceof Tensor) return false; // fitted statistics are made safe when fitted
+  return stat.some((v) => v === 0);
+}
+
+/**
+ * `(x - mean) / std`: with numbers for all elements, with lists per channel along `axis` (default 1,
+ * the C of NCHW images or the features of `[N, F]` rows), or with tensors that broadcast against `x`
+ * (such as the statistics `standardize` returns). Integer inputs are converted to float32.
+ * @example
+ * normalize(images, 0.1307, 0.3081);                            // MNIST
+ * normalize(rgb, [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]); // per channel of [N, 3, H, W]
+ */
+export function normalize(x: Tensor, mean: Stat, std: Stat, axis = 1): Tensor {
+  if (hasZero(std)) throw new ValueError("normalize: std must be non-zero");
+  const xf = asFloat(x);
+  const m = statTensor("normalize", "mean", mean, xf, axis);
+  const s = statTensor("normalize", "std", std, xf, axis);
+  return xf.sub(m).div(s);
+}
+
+function reduceAxes(op: string, x: Tensor, axis: Axes): number[] | undefined {
+  if (axis === null) return undefined;
+  if (x.rank === 0) throw new ShapeError(`${op}: cannot reduce over axis ${axis} of a 0-d tensor`);
+  return normAxes(op, axis, x.rank);
+}
+
+/**
+ * The result of {@link standardize}.
+ * @example
+ * const { result, mean, std, apply }: Standardized = standardize(x);
+ */
+export interface Standardized {
+  /** `(x - mean) / std`. */
+  result: Tensor;
+  /** Means over the reduced axes, with those axes kept as size 1 (so they broadcast). */
+  mean: Tensor;
+  /** Population standard deviations (divisor n), with zeros replaced by 1 so constant features map to 0. */
+  std: Tensor;
+  /** Applies the same fitted transform to other data (e.g. the test set). */
+  apply(y: Tensor): Tensor;
+}
+
+/**
+ * Fits per-feature statistics on `x` over `axis` (default 0: the examples of `[N, F]` rows; `[0, 2, 3]`
+ * for the channels of NCHW images; `null` for one mean and std over everything) and returns the
+ * standardised data with the statistics, to reuse on test data.
+ * @example
+ * const { result: trainZ, apply } = standardize(trainX);
+ * const testZ = apply(testX); // uses the training mean and std
+ */
+export function standardize(x: Tensor, axis: Axes = 0): Standardized {
+  const axes = reduceAxes("standardize", x, axis);
+  const xf = asFloat(x);
+  const { mean, std } = noGrad(() =>
+    tidy(() => {
+      const m = xf.mean(axes, true);
+      const s = xf.std(axes, true, 0);
+      return { mean: m, std: s.eq(0).where(1, s) };
+    }),
+  );
+  const apply = (y: Tensor) => asFloat(y).sub(mean).div(std);
+  return { result: apply(xf), mean, std, apply };
+}
+
+/**
+ * The result of {@link minMaxScale}.
+ * @example
+ * const { result, min, max, apply }: MinMaxScaled = minMaxScale(x);
+ */
+export interface MinMaxScaled {
+  /** `x` mapped linearly so that `min` goes to `range[0]` and `max` to `range[1]`. */
+  result: Tensor;
+  /** Minima over the reduced axes (kept as size 1). */
+  min: Tensor;
+  /** Maxima over the reduced axes (kept as size 1). */
+  max: Tensor;
+  /** Applies the same fitted transform to other data (values outside the fitted range go outside `range`). */
+  apply(y: Tensor): Tensor;
+}
+
+/**
+ * Fits minima and maxima over `axis` (default 0, per feature; `null` for all elements) and maps `x`
+ * linearly onto `range` (default [0, 1]). Constant features map to `range[0]`.
+ * @example
+ * const { result, apply } = minMaxScale(trainX);
+ * const testScaled = apply(testX);
+ * minMaxScale(x, null, [-1, 1]).result; // all of x into [-1, 1]
+ */
+export function minMaxScale(
+  x: Tensor,
+  axis: Axes = 0,
+  range: readonly [number, number] = [0, 1],
+): MinMaxScaled {
+  const [lo, hi] = range;
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && lo < hi)) {
+    throw new ValueError(`minMaxScale: range must be [low, high] with low < high, got [${lo}, ${hi}]`);
+  }
+  const axes = reduceAxes("minMaxScale", x, axis);
+  const xf = asFloat(x);
+  const { min, max, scale } = noGrad(() =>
+    tidy(() => {
+      const mn = xf.min(axes, true);
+      const mx = xf.max(axes, true);
+      const span = mx.sub(mn);
+      return {
+        min: mn,
+        max: mx,
+        scale: span
+          .eq(0)
+          .where(1, span)
+          .reciprocal()
+          .mul(hi - lo),
+      };
+    }),
+  );
+  const apply = (y: Tensor) => asFloat(y).sub(min).mul(scale).add(lo);
+  return { result: apply(xf), min, max, apply };
+}

@@ -1,0 +1,23 @@
+/**
+ * Saving and loading: tensors and models as safetensors, configurations as JSON, atomic writes.
+ * @example
+ * import { io } from "strata-dl";
+ * await io.saveModel(model, "mlp.safetensors", { hidden: 128 });
+ * await io.loadModel(model, "mlp.safetensors");
+ */
+export type { TensorMap } from "./save.js";
+export {
+  serialize,
+  deserialize,
+  deserializeWithMetadata,
+  saveTensors,
+  loadTensors,
+  loadTensorsWithMetadata,
+  saveModel,
+  loadModel,
+  loadConfig,
+  configPath,
+} from "./save.js";
+export type { SafetensorsDtype, SafetensorsFile, SafetensorsTensor } from "./safetensors.js";
+export { encodeSafetensors, decodeSafetensors } from "./safetensors.js";
+export { writeFileAtomic } from "./atomic_write.js";

@@ -1,0 +1,255 @@
+/**
+ * Saving and loading tensors and models as safetensors (https://github.com/huggingface/safetensors),
+ * with model configurations as JSON beside them. Files are written atomically. `serialize` /
+ * `deserialize` work on bytes and run in browsers; the file functions load Node's `fs` on demand.
+ */
+
+import type { DType } from "../core/dtype.js";
+import { ShapeError, StrataError, ValueError, fmtShape } from "../core/errors.js";
+import { keep } from "../core/memory.js";
+import type { Tensor } from "../core/tensor.js";
+import type { Module } from "../nn/module.js";
+import { fromHost } from "../ops/creation.js";
+import { writeFileAtomic } from "./atomic_write.js";
+import { type SafetensorsTensor, decodeSafetensors, encodeSafetensors } from "./safetensors.js";
+
+/**
+ * Tensors by name, as `Module.stateDict()` returns them.
+ * @example
+ * const weights: TensorMap = { "fc.weight": randn([10, 784]), "fc.bias": zeros([10]) };
+ */
+export type TensorMap = Record<string, Tensor>;
+
+function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * The bytes of a safetensors file holding `tensors` (names sorted, data little-endian) and optional
+ * string `metadata`. Async because a GPU backend reads tensor data asynchronously.
+ * @example
+ * const bytes = await serialize(model.stateDict());
+ * // browser: new Blob([bytes]) → download; later: model.loadStateDict(deserialize(bytes))
+ */
+export async function serialize(tensors: TensorMap, metadata?: Record<string, string>): Promise<Uint8Array> {
+  const raw: Record<string, SafetensorsTensor> = {};
+  for (const [name, t] of Object.entries(tensors)) {
+    setOwn(raw, name, { dtype: t.dtype, shape: [...t.shape], data: await t.data() });
+  }
+  return encodeSafetensors(raw, metadata);
+}
+
+/**
+ * Tensors and metadata from the bytes of a safetensors file. Stored F16/BF16 become float32 and
+ * smaller or 64-bit integers int32 (see `decodeSafetensors`). The tensors outlive `tidy` scopes.
+ * @example
+ * const { tensors, metadata } = deserializeWithMetadata(bytes);
+ */
+export function deserializeWithMetadata(bytes: Uint8Array): {
+  tensors: TensorMap;
+  metadata: Record<string, string>;
+} {
+  const file = decodeSafetensors(bytes);
+  const tensors: TensorMap = {};
+  for (const [name, t] of Object.entries(file.tensors)) {
+    setOwn(tensors, name, keep(fromHost(t.data, t.shape, t.dtype as DType)));
+  }
+  return { tensors, metadata: file.metadata };
+}
+
+/**
+ * Tensors from the bytes of a safetensors file (see {@link deserializeWithMetadata}).
+ * @example
+ * model.loadStateDict(deserialize(new Uint8Array(await (await fetch("model.safetensors")).arrayBuffer())));
+ */
+export function deserialize(bytes: Uint8Array): TensorMap {
+  return deserializeWithMetadata(bytes).tensors;
+}
+
+/**
+ * Writes tensors to a safetensors file, atomically (readers never see a half-written file).
+ * @example
+ * await saveTensors("embeddings.safetensors", { words: embedding }, { vocab: "v2" });
+ */
+export async function saveTensors(
+  path: string,
+  tensors: TensorMap,
+  metadata?: Record<string, string>,
+): Promise<void> {
+  await writeFileAtomic(path, await serialize(tensors, metadata));
+}
+
+async function readBytes(op: string, path: string): Promise<Uint8Array> {
+  const fs = await import("node:fs/promises");
+  try {
+    const b = await fs.readFile(path);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  } catch (err) {
+    throw new ValueError(`${op}: cannot read ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Says "truncated" in plain words when the file is shorter than its own header declares. */
+function truncation(bytes: Uint8Array): string | null {
+  if (bytes.length < 8) return `the file has only ${bytes.length} bytes, less than the 8-byte header length`;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // a real header is far below 4 GiB, so a non-zero high word means garbage, not a cut-off file
+  if (view.getUint32(4, true) !== 0) return null;
+  const headerLen = view.getUint32(0, true);
+  if (headerLen > bytes.length - 8) {
+    return `the header declares ${headerLen} bytes of JSON but only ${bytes.length - 8} bytes follow`;
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)));
+  } catch {
+    return null;
+  }
+  if (typeof header !== "object" || header === null) return null;
+  let end = 0;
+  for (const [name, info] of Object.entries(header)) {
+    const offsets = name === "__metadata__" ? undefined : (info as { data_offsets?: unknown })?.data_offsets;
+    if (Array.isArray(offsets) && typeof offsets[1] === "number") end = Math.max(end, offsets[1]);
+  }
+  const expected = 8 + headerLen + end;
+  return expected > bytes.length ? `expected ${expected} bytes from its header, got ${bytes.length}` : null;
+}
+
+function decodeFile(op: string, path: string, bytes: Uint8Array): ReturnType<typeof deserializeWithMetadata> {
+  try {
+    return deserializeWithMetadata(bytes);
+  } catch (err) {
+    const cut = truncation(bytes);
+    const why = (err as Error).message;
+    throw new ValueError(
+      cut
+        ? `${op}: ${path} is truncated (${cut}); was it written completely? (${why})`
+        : `${op}: ${path} is not a valid safetensors file: ${why}`,
+    );
+  }
+}
+
+/**
+ * Reads the tensors of a safetensors file (any written by Strata, PyTorch or the `safetensors` library).
+ * @example
+ * const { "fc.weight": w } = await loadTensors("model.safetensors");
+ */
+export async function loadTensors(path: string): Promise<TensorMap> {
+  return decodeFile("loadTensors", path, await readBytes("loadTensors", path)).tensors;
+}
+
+/**
+ * Reads the tensors and the string metadata of a safetensors file.
+ * @example
+ * const { tensors, metadata } = await loadTensorsWithMetadata("model.safetensors");
+ */
+export async function loadTensorsWithMetadata(
+  path: string,
+): Promise<{ tensors: TensorMap; metadata: Record<string, string> }> {
+  return decodeFile("loadTensorsWithMetadata", path, await readBytes("loadTensorsWithMetadata", path));
+}
+
+/**
+ * Where `saveModel` writes the configuration: `.safetensors` replaced by `.json` (other names get
+ * `.json` appended).
+ * @example
+ * configPath("runs/mlp.safetensors"); // "runs/mlp.json"
+ */
+export function configPath(path: string): string {
+  return `${path.endsWith(".safetensors") ? path.slice(0, -".safetensors".length) : path}.json`;
+}
+
+/**
+ * Saves a model's parameters and buffers (`stateDict()`) to `path` as safetensors and, when `config`
+ * is given, the configuration needed to rebuild it as JSON in `<path without .safetensors>.json`.
+ * Both files are written atomically. Returns the paths written.
+ * @example
+ * await saveModel(model, "checkpoints/mlp.safetensors", { hidden: 128 });
+ * // later: const m = new MLP(await loadConfig("checkpoints/mlp.safetensors")); await loadModel(m, "checkpoints/mlp.safetensors");
+ */
+export async function saveModel(
+  model: Module,
+  path: string,
+  config?: object,
+): Promise<{ weights: string; config?: string }> {
+  await saveTensors(path, model.stateDict(), { format: "strata" });
+  if (config === undefined) return { weights: path };
+  const json = configPath(path);
+  await writeFileAtomic(json, `${JSON.stringify(config, null, 2)}\n`);
+  return { weights: path, config: json };
+}
+
+/**
+ * Reads the JSON configuration that `saveModel` wrote beside `path`.
+ * @example
+ * const config = await loadConfig("checkpoints/mlp.safetensors"); // reads checkpoints/mlp.json
+ */
+export async function loadConfig<C = Record<string, unknown>>(path: string): Promise<C> {
+  const json = configPath(path);
+  const bytes = await readBytes("loadConfig", json);
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as C;
+  } catch (err) {
+    throw new ValueError(`loadConfig: ${json} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** Every difference between a file's tensors and a model's, one line each (empty when they fit). */
+function mismatches(file: TensorMap, own: TensorMap, strict: boolean): string[] {
+  const problems: string[] = [];
+  const missing = Object.keys(own).filter((k) => !Object.hasOwn(file, k));
+  const unexpected = Object.keys(file).filter((k) => !Object.hasOwn(own, k));
+  const describe = (t: Tensor) => `${fmtShape(t.shape)} ${t.dtype}`;
+  if (strict && missing.length) {
+    problems.push(`missing from the file (in the model): ${missing.join(", ")}`);
+  }
+  if (strict && unexpected.length) {
+    problems.push(`unexpected in the file (not in the model): ${unexpected.join(", ")}`);
+  }
+  for (const [name, t] of Object.entries(own)) {
+    if (!Object.hasOwn(file, name)) continue;
+    const v = file[name];
+    const sameShape = v.rank === t.rank && v.shape.every((d, i) => d === t.shape[i]);
+    if (!sameShape || v.dtype !== t.dtype) {
+      const what = !sameShape && v.dtype !== t.dtype ? "shapes and dtypes" : sameShape ? "dtypes" : "shapes";
+      problems.push(`${name}: ${what} differ: ${describe(v)} in the file, ${describe(t)} in the model`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Loads parameters and buffers saved by `saveModel` (or any safetensors file with matching names)
+ * into `model`. With `strict` (the default) the names must match exactly; with `strict: false`
+ * missing and unexpected names are skipped and returned. Shapes and dtypes must always match. An error
+ * starts with the file path and lists every mismatch: each missing and unexpected name, and each
+ * parameter whose shape or dtype differs, with both.
+ * @example
+ * await loadModel(model, "checkpoints/mlp.safetensors");
+ * const { missing } = await loadModel(backbone, "full.safetensors", { strict: false });
+ */
+export async function loadModel(
+  model: Module,
+  path: string,
+  options: { strict?: boolean } = {},
+): Promise<{ missing: string[]; unexpected: string[] }> {
+  const strict = options.strict ?? true;
+  const { tensors } = decodeFile("loadModel", path, await readBytes("loadModel", path));
+  try {
+    const problems = mismatches(tensors, model.stateDict(), strict);
+    if (problems.length) {
+      throw new ShapeError(
+        `loadModel: ${path} does not match the model (${problems.length} problem${problems.length > 1 ? "s" : ""}):\n  ` +
+          problems.join("\n  "),
+      );
+    }
+    try {
+      return model.loadStateDict(tensors, { strict });
+    } catch (err) {
+      if (err instanceof StrataError) throw new ShapeError(`loadModel: ${path}: ${err.message}`);
+      throw err;
+    }
+  } finally {
+    for (const t of Object.values(tensors)) t.dispose();
+  }
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { ShapeError, ValueError } from "../../src/core/errors.js";
+import { minMaxScale, normalize, standardize } from "../../src/data/transforms.js";
+import { ones, tensor } from "../../src/ops/creation.js";
+import { expectClose } from "../helpers/close.js";
+
+describe("normalize", () => {
+  it("uses one mean and std for every element", () => {
+    expectClose(normalize(tensor([1, 3, 5]), 3, 2), [-1, 0, 1]);
+  });
+
+  it("uses per-channel statistics along axis 1 of NCHW", () => {
+    const x = ones([2, 3, 2, 2]);
+    const y = normalize(x, [0, 1, 2], [1, 2, 4]);
+    expect(y.shape).toEqual([2, 3, 2, 2]);
+    const v = y.toArray() as number[][][][];
+    expect(v[1][0][1][1]).toBeCloseTo(1);
+    expect(v[0][1][0][0]).toBeCloseTo(0);
+    expect(v[1][2][1][0]).toBeCloseTo(-0.25);
+  });
+
+  it("converts integer input to float32", () => {
+    const y = normalize(tensor([0, 255], { dtype: "int32" }), 0, 255);
+    expect(y.dtype).toBe("float32");
+    expectClose(y, [0, 1]);
+  });
+
+  it("names the mismatch", () => {
+    expect(() => normalize(ones([2, 3, 4, 4]), [0, 1], [1, 1])).toThrow(ShapeError);
+    expect(() => normalize(ones([2, 3, 4, 4]), [0, 1], [1, 1])).toThrow(
+      /2 values but axis 1.*has 3 channels/,
+    );
+    expect(() => normalize(ones([2]), 0, 0)).toThrow(ValueError);
+  });
+});
+
+describe("standardize", () => {
+  const x = tensor([
+    [1, 10, 5],
+    [3, 20, 5],
+    [5, 30, 5],
+  ]);
+
+  it("returns zero-mean unit-std features and the fitted statistics", () => {
+    const { result, mean, std } = standardize(x);
+    expect(mean.shape).toEqual([1, 3]);
+    expectClose(mean, tensor([[3, 20, 5]]));
+    expectClose(std, tensor([[Math.sqrt(8 / 3), Math.sqrt(200 / 3), 1]]), { rtol: 1e-5 });
+    expectClose(result.mean(0), [0, 0, 0], { atol: 1e-6 });
+    expectClose(result.std(0, false, 0), [1, 1, 0], { atol: 1e-5 }); // the constant column maps to 0
+  });
+
+  it("applies the training statistics to test data", () => {
+    const { apply, mean, std } = standardize(x);
+    const test = tensor([[3, 40, 6]]);
+    expectClose(apply(test), normalize(test, mean, std));
+    expectClose(apply(test), [0, 20 / Math.sqrt(200 / 3), 1], { rtol: 1e-5 });
+  });
+
+  it("reduces over several axes or all of them", () => {
+    const img = tensor([[[[0, 2]], [[10, 30]]]]); // [1, 2, 1, 2]
+    const { mean } = standardize(img, [0, 2, 3]);
+    expect(mean.shape).toEqual([1, 2, 1, 1]);
+    expectClose(mean, [1, 20]);
+    const all = standardize(tensor([1, 2, 3, 4]), null);
+    expectClose(all.mean, [2.5]);
+    expect(standardize(x, 1).mean.shape).toEqual([3, 1]);
+    expect(() => standardize(x, 2)).toThrow(/axis 2 is out of range/);
+  });
+});
+
+describe("minMaxScale", () => {
+  it("maps each feature onto [0, 1] and reuses the fit", () => {
+    const x = tensor([
+      [0, -1, 7],
+      [5, 1, 7],
+      [10, 0, 7],
+    ]);
+    const { result, min, max, apply } = minMaxScale(x);
+    expectClose(min, tensor([[0, -1, 7]]));
+    expectClose(max, tensor([[10, 1, 7]]));
+    expectClose(
+      result,
+      tensor([
+        [0, 0, 0],
+        [0.5, 1, 0],
+        [1, 0.5, 0],
+      ]),
+    );
+    expectClose(apply(tensor([[20, 0, 8]])), tensor([[2, 0.5, 1]]));
+  });
+
+  it("maps onto another range", () => {
+    expectClose(minMaxScale(tensor([2, 4, 6]), null, [-1, 1]).result, [-1, 0, 1]);
+    expect(() => minMaxScale(tensor([1, 2]), 0, [1, 0])).toThrow(/low < high/);
+  });
+});

@@ -1,0 +1,202 @@
+import { mkdtemp, readFile, readdir, rm, truncate, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ShapeError } from "../../src/core/errors.js";
+import { manualSeed } from "../../src/core/random.js";
+import type { Tensor } from "../../src/core/tensor.js";
+import {
+  deserialize,
+  deserializeWithMetadata,
+  loadConfig,
+  loadModel,
+  loadTensors,
+  loadTensorsWithMetadata,
+  saveModel,
+  saveTensors,
+  serialize,
+} from "../../src/io/save.js";
+import { Module } from "../../src/nn/module.js";
+import { buffer, parameter } from "../../src/nn/parameter.js";
+import { randn, tensor, zeros } from "../../src/ops/creation.js";
+
+/** A tiny model: a parameter, a nested child with its own parameter, and an int32 buffer. */
+class Head extends Module {
+  bias: Tensor;
+  constructor(n: number) {
+    super();
+    this.bias = parameter(randn([n]));
+  }
+  forward(x: Tensor): Tensor {
+    return x.add(this.bias);
+  }
+}
+
+class Tiny extends Module {
+  weight: Tensor;
+  steps = buffer(tensor(new Int32Array([0, 0])));
+  head: Head;
+  constructor(inputs = 4, outputs = 3) {
+    super();
+    this.weight = parameter(randn([outputs, inputs]));
+    this.head = new Head(outputs);
+  }
+  forward(x: Tensor): Tensor {
+    return this.head.forward(x.matmul(this.weight.T));
+  }
+}
+
+function bytesOf(t: Tensor): number[] {
+  const d = t.dataSync();
+  return Array.from(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+}
+
+let dir = "";
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "strata-save-"));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("saveTensors / loadTensors", () => {
+  it("round-trips every dtype with metadata", async () => {
+    const path = join(dir, "t.safetensors");
+    const tensors = {
+      f32: tensor([
+        [1.5, -2],
+        [Math.PI, 1e-30],
+      ]),
+      f64: tensor([Math.E], { dtype: "float64" }),
+      i32: tensor(new Int32Array([-7, 2147483647])),
+      mask: tensor([true, false, true]),
+      transposed: tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]).T, // not contiguous
+    };
+    await saveTensors(path, tensors, { note: "hi" });
+    const { tensors: back, metadata } = await loadTensorsWithMetadata(path);
+    expect(metadata).toEqual({ note: "hi" });
+    for (const [name, t] of Object.entries(tensors)) {
+      expect(back[name].dtype, name).toBe(t.dtype);
+      expect(back[name].shape, name).toEqual(t.shape);
+      expect(bytesOf(back[name]), name).toEqual(bytesOf(t));
+    }
+    expect(Object.keys(await loadTensors(path)).sort()).toEqual(Object.keys(tensors).sort());
+  });
+
+  it("serializes to bytes and back without the file system", async () => {
+    const bytes = await serialize({ w: tensor([1, 2, 3]) }, { format: "strata" });
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect(deserialize(bytes).w.toArray()).toEqual([1, 2, 3]);
+    expect(deserializeWithMetadata(bytes).metadata).toEqual({ format: "strata" });
+  });
+});
+
+describe("saveModel / loadModel", () => {
+  it("round-trips a model's parameters and buffers byte for byte", async () => {
+    manualSeed(1);
+    const model = new Tiny();
+    model.steps.assign(tensor(new Int32Array([41, 42])));
+    const path = join(dir, "ckpt", "tiny.safetensors");
+    const written = await saveModel(model, path, { inputs: 4, outputs: 3 });
+    expect(written).toEqual({ weights: path, config: join(dir, "ckpt", "tiny.json") });
+    expect(await loadConfig(path)).toEqual({ inputs: 4, outputs: 3 });
+
+    manualSeed(2);
+    const other = new Tiny();
+    expect(bytesOf(other.weight)).not.toEqual(bytesOf(model.weight));
+    const result = await loadModel(other, path);
+    expect(result).toEqual({ missing: [], unexpected: [] });
+    const names = Object.keys(model.stateDict());
+    expect(names).toEqual(["weight", "steps", "head.bias"]);
+    for (const name of names) {
+      expect(bytesOf(other.stateDict()[name]), name).toEqual(bytesOf(model.stateDict()[name]));
+    }
+    // loaded parameters stay parameters, and the model works
+    expect(other.parameters().length).toBe(2);
+    expect(other.weight.requiresGrad).toBe(true);
+    expect(other.forward(zeros([2, 4])).shape).toEqual([2, 3]);
+  });
+
+  it("writes no config file without a config, and no temp files", async () => {
+    const path = join(dir, "m.safetensors");
+    expect(await saveModel(new Tiny(), path)).toEqual({ weights: path });
+    await saveModel(new Tiny(), path); // overwrite
+    expect(await readdir(dir)).toEqual(["m.safetensors"]);
+    await saveModel(new Tiny(), path, { a: 1 });
+    expect((await readdir(dir)).sort()).toEqual(["m.json", "m.safetensors"]);
+  });
+
+  it("names the parameter and both shapes when shapes differ", async () => {
+    const path = join(dir, "m.safetensors");
+    await saveModel(new Tiny(4, 3), path);
+    const err = await loadModel(new Tiny(5, 3), path).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(ShapeError);
+    expect((err as Error).message).toContain(path);
+    expect((err as Error).message).toContain(
+      "weight: shapes differ: (3, 4) float32 in the file, (3, 5) float32 in the model",
+    );
+    expect((err as Error).message).not.toContain("head.bias");
+  });
+
+  it("lists missing and unexpected names, and dtype differences", async () => {
+    const path = join(dir, "m.safetensors");
+    const sd = new Tiny().stateDict();
+    await saveTensors(path, {
+      weight: sd.weight,
+      steps: tensor([0, 0]), // float32 instead of int32
+      extra: tensor([1]),
+    });
+    const message = await loadModel(new Tiny(), path).then(
+      () => "",
+      (e: Error) => e.message,
+    );
+    expect(message).toMatch(/^loadModel: .*m\.safetensors does not match the model \(3 problems\)/);
+    expect(message).toContain("missing from the file (in the model): head.bias");
+    expect(message).toContain("unexpected in the file (not in the model): extra");
+    expect(message).toContain("steps: dtypes differ: (2,) float32 in the file, (2,) int32 in the model");
+  });
+
+  it("skips missing and unexpected names with strict: false", async () => {
+    const path = join(dir, "partial.safetensors");
+    const source = new Tiny();
+    await saveTensors(path, { weight: source.weight, unused: tensor([1]) });
+    const target = new Tiny();
+    const result = await loadModel(target, path, { strict: false });
+    expect(result).toEqual({ missing: ["steps", "head.bias"], unexpected: ["unused"] });
+    expect(bytesOf(target.weight)).toEqual(bytesOf(source.weight));
+  });
+
+  it("gives a clear error for a truncated file, naming the path", async () => {
+    const path = join(dir, "cut.safetensors");
+    await saveModel(new Tiny(), path);
+    const size = (await readFile(path)).length;
+    await truncate(path, size - 5);
+    await expect(loadModel(new Tiny(), path)).rejects.toThrow(
+      new RegExp(
+        `loadModel: ${path.replace(/[.\\]/g, "\\$&")} is truncated \\(expected ${size} bytes from its header, got ${size - 5}\\)`,
+      ),
+    );
+    await truncate(path, 20);
+    await expect(loadModel(new Tiny(), path)).rejects.toThrow(
+      /is truncated \(the header declares \d+ bytes of JSON but only 12 bytes follow\)/,
+    );
+    await truncate(path, 3);
+    await expect(loadTensors(path)).rejects.toThrow(
+      /loadTensors: .* is truncated \(the file has only 3 bytes/,
+    );
+  });
+
+  it("reports a missing file and garbage clearly", async () => {
+    await expect(loadModel(new Tiny(), join(dir, "none.safetensors"))).rejects.toThrow(
+      /loadModel: cannot read .*none\.safetensors/,
+    );
+    const path = join(dir, "junk.safetensors");
+    await writeFile(path, "this is not a safetensors file at all");
+    await expect(loadModel(new Tiny(), path)).rejects.toThrow(
+      /junk\.safetensors is not a valid safetensors file: decodeSafetensors: header length/,
+    );
+  });
+});
