@@ -15,7 +15,9 @@ export interface GradContext {
  */
 export type GradRule = (g: Tensor, ctx: GradContext) => (Tensor | null)[];
 
-const { where } = ops;
+// read at call time, not import time: ops and this file import each other, so a destructured
+// binding can be taken before ops has finished loading (and be undefined)
+const where: typeof ops.where = (c, a, b) => ops.where(c, a, b);
 
 /**
  * Every derivative in Strata, one line of math each, written with differentiable ops so the same

@@ -47,7 +47,8 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
 
 /** x for x > 0, alpha · (eˣ − 1) otherwise. */
 export function elu(x: Tensor, alpha = 1): Tensor {
-  return where(x.gt(0), x, mul(x.minimum(0).expm1(), alpha));
+  // where (not minimum) keeps the full slope α at x = 0, as PyTorch
+  return where(x.gt(0), x, mul(where(x.gt(0), 0, x).expm1(), alpha));
 }
 
 /** x · Φ(x) with the exact erf form, or PyTorch's tanh approximation with `approximate: "tanh"`. */
@@ -70,8 +71,9 @@ export function silu(x: Tensor): Tensor {
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
   const xf = floatOf(x);
   const bx = mul(xf, beta);
-  // log1p(exp(-|z|)) + max(z, 0) is the overflow-free form of log(1 + e^z)
-  const soft = add(log1p(exp(bx.abs().neg())), relu(bx)).div(beta);
+  // log1p(exp(-|z|)) + max(z, 0) is the overflow-free form of log(1 + e^z); maximum (not relu)
+  // splits its gradient at z = 0, which gives the exact slope ½ there
+  const soft = add(log1p(exp(bx.abs().neg())), maximum(bx, 0)).div(beta);
   return where(bx.gt(threshold), xf, soft);
 }
 

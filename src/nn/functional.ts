@@ -1,0 +1,93 @@
+/**
+ * The stateless forms of the layers and losses, as `torch.nn.functional`: call them with the weights
+ * yourself.
+ * @example
+ * import { nn } from "strata-dl";
+ * const F = nn.functional;
+ * const loss = F.crossEntropy(F.linear(F.relu(x), w, b), labels);
+ */
+import { isFloat, toFloat } from "../core/dtype.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import type { Generator } from "../core/random.js";
+import type { Tensor } from "../core/tensor.js";
+import { bernoulli } from "../ops/creation.js";
+
+export {
+  elu,
+  gelu,
+  hardtanh,
+  leakyRelu,
+  logSigmoid,
+  logSoftmax,
+  relu,
+  sigmoid,
+  silu,
+  softmax,
+  softplus,
+  tanh,
+} from "../ops/activation.js";
+export {
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
+  crossEntropy,
+  huberLoss,
+  l1Loss,
+  mseLoss,
+  nllLoss,
+  smoothL1Loss,
+} from "../ops/losses.js";
+export type {
+  BCEWithLogitsOptions,
+  BinaryLossOptions,
+  ClassLossOptions,
+  CrossEntropyOptions,
+  LossOptions,
+  Reduction,
+} from "../ops/losses.js";
+
+/**
+ * y = x Wᵀ + b for a weight of shape [out, in] and any leading axes of `x` (..., in).
+ * @example
+ * const w = randn([128, 784]), b = zeros([128]);
+ * linear(randn([32, 784]), w, b).shape // [32, 128]
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (weight.rank !== 2) {
+    throw new ShapeError(`linear: weight must have shape (out, in), got ${fmtShape(weight.shape)}`);
+  }
+  const [out, inF] = weight.shape;
+  if (x.rank === 0 || x.shape[x.rank - 1] !== inF) {
+    throw new ShapeError(
+      `linear: input ${fmtShape(x.shape)} does not fit weight ${fmtShape(weight.shape)}: expected input (..., ${inF})`,
+    );
+  }
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== out)) {
+    throw new ShapeError(
+      `linear: bias must have shape (${out},) for weight ${fmtShape(weight.shape)}, got ${fmtShape(bias.shape)}`,
+    );
+  }
+  const y = x.matmul(weight.T);
+  return bias ? y.add(bias) : y;
+}
+
+/**
+ * Inverted dropout: in training, zeroes each element with probability `p` and scales the rest by
+ * 1/(1 − p), so the expected value is unchanged and evaluation needs no rescaling. Identity when
+ * `training` is false or `p` is 0.
+ * @example dropout(h, 0.5, model.training)
+ */
+export function dropout(
+  x: Tensor,
+  p = 0.5,
+  training = true,
+  options: { generator?: Generator } = {},
+): Tensor {
+  if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
+    throw new ValueError(`dropout: probability must be in [0, 1], got ${p}`);
+  }
+  if (!training || p === 0) return x;
+  if (!isFloat(x.dtype)) throw new DTypeError(`dropout: input must be float32 or float64, got ${x.dtype}`);
+  if (p === 1) return x.mul(0);
+  const keep = bernoulli(1 - p, x.shape, { dtype: toFloat(x.dtype), generator: options.generator });
+  return x.mul(keep.mul(1 / (1 - p)));
+}
