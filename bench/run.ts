@@ -59,7 +59,9 @@ async function main() {
   else {
     for (const n of sizes) matmulRows[n].pytorch = median(torch.matmul[String(n)]);
     mlpRow.pytorch = median(torch.mlp);
-    notes.push(`PyTorch ${torch.torch} with ${torch.blas}; MLP best with ${torch.mlpThreads} torch thread(s)`);
+    notes.push(
+      `PyTorch ${torch.torch} with ${torch.blas}; MLP best with ${torch.mlpThreads} torch thread(s)`,
+    );
   }
 
   const cols = [strataName, "tfjs-cpu", "tfjs-wasm", "pytorch"];

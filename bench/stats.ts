@@ -6,7 +6,10 @@ export function median(values: number[]): number {
 }
 
 /** Runs `fn` `warmup` times, then `runs` timed runs of `reps` calls each; returns seconds per call per run. */
-export async function timeRuns(fn: () => void | Promise<void>, { warmup = 1, runs = 5, reps = 1 } = {}): Promise<number[]> {
+export async function timeRuns(
+  fn: () => void | Promise<void>,
+  { warmup = 1, runs = 5, reps = 1 } = {},
+): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await fn();
   const out: number[] = [];
   for (let r = 0; r < runs; r++) {

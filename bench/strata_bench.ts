@@ -11,7 +11,12 @@ export async function strataMatmul(n: number, runs: number): Promise<number[]> {
   return times.map((t) => (2 * n ** 3) / t / 1e9);
 }
 
-export async function strataMlp(sizes: number[], batch: number, runs: number, steps: number): Promise<number[]> {
+export async function strataMlp(
+  sizes: number[],
+  batch: number,
+  runs: number,
+  steps: number,
+): Promise<number[]> {
   manualSeed(0);
   const layers: nn.Module[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {

@@ -39,7 +39,13 @@ export async function tfjsMatmul(tf: TF, n: number, runs: number): Promise<numbe
   return times.map((t) => (2 * n ** 3) / t / 1e9);
 }
 
-export async function tfjsMlp(tf: TF, sizes: number[], batch: number, runs: number, steps: number): Promise<number[]> {
+export async function tfjsMlp(
+  tf: TF,
+  sizes: number[],
+  batch: number,
+  runs: number,
+  steps: number,
+): Promise<number[]> {
   const model = tf.sequential();
   for (let i = 1; i < sizes.length; i++) {
     model.add(
@@ -52,9 +58,15 @@ export async function tfjsMlp(tf: TF, sizes: number[], batch: number, runs: numb
   }
   const opt = tf.train.sgd(0.01);
   const x = tf.randomUniform([batch, sizes[0]]);
-  const y = tf.oneHot(tf.randomUniform([batch], 0, sizes[sizes.length - 1], "int32"), sizes[sizes.length - 1]);
+  const y = tf.oneHot(
+    tf.randomUniform([batch], 0, sizes[sizes.length - 1], "int32"),
+    sizes[sizes.length - 1],
+  );
   const step = async () => {
-    const loss = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, model.predict(x) as import("@tensorflow/tfjs").Tensor), true);
+    const loss = opt.minimize(
+      () => tf.losses.softmaxCrossEntropy(y, model.predict(x) as import("@tensorflow/tfjs").Tensor),
+      true,
+    );
     await loss?.data();
     loss?.dispose();
   };

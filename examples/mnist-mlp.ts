@@ -29,4 +29,6 @@ const started = performance.now();
 await model.fit(train, { epochs, batchSize: 128, validationData: test });
 const { loss, accuracy } = model.evaluate(test, { batchSize: 1000 });
 const perEpoch = (performance.now() - started) / 1000 / epochs;
-console.log(`Test loss ${loss.toFixed(4)}, test accuracy ${(100 * accuracy).toFixed(2)}% after ${epochs} epochs (${perEpoch.toFixed(0)} s/epoch)`);
+console.log(
+  `Test loss ${loss.toFixed(4)}, test accuracy ${(100 * accuracy).toFixed(2)}% after ${epochs} epochs (${perEpoch.toFixed(0)} s/epoch)`,
+);

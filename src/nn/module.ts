@@ -41,7 +41,8 @@ export abstract class Module {
     for (const [key, value] of Object.entries(this)) {
       if (value instanceof Module) yield [key, value];
       else if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) if (value[i] instanceof Module) yield [`${key}.${i}`, value[i]];
+        for (let i = 0; i < value.length; i++)
+          if (value[i] instanceof Module) yield [`${key}.${i}`, value[i]];
       }
     }
   }
@@ -53,7 +54,8 @@ export abstract class Module {
   /** This module and every descendant, with dotted names ("" for this one). */
   *namedModules(prefix = ""): Generator<[string, Module]> {
     yield [prefix, this];
-    for (const [name, child] of this.namedChildren()) yield* child.namedModules(prefix ? `${prefix}.${name}` : name);
+    for (const [name, child] of this.namedChildren())
+      yield* child.namedModules(prefix ? `${prefix}.${name}` : name);
   }
 
   modules(): Module[] {
@@ -88,7 +90,8 @@ export abstract class Module {
   namedBuffers(): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     for (const [prefix, m] of this.namedModules()) {
-      for (const [key, t] of m.ownTensors()) if (!t.requiresGrad) out.push([prefix ? `${prefix}.${key}` : key, t]);
+      for (const [key, t] of m.ownTensors())
+        if (!t.requiresGrad) out.push([prefix ? `${prefix}.${key}` : key, t]);
     }
     return out;
   }
@@ -137,7 +140,10 @@ export abstract class Module {
    * Copies values into this module's parameters and buffers. With `strict` (the default) the names
    * must match exactly; shapes and dtypes must always match. Every problem is reported at once.
    */
-  loadStateDict(state: Record<string, Tensor>, options: { strict?: boolean } = {}): { missing: string[]; unexpected: string[] } {
+  loadStateDict(
+    state: Record<string, Tensor>,
+    options: { strict?: boolean } = {},
+  ): { missing: string[]; unexpected: string[] } {
     const strict = options.strict ?? true;
     const own = this.stateDict();
     const missing = Object.keys(own).filter((k) => !(k in state));
@@ -149,7 +155,9 @@ export abstract class Module {
       const v = state[k];
       if (!v) continue;
       if (v.rank !== t.rank || v.shape.some((d, i) => d !== t.shape[i])) {
-        problems.push(`${k}: shape ${fmtShape(v.shape)} in the state dict, ${fmtShape(t.shape)} in the model`);
+        problems.push(
+          `${k}: shape ${fmtShape(v.shape)} in the state dict, ${fmtShape(t.shape)} in the model`,
+        );
       } else if (v.dtype !== t.dtype) {
         problems.push(`${k}: dtype ${v.dtype} in the state dict, ${t.dtype} in the model`);
       }
@@ -214,10 +222,15 @@ export abstract class Module {
     for (const [name, m] of this.namedModules()) {
       if (m !== this && m.children().length > 0) continue;
       const own = m === this && m.children().length > 0 ? 0 : m.numParameters();
-      rows.push([`${name || "(model)"} ${m.describe()}`.trim(), shapes.get(m) ?? "", own.toLocaleString("en-US")]);
+      rows.push([
+        `${name || "(model)"} ${m.describe()}`.trim(),
+        shapes.get(m) ?? "",
+        own.toLocaleString("en-US"),
+      ]);
     }
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-    const line = (r: string[]) => r.map((cell, c) => (c === 2 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ");
+    const line = (r: string[]) =>
+      r.map((cell, c) => (c === 2 ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  ");
     const rule = "-".repeat(widths.reduce((a, b) => a + b + 2, -2));
     const total = this.numParameters().toLocaleString("en-US");
     return [line(rows[0]), rule, ...rows.slice(1).map(line), rule, `Total parameters: ${total}`].join("\n");
@@ -272,4 +285,3 @@ export abstract class Module {
 export function expectInput(layer: string, x: Tensor, expected: string, ok: boolean): void {
   if (!ok) throw new ShapeError(`${layer} expected input ${expected}, got ${fmtShape(x.shape)}`);
 }
-

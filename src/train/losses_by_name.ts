@@ -34,7 +34,10 @@ export function resolveLoss(spec: LossSpec): LossFn {
   if (typeof spec === "function") return spec;
   if (typeof spec === "string") {
     const f = BY_NAME[spec];
-    if (!f) throw new ValueError(`compile: unknown loss "${spec}"; use one of ${Object.keys(BY_NAME).join(", ")}, a function or a loss module`);
+    if (!f)
+      throw new ValueError(
+        `compile: unknown loss "${spec}"; use one of ${Object.keys(BY_NAME).join(", ")}, a function or a loss module`,
+      );
     return f;
   }
   return (p, t) => spec.forward(p, t);

@@ -35,14 +35,19 @@ function classesOf(values: ArrayLike<number>, shape: readonly number[], threshol
 function targetClasses(metric: string, prediction: Tensor, target: Tensor): Int32Array {
   const t = target.dataSync();
   if (target.dtype === "int32" || target.dtype === "bool") {
-    const rows = prediction.rank <= 1 ? prediction.size : prediction.size / prediction.shape[prediction.rank - 1];
+    const rows =
+      prediction.rank <= 1 ? prediction.size : prediction.size / prediction.shape[prediction.rank - 1];
     if (t.length !== rows) {
-      throw new ShapeError(`${metric}: ${t.length} labels for ${rows} predictions (prediction ${fmtShape(prediction.shape)}, target ${fmtShape(target.shape)})`);
+      throw new ShapeError(
+        `${metric}: ${t.length} labels for ${rows} predictions (prediction ${fmtShape(prediction.shape)}, target ${fmtShape(target.shape)})`,
+      );
     }
     return Int32Array.from(t);
   }
   if (target.size !== prediction.size) {
-    throw new ShapeError(`${metric}: target ${fmtShape(target.shape)} does not match prediction ${fmtShape(prediction.shape)}`);
+    throw new ShapeError(
+      `${metric}: target ${fmtShape(target.shape)} does not match prediction ${fmtShape(prediction.shape)}`,
+    );
   }
   return classesOf(t, target.shape, 0.5);
 }
@@ -78,7 +83,8 @@ export class TopKAccuracy implements Metric {
     readonly k = 5,
     readonly name = `top${k}Accuracy`,
   ) {
-    if (!Number.isInteger(k) || k < 1) throw new ValueError(`TopKAccuracy: k must be a positive integer, got ${k}`);
+    if (!Number.isInteger(k) || k < 1)
+      throw new ValueError(`TopKAccuracy: k must be a positive integer, got ${k}`);
   }
   update(prediction: Tensor, target: Tensor): void {
     const scores = prediction.dataSync();
@@ -110,7 +116,9 @@ class MeanError implements Metric {
   ) {}
   update(prediction: Tensor, target: Tensor): void {
     if (prediction.size !== target.size) {
-      throw new ShapeError(`${this.name}: prediction ${fmtShape(prediction.shape)} and target ${fmtShape(target.shape)} differ in size`);
+      throw new ShapeError(
+        `${this.name}: prediction ${fmtShape(prediction.shape)} and target ${fmtShape(target.shape)} differ in size`,
+      );
     }
     const p = prediction.dataSync();
     const t = target.dataSync();
@@ -150,5 +158,7 @@ export function resolveMetric(spec: MetricSpec): Metric {
   if (spec === "mae") return new MeanAbsoluteError();
   const topK = /^top(\d+)Accuracy$/.exec(spec);
   if (topK) return new TopKAccuracy(Number(topK[1]));
-  throw new ValueError(`compile: unknown metric "${spec}"; use accuracy, top5Accuracy, mse, mae or a Metric object`);
+  throw new ValueError(
+    `compile: unknown metric "${spec}"; use accuracy, top5Accuracy, mse, mae or a Metric object`,
+  );
 }

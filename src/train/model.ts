@@ -90,17 +90,27 @@ function toDataset(data: FitData | Pair, op: string): Dataset<Pair> | DataLoader
   if (Array.isArray(data)) {
     const n = (data as unknown[]).length;
     if (n !== 2) throw new ValueError(`${op}: expected [inputs, targets], got an array of ${n}`);
-    return new TensorDataset(data[0], data[1]) as unknown as Dataset<Pair>;
+    return new TensorDataset(data[0], data[1]);
   }
   return data;
 }
 
-function loaderOf(data: Dataset<Pair> | DataLoader<Pair>, batchSize: number, shuffle: boolean): DataLoader<Pair> {
+function loaderOf(
+  data: Dataset<Pair> | DataLoader<Pair>,
+  batchSize: number,
+  shuffle: boolean,
+): DataLoader<Pair> {
   return data instanceof DataLoader ? data : new DataLoader(data, { batchSize, shuffle });
 }
 
 /** Runs one batch through the model and loss; returns the loss value and updates the metrics. */
-function runBatch(model: Module, c: Compiled, x: Tensor, y: Tensor, metrics: Metric[]): { loss: number; size: number } {
+function runBatch(
+  model: Module,
+  c: Compiled,
+  x: Tensor,
+  y: Tensor,
+  metrics: Metric[],
+): { loss: number; size: number } {
   const out = model.forward(x);
   const loss = c.loss(out, y);
   const value = loss.item();
@@ -111,7 +121,11 @@ function runBatch(model: Module, c: Compiled, x: Tensor, y: Tensor, metrics: Met
 }
 
 /** Keras-style training loop; see `Module.fit`. */
-export async function fitModel(model: Module, data: FitData | Pair, options: FitOptions = {}): Promise<History> {
+export async function fitModel(
+  model: Module,
+  data: FitData | Pair,
+  options: FitOptions = {},
+): Promise<History> {
   const c = getCompiled(model, "fit");
   const epochs = options.epochs ?? 1;
   const batchSize = options.batchSize ?? 32;
@@ -119,8 +133,10 @@ export async function fitModel(model: Module, data: FitData | Pair, options: Fit
   let validation = options.validationData ? toDataset(options.validationData, "fit") : undefined;
   if (options.validationSplit !== undefined) {
     const split = options.validationSplit;
-    if (!(split > 0 && split < 1)) throw new ValueError(`fit: validationSplit must be in (0, 1), got ${split}`);
-    if (train instanceof DataLoader) throw new ValueError("fit: validationSplit needs a dataset, not a DataLoader");
+    if (!(split > 0 && split < 1))
+      throw new ValueError(`fit: validationSplit must be in (0, 1), got ${split}`);
+    if (train instanceof DataLoader)
+      throw new ValueError("fit: validationSplit needs a dataset, not a DataLoader");
     const n = train.length;
     const nVal = Math.floor(n * split);
     const indices = Array.from({ length: n }, (_, i) => i);
@@ -129,7 +145,12 @@ export async function fitModel(model: Module, data: FitData | Pair, options: Fit
   }
   const loader = loaderOf(train, batchSize, options.shuffle ?? true);
   const history = new History();
-  const callbacks: Callback[] = [history, ...(options.verbose === 0 ? [] : [new ProgressBar()]), ...(options.callbacks ?? [])];
+  // History goes last so it records what other callbacks add to the logs (such as `lr`)
+  const callbacks: Callback[] = [
+    ...(options.verbose === 0 ? [] : [new ProgressBar()]),
+    ...(options.callbacks ?? []),
+    history,
+  ];
   const groups = c.optimizer.paramGroups;
   const context: TrainingContext = {
     model,
@@ -245,7 +266,11 @@ export function evaluateModel(model: Module, data: FitData | Pair, options: Eval
 }
 
 /** Model outputs for every input, batched, in evaluation mode; see `Module.predict`. */
-export function predictModel(model: Module, x: Tensor | Dataset<Tensor | Tensor[]>, options: EvaluateOptions = {}): Tensor {
+export function predictModel(
+  model: Module,
+  x: Tensor | Dataset<Tensor | Tensor[]>,
+  options: EvaluateOptions = {},
+): Tensor {
   const batchSize = options.batchSize ?? 32;
   const wasTraining = model.training;
   model.eval();
@@ -254,7 +279,8 @@ export function predictModel(model: Module, x: Tensor | Dataset<Tensor | Tensor[
       noGrad(() => {
         const outputs: Tensor[] = [];
         if ("dataSync" in x) {
-          for (let at = 0; at < x.shape[0]; at += batchSize) outputs.push(model.forward(x.slice(0, at, at + batchSize)));
+          for (let at = 0; at < x.shape[0]; at += batchSize)
+            outputs.push(model.forward(x.slice(0, at, at + batchSize)));
         } else {
           for (const batch of new DataLoader(x, { batchSize })) {
             outputs.push(model.forward(Array.isArray(batch) ? batch[0] : (batch as Tensor)));

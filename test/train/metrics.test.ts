@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { tensor } from "../../src/ops/creation.js";
-import { Accuracy, MeanAbsoluteError, MeanSquaredError, TopKAccuracy, resolveMetric } from "../../src/train/metrics.js";
+import {
+  Accuracy,
+  MeanAbsoluteError,
+  MeanSquaredError,
+  TopKAccuracy,
+  resolveMetric,
+} from "../../src/train/metrics.js";
 
 describe("metrics", () => {
   const logits = tensor([
@@ -42,7 +48,9 @@ describe("metrics", () => {
   });
 
   it("clear errors for mismatched labels and unknown names", () => {
-    expect(() => new Accuracy().update(logits, tensor([1, 2], { dtype: "int32" }))).toThrow(/2 labels for 4 predictions/);
+    expect(() => new Accuracy().update(logits, tensor([1, 2], { dtype: "int32" }))).toThrow(
+      /2 labels for 4 predictions/,
+    );
     expect(() => resolveMetric("f1" as never)).toThrow(/unknown metric "f1"/);
   });
 });

@@ -33,7 +33,11 @@ describe("compile / fit / evaluate / predict", () => {
     manualSeed(3);
     const [x, y] = blobs(512);
     const model = classifier();
-    model.compile({ optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: "crossEntropy", metrics: ["accuracy"] });
+    model.compile({
+      optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+      loss: "crossEntropy",
+      metrics: ["accuracy"],
+    });
     const before = model.evaluate([x, y]).accuracy;
     const history = await model.fit([x, y], { epochs: 5, batchSize: 32, validationSplit: 0.25, verbose: 0 });
     expect(history.epoch).toEqual([0, 1, 2, 3, 4]);
@@ -53,8 +57,17 @@ describe("compile / fit / evaluate / predict", () => {
     const [x, y] = blobs(256);
     const [vx, vy] = blobs(128);
     const model = classifier();
-    model.compile({ optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: "crossEntropy", metrics: ["accuracy"] });
-    const history = await model.fit(new TensorDataset(x, y), { epochs: 2, batchSize: 16, validationData: [vx, vy], verbose: 0 });
+    model.compile({
+      optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+      loss: "crossEntropy",
+      metrics: ["accuracy"],
+    });
+    const history = await model.fit(new TensorDataset(x, y), {
+      epochs: 2,
+      batchSize: 16,
+      validationData: [vx, vy],
+      verbose: 0,
+    });
     expect(history.history.valAccuracy).toHaveLength(2);
   });
 
@@ -63,9 +76,18 @@ describe("compile / fit / evaluate / predict", () => {
     const [x, y] = blobs(64);
     const model = classifier();
     model.compile({ optimizer: new SGD(model.parameters(), { lr: 1e30 }), loss: "crossEntropy" });
-    await expect(model.fit([x, y], { epochs: 50, batchSize: 64, verbose: 0 })).rejects.toThrow(TrainingDivergedError);
-    await expect(model.fit([x, y], { epochs: 5, batchSize: 64, verbose: 0 })).rejects.toThrow(/loss became (NaN|Infinity)/);
-    const history = await model.fit([x, y], { epochs: 5, batchSize: 64, verbose: 0, onNonFiniteLoss: "stop" });
+    await expect(model.fit([x, y], { epochs: 50, batchSize: 64, verbose: 0 })).rejects.toThrow(
+      TrainingDivergedError,
+    );
+    await expect(model.fit([x, y], { epochs: 5, batchSize: 64, verbose: 0 })).rejects.toThrow(
+      /loss became (NaN|Infinity)/,
+    );
+    const history = await model.fit([x, y], {
+      epochs: 5,
+      batchSize: 64,
+      verbose: 0,
+      onNonFiniteLoss: "stop",
+    });
     expect(history.stopReason).toMatch(/the update was not applied/);
   });
 
@@ -83,7 +105,13 @@ describe("callbacks", () => {
     // lr 0 means no improvement after the first epoch
     model.compile({ optimizer: new SGD(model.parameters(), { lr: 0 }), loss: "crossEntropy" });
     const stop = new EarlyStopping({ monitor: "loss", patience: 2, restoreBestWeights: true });
-    const history = await model.fit([x, y], { epochs: 20, batchSize: 128, verbose: 0, shuffle: false, callbacks: [stop] });
+    const history = await model.fit([x, y], {
+      epochs: 20,
+      batchSize: 128,
+      verbose: 0,
+      shuffle: false,
+      callbacks: [stop],
+    });
     expect(history.epoch).toEqual([0, 1, 2]);
     expect(stop.stoppedEpoch).toBe(2);
     expect(stop.bestEpoch).toBe(0);
@@ -93,18 +121,31 @@ describe("callbacks", () => {
     const [x, y] = blobs(16);
     const model = classifier();
     model.compile({ optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: "crossEntropy" });
-    await expect(model.fit([x, y], { epochs: 2, verbose: 0, callbacks: [new EarlyStopping()] })).rejects.toThrow(/valLoss/);
+    await expect(
+      model.fit([x, y], { epochs: 2, verbose: 0, callbacks: [new EarlyStopping()] }),
+    ).rejects.toThrow(/valLoss/);
   });
 
   it("ModelCheckpoint writes files atomically and CSVLogger writes one row per epoch", async () => {
     const dir = mkdtempSync(join(tmpdir(), "strata-ckpt-"));
     const [x, y] = blobs(64);
     const model = classifier();
-    model.compile({ optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: "crossEntropy", metrics: ["accuracy"] });
-    const ckpt = new ModelCheckpoint(join(dir, "model-{epoch}.safetensors"), { monitor: "loss", saveBestOnly: false });
+    model.compile({
+      optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+      loss: "crossEntropy",
+      metrics: ["accuracy"],
+    });
+    const ckpt = new ModelCheckpoint(join(dir, "model-{epoch}.safetensors"), {
+      monitor: "loss",
+      saveBestOnly: false,
+    });
     const csv = new CSVLogger(join(dir, "log.csv"));
     await model.fit([x, y], { epochs: 3, batchSize: 16, verbose: 0, callbacks: [ckpt, csv] });
-    expect(ckpt.saved.map((p) => p.slice(dir.length + 1))).toEqual(["model-1.safetensors", "model-2.safetensors", "model-3.safetensors"]);
+    expect(ckpt.saved.map((p) => p.slice(dir.length + 1))).toEqual([
+      "model-1.safetensors",
+      "model-2.safetensors",
+      "model-3.safetensors",
+    ]);
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
     const lines = readFileSync(join(dir, "log.csv"), "utf8").trim().split("\n");
     expect(lines[0]).toBe("epoch,loss,accuracy");
@@ -130,7 +171,11 @@ describe("callbacks", () => {
     for (const isTTY of [true, false]) {
       let text = "";
       const model = classifier();
-      model.compile({ optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: "crossEntropy", metrics: ["accuracy"] });
+      model.compile({
+        optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+        loss: "crossEntropy",
+        metrics: ["accuracy"],
+      });
       const bar = new ProgressBar({ output: { isTTY, write: (s) => (text += s) } });
       await model.fit([x, y], { epochs: 1, batchSize: 10, verbose: 0, callbacks: [bar] });
       expect(text).toContain("Epoch 1/1");

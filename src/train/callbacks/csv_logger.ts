@@ -26,7 +26,9 @@ export class CSVLogger extends Callback {
   override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     const sep = this.options.separator ?? ",";
     if (this.header === null) this.header = ["epoch", ...Object.keys(logs)];
-    this.rows.push(this.header.map((k) => (k === "epoch" ? String(epoch) : k in logs ? String(logs[k]) : "")).join(sep));
+    this.rows.push(
+      this.header.map((k) => (k === "epoch" ? String(epoch) : k in logs ? String(logs[k]) : "")).join(sep),
+    );
     await writeFileAtomic(this.filename, `${[this.header.join(sep), ...this.rows].join("\n")}\n`);
   }
 }

@@ -75,7 +75,8 @@ export class EarlyStopping extends Callback {
       return;
     }
     this.wait++;
-    if (this.wait > this.patience) {
+    // as Keras: `patience` epochs without improvement, then stop
+    if (this.wait >= this.patience) {
       this.stoppedEpoch = epoch;
       this.context.stopTraining = true;
     }

@@ -44,7 +44,9 @@ export class ModelCheckpoint extends Callback {
     if (this.saveBestOnly) {
       const value = logs[this.monitor];
       if (value === undefined) {
-        throw new ValueError(`ModelCheckpoint: "${this.monitor}" is not in the logs (${Object.keys(logs).join(", ")})`);
+        throw new ValueError(
+          `ModelCheckpoint: "${this.monitor}" is not in the logs (${Object.keys(logs).join(", ")})`,
+        );
       }
       const better = this.mode === "min" ? value < this.best : value > this.best;
       if (!better) return;

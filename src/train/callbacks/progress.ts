@@ -24,7 +24,10 @@ function defaultOutput(): ProgressOutput {
 export function formatLogs(logs: Logs): string {
   return Object.entries(logs)
     .filter(([k]) => k !== "lr")
-    .map(([k, v]) => `${k}: ${Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4)}`)
+    .map(
+      ([k, v]) =>
+        `${k}: ${Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toFixed(4)}`,
+    )
     .join(" - ");
 }
 
@@ -86,7 +89,10 @@ export class ProgressBar extends Callback {
     const elapsed = (now - this.start) / 1000;
     const digits = String(total).length;
     const filled = Math.round((this.width * done) / Math.max(total, 1));
-    const bar = done >= total ? "=".repeat(this.width) : `${"=".repeat(Math.max(0, filled - 1))}>${".".repeat(this.width - filled)}`;
+    const bar =
+      done >= total
+        ? "=".repeat(this.width)
+        : `${"=".repeat(Math.max(0, filled - 1))}>${".".repeat(this.width - filled)}`;
     const timing = final
       ? `${formatDuration(elapsed)} ${((1000 * elapsed) / Math.max(done, 1)).toFixed(0)}ms/step`
       : `ETA: ${formatDuration((elapsed / done) * (total - done))}`;
