@@ -35,7 +35,7 @@ export function backward(
       const g = grads.get(t);
       if (g === undefined) continue;
       const node = t.gradFn;
-      if (node === null || t.retainsGrad) accumulate(t, g);
+      if (node === null || t.retainsGrad) accumulate(t, g, options.createGraph === true);
       if (node === null) continue;
       if (node.inputs.length === 0) {
         throw new StrataError(
@@ -63,7 +63,8 @@ export function backward(
   };
   if (options.createGraph) enableGrad(run);
   else tidy(() => noGrad(run));
-  if (!options.retainGraph) {
+  // as in PyTorch, building a graph of the gradients keeps the forward graph they refer to
+  if (!(options.retainGraph ?? options.createGraph)) {
     for (const t of order) if (t.gradFn) t.gradFn.inputs = [];
   }
 }
@@ -75,9 +76,14 @@ function fitTo(g: Tensor, x: Tensor): Tensor {
   return r;
 }
 
-/** Leaves (and tensors that retain grads) add the gradient into `.grad`, in place, as PyTorch does. */
-function accumulate(t: Tensor, g: Tensor): void {
-  if (t.grad === null) {
+/**
+ * Leaves (and tensors that retain grads) add the gradient into `.grad`, in place, as PyTorch does.
+ * With `createGraph` the gradient stays in the graph (a recorded copy or sum), so it can be differentiated.
+ */
+function accumulate(t: Tensor, g: Tensor, createGraph: boolean): void {
+  if (createGraph) {
+    t.grad = keep(t.grad === null ? ops.clone(g) : t.grad.add(g));
+  } else if (t.grad === null) {
     // a fresh copy: the gradient may alias the seed or another tensor
     t.grad = keep(ops.copyRaw(g.detach()));
   } else {

@@ -45,13 +45,10 @@ export function formatTensor(
   const size = data.length;
   const summarize = size > THRESHOLD;
   const suffix: string[] = [];
+  if (size === 0 && shape.length !== 1) suffix.push(`size=(${shape.join(", ")})`);
   if (dtype !== "float32" && dtype !== "bool") suffix.push(`dtype=${dtype}`);
   if (requiresGrad) suffix.push("requiresGrad=true");
-  const tail = suffix.length ? `, ${suffix.join(", ")}` : "";
-  if (size === 0) {
-    const sizeNote = shape.length === 1 ? "" : `, size=(${shape.join(", ")})`;
-    return `tensor([]${sizeNote}${tail})`;
-  }
+  if (size === 0) return withSuffixes("tensor([]", suffix);
   const strides: number[] = [];
   let s = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
@@ -71,7 +68,8 @@ export function formatTensor(
   };
   visit(0, 0);
   const fmt = makeFormatter(shown, dtype);
-  const width = Math.max(...shown.map((v) => fmt(v).length));
+  // as in PyTorch, only finite values set the column width (nan and inf may stick out)
+  const width = Math.max(1, ...shown.filter(Number.isFinite).map((v) => fmt(v).length));
   const cell = (v: number) => fmt(v).padStart(width);
 
   const render = (depth: number, offset: number, indent: number): string => {
@@ -88,7 +86,24 @@ export function formatTensor(
     const sep = `,${"\n".repeat(shape.length - depth - 1)}${" ".repeat(indent + 1)}`;
     return `[${rows.join(sep)}]`;
   };
-  return `tensor(${render(0, 0, "tensor(".length)}${tail})`;
+  return withSuffixes(`tensor(${render(0, 0, "tensor(".length)}`, suffix);
+}
+
+/** Appends `, dtype=...` etc., starting a new line where the last one would pass the width (torch's _add_suffixes). */
+function withSuffixes(body: string, suffixes: readonly string[]): string {
+  const indent = "tensor(".length;
+  let out = body;
+  let lastLineLen = body.length - body.lastIndexOf("\n") + 1;
+  for (const s of suffixes) {
+    if (lastLineLen + s.length + 2 > LINE_WIDTH) {
+      out += `,\n${" ".repeat(indent)}${s}`;
+      lastLineLen = indent + s.length;
+    } else {
+      out += `, ${s}`;
+      lastLineLen += s.length + 2;
+    }
+  }
+  return `${out})`;
 }
 
 function range(a: number, b: number): number[] {

@@ -55,9 +55,13 @@ export function tidy<T>(fn: () => T): T {
   let result: T;
   try {
     result = fn();
-  } finally {
+  } catch (error) {
+    // an exception returns nothing: release everything the scope made
     scopes.pop();
+    for (const t of scope) t.dispose();
+    throw error;
   }
+  scopes.pop();
   const survivors = new Set<Disposable>();
   collect(result, survivors, 0);
   for (const t of scope) {

@@ -2,10 +2,10 @@ import type { Backend, View } from "../backends/backend.js";
 import * as ops from "../ops/index.js";
 import { backward } from "./autograd.js";
 import type { DType, TypedArray } from "./dtype.js";
-import { DisposedError } from "./errors.js";
+import { DisposedError, ShapeError } from "./errors.js";
 import { formatTensor } from "./format.js";
 import { type Buffer, track, untrack } from "./memory.js";
-import { isContiguous, sizeOf } from "./shape.js";
+import { isContiguous, normAxis, sizeOf } from "./shape.js";
 
 /** A node of the autograd graph: the primitive that made a tensor, its inputs and attributes. */
 export interface GradNode {
@@ -424,9 +424,16 @@ export class Tensor implements View {
   slice(axis: number, start?: number, end?: number, step = 1): Tensor {
     return ops.slice(this, axis, start, end, step);
   }
-  /** `length` elements along `axis` from `start`. */
+  /** `length` elements along `axis` from `start` (negative counts from the end). */
   narrow(axis: number, start: number, length: number): Tensor {
-    return ops.slice(this, axis, start, start + length, 1);
+    const n = this.shape[normAxis("narrow", axis, this.rank)];
+    const s = start < 0 ? start + n : start;
+    if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > n) {
+      throw new ShapeError(
+        `narrow: start ${start} and length ${length} do not fit axis ${axis} of size ${n}`,
+      );
+    }
+    return ops.slice(this, axis, s, s + length, 1);
   }
   /** The sub-tensor at `index` along `axis` (the axis is removed). */
   select(axis: number, index: number): Tensor {

@@ -3,7 +3,7 @@ import { backendOf, record, wrap } from "../core/dispatch.js";
 import { DTypeError, ShapeError, fmtShape } from "../core/errors.js";
 import { normAxes, normAxis } from "../core/shape.js";
 import type { Tensor } from "../core/tensor.js";
-import { abs, cast, div, exp, log, mul, pow, sqrt, sub } from "./elementwise.js";
+import { abs, cast, div, exp, log, logicalNot, mul, pow, sqrt, sub } from "./elementwise.js";
 import { reshape } from "./movement.js";
 
 /** Shape after reducing `axes` with keepDims (reduced axes become 1). */
@@ -107,13 +107,15 @@ export function argmin(x: Tensor, axis?: number, keepDims = false): Tensor {
   return argReduce("argmin", x, axis, keepDims);
 }
 
-/** True where every element along the axes is non-zero. */
+/** True where every element along the axes is non-zero (true over an empty axis). */
 export function all(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
-  return min(cast(x, "int32"), axes, keepDims).ne(0);
+  // count the zeros: a cast to int32 would truncate 0.5 to 0, and min has no value over an empty axis
+  return sum(logicalNot(x), axes, keepDims).eq(0);
 }
 
+/** True where some element along the axes is non-zero (false over an empty axis). */
 export function any(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
-  return max(cast(x, "int32"), axes, keepDims).ne(0);
+  return sum(cast(x, "bool"), axes, keepDims).gt(0);
 }
 
 /** p-norm (p = Infinity gives the max-abs norm). */

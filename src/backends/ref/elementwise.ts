@@ -141,6 +141,8 @@ export function cast(x: View, dtype: DType): RefStorage {
   if (ix === null) {
     if (dtype === x.dtype || dtype !== "bool") out.set(src.subarray(x.offset, x.offset + n));
     else for (let i = 0; i < n; i++) out[i] = src[x.offset + i] !== 0 ? 1 : 0;
+  } else if (dtype === "bool" && x.dtype !== "bool") {
+    for (let i = 0; i < n; i++) out[i] = src[ix[i]] !== 0 ? 1 : 0;
   } else {
     for (let i = 0; i < n; i++) out[i] = src[ix[i]];
   }

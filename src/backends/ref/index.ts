@@ -33,8 +33,9 @@ export class RefBackend implements Backend {
     if (s.released) throw new Error("reference backend: read of a released storage");
     return s.data.slice();
   }
-  read(storage: Storage): Promise<TypedArray> {
-    return Promise.resolve(this.readSync(storage));
+  async read(storage: Storage): Promise<TypedArray> {
+    // async, so a bad read rejects the promise instead of throwing at the call
+    return this.readSync(storage);
   }
   release(storage: Storage): void {
     const s = storage as RefStorage;

@@ -1,0 +1,239 @@
+import { describe, expect, it } from "vitest";
+import { getBackend } from "../../src/core/backend_registry.js";
+import { DisposedError } from "../../src/core/errors.js";
+import { keep, tidy } from "../../src/core/memory.js";
+import type { Tensor } from "../../src/core/tensor.js";
+import { randn, tensor, zeros } from "../../src/ops/creation.js";
+import { describeEachBackend } from "../helpers/backends.js";
+
+const live = () => getBackend().memory().storages;
+const bytes = () => getBackend().memory().bytes;
+
+describeEachBackend("memory", () => {
+  describe("tidy", () => {
+    it("releases intermediates and keeps the returned tensor", () => {
+      const x = tensor([1, 2, 3]);
+      const before = live();
+      const y = tidy(() => x.mul(2).add(1).exp().sum());
+      expect(live()).toBe(before + 1);
+      expect(y.isDisposed).toBe(false);
+      expect(y.item()).toBeCloseTo(Math.exp(3) + Math.exp(5) + Math.exp(7), 2);
+      y.dispose();
+      expect(live()).toBe(before);
+      expect(x.isDisposed).toBe(false);
+    });
+
+    it("keeps tensors returned in arrays, plain objects and maps", () => {
+      const x = tensor([1, 2]);
+      const before = live();
+      const out = tidy(() => {
+        x.neg().neg();
+        return { a: x.add(1), list: [x.mul(3), { deep: x.sub(1) }], m: new Map([["k", x.div(2)]]) };
+      });
+      expect(live()).toBe(before + 4);
+      expect(out.a.toArray()).toEqual([2, 3]);
+      expect(out.list[0] as Tensor).toBeDefined();
+      expect((out.list[1] as { deep: Tensor }).deep.toArray()).toEqual([0, 1]);
+      expect(out.m.get("k")!.toArray()).toEqual([0.5, 1]);
+    });
+
+    it("counts bytes as well as storages", () => {
+      const before = bytes();
+      const t = tidy(() => zeros([10, 10]).add(1));
+      expect(bytes()).toBe(before + 400);
+      t.dispose();
+      expect(bytes()).toBe(before);
+    });
+
+    it("nested scopes hand returned tensors to the outer scope", () => {
+      const before = live();
+      let inner: Tensor | null = null;
+      const outer = tidy(() => {
+        inner = tidy(() => zeros([2]).add(1));
+        expect(live()).toBe(before + 1);
+        return inner.mul(2);
+      });
+      expect(live()).toBe(before + 1);
+      expect(inner!.isDisposed).toBe(true);
+      expect(outer.toArray()).toEqual([2, 2]);
+      outer.dispose();
+    });
+
+    it("keep() exempts a tensor from every enclosing scope", () => {
+      const before = live();
+      let kept: Tensor | null = null;
+      tidy(() => {
+        tidy(() => {
+          kept = keep(zeros([3]).add(5));
+          zeros([3]);
+        });
+      });
+      expect(live()).toBe(before + 1);
+      expect(kept!.toArray()).toEqual([5, 5, 5]);
+      kept!.dispose();
+      expect(live()).toBe(before);
+    });
+
+    it("releases the scope even when fn throws", () => {
+      const before = live();
+      expect(() =>
+        tidy(() => {
+          zeros([4]);
+          throw new Error("inside");
+        }),
+      ).toThrow("inside");
+      expect(live()).toBe(before);
+      // and the scope stack is intact afterwards
+      const after = tidy(() => zeros([1]).sum());
+      expect(live()).toBe(before + 1);
+      after.dispose();
+    });
+
+    it("a tensor used after its scope ended throws DisposedError", () => {
+      let leaked: Tensor | null = null;
+      tidy(() => {
+        leaked = zeros([2, 2]).add(1);
+        return null;
+      });
+      expect(() => leaked!.dataSync()).toThrow(DisposedError);
+      expect(() => leaked!.dataSync()).toThrow(/tidy\(\) scope/);
+    });
+  });
+
+  describe("dispose", () => {
+    it("releases memory once; using the tensor afterwards throws DisposedError", async () => {
+      const before = live();
+      const t = tensor([[1, 2, 3]]);
+      expect(live()).toBe(before + 1);
+      t.dispose();
+      expect(t.isDisposed).toBe(true);
+      expect(live()).toBe(before);
+      t.dispose();
+      expect(live()).toBe(before);
+      expect(() => t.dataSync()).toThrow(DisposedError);
+      expect(() => t.toArray()).toThrow(DisposedError);
+      const one = tensor([5]);
+      one.dispose();
+      expect(() => one.item()).toThrow(DisposedError);
+      expect(() => t.toString()).toThrow(DisposedError);
+      expect(() => t.add(1)).toThrow(DisposedError);
+      expect(() => t.reshape(3)).toThrow(DisposedError);
+      expect(() => t.T.dataSync()).toThrow(DisposedError);
+      expect(() => t.sum()).toThrow(/used after dispose\(\)/);
+      expect(() => t.sum()).toThrow(/shape \(1, 3\) and dtype float32/);
+      await expect(t.data()).rejects.toThrow(DisposedError);
+      // metadata stays readable
+      expect(t.shape).toEqual([1, 3]);
+    });
+
+    it("Symbol.dispose disposes", () => {
+      const t = zeros([2]);
+      t[Symbol.dispose]();
+      expect(t.isDisposed).toBe(true);
+    });
+
+    it("views keep the buffer alive after the base is disposed", () => {
+      const before = live();
+      const base = tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
+      const t = base.T;
+      const v = t.slice(0, 1);
+      const w = base.reshape(6);
+      expect(live()).toBe(before + 1);
+      base.dispose();
+      expect(live()).toBe(before + 1);
+      expect(() => base.dataSync()).toThrow(DisposedError);
+      expect(v.toArray()).toEqual([
+        [2, 5],
+        [3, 6],
+      ]);
+      v.dispose();
+      t.dispose();
+      expect(live()).toBe(before + 1);
+      expect(w.toArray()).toEqual([1, 2, 3, 4, 5, 6]);
+      w.dispose();
+      expect(live()).toBe(before);
+    });
+
+    it("a view returned from tidy keeps its base's buffer; the base handle is disposed", () => {
+      const before = live();
+      let base: Tensor | null = null;
+      const v = tidy(() => {
+        base = zeros([2, 3]).add(2);
+        return base.select(1, 0);
+      });
+      expect(base!.isDisposed).toBe(true);
+      expect(live()).toBe(before + 1);
+      expect(v.toArray()).toEqual([2, 2]);
+      v.dispose();
+      expect(live()).toBe(before);
+    });
+
+    it("assign replaces the contents in place without leaking", () => {
+      const p = tensor([1, 2, 3]);
+      const before = live();
+      tidy(() => {
+        p.assign(p.mul(10));
+      });
+      expect(live()).toBe(before);
+      expect(p.toArray()).toEqual([10, 20, 30]);
+      tidy(() => {
+        p.assign(tensor([[7, 8, 9]]).T.reshape(3));
+      });
+      expect(live()).toBe(before);
+      expect(p.toArray()).toEqual([7, 8, 9]);
+      expect(() => p.assign(zeros([2]))).toThrow(
+        /assign: value of shape \(2,\) does not match target \(3,\)/,
+      );
+      expect(() => p.assign(zeros([3], { dtype: "int32" }))).toThrow(/dtype/);
+    });
+  });
+
+  describe("autograd and memory", () => {
+    it("backward inside tidy leaves only the leaf gradients alive", () => {
+      const x = randn([4, 3], { requiresGrad: true });
+      const w = randn([3, 2], { requiresGrad: true });
+      const before = live();
+      tidy(() => {
+        const loss = x.matmul(w).relu().add(1).pow(2).mean();
+        loss.backward();
+      });
+      expect(live()).toBe(before + 2);
+      expect(x.grad!.shape).toEqual([4, 3]);
+      expect(w.grad!.shape).toEqual([3, 2]);
+      // a second step accumulates into the same gradients
+      tidy(() => {
+        x.matmul(w).sum().backward();
+      });
+      expect(live()).toBe(before + 2);
+      x.grad!.dispose();
+      w.grad!.dispose();
+      expect(live()).toBe(before);
+    });
+
+    it("backward frees its own temporaries even outside tidy", () => {
+      const x = randn([8], { requiresGrad: true, dtype: "float64" });
+      const y = x.mul(x).sin().sum();
+      const before = live();
+      y.backward();
+      expect(live()).toBe(before + 1); // x.grad
+    });
+  });
+
+  it("garbage collection releases unreachable tensors (the safety net)", async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(gc, "vitest runs with --expose-gc").toBeTypeOf("function");
+    const before = live();
+    (() => {
+      for (let i = 0; i < 50; i++) zeros([16]);
+    })();
+    expect(live()).toBe(before + 50);
+    for (let attempt = 0; attempt < 20 && live() > before; attempt++) {
+      gc!();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(live()).toBeLessThanOrEqual(before);
+  });
+});

@@ -1,0 +1,220 @@
+import { describe, expect, it } from "vitest";
+import { DTypeError, ShapeError } from "../../src/core/errors.js";
+import type { Tensor } from "../../src/core/tensor.js";
+import { fromHost, tensor, zeros } from "../../src/ops/creation.js";
+import * as R from "../../src/ops/reduce.js";
+import { describeEachBackend } from "../helpers/backends.js";
+import { expectClose } from "../helpers/close.js";
+import { type FixtureTensor, fixtureTensor, loadFixture } from "../helpers/fixtures.js";
+import { mean, naivePermute, naiveReduce, seededValues, sum, variance } from "../helpers/naive.js";
+
+const SHAPE = [2, 3, 4];
+const DATA = seededValues(24, 99, -3, 3);
+const AXES: number[][] = [[0], [1], [2], [0, 1], [0, 2], [1, 2], [0, 1, 2], [-1], [-3, -1]];
+
+type Naive = (v: number[]) => number;
+const REDUCERS: [string, (x: Tensor, axes: number[], keep: boolean) => Tensor, Naive][] = [
+  ["sum", (x, a, k) => R.sum(x, a, k), sum],
+  ["mean", (x, a, k) => R.mean(x, a, k), mean],
+  ["max", (x, a, k) => R.max(x, a, k), (v) => Math.max(...v)],
+  ["min", (x, a, k) => R.min(x, a, k), (v) => Math.min(...v)],
+  ["var", (x, a, k) => R.variance(x, a, k), (v) => variance(v, 1)],
+  ["var(correction 0)", (x, a, k) => R.variance(x, a, k, 0), (v) => variance(v, 0)],
+  ["std", (x, a, k) => R.std(x, a, k), (v) => Math.sqrt(variance(v, 1))],
+  ["std(correction 0)", (x, a, k) => R.std(x, a, k, 0), (v) => Math.sqrt(variance(v, 0))],
+  ["logSumExp", (x, a, k) => R.logSumExp(x, a, k), (v) => Math.log(sum(v.map(Math.exp)))],
+  ["norm", (x, a, k) => R.norm(x, 2, a, k), (v) => Math.sqrt(sum(v.map((e) => e * e)))],
+  ["norm1", (x, a, k) => R.norm(x, 1, a, k), (v) => sum(v.map(Math.abs))],
+  ["normInf", (x, a, k) => R.norm(x, Infinity, a, k), (v) => Math.max(...v.map(Math.abs))],
+  ["norm3", (x, a, k) => R.norm(x, 3, a, k), (v) => sum(v.map((e) => Math.abs(e) ** 3)) ** (1 / 3)],
+];
+
+describeEachBackend("reductions", () => {
+  describe.each(REDUCERS)("%s over any axes", (_name, fn, naive) => {
+    it.each(AXES)("axes %j", (...axes) => {
+      for (const keep of [false, true]) {
+        const x = fromHost(DATA, SHAPE, "float64");
+        const want = naiveReduce(DATA, SHAPE, axes, keep, naive);
+        const y = fn(x, axes, keep);
+        expect(y.shape).toEqual(want.shape);
+        expectClose(y, want.data, { rtol: 1e-12, atol: 1e-12 });
+        // the same through a non-contiguous (permuted) float32 view
+        const perm = [2, 0, 1];
+        const xp = fromHost(naivePermute(DATA, SHAPE, [1, 2, 0]), [3, 4, 2], "float32").permute(perm);
+        expect(xp.shape).toEqual(SHAPE);
+        expect(xp.isContiguous).toBe(false);
+        const yp = fn(xp, axes, keep);
+        expect(yp.shape).toEqual(want.shape);
+        expectClose(yp, want.data, { rtol: 1e-5, atol: 1e-5 });
+      }
+    });
+  });
+
+  it("no axes reduces everything to a 0-d tensor (or all-ones shape with keepDims)", () => {
+    const x = fromHost(DATA, SHAPE, "float64");
+    expect(R.sum(x).shape).toEqual([]);
+    expectClose(R.sum(x).item(), sum(DATA), { rtol: 1e-12 });
+    expect(R.mean(x, undefined, true).shape).toEqual([1, 1, 1]);
+    expectClose(x.max().item(), Math.max(...DATA));
+    expectClose(x.std().item(), Math.sqrt(variance(DATA)), { rtol: 1e-12 });
+    expectClose(x.norm().item(), Math.sqrt(sum(DATA.map((v) => v * v))), { rtol: 1e-12 });
+    expect(x.logSumExp().shape).toEqual([]);
+    expectClose(x.logSumExp().item(), Math.log(sum(DATA.map(Math.exp))), { rtol: 1e-12 });
+  });
+
+  it("integer and bool inputs: sum stays integer, mean is float", () => {
+    const i = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { dtype: "int32" },
+    );
+    expect(i.sum().dtype).toBe("int32");
+    expect(i.sum(0).toArray()).toEqual([5, 7, 9]);
+    expect(i.max(1).toArray()).toEqual([3, 6]);
+    expect(i.mean().dtype).toBe("float32");
+    expect(i.mean(1).toArray()).toEqual([2, 5]);
+    const b = tensor([true, true, false, true]);
+    expect(b.sum().dtype).toBe("int32");
+    expect(b.sum().item()).toBe(3);
+    expect(b.mean().item()).toBe(0.75);
+  });
+
+  it("rejects bad and repeated axes", () => {
+    const x = zeros([2, 3]);
+    expect(() => x.sum(2)).toThrow(ShapeError);
+    expect(() => x.sum(-3)).toThrow(/axis -3 is out of range for a tensor of rank 2/);
+    expect(() => x.sum([0, -2])).toThrow(/repeated axis/);
+    expect(() => x.argmax(5)).toThrow(ShapeError);
+  });
+
+  describe("against PyTorch (reductions.json)", () => {
+    const fixture = loadFixture<{
+      name: string;
+      fn: "var" | "std" | "logsumexp" | "mean";
+      options: { dims: number[]; keepDims: boolean; correction?: number };
+      input: FixtureTensor;
+      output: FixtureTensor;
+      grad_input: FixtureTensor;
+    }>("reductions");
+    it.each(fixture.cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
+      const x = fixtureTensor(c.input, "float64").requiresGrad_();
+      const { dims, keepDims, correction } = c.options;
+      const y =
+        c.fn === "var"
+          ? x.var(dims, keepDims, correction)
+          : c.fn === "std"
+            ? x.std(dims, keepDims, correction)
+            : c.fn === "logsumexp"
+              ? x.logSumExp(dims, keepDims)
+              : x.mean(dims, keepDims);
+      expect(y.shape).toEqual(c.output.shape);
+      expectClose(y, c.output.data, { rtol: 1e-12, atol: 1e-12 });
+      y.sum().backward();
+      expectClose(x.grad!, c.grad_input.data, { rtol: 1e-10, atol: 1e-12 });
+      // float32 forward agrees to float32 precision
+      const y32 = fixtureTensor(c.input).var(dims, keepDims, correction ?? 1);
+      if (c.fn === "var") expectClose(y32, c.output.data, { rtol: 1e-5, atol: 1e-6 });
+    });
+  });
+
+  describe("argmax / argmin", () => {
+    const x = () =>
+      tensor([
+        [3, 7, 7, 1],
+        [9, -2, 4, 9],
+        [0, 0, -5, 2],
+      ]);
+    it("along an axis, first index on ties, int32", () => {
+      const a = x().argmax(1);
+      expect(a.dtype).toBe("int32");
+      expect(a.toArray()).toEqual([1, 0, 3]);
+      expect(x().argmin(1).toArray()).toEqual([3, 1, 2]);
+      expect(x().argmax(0).toArray()).toEqual([1, 0, 0, 1]);
+      expect(x().argmin(0).toArray()).toEqual([2, 1, 2, 0]);
+      expect(x().argmax(-1, true).shape).toEqual([3, 1]);
+      expect(x().argmax(-1, true).toArray()).toEqual([[1], [0], [3]]);
+    });
+    it("of the flattened tensor when no axis is given", () => {
+      expect(x().argmax().shape).toEqual([]);
+      expect(x().argmax().item()).toBe(4);
+      expect(x().argmin().item()).toBe(10);
+      expect(x().argmax(undefined, true).shape).toEqual([1, 1]);
+    });
+    it("on non-contiguous views and ints", () => {
+      const t = x().T; // (4, 3)
+      expect(t.argmax(1).toArray()).toEqual([1, 0, 0, 1]);
+      expect(t.argmax().item()).toBe(1); // flat index in the transposed order: value 9 at [0,1]
+      const i = tensor([5, 1, 8], { dtype: "int32" });
+      expect(i.argmax().item()).toBe(2);
+      expect(() => tensor([true, false]).argmax()).toThrow(DTypeError);
+    });
+  });
+
+  describe("all / any", () => {
+    it("over axes, with non-zero floats counting as true", () => {
+      const b = tensor([
+        [true, true, false],
+        [true, true, true],
+      ]);
+      expect(b.all().item()).toBe(0);
+      expect(b.all().dtype).toBe("bool");
+      expect(b.all(1).toArray()).toEqual([false, true]);
+      expect(b.all(0).toArray()).toEqual([true, true, false]);
+      expect(b.any(0, true).toArray()).toEqual([[true, true, true]]);
+      expect(tensor([0, 0]).any().toArray()).toBe(false);
+      expect(tensor([0.5, -2]).all().toArray()).toBe(true);
+      expect(tensor([0, 0.25]).any().toArray()).toBe(true);
+      expect(tensor([0.5, 0]).all().toArray()).toBe(false);
+      expect(tensor([Number.NaN]).all().toArray()).toBe(true);
+    });
+    it("of an empty tensor: all is true, any is false", () => {
+      expect(zeros([0]).all().toArray()).toBe(true);
+      expect(zeros([0]).any().toArray()).toBe(false);
+      expect(zeros([2, 0]).all(1).toArray()).toEqual([true, true]);
+    });
+  });
+
+  describe("NaN and empty axes", () => {
+    it("NaN propagates through sum, mean, max, min, var, logSumExp; argmax points at it", () => {
+      const x = tensor([
+        [1, Number.NaN, 3],
+        [4, 5, 6],
+      ]);
+      for (const y of [x.sum(1), x.mean(1), x.max(1), x.min(1), x.var(1), x.logSumExp(1), x.norm(2, 1)]) {
+        const v = Array.from(y.dataSync());
+        expect(Number.isNaN(v[0])).toBe(true);
+        expect(Number.isNaN(v[1])).toBe(false);
+      }
+      expect(x.max(1).dataSync()[1]).toBe(6);
+      expect(x.argmax(1).toArray()).toEqual([1, 2]);
+      expect(x.argmin(1).toArray()).toEqual([1, 0]);
+      expect(tensor([Number.NaN, 1]).max().item()).toBeNaN();
+      expect(tensor([2, Number.NaN]).min().item()).toBeNaN();
+    });
+    it("logSumExp is stable for large values and all -Infinity", () => {
+      expectClose(tensor([1000, 1000]).logSumExp(), 1000 + Math.LN2, { rtol: 1e-6 });
+      expectClose(tensor([-1000, -1000]).logSumExp(), -1000 + Math.LN2, { rtol: 1e-6 });
+      expect(tensor([-Infinity, -Infinity]).logSumExp().item()).toBe(-Infinity);
+      expect(tensor([-Infinity, 0]).logSumExp().item()).toBe(0);
+    });
+    it("max/min/argmax over an empty axis throw; sum gives 0, mean NaN", () => {
+      const e = zeros([0, 3]);
+      expect(() => e.max(0)).toThrow(ShapeError);
+      expect(() => e.max(0)).toThrow(/max: cannot reduce over axis 0 of size 0/);
+      expect(() => e.min()).toThrow(/min: cannot reduce over axis 0 of size 0/);
+      expect(() => e.argmax(0)).toThrow(/argmax: cannot reduce over an empty axis/);
+      expect(() => e.argmin()).toThrow(ShapeError);
+      expect(() => e.logSumExp(0)).toThrow(ShapeError);
+      expect(e.sum(0).toArray()).toEqual([0, 0, 0]);
+      expect(e.sum().item()).toBe(0);
+      expect(e.max(1).shape).toEqual([0]);
+      expect(Array.from(e.mean(0).dataSync()).every(Number.isNaN)).toBe(true);
+    });
+    it("var of a single element with correction 1 is NaN, with correction 0 is 0", () => {
+      expect(tensor([3]).var().item()).toBeNaN();
+      expect(tensor([3]).var(undefined, false, 0).item()).toBe(0);
+    });
+  });
+});
