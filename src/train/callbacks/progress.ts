@@ -48,7 +48,6 @@ export class ProgressBar extends Callback {
   private start = 0;
   private lastDraw = 0;
   private nextQuarter = 1;
-  private epoch = 0;
 
   constructor(options: { output?: ProgressOutput; width?: number } = {}) {
     super();
@@ -58,7 +57,6 @@ export class ProgressBar extends Callback {
   private readonly width: number;
 
   override onEpochBegin(epoch: number): void {
-    this.epoch = epoch;
     this.start = performance.now();
     this.lastDraw = 0;
     this.nextQuarter = 1;
