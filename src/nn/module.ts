@@ -220,8 +220,9 @@ export abstract class Module {
     }
     const rows: string[][] = [["Layer", "Output shape", "Params"]];
     for (const [name, m] of this.namedModules()) {
-      if (m !== this && m.children().length > 0) continue;
-      const own = m === this && m.children().length > 0 ? 0 : m.numParameters();
+      // containers are shown through their leaves; a leaf model shows itself
+      if (m.children().length > 0) continue;
+      const own = m.numParameters();
       rows.push([
         `${name || "(model)"} ${m.describe()}`.trim(),
         shapes.get(m) ?? "",

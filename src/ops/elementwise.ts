@@ -164,9 +164,10 @@ export const rsqrt = (x: Tensor) => reciprocal(sqrt(x));
 
 /** Limits values to [min, max]; the gradient passes where the value was inside the range. */
 export function clip(x: Tensor, min?: number, max?: number): Tensor {
+  // where() rather than maximum/minimum: the gradient passes at the bounds too, as torch.clamp's does
   let y = x;
-  if (min !== undefined) y = maximum(y, min);
-  if (max !== undefined) y = minimum(y, max);
+  if (min !== undefined) y = where(lt(y, min), asTensor(min, x), y);
+  if (max !== undefined) y = where(gt(y, max), asTensor(max, x), y);
   return y === x ? clone(x) : y;
 }
 

@@ -122,6 +122,8 @@ export function any(x: Tensor, axes?: number | number[], keepDims = false): Tens
 export function norm(x: Tensor, p = 2, axes?: number | number[], keepDims = false): Tensor {
   const a = abs(x.dtype === "float64" ? x : cast(x, "float32"));
   if (p === Number.POSITIVE_INFINITY) return max(a, axes, keepDims);
+  // the "0-norm" counts non-zero entries, as torch.linalg.vector_norm
+  if (p === 0) return sum(cast(a.ne(0), a.dtype), axes, keepDims);
   if (p === 1) return sum(a, axes, keepDims);
   if (p === 2) return sqrt(sum(mul(a, a), axes, keepDims));
   return pow(sum(pow(a, p), axes, keepDims), 1 / p);

@@ -404,3 +404,11 @@ describeEachBackend("elementwise", () => {
     expectClose(y, [1, 4, 2, 5, 3, 6].map(Math.exp), { rtol: 1e-6 });
   });
 });
+
+describe("clip gradient at the bounds (as torch.clamp)", () => {
+  it("passes the gradient where min <= x <= max, bounds included", () => {
+    const x = tensor([-2, -1, 0, 1, 2], { requiresGrad: true });
+    x.clip(-1, 1).sum().backward();
+    expect(Array.from(x.grad!.dataSync())).toEqual([0, 1, 1, 1, 0]);
+  });
+});
