@@ -221,6 +221,13 @@ describeEachBackend("reductions", () => {
 
 describe("norm with p = 0", () => {
   it("counts the non-zero entries", () => {
-    expect(tensor([[0, 2, -3], [0, 0, 1]]).norm(0, 1).toArray()).toEqual([2, 1]);
+    expect(
+      tensor([
+        [0, 2, -3],
+        [0, 0, 1],
+      ])
+        .norm(0, 1)
+        .toArray(),
+    ).toEqual([2, 1]);
   });
 });
