@@ -7,7 +7,7 @@ import {
   type ParamState,
   type ResolvedParamGroup,
 } from "./optimizer.js";
-import { checkOption, isBool, nonNegative } from "./validate.js";
+import { checkOptions, isBool, nonNegative } from "./validate.js";
 
 /**
  * Options of `Adagrad`.
@@ -56,26 +56,14 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   }
 
   protected override validate(o: AdagradOptions, where: string): void {
-    checkOption(nonNegative(o.lr), "Adagrad", where, "lr", o.lr, "a finite number >= 0");
-    checkOption(nonNegative(o.lrDecay), "Adagrad", where, "lrDecay", o.lrDecay, "a finite number >= 0");
-    checkOption(
-      nonNegative(o.weightDecay),
-      "Adagrad",
-      where,
-      "weightDecay",
-      o.weightDecay,
-      "a finite number >= 0",
-    );
-    checkOption(
-      nonNegative(o.initialAccumulatorValue),
-      "Adagrad",
-      where,
-      "initialAccumulatorValue",
-      o.initialAccumulatorValue,
-      "a finite number >= 0",
-    );
-    checkOption(nonNegative(o.eps), "Adagrad", where, "eps", o.eps, "a finite number >= 0");
-    checkOption(isBool(o.maximize), "Adagrad", where, "maximize", o.maximize, "a boolean");
+    checkOptions("Adagrad", where, o, {
+      lr: nonNegative,
+      lrDecay: nonNegative,
+      weightDecay: nonNegative,
+      initialAccumulatorValue: nonNegative,
+      eps: nonNegative,
+      maximize: isBool,
+    });
   }
 
   protected override updateParam(

@@ -7,7 +7,7 @@ import {
   type ParamState,
   type ResolvedParamGroup,
 } from "./optimizer.js";
-import { checkOption, isBool, nonNegative, unitInterval } from "./validate.js";
+import { checkOptions, isBool, nonNegative, type OptionRule, unitInterval } from "./validate.js";
 
 /**
  * Options of `Adam` and `AdamW`.
@@ -38,22 +38,29 @@ const ADAM_DEFAULTS: AdamOptions = {
   maximize: false,
 };
 
+/** `betas` as a whole; listed before `betas[0]` and `betas[1]`, so a malformed `betas` is named as such. */
+const betaPair: OptionRule = {
+  ok: (x) => Array.isArray(x) && x.length === 2,
+  expected: "two numbers [beta1, beta2]",
+};
+
 function validateAdam(name: string, o: AdamOptions, where: string): void {
-  checkOption(nonNegative(o.lr), name, where, "lr", o.lr, "a finite number >= 0");
-  checkOption(nonNegative(o.eps), name, where, "eps", o.eps, "a finite number >= 0");
-  checkOption(
-    Array.isArray(o.betas) && o.betas.length === 2,
+  const [beta1, beta2] = Array.isArray(o.betas) ? o.betas : [];
+  checkOptions(
     name,
     where,
-    "betas",
-    o.betas,
-    "two numbers [beta1, beta2]",
+    { ...o, "betas[0]": beta1, "betas[1]": beta2 },
+    {
+      lr: nonNegative,
+      eps: nonNegative,
+      betas: betaPair,
+      "betas[0]": unitInterval,
+      "betas[1]": unitInterval,
+      weightDecay: nonNegative,
+      amsgrad: isBool,
+      maximize: isBool,
+    },
   );
-  checkOption(unitInterval(o.betas[0]), name, where, "betas[0]", o.betas[0], "a number in [0, 1)");
-  checkOption(unitInterval(o.betas[1]), name, where, "betas[1]", o.betas[1], "a number in [0, 1)");
-  checkOption(nonNegative(o.weightDecay), name, where, "weightDecay", o.weightDecay, "a finite number >= 0");
-  checkOption(isBool(o.amsgrad), name, where, "amsgrad", o.amsgrad, "a boolean");
-  checkOption(isBool(o.maximize), name, where, "maximize", o.maximize, "a boolean");
 }
 
 /** One Adam step as in PyTorch's single-tensor implementation; `decoupled` selects AdamW's decay. */

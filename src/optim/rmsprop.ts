@@ -7,7 +7,7 @@ import {
   type ParamState,
   type ResolvedParamGroup,
 } from "./optimizer.js";
-import { checkOption, isBool, nonNegative } from "./validate.js";
+import { checkOptions, isBool, nonNegative } from "./validate.js";
 
 /**
  * Options of `RMSprop`.
@@ -60,20 +60,15 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   }
 
   protected override validate(o: RMSpropOptions, where: string): void {
-    checkOption(nonNegative(o.lr), "RMSprop", where, "lr", o.lr, "a finite number >= 0");
-    checkOption(nonNegative(o.alpha), "RMSprop", where, "alpha", o.alpha, "a finite number >= 0");
-    checkOption(nonNegative(o.eps), "RMSprop", where, "eps", o.eps, "a finite number >= 0");
-    checkOption(
-      nonNegative(o.weightDecay),
-      "RMSprop",
-      where,
-      "weightDecay",
-      o.weightDecay,
-      "a finite number >= 0",
-    );
-    checkOption(nonNegative(o.momentum), "RMSprop", where, "momentum", o.momentum, "a finite number >= 0");
-    checkOption(isBool(o.centered), "RMSprop", where, "centered", o.centered, "a boolean");
-    checkOption(isBool(o.maximize), "RMSprop", where, "maximize", o.maximize, "a boolean");
+    checkOptions("RMSprop", where, o, {
+      lr: nonNegative,
+      alpha: nonNegative,
+      eps: nonNegative,
+      weightDecay: nonNegative,
+      momentum: nonNegative,
+      centered: isBool,
+      maximize: isBool,
+    });
   }
 
   protected override updateParam(

@@ -22,6 +22,39 @@ function checkNumber(
 }
 
 /**
+ * @internal What every scheduler shares: the optimizer, each group's `initialLr` (recorded unless an
+ * earlier scheduler did) and the lrs after the last step.
+ * @example
+ * sched.getLastLr(); // the same for an LRScheduler and ReduceLROnPlateau
+ */
+export abstract class SchedulerBase {
+  protected lastLr: number[] = [];
+
+  constructor(readonly optimizer: Optimizer) {}
+
+  /** Sets each group's `initialLr` where no scheduler has yet, and returns them all. */
+  protected recordInitialLrs(): number[] {
+    const groups = this.optimizer.paramGroups;
+    for (const group of groups) if (group.initialLr === undefined) group.initialLr = group.lr;
+    return groups.map((g) => g.initialLr as number);
+  }
+
+  /** Records the groups' current lrs as the last lrs. */
+  protected recordLastLr(): void {
+    this.lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /**
+   * The lr of each param group after the last `step`.
+   * @example
+   * sched.getLastLr(); // [0.05]
+   */
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+}
+
+/**
  * Base class of the epoch-based learning-rate schedulers, as PyTorch's `LRScheduler`: it records each
  * group's `initialLr` (unless an earlier scheduler did), sets the lr for epoch 0 at construction, and
  * each `step()` (called once per epoch, after `optimizer.step()`) moves to the next epoch and writes the
@@ -31,18 +64,17 @@ function checkNumber(
  * const sched = new StepLR(opt, { stepSize: 30, gamma: 0.1 });
  * for (let epoch = 0; epoch < 90; epoch++) { trainOneEpoch(); sched.step(); }
  */
-export abstract class LRScheduler {
+export abstract class LRScheduler extends SchedulerBase {
   /** The epoch the current lrs belong to (0 after construction). */
   lastEpoch = -1;
   /** Each group's `initialLr`. */
   readonly baseLrs: number[];
-  protected lastLr: number[] = [];
   /** How many times `step()` has run (the constructor's first call included). */
   protected stepCount = 0;
 
-  constructor(readonly optimizer: Optimizer) {
-    for (const group of optimizer.paramGroups) if (group.initialLr === undefined) group.initialLr = group.lr;
-    this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr as number);
+  constructor(optimizer: Optimizer) {
+    super(optimizer);
+    this.baseLrs = this.recordInitialLrs();
   }
 
   /** Call at the end of the subclass constructor: sets the lrs for epoch 0, as PyTorch does. */
@@ -65,16 +97,7 @@ export abstract class LRScheduler {
     this.optimizer.paramGroups.forEach((g, i) => {
       g.lr = lrs[i];
     });
-    this.lastLr = this.optimizer.paramGroups.map((g) => g.lr);
-  }
-
-  /**
-   * The lr of each param group as last set by this scheduler.
-   * @example
-   * sched.getLastLr(); // [0.05]
-   */
-  getLastLr(): number[] {
-    return [...this.lastLr];
+    this.recordLastLr();
   }
 
   /**
@@ -354,7 +377,7 @@ export interface ReduceLROnPlateauOptions {
  * const sched = new ReduceLROnPlateau(opt, { factor: 0.5, patience: 2 });
  * for (let epoch = 0; epoch < 50; epoch++) { trainOneEpoch(); sched.step(validationLoss()); }
  */
-export class ReduceLROnPlateau {
+export class ReduceLROnPlateau extends SchedulerBase {
   readonly mode: "min" | "max";
   readonly factor: number;
   readonly patience: number;
@@ -370,12 +393,9 @@ export class ReduceLROnPlateau {
   /** Epochs of cooldown left. */
   cooldownCounter = 0;
   lastEpoch = 0;
-  private lastLr: number[];
 
-  constructor(
-    readonly optimizer: Optimizer,
-    options: ReduceLROnPlateauOptions = {},
-  ) {
+  constructor(optimizer: Optimizer, options: ReduceLROnPlateauOptions = {}) {
+    super(optimizer);
     const {
       mode = "min",
       factor = 0.1,
@@ -414,8 +434,8 @@ export class ReduceLROnPlateau {
     this.cooldown = cooldown;
     this.eps = eps;
     this.best = mode === "min" ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-    for (const group of optimizer.paramGroups) if (group.initialLr === undefined) group.initialLr = group.lr;
-    this.lastLr = optimizer.paramGroups.map((g) => g.lr);
+    this.recordInitialLrs();
+    this.recordLastLr();
   }
 
   /** Whether `a` improves on `best` by more than the threshold. */
@@ -455,16 +475,7 @@ export class ReduceLROnPlateau {
       this.cooldownCounter = this.cooldown;
       this.numBadEpochs = 0;
     }
-    this.lastLr = this.optimizer.paramGroups.map((g) => g.lr);
-  }
-
-  /**
-   * The lr of each param group after the last `step`.
-   * @example
-   * sched.getLastLr(); // [0.05]
-   */
-  getLastLr(): number[] {
-    return [...this.lastLr];
+    this.recordLastLr();
   }
 
   /**

@@ -7,7 +7,7 @@ import {
   type ParamState,
   type ResolvedParamGroup,
 } from "./optimizer.js";
-import { checkOption, isBool, nonNegative } from "./validate.js";
+import { checkOption, checkOptions, finite, isBool, nonNegative } from "./validate.js";
 
 /**
  * Options of `SGD`.
@@ -58,26 +58,14 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   protected override validate(o: SGDOptions, where: string): void {
-    checkOption(nonNegative(o.lr), "SGD", where, "lr", o.lr, "a finite number >= 0");
-    checkOption(nonNegative(o.momentum), "SGD", where, "momentum", o.momentum, "a finite number >= 0");
-    checkOption(
-      typeof o.dampening === "number" && Number.isFinite(o.dampening),
-      "SGD",
-      where,
-      "dampening",
-      o.dampening,
-      "a finite number",
-    );
-    checkOption(
-      nonNegative(o.weightDecay),
-      "SGD",
-      where,
-      "weightDecay",
-      o.weightDecay,
-      "a finite number >= 0",
-    );
-    checkOption(isBool(o.nesterov), "SGD", where, "nesterov", o.nesterov, "a boolean");
-    checkOption(isBool(o.maximize), "SGD", where, "maximize", o.maximize, "a boolean");
+    checkOptions("SGD", where, o, {
+      lr: nonNegative,
+      momentum: nonNegative,
+      dampening: finite,
+      weightDecay: nonNegative,
+      nesterov: isBool,
+      maximize: isBool,
+    });
     checkOption(
       !o.nesterov || (o.momentum > 0 && o.dampening === 0),
       "SGD",

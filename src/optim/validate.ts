@@ -20,28 +20,66 @@ export function checkOption(
 }
 
 /**
+ * @internal What an option must be: a test of its value, and the words the error gives for it.
+ * @example
+ * const rule: OptionRule = { ok: (x) => x === 1, expected: "1" };
+ */
+export interface OptionRule {
+  ok: (value: unknown) => boolean;
+  expected: string;
+}
+
+/**
+ * @internal Checks options against a table of rules, in the table's order, with `checkOption`: the first
+ * option that breaks its rule throws.
+ * @example
+ * checkOptions("SGD", "defaults", o, { lr: nonNegative, nesterov: isBool });
+ */
+export function checkOptions<T extends object>(
+  optimizer: string,
+  where: string,
+  options: T,
+  rules: { [K in keyof T]?: OptionRule },
+): void {
+  for (const [option, rule] of Object.entries(rules) as [keyof T & string, OptionRule][]) {
+    const value = options[option];
+    checkOption(rule.ok(value), optimizer, where, option, value, rule.expected);
+  }
+}
+
+/**
  * @internal A finite number >= 0.
  * @example
- * nonNegative(0.1); // true
+ * nonNegative.ok(0.1); // true
  */
-export function nonNegative(x: unknown): boolean {
-  return typeof x === "number" && Number.isFinite(x) && x >= 0;
-}
+export const nonNegative: OptionRule = {
+  ok: (x) => typeof x === "number" && Number.isFinite(x) && x >= 0,
+  expected: "a finite number >= 0",
+};
+
+/**
+ * @internal A finite number.
+ * @example
+ * finite.ok(-0.5); // true
+ */
+export const finite: OptionRule = {
+  ok: (x) => typeof x === "number" && Number.isFinite(x),
+  expected: "a finite number",
+};
 
 /**
  * @internal A number in [0, 1).
  * @example
- * unitInterval(0.999); // true
+ * unitInterval.ok(0.999); // true
  */
-export function unitInterval(x: unknown): boolean {
-  return typeof x === "number" && x >= 0 && x < 1;
-}
+export const unitInterval: OptionRule = {
+  ok: (x) => typeof x === "number" && x >= 0 && x < 1,
+  expected: "a number in [0, 1)",
+};
 
 /**
  * @internal A boolean.
  * @example
- * isBool(false); // true
+ * isBool.ok(false); // true
  */
-export function isBool(x: unknown): boolean {
-  return typeof x === "boolean";
-}
+export const isBool: OptionRule = { ok: (x) => typeof x === "boolean", expected: "a boolean" };
