@@ -1,22 +1,30 @@
-import { type DType, type TypedArray, bytesPerElement } from "../../core/dtype.js";
-import type { Backend, MemoryInfo, Storage } from "../backend.js";
-import { binary, cast, unary, where } from "./elementwise.js";
-import { matmul } from "./matmul.js";
-import { concat, gather, pad, scatterAdd } from "./movement.js";
-import { argReduce, reduce } from "./reduce.js";
-import { RefStorage } from "./storage.js";
+import { type DType, type TypedArray, allocArray, bytesPerElement } from "../../core/dtype.js";
+import type { Backend, Kernels, MemoryInfo, Storage, View } from "../backend.js";
+import { hostKernels } from "../host/kernels.js";
+import type { HostMemory } from "../host/memory.js";
+import { RefStorage, arrayOf } from "./storage.js";
 
 /**
- * The reference backend: every kernel in plain TypeScript over typed arrays, all dtypes including
- * float64. It is the oracle the faster backends are tested against.
+ * The reference backend: every kernel in plain TypeScript over typed arrays in the JavaScript heap,
+ * all dtypes including float64. It is the oracle the faster backends are tested against.
  */
-export class RefBackend implements Backend {
+export class RefBackend implements Backend, HostMemory {
   readonly name = "ref";
   private live = 0;
   private bytes = 0;
+  private readonly kernels: Kernels = hostKernels(this);
 
   supports(_dtype: DType): boolean {
     return true;
+  }
+
+  alloc(dtype: DType, size: number): { storage: Storage; data: TypedArray } {
+    const data = allocArray(dtype, size);
+    return { storage: this.track(new RefStorage(dtype, data)), data };
+  }
+
+  dataOf(view: View): TypedArray {
+    return arrayOf(view);
   }
 
   private track(s: RefStorage): RefStorage {
@@ -33,9 +41,12 @@ export class RefBackend implements Backend {
     if (s.released) throw new Error("reference backend: read of a released storage");
     return s.data.slice();
   }
-  async read(storage: Storage): Promise<TypedArray> {
-    // async, so a bad read rejects the promise instead of throwing at the call
-    return this.readSync(storage);
+  read(storage: Storage): Promise<TypedArray> {
+    try {
+      return Promise.resolve(this.readSync(storage));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
   release(storage: Storage): void {
     const s = storage as RefStorage;
@@ -48,15 +59,15 @@ export class RefBackend implements Backend {
     return { storages: this.live, bytes: this.bytes };
   }
 
-  unary: Backend["unary"] = (op, x, outDtype) => this.track(unary(op, x, outDtype));
-  binary: Backend["binary"] = (op, a, b, s, d) => this.track(binary(op, a, b, s, d));
-  where: Backend["where"] = (c, a, b, s, d) => this.track(where(c, a, b, s, d));
-  cast: Backend["cast"] = (x, d) => this.track(cast(x, d));
-  reduce: Backend["reduce"] = (op, x, axes) => this.track(reduce(op, x, axes));
-  argReduce: Backend["argReduce"] = (op, x, axis) => this.track(argReduce(op, x, axis));
-  matmul: Backend["matmul"] = (a, b, s) => this.track(matmul(a, b, s));
-  pad: Backend["pad"] = (x, pads, v) => this.track(pad(x, pads, v));
-  concat: Backend["concat"] = (xs, axis, s) => this.track(concat(xs, axis, s));
-  gather: Backend["gather"] = (x, axis, idx) => this.track(gather(x, axis, idx));
-  scatterAdd: Backend["scatterAdd"] = (s, d, axis, idx, src) => this.track(scatterAdd(s, d, axis, idx, src));
+  unary: Backend["unary"] = (...args) => this.kernels.unary(...args);
+  binary: Backend["binary"] = (...args) => this.kernels.binary(...args);
+  where: Backend["where"] = (...args) => this.kernels.where(...args);
+  cast: Backend["cast"] = (...args) => this.kernels.cast(...args);
+  reduce: Backend["reduce"] = (...args) => this.kernels.reduce(...args);
+  argReduce: Backend["argReduce"] = (...args) => this.kernels.argReduce(...args);
+  matmul: Backend["matmul"] = (...args) => this.kernels.matmul(...args);
+  pad: Backend["pad"] = (...args) => this.kernels.pad(...args);
+  concat: Backend["concat"] = (...args) => this.kernels.concat(...args);
+  gather: Backend["gather"] = (...args) => this.kernels.gather(...args);
+  scatterAdd: Backend["scatterAdd"] = (...args) => this.kernels.scatterAdd(...args);
 }

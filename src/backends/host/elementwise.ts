@@ -1,6 +1,7 @@
-import { type DType, allocArray } from "../../core/dtype.js";
-import type { BinaryOp, UnaryOp, View } from "../backend.js";
-import { RefStorage, arrayOf, offsetsOf } from "./storage.js";
+import type { DType } from "../../core/dtype.js";
+import { sizeOf } from "../../core/shape.js";
+import type { BinaryOp, UnaryOp, Storage, View } from "../backend.js";
+import { type HostMemory, offsetsOf } from "./memory.js";
 
 const UNARY: Record<UnaryOp, (x: number) => number> = {
   neg: (x) => -x,
@@ -48,16 +49,10 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   or: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
 };
 
-function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-export function unary(op: UnaryOp, x: View, outDtype: DType): RefStorage {
+export function unary(mem: HostMemory, op: UnaryOp, x: View, outDtype: DType): Storage {
   const n = sizeOf(x.shape);
-  const out = allocArray(outDtype, n);
-  const src = arrayOf(x);
+  const { storage, data: out } = mem.alloc(outDtype, n);
+  const src = mem.dataOf(x);
   const f = UNARY[op];
   const ix = offsetsOf(x, x.shape);
   if (ix === null) {
@@ -68,20 +63,22 @@ export function unary(op: UnaryOp, x: View, outDtype: DType): RefStorage {
   } else {
     for (let i = 0; i < n; i++) out[i] = f(src[ix[i]]);
   }
-  return new RefStorage(outDtype, fixBool(outDtype, out));
+  fixBool(outDtype, out);
+  return storage;
 }
 
 export function binary(
+  mem: HostMemory,
   op: BinaryOp,
   a: View,
   b: View,
   outShape: readonly number[],
   outDtype: DType,
-): RefStorage {
+): Storage {
   const n = sizeOf(outShape);
-  const out = allocArray(outDtype, n);
-  const A = arrayOf(a);
-  const B = arrayOf(b);
+  const { storage, data: out } = mem.alloc(outDtype, n);
+  const A = mem.dataOf(a);
+  const B = mem.dataOf(b);
   const ia = offsetsOf(a, outShape);
   const ib = offsetsOf(b, outShape);
   if (ia === null && ib === null) {
@@ -114,15 +111,23 @@ export function binary(
     else if (ia !== null) for (let i = 0; i < n; i++) out[i] = f(A[ia[i]], B[ob + i]);
     else if (ib !== null) for (let i = 0; i < n; i++) out[i] = f(A[oa + i], B[ib[i]]);
   }
-  return new RefStorage(outDtype, fixBool(outDtype, out));
+  fixBool(outDtype, out);
+  return storage;
 }
 
-export function where(c: View, a: View, b: View, outShape: readonly number[], outDtype: DType): RefStorage {
+export function where(
+  mem: HostMemory,
+  c: View,
+  a: View,
+  b: View,
+  outShape: readonly number[],
+  outDtype: DType,
+): Storage {
   const n = sizeOf(outShape);
-  const out = allocArray(outDtype, n);
-  const C = arrayOf(c);
-  const A = arrayOf(a);
-  const B = arrayOf(b);
+  const { storage, data: out } = mem.alloc(outDtype, n);
+  const C = mem.dataOf(c);
+  const A = mem.dataOf(a);
+  const B = mem.dataOf(b);
   const ic = offsetsOf(c, outShape);
   const ia = offsetsOf(a, outShape);
   const ib = offsetsOf(b, outShape);
@@ -130,13 +135,13 @@ export function where(c: View, a: View, b: View, outShape: readonly number[], ou
     const cond = C[ic === null ? c.offset + i : ic[i]];
     out[i] = cond !== 0 ? A[ia === null ? a.offset + i : ia[i]] : B[ib === null ? b.offset + i : ib[i]];
   }
-  return new RefStorage(outDtype, out);
+  return storage;
 }
 
-export function cast(x: View, dtype: DType): RefStorage {
+export function cast(mem: HostMemory, x: View, dtype: DType): Storage {
   const n = sizeOf(x.shape);
-  const out = allocArray(dtype, n);
-  const src = arrayOf(x);
+  const { storage, data: out } = mem.alloc(dtype, n);
+  const src = mem.dataOf(x);
   const ix = offsetsOf(x, x.shape);
   if (ix === null) {
     if (dtype === x.dtype || dtype !== "bool") out.set(src.subarray(x.offset, x.offset + n));
@@ -146,7 +151,8 @@ export function cast(x: View, dtype: DType): RefStorage {
   } else {
     for (let i = 0; i < n; i++) out[i] = src[ix[i]];
   }
-  return new RefStorage(dtype, fixBool(dtype, out));
+  fixBool(dtype, out);
+  return storage;
 }
 
 /** A bool array must hold exactly 0 or 1; Uint8Array alone would keep 2 for 2 and wrap 256 to 0. */

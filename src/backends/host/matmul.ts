@@ -1,9 +1,9 @@
-import { allocArray, type TypedArray } from "../../core/dtype.js";
-import type { View } from "../backend.js";
-import { RefStorage, arrayOf, stridedOffsets } from "./storage.js";
+import { type TypedArray, allocArray } from "../../core/dtype.js";
+import type { Storage, View } from "../backend.js";
+import { type HostMemory, stridedOffsets } from "./memory.js";
 
 /** Batched matmul: for each batch position, C[m,n] = A[m,k] · B[k,n]. */
-export function matmul(a: View, b: View, outShape: readonly number[]): RefStorage {
+export function matmul(mem: HostMemory, a: View, b: View, outShape: readonly number[]): Storage {
   const rank = outShape.length;
   const m = outShape[rank - 2];
   const n = outShape[rank - 1];
@@ -11,9 +11,9 @@ export function matmul(a: View, b: View, outShape: readonly number[]): RefStorag
   const batchShape = outShape.slice(0, rank - 2);
   const aBase = stridedOffsets(batchShape, a.strides.slice(0, rank - 2), a.offset);
   const bBase = stridedOffsets(batchShape, b.strides.slice(0, rank - 2), b.offset);
-  const C = allocArray(a.dtype, aBase.length * m * n);
-  const A = arrayOf(a);
-  const B = arrayOf(b);
+  const { storage, data: C } = mem.alloc(a.dtype, aBase.length * m * n);
+  const A = mem.dataOf(a);
+  const B = mem.dataOf(b);
   const as0 = a.strides[rank - 2];
   const as1 = a.strides[rank - 1];
   const bs0 = b.strides[rank - 2];
@@ -33,7 +33,7 @@ export function matmul(a: View, b: View, outShape: readonly number[]): RefStorag
     }
     gemm(A, aBase[t], as0, as1, Bm, bOff, bRow, C, t * m * n, m, k, n);
   }
-  return new RefStorage(a.dtype, C);
+  return storage;
 }
 
 /**

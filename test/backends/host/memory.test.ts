@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { RefStorage, arrayOf, offsetsOf, stridedOffsets } from "../../../src/backends/ref/storage.js";
+import { offsetsOf, stridedOffsets } from "../../../src/backends/host/memory.js";
+import { RefStorage, arrayOf } from "../../../src/backends/ref/storage.js";
 import { naivePermute } from "../../helpers/naive.js";
 import { view } from "./helpers.js";
 

@@ -1,59 +1,56 @@
-import { type DType, allocArray } from "../../core/dtype.js";
+import type { DType } from "../../core/dtype.js";
+import { contiguousStrides as stridesOf, sizeOf } from "../../core/shape.js";
 import { ValueError, fmtShape } from "../../core/errors.js";
-import type { View } from "../backend.js";
-import { RefStorage, arrayOf, offsetsOf, stridedOffsets } from "./storage.js";
-
-function stridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
-
-function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
+import type { Storage, View } from "../backend.js";
+import { type HostMemory, offsetsOf, stridedOffsets } from "./memory.js";
 
 /** Copies every element of `x` to `out` at the positions that `outStrides` + `base` give. */
 function scatterCopy(
+  mem: HostMemory,
   x: View,
   out: ArrayLike<number> & { [i: number]: number },
   outStrides: number[],
   base: number,
 ) {
-  const X = arrayOf(x);
+  const X = mem.dataOf(x);
   const io = stridedOffsets(x.shape, outStrides, base);
   const ix = offsetsOf(x, x.shape);
   for (let i = 0; i < io.length; i++) out[io[i]] = X[ix === null ? x.offset + i : ix[i]];
 }
 
-export function pad(x: View, pads: readonly (readonly [number, number])[], value: number): RefStorage {
+export function pad(
+  mem: HostMemory,
+  x: View,
+  pads: readonly (readonly [number, number])[],
+  value: number,
+): Storage {
   const outShape = x.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
-  const out = allocArray(x.dtype, sizeOf(outShape));
+  const { storage, data: out } = mem.alloc(x.dtype, sizeOf(outShape));
   if (value !== 0) out.fill(value);
   const os = stridesOf(outShape);
   const base = pads.reduce((acc, p, i) => acc + p[0] * os[i], 0);
-  scatterCopy(x, out, os, base);
-  return new RefStorage(x.dtype, out);
+  scatterCopy(mem, x, out, os, base);
+  return storage;
 }
 
-export function concat(xs: readonly View[], axis: number, outShape: readonly number[]): RefStorage {
-  const out = allocArray(xs[0].dtype, sizeOf(outShape));
+export function concat(
+  mem: HostMemory,
+  xs: readonly View[],
+  axis: number,
+  outShape: readonly number[],
+): Storage {
+  const { storage, data: out } = mem.alloc(xs[0].dtype, sizeOf(outShape));
   const os = stridesOf(outShape);
   let at = 0;
   for (const x of xs) {
-    scatterCopy(x, out, os, at * os[axis]);
+    scatterCopy(mem, x, out, os, at * os[axis]);
     at += x.shape[axis];
   }
-  return new RefStorage(xs[0].dtype, out);
+  return storage;
 }
 
 function indexOffsets(
+  mem: HostMemory,
   op: string,
   index: View,
   xShape: readonly number[],
@@ -61,7 +58,7 @@ function indexOffsets(
   base: number,
   axis: number,
 ) {
-  const I = arrayOf(index);
+  const I = mem.dataOf(index);
   const ii = offsetsOf(index, index.shape);
   const partial = stridedOffsets(
     index.shape,
@@ -81,25 +78,26 @@ function indexOffsets(
   return partial;
 }
 
-export function gather(x: View, axis: number, index: View): RefStorage {
-  const X = arrayOf(x);
-  const offs = indexOffsets("gather", index, x.shape, x.strides, x.offset, axis);
-  const out = allocArray(x.dtype, offs.length);
+export function gather(mem: HostMemory, x: View, axis: number, index: View): Storage {
+  const X = mem.dataOf(x);
+  const offs = indexOffsets(mem, "gather", index, x.shape, x.strides, x.offset, axis);
+  const { storage, data: out } = mem.alloc(x.dtype, offs.length);
   for (let i = 0; i < offs.length; i++) out[i] = X[offs[i]];
-  return new RefStorage(x.dtype, out);
+  return storage;
 }
 
 export function scatterAdd(
+  mem: HostMemory,
   outShape: readonly number[],
   dtype: DType,
   axis: number,
   index: View,
   src: View,
-): RefStorage {
-  const out = allocArray(dtype, sizeOf(outShape));
-  const offs = indexOffsets("scatterAdd", index, outShape, stridesOf(outShape), 0, axis);
-  const S = arrayOf(src);
+): Storage {
+  const { storage, data: out } = mem.alloc(dtype, sizeOf(outShape));
+  const offs = indexOffsets(mem, "scatterAdd", index, outShape, stridesOf(outShape), 0, axis);
+  const S = mem.dataOf(src);
   const is = offsetsOf(src, index.shape);
   for (let i = 0; i < offs.length; i++) out[offs[i]] += S[is === null ? src.offset + i : is[i]];
-  return new RefStorage(dtype, out);
+  return storage;
 }

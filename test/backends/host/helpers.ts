@@ -1,4 +1,5 @@
-import type { View } from "../../../src/backends/backend.js";
+import type { Storage, View } from "../../../src/backends/backend.js";
+import { RefBackend } from "../../../src/backends/ref/index.js";
 import { RefStorage } from "../../../src/backends/ref/storage.js";
 import { type DType, allocArray } from "../../../src/core/dtype.js";
 
@@ -26,4 +27,7 @@ export function rowMajor(shape: readonly number[]): number[] {
   return s;
 }
 
-export const values = (s: RefStorage) => Array.from(s.data);
+/** The memory the host kernels allocate from in these tests. */
+export const mem = new RefBackend();
+
+export const values = (s: Storage) => Array.from((s as RefStorage).data);

@@ -1,6 +1,5 @@
-import { type DType, allocArray } from "../../core/dtype.js";
-import type { ReduceOp, View } from "../backend.js";
-import { RefStorage, arrayOf, offsetsOf, stridedOffsets } from "./storage.js";
+import type { ReduceOp, Storage, View } from "../backend.js";
+import { type HostMemory, offsetsOf, stridedOffsets } from "./memory.js";
 
 const INIT: Record<ReduceOp, number> = {
   sum: 0,
@@ -8,7 +7,7 @@ const INIT: Record<ReduceOp, number> = {
   min: Number.POSITIVE_INFINITY,
 };
 
-export function reduce(op: ReduceOp, x: View, axes: readonly number[]): RefStorage {
+export function reduce(mem: HostMemory, op: ReduceOp, x: View, axes: readonly number[]): Storage {
   const shape = x.shape;
   const rank = shape.length;
   const reduced = new Array<boolean>(rank).fill(false);
@@ -20,7 +19,7 @@ export function reduce(op: ReduceOp, x: View, axes: readonly number[]): RefStora
   for (const d of shape) inSize *= d;
   // sums accumulate in float64 whatever the dtype, then round once
   const acc = new Float64Array(outSize).fill(INIT[op]);
-  const X = arrayOf(x);
+  const X = mem.dataOf(x);
   const ix = offsetsOf(x, shape);
   const trailing = axes.every((a, i) => a === rank - axes.length + i);
   if (ix === null && trailing) {
@@ -48,9 +47,9 @@ export function reduce(op: ReduceOp, x: View, axes: readonly number[]): RefStora
       acc[io[i]] = op === "sum" ? acc[io[i]] + v : combine(op, acc[io[i]], v);
     }
   }
-  const out = allocArray(x.dtype === "bool" && op === "sum" ? "int32" : x.dtype, outSize);
+  const { storage, data: out } = mem.alloc(x.dtype === "bool" && op === "sum" ? "int32" : x.dtype, outSize);
   out.set(acc);
-  return new RefStorage(x.dtype === "bool" && op === "sum" ? "int32" : x.dtype, out);
+  return storage;
 }
 
 function combine(op: ReduceOp, a: number, b: number): number {
@@ -64,14 +63,14 @@ function combine(op: ReduceOp, a: number, b: number): number {
   }
 }
 
-export function argReduce(op: "argmax" | "argmin", x: View, axis: number): RefStorage {
+export function argReduce(mem: HostMemory, op: "argmax" | "argmin", x: View, axis: number): Storage {
   const outShape = x.shape.filter((_, i) => i !== axis);
   const outStrides = x.strides.filter((_, i) => i !== axis);
   const base = stridedOffsets(outShape, outStrides, x.offset);
   const len = x.shape[axis];
   const step = x.strides[axis];
-  const X = arrayOf(x);
-  const out = new Int32Array(base.length);
+  const { storage, data: out } = mem.alloc("int32", base.length);
+  const X = mem.dataOf(x);
   const better = op === "argmax" ? (v: number, b: number) => v > b : (v: number, b: number) => v < b;
   for (let o = 0; o < base.length; o++) {
     let best = X[base[o]];
@@ -86,5 +85,5 @@ export function argReduce(op: "argmax" | "argmin", x: View, axis: number): RefSt
     }
     out[o] = bi;
   }
-  return new RefStorage("int32" as DType, out);
+  return storage;
 }

@@ -1,0 +1,64 @@
+import type { DType, TypedArray } from "../../core/dtype.js";
+import type { Storage, View } from "../backend.js";
+
+/**
+ * Memory the host (JavaScript) can read and write directly: the JS heap for the reference backend,
+ * WebAssembly linear memory for the wasm backend. The host kernels in this folder run on any of them.
+ */
+export interface HostMemory {
+  /** A new storage of `size` elements and a typed array over it to fill. Allocate before reading inputs. */
+  alloc(dtype: DType, size: number): { storage: Storage; data: TypedArray };
+  /** The typed array behind a view's storage (the whole storage; index it with the view's offset). */
+  dataOf(view: View): TypedArray;
+}
+
+/**
+ * Element offsets of every position of `view` read at `shape` in row-major order, or null when the
+ * view is contiguous (offset + i). Precomputing offsets keeps every kernel's inner loop a flat loop.
+ */
+export function offsetsOf(view: View, shape: readonly number[]): Int32Array | null {
+  const rank = shape.length;
+  const strides = view.strides;
+  let contiguous = view.shape.length === rank;
+  let expect = 1;
+  for (let i = rank - 1; i >= 0 && contiguous; i--) {
+    if (view.shape[i] !== shape[i] || (shape[i] !== 1 && strides[i] !== expect)) contiguous = false;
+    expect *= shape[i];
+  }
+  if (contiguous) return null;
+  return stridedOffsets(shape, strides, view.offset);
+}
+
+/** Offsets of every position of an n-d index over `shape` with the given strides. */
+export function stridedOffsets(
+  shape: readonly number[],
+  strides: readonly number[],
+  base: number,
+): Int32Array {
+  let size = 1;
+  for (const d of shape) size *= d;
+  const out = new Int32Array(size);
+  if (size === 0) return out;
+  const rank = shape.length;
+  if (rank === 0) {
+    out[0] = base;
+    return out;
+  }
+  const last = rank - 1;
+  const n = shape[last];
+  const sl = strides[last];
+  const counter = new Array<number>(rank).fill(0);
+  let off = base;
+  for (let i = 0; i < size; i += n) {
+    for (let j = 0; j < n; j++) out[i + j] = off + j * sl;
+    // advance the outer counter (everything but the last axis)
+    for (let d = last - 1; d >= 0; d--) {
+      counter[d]++;
+      off += strides[d];
+      if (counter[d] < shape[d]) break;
+      off -= strides[d] * shape[d];
+      counter[d] = 0;
+    }
+  }
+  return out;
+}
