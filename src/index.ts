@@ -13,7 +13,7 @@ export { tidy, keep } from "./core/memory.js";
 export { noGrad, enableGrad, isGradEnabled } from "./core/grad_mode.js";
 export { gradcheck } from "./core/gradcheck.js";
 export type { GradcheckOptions, GradcheckResult } from "./core/gradcheck.js";
-export { setBackend, getBackend, registerBackend, listBackends } from "./core/backend_registry.js";
+export { setBackend, getBackend, registerBackend, listBackends, ready } from "./core/backend_registry.js";
 export type { Backend, Kernels, Storage, View, MemoryInfo } from "./backends/backend.js";
 export * from "./ops/creation.js";
 export {

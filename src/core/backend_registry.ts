@@ -1,8 +1,13 @@
 import type { Backend } from "../backends/backend.js";
 import { RefBackend } from "../backends/ref/index.js";
+import { WasmBackend, createWasmBackend } from "../backends/wasm/index.js";
+import { wasmSupported } from "../backends/wasm/module.js";
 import { ValueError } from "./errors.js";
 
-const factories = new Map<string, () => Backend>([["ref", () => new RefBackend()]]);
+const factories = new Map<string, () => Backend>([
+  ["ref", () => new RefBackend()],
+  ["wasm", () => new WasmBackend()],
+]);
 const instances = new Map<string, Backend>();
 let current: Backend | null = null;
 
@@ -12,9 +17,10 @@ export function registerBackend(name: string, factory: () => Backend): void {
 }
 
 /**
- * Chooses where new tensors live and ops run.
+ * Chooses where new tensors live and ops run: "wasm" (WebAssembly SIMD, the default where it runs)
+ * or "ref" (the pure-TypeScript reference backend).
  * @example
- * setBackend("ref"); // the pure-TypeScript reference backend
+ * setBackend("ref");
  */
 export function setBackend(name: string): Backend {
   const factory = factories.get(name);
@@ -32,9 +38,44 @@ export function setBackend(name: string): Backend {
   return b;
 }
 
-/** The backend new tensors are created on (the reference backend unless `setBackend` chose another). */
+function envBackend(): string | undefined {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.STRATA_BACKEND || undefined;
+}
+
+/**
+ * The backend new tensors are created on. Unless `setBackend` chose one (or the STRATA_BACKEND
+ * environment variable names one), that is wasm where WebAssembly SIMD and shared memory exist and the
+ * kernels can be compiled synchronously (Node), else the reference backend; in browsers, `await ready()`
+ * first to get wasm.
+ */
 export function getBackend(): Backend {
-  return current ?? setBackend("ref");
+  if (current) return current;
+  const named = envBackend();
+  if (named) return setBackend(named);
+  if (wasmSupported()) {
+    try {
+      return setBackend("wasm");
+    } catch {
+      // a browser main thread refuses synchronous compilation; ready() compiles asynchronously
+    }
+  }
+  return setBackend("ref");
+}
+
+/**
+ * Prepares the fastest available backend, asynchronously: compiles the wasm kernels (with relaxed SIMD
+ * where the engine has it) and makes wasm the current backend. Call it once before creating tensors
+ * in a browser; in Node it is optional.
+ * @example
+ * await ready();
+ */
+export async function ready(): Promise<Backend> {
+  if (current && current.name !== "ref") return current;
+  if (envBackend()) return getBackend();
+  if (!wasmSupported()) return getBackend();
+  if (!instances.has("wasm")) instances.set("wasm", await createWasmBackend());
+  return setBackend("wasm");
 }
 
 export function listBackends(): string[] {

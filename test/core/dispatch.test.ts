@@ -13,12 +13,12 @@ describe("backends and dispatch", () => {
     setBackend("ref");
   });
 
-  it("the reference backend is the default and is registered", () => {
-    expect(listBackends()).toContain("ref");
-    expect(getBackend().name).toBe("ref");
+  it("wasm is the default in Node (or what STRATA_BACKEND names), and both backends are registered", () => {
+    expect(listBackends()).toEqual(expect.arrayContaining(["ref", "wasm"]));
+    expect(getBackend().name).toBe(process.env.STRATA_BACKEND ?? "wasm");
     expect(setBackend("ref")).toBe(getBackend());
     expect(() => setBackend("nope")).toThrow(ValueError);
-    expect(() => setBackend("nope")).toThrow(/unknown backend "nope"; registered: ref/);
+    expect(() => setBackend("nope")).toThrow(/unknown backend "nope"; registered: ref, wasm/);
   });
 
   it("mixing tensors of two backends is an error naming the op", () => {

@@ -6,7 +6,7 @@ import type { Storage, View } from "../backend.js";
  * WebAssembly linear memory for the wasm backend. The host kernels in this folder run on any of them.
  */
 export interface HostMemory {
-  /** A new storage of `size` elements and a typed array over it to fill. Allocate before reading inputs. */
+  /** A new zero-filled storage of `size` elements and a typed array over it. Allocate before reading inputs. */
   alloc(dtype: DType, size: number): { storage: Storage; data: TypedArray };
   /** The typed array behind a view's storage (the whole storage; index it with the view's offset). */
   dataOf(view: View): TypedArray;

@@ -1,0 +1,5 @@
+// Entry point of the Strata wasm kernels (AssemblyScript). Built by scripts/build_wasm.ts into two
+// binaries: plain SIMD, and relaxed SIMD (fused multiply-add) where the runtime supports it.
+export { matmul_f32 } from "./matmul";
+export { binary2d_f32, unary_f32 } from "./elementwise";
+export { reduce_rows_f32, reduce_cols_f32 } from "./reduce";

@@ -1,0 +1,25 @@
+/**
+ * Merges adjacent axes that every operand walks contiguously, so an n-d elementwise op over views
+ * becomes one of at most two dimensions (rows × cols) that a SIMD kernel can run. Size-1 axes are
+ * dropped first. Returns null when more than two axes remain.
+ */
+export function collapse2d(
+  shape: readonly number[],
+  strides: readonly (readonly number[])[],
+): { rows: number; cols: number; strides: [number, number][] } | null {
+  const keep = shape.map((d) => d !== 1);
+  let dims = shape.filter((_, i) => keep[i]);
+  let st = strides.map((s) => s.filter((_, i) => keep[i]));
+  for (let i = dims.length - 2; i >= 0; i--) {
+    if (st.every((s) => s[i] === s[i + 1] * dims[i + 1])) {
+      dims = [...dims.slice(0, i), dims[i] * dims[i + 1], ...dims.slice(i + 2)];
+      st = st.map((s) => [...s.slice(0, i), s[i + 1], ...s.slice(i + 2)]);
+    }
+  }
+  if (dims.length > 2) return null;
+  while (dims.length < 2) {
+    dims = [1, ...dims];
+    st = st.map((s) => [0, ...s]);
+  }
+  return { rows: dims[0], cols: dims[1], strides: st.map((s) => [s[0], s[1]] as [number, number]) };
+}

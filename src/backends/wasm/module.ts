@@ -1,0 +1,77 @@
+import { KERNELS_RELAXED_SIMD, KERNELS_SIMD } from "./kernels.generated.js";
+
+/** The functions the AssemblyScript kernels export (pointers are byte addresses in the shared memory). */
+export interface KernelExports {
+  matmul_f32(
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    brs: number,
+    bcs: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    j0: number,
+    j1: number,
+    pack: number,
+  ): void;
+  binary2d_f32(
+    op: number,
+    a: number,
+    as0: number,
+    as1: number,
+    b: number,
+    bs0: number,
+    bs1: number,
+    out: number,
+    rows: number,
+    cols: number,
+  ): void;
+  unary_f32(op: number, x: number, out: number, n: number): void;
+  reduce_rows_f32(op: number, x: number, rows: number, cols: number, out: number): void;
+  reduce_cols_f32(op: number, x: number, rows: number, cols: number, out: number): void;
+}
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const g = globalThis as { Buffer?: { from(s: string, enc: string): Uint8Array } };
+  if (g.Buffer) return new Uint8Array(g.Buffer.from(base64, "base64"));
+  const bin = atob(base64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+let simdBytes: Uint8Array<ArrayBuffer> | null = null;
+let relaxedBytes: Uint8Array<ArrayBuffer> | null = null;
+
+/** The kernel binaries: relaxed SIMD (fused multiply-add) where the engine validates it, else plain SIMD. */
+export function kernelBytes(preferRelaxed: boolean): { bytes: Uint8Array<ArrayBuffer>; relaxed: boolean } {
+  simdBytes ??= decode(KERNELS_SIMD);
+  if (preferRelaxed) {
+    relaxedBytes ??= decode(KERNELS_RELAXED_SIMD);
+    if (WebAssembly.validate(relaxedBytes)) return { bytes: relaxedBytes, relaxed: true };
+  }
+  return { bytes: simdBytes, relaxed: false };
+}
+
+/** Whether this engine can run the kernels at all (SIMD, shared memory). */
+export function wasmSupported(): boolean {
+  try {
+    if (typeof WebAssembly !== "object" || typeof SharedArrayBuffer !== "function") return false;
+    return WebAssembly.validate(kernelBytes(false).bytes);
+  } catch {
+    return false;
+  }
+}
+
+/** Instantiates the kernels over `memory`; synchronous compilation, as Node allows for any size. */
+export function instantiateSync(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
+  const instance = new WebAssembly.Instance(module, { env: { memory, abort: abortImport } });
+  return instance.exports as unknown as KernelExports;
+}
+
+function abortImport(): never {
+  throw new Error("wasm kernel aborted");
+}
