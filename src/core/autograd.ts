@@ -30,12 +30,14 @@ export function backward(
   const run = () => {
     const grads = new Map<Tensor, Tensor>();
     grads.set(root, seed ?? ops.onesLike(root));
+    // gradient objects already stored as some .grad (or owned by the caller), which a leaf must not share
+    const taken = new Set<Tensor>(seed ? [seed] : []);
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
       const g = grads.get(t);
       if (g === undefined) continue;
       const node = t.gradFn;
-      if (node === null || t.retainsGrad) accumulate(t, g, options.createGraph === true);
+      if (node === null || t.retainsGrad) accumulate(t, g, options.createGraph === true, taken);
       if (node === null) continue;
       if (node.inputs.length === 0) {
         throw new StrataError(
@@ -80,12 +82,17 @@ function fitTo(g: Tensor, x: Tensor): Tensor {
  * Leaves (and tensors that retain grads) add the gradient into `.grad`, in place, as PyTorch does.
  * With `createGraph` the gradient stays in the graph (a recorded copy or sum), so it can be differentiated.
  */
-function accumulate(t: Tensor, g: Tensor, createGraph: boolean): void {
+function accumulate(t: Tensor, g: Tensor, createGraph: boolean, taken: Set<Tensor>): void {
   if (createGraph) {
     t.grad = keep(t.grad === null ? ops.clone(g) : t.grad.add(g));
   } else if (t.grad === null) {
-    // a fresh copy: the gradient may alias the seed or another tensor
-    t.grad = keep(ops.copyRaw(g.detach()));
+    // storage is never written in place, so sharing it is safe; only the tensor object must be the
+    // leaf's own (a later accumulation assigns to it). Rules may hand the same object to two inputs.
+    // a leaf's gradient is laid out contiguously (as the parameter is), so optimizer updates run on
+    // flat memory: the gradient of a weight used transposed arrives as a transposed view
+    const own = !g.isContiguous ? ops.copyRaw(g) : taken.has(g) || g.gradFn !== null ? g.detach() : g;
+    taken.add(own);
+    t.grad = keep(own);
   } else {
     t.grad.assign(t.grad.add(g));
   }

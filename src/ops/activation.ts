@@ -2,7 +2,7 @@ import { normAxis } from "../core/shape.js";
 import type { Tensor } from "../core/tensor.js";
 import {
   add,
-  cast,
+  asFloat,
   erf,
   exp,
   log,
@@ -18,16 +18,12 @@ import {
 } from "./elementwise.js";
 import { logSumExp, max, sum } from "./reduce.js";
 
-function floatOf(x: Tensor): Tensor {
-  return x.dtype === "float64" || x.dtype === "float32" ? x : cast(x, "float32");
-}
-
 /**
  * exp(x) / Σ exp(x) along `axis`, shifted by the max so large logits do not overflow.
  * @example tensor([1, 2, 3]).softmax() // [0.0900, 0.2447, 0.6652]
  */
 export function softmax(x: Tensor, axis = -1): Tensor {
-  const xf = floatOf(x);
+  const xf = asFloat(x);
   const a = normAxis("softmax", axis, x.rank);
   const e = exp(sub(xf, max(xf, a, true).detach()));
   return e.div(sum(e, a, true));
@@ -35,7 +31,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 
 /** log(softmax(x)) computed as x − logΣexp(x), accurate even where softmax underflows. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  const xf = floatOf(x);
+  const xf = asFloat(x);
   const a = normAxis("logSoftmax", axis, x.rank);
   return sub(xf, logSumExp(xf, a, true));
 }
@@ -53,7 +49,7 @@ export function elu(x: Tensor, alpha = 1): Tensor {
 
 /** x · Φ(x) with the exact erf form, or PyTorch's tanh approximation with `approximate: "tanh"`. */
 export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
-  const xf = floatOf(x);
+  const xf = asFloat(x);
   if (approximate === "tanh") {
     const inner = mul(add(xf, mul(xf.mul(xf).mul(xf), 0.044715)), Math.sqrt(2 / Math.PI));
     return mul(mul(xf, 0.5), add(tanh(inner), 1));
@@ -63,13 +59,13 @@ export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
 
 /** x · sigmoid(x) (also called swish). */
 export function silu(x: Tensor): Tensor {
-  const xf = floatOf(x);
+  const xf = asFloat(x);
   return mul(xf, sigmoid(xf));
 }
 
 /** log(1 + exp(β·x)) / β, linear above `threshold` as in PyTorch. */
 export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
-  const xf = floatOf(x);
+  const xf = asFloat(x);
   const bx = mul(xf, beta);
   // log1p(exp(-|z|)) + max(z, 0) is the overflow-free form of log(1 + e^z); maximum (not relu)
   // splits its gradient at z = 0, which gives the exact slope ½ there
@@ -84,7 +80,7 @@ export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
 
 /** log(sigmoid(x)) without overflow. */
 export function logSigmoid(x: Tensor): Tensor {
-  return softplus(floatOf(x).neg()).neg();
+  return softplus(asFloat(x).neg()).neg();
 }
 
 export { log, relu, sigmoid, tanh };

@@ -98,6 +98,11 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   return out;
 }
 
+/** `x` itself when it is already a float tensor, else a float32 copy (for ops defined on reals). */
+export function asFloat(x: Tensor): Tensor {
+  return isFloat(x.dtype) ? x : cast(x, "float32");
+}
+
 /**
  * `cond ? a : b` elementwise, broadcasting all three.
  * @example where(x.gt(0), x, 0) // relu

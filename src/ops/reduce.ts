@@ -3,7 +3,7 @@ import { backendOf, record, wrap } from "../core/dispatch.js";
 import { DTypeError, ShapeError, fmtShape } from "../core/errors.js";
 import { normAxes, normAxis } from "../core/shape.js";
 import type { Tensor } from "../core/tensor.js";
-import { abs, cast, div, exp, log, logicalNot, mul, pow, sqrt, sub } from "./elementwise.js";
+import { abs, asFloat, cast, div, exp, log, logicalNot, mul, pow, sqrt, sub } from "./elementwise.js";
 import { reshape } from "./movement.js";
 
 /** Shape after reducing `axes` with keepDims (reduced axes become 1). */
@@ -53,13 +53,13 @@ function countOf(x: Tensor, axes: number | number[] | undefined): number {
 }
 
 export function mean(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
-  const s = sum(x.dtype === "float64" ? x : cast(x, "float32"), axes, keepDims);
+  const s = sum(asFloat(x), axes, keepDims);
   return div(s, countOf(x, axes));
 }
 
 /** Variance; `correction` 1 divides by n − 1 (torch.var's default), 0 by n. */
 export function variance(x: Tensor, axes?: number | number[], keepDims = false, correction = 1): Tensor {
-  const xf = x.dtype === "float64" ? x : cast(x, "float32");
+  const xf = asFloat(x);
   const centered = sub(xf, mean(xf, axes, true));
   const n = countOf(x, axes);
   return div(sum(mul(centered, centered), axes, keepDims), Math.max(0, n - correction));
@@ -71,7 +71,7 @@ export function std(x: Tensor, axes?: number | number[], keepDims = false, corre
 
 /** log Σ exp(x), computed stably by factoring out the maximum. */
 export function logSumExp(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
-  const xf = x.dtype === "float64" ? x : cast(x, "float32");
+  const xf = asFloat(x);
   const m = max(xf, axes, true).detach();
   // an all −∞ slice has max −∞; subtracting it would give NaN, so shift by 0 there instead
   const shift = m.isFinite().where(m, 0);
@@ -120,7 +120,7 @@ export function any(x: Tensor, axes?: number | number[], keepDims = false): Tens
 
 /** p-norm (p = Infinity gives the max-abs norm). */
 export function norm(x: Tensor, p = 2, axes?: number | number[], keepDims = false): Tensor {
-  const a = abs(x.dtype === "float64" ? x : cast(x, "float32"));
+  const a = abs(asFloat(x));
   if (p === Number.POSITIVE_INFINITY) return max(a, axes, keepDims);
   // the "0-norm" counts non-zero entries, as torch.linalg.vector_norm
   if (p === 0) return sum(cast(a.ne(0), a.dtype), axes, keepDims);

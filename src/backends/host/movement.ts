@@ -79,9 +79,9 @@ function indexOffsets(
 }
 
 export function gather(mem: HostMemory, x: View, axis: number, index: View): Storage {
-  const X = mem.dataOf(x);
   const offs = indexOffsets(mem, "gather", index, x.shape, x.strides, x.offset, axis);
   const { storage, data: out } = mem.alloc(x.dtype, offs.length);
+  const X = mem.dataOf(x);
   for (let i = 0; i < offs.length; i++) out[i] = X[offs[i]];
   return storage;
 }
@@ -94,8 +94,9 @@ export function scatterAdd(
   index: View,
   src: View,
 ): Storage {
-  const { storage, data: out } = mem.alloc(dtype, sizeOf(outShape));
+  // indices are checked before allocating, so an out-of-range index leaks no storage
   const offs = indexOffsets(mem, "scatterAdd", index, outShape, stridesOf(outShape), 0, axis);
+  const { storage, data: out } = mem.alloc(dtype, sizeOf(outShape));
   const S = mem.dataOf(src);
   const is = offsetsOf(src, index.shape);
   for (let i = 0; i < offs.length; i++) out[offs[i]] += S[is === null ? src.offset + i : is[i]];

@@ -6,8 +6,9 @@ import type { HostMemory } from "../host/memory.js";
 import { stridedOffsets } from "../host/memory.js";
 import { collapse2d } from "./collapse.js";
 import { Heap } from "./heap.js";
-import { type KernelExports, instantiateSync, kernelBytes } from "./module.js";
+import { type KernelExports, enableRelaxedSimd, instantiateSync, kernelBytes } from "./module.js";
 import { WasmStorage } from "./storage.js";
+import { ThreadPool } from "./threads.js";
 
 const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
   add: 0,
@@ -17,6 +18,7 @@ const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
   maximum: 4,
   minimum: 5,
 };
+const COMPARE_CODES: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
 const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
   neg: 0,
   abs: 1,
@@ -31,6 +33,24 @@ const REDUCE_CODES = { sum: 0, max: 1, min: 2 } as const;
 
 /** The first MiB of memory belongs to the kernels' own stack and data. */
 const HEAP_BASE = 1 << 20;
+/** Multiply-adds below which a matmul stays on one thread (waking workers costs ~10 µs). */
+const PARALLEL_MIN_WORK = 1 << 18;
+
+export interface WasmBackendOptions {
+  /** Use relaxed SIMD (fused multiply-add) where the engine supports it (default true). */
+  preferRelaxedSimd?: boolean;
+  /** Threads for large kernels, the calling thread included (default: all cores; 1 disables workers). */
+  threads?: number;
+  /** @internal A module compiled elsewhere (asynchronously, as browsers require). */
+  module?: { module: WebAssembly.Module; relaxed: boolean };
+}
+
+function requestedThreads(option: number | undefined): number | undefined {
+  if (option !== undefined) return option;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
+    ?.STRATA_THREADS;
+  return env ? Number(env) : undefined;
+}
 
 /**
  * The WebAssembly backend: tensors live in one shared WebAssembly.Memory (no copy per op); float32
@@ -52,9 +72,7 @@ export class WasmBackend implements Backend, HostMemory {
    * Compiles the kernels synchronously unless a compiled `module` is given (browsers refuse synchronous
    * compilation of modules over 4 KB on the main thread: use `createWasmBackend()` there).
    */
-  constructor(
-    options: { preferRelaxedSimd?: boolean; module?: { module: WebAssembly.Module; relaxed: boolean } } = {},
-  ) {
+  constructor(options: WasmBackendOptions = {}) {
     this.wasmMemory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
     this.heap = new Heap(this.wasmMemory, HEAP_BASE);
     let compiled = options.module;
@@ -65,16 +83,51 @@ export class WasmBackend implements Backend, HostMemory {
     this.kernels = instantiateSync(compiled.module, this.wasmMemory);
     this.relaxedSimd = compiled.relaxed;
     this.host = hostKernels(this);
+    this.poolStarting = this.start(
+      compiled.module,
+      options.preferRelaxedSimd ?? true,
+      requestedThreads(options.threads),
+    );
   }
 
-  /** Switches to the relaxed-SIMD kernels if the engine now supports them (after a flag was set). */
-  upgradeKernels(): boolean {
-    if (this.relaxedSimd) return true;
-    const { bytes, relaxed } = kernelBytes(true);
-    if (!relaxed) return false;
-    this.kernels = instantiateSync(new WebAssembly.Module(bytes), this.wasmMemory);
-    this.relaxedSimd = true;
-    return true;
+  private pool: ThreadPool | null = null;
+  private readonly poolStarting: Promise<ThreadPool | null>;
+
+  /**
+   * In the background: switch to the fused multiply-add kernels if the engine allows them (~10% faster
+   * matmul), then start the worker threads, which must run the same kernels as this thread.
+   */
+  private async start(module: WebAssembly.Module, preferRelaxed: boolean, threads: number | undefined) {
+    if (!this.relaxedSimd && preferRelaxed && (await enableRelaxedSimd())) {
+      module = new WebAssembly.Module(kernelBytes(true).bytes);
+      this.kernels = instantiateSync(module, this.wasmMemory);
+      this.relaxedSimd = true;
+    }
+    if (threads !== undefined && threads < 2) return null;
+    this.pool = await ThreadPool.create(module, this.wasmMemory, ["matmul_f32_threaded"], threads).catch(
+      () => null,
+    );
+    return this.pool;
+  }
+
+  /** Resolves when the worker threads are running (or it is known there will be none); returns their number. */
+  async threadsReady(): Promise<number> {
+    const pool = await this.poolStarting;
+    if (!pool) return 1;
+    while (!pool.ready) await new Promise((r) => setTimeout(r, 5));
+    return pool.size;
+  }
+
+  /** Threads a large kernel uses now (1 until the workers have started). */
+  get threads(): number {
+    return this.pool?.ready ? this.pool.size : 1;
+  }
+
+  /** Stops the worker threads (a Node process exits without this too: they do not keep it alive). */
+  async dispose(): Promise<void> {
+    await this.poolStarting;
+    await this.pool?.terminate();
+    this.pool = null;
   }
 
   supports(_dtype: DType): boolean {
@@ -152,50 +205,84 @@ export class WasmBackend implements Backend, HostMemory {
     const bBase = stridedOffsets(batchShape, b.strides.slice(0, rank - 2), b.offset);
     const out = this.allocStorage("float32", aBase.length * m * n);
     if (out.size === 0) return out;
-    const pack = this.heap.alloc(Math.max(k, 1) * 8 * 4);
     const ap = (a.storage as WasmStorage).ptr;
     const bp = (b.storage as WasmStorage).ptr;
     const [ars, acs] = [a.strides[rank - 2], a.strides[rank - 1]];
     const [brs, bcs] = [b.strides[rank - 2], b.strides[rank - 1]];
+    const pool = this.pool?.ready && m * n * k >= PARALLEL_MIN_WORK && n >= 16 ? this.pool : null;
+    const threads = pool ? pool.size : 1;
+    const pack = this.heap.alloc(Math.max(k, 1) * 8 * 4 * threads);
     for (let t = 0; t < aBase.length; t++) {
+      const cp = out.ptr + t * m * n * 4;
       if (k === 0) {
-        new Float32Array(this.wasmMemory.buffer, out.ptr + t * m * n * 4, m * n).fill(0);
-        continue;
+        new Float32Array(this.wasmMemory.buffer, cp, m * n).fill(0);
+      } else if (pool) {
+        pool.run(this.kernels, "matmul_f32_threaded", [
+          threads,
+          ap + aBase[t] * 4,
+          ars,
+          acs,
+          bp + bBase[t] * 4,
+          brs,
+          bcs,
+          cp,
+          m,
+          k,
+          n,
+          pack,
+        ]);
+      } else {
+        this.kernels.matmul_f32(
+          ap + aBase[t] * 4,
+          ars,
+          acs,
+          bp + bBase[t] * 4,
+          brs,
+          bcs,
+          cp,
+          m,
+          k,
+          n,
+          0,
+          n,
+          pack,
+        );
       }
-      this.kernels.matmul_f32(
-        ap + aBase[t] * 4,
-        ars,
-        acs,
-        bp + bBase[t] * 4,
-        brs,
-        bcs,
-        out.ptr + t * m * n * 4,
-        m,
-        k,
-        n,
-        0,
-        n,
-        pack,
-      );
     }
     this.heap.release(pack);
     return out;
   };
 
   binary: Backend["binary"] = (op, a, b, outShape, outDtype) => {
-    const code = BINARY_CODES[op];
-    if (code === undefined || a.dtype !== "float32" || b.dtype !== "float32" || outDtype !== "float32") {
-      return this.host.binary(op, a, b, outShape, outDtype);
-    }
-    const plan = collapse2d(outShape, [a.strides, b.strides]);
-    if (plan === null || plan.strides.some(([, inner]) => inner !== 0 && inner !== 1)) {
-      return this.host.binary(op, a, b, outShape, outDtype);
-    }
-    const out = this.allocStorage("float32", sizeOf(outShape));
+    const arith = BINARY_CODES[op];
+    const compare = COMPARE_CODES[op];
+    const fast =
+      a.dtype === "float32" &&
+      b.dtype === "float32" &&
+      ((arith !== undefined && outDtype === "float32") || (compare !== undefined && outDtype === "bool"));
+    const plan = fast ? this.plan2d(outShape, [a, b]) : null;
+    if (plan === null) return this.host.binary(op, a, b, outShape, outDtype);
+    const out = this.allocStorage(outDtype, sizeOf(outShape));
     if (out.size === 0) return out;
     const [[as0, as1], [bs0, bs1]] = plan.strides;
-    this.kernels.binary2d_f32(
-      code,
+    const args = [this.ptrOf(a), as0, as1, this.ptrOf(b), bs0, bs1, out.ptr, plan.rows, plan.cols] as const;
+    if (arith !== undefined) this.kernels.binary2d_f32(arith, ...args);
+    else this.kernels.compare2d_f32(compare!, ...args);
+    return out;
+  };
+
+  where: Backend["where"] = (c, a, b, outShape, outDtype) => {
+    const fast =
+      c.dtype === "bool" && a.dtype === "float32" && b.dtype === "float32" && outDtype === "float32";
+    const plan = fast ? this.plan2d(outShape, [c, a, b]) : null;
+    if (plan === null) return this.host.where(c, a, b, outShape, outDtype);
+    const out = this.allocStorage("float32", sizeOf(outShape));
+    if (out.size === 0) return out;
+    const [[cs0, cs1], [as0, as1], [bs0, bs1]] = plan.strides;
+    this.kernels.where2d_f32(
+      this.ptrOf(c),
+      cs0,
+      cs1,
       this.ptrOf(a),
       as0,
       as1,
@@ -208,6 +295,15 @@ export class WasmBackend implements Backend, HostMemory {
     );
     return out;
   };
+
+  /** The 2-D plan of an elementwise op when every operand's inner stride is 1 or 0, else null. */
+  private plan2d(shape: readonly number[], views: readonly View[]) {
+    const plan = collapse2d(
+      shape,
+      views.map((v) => v.strides),
+    );
+    return plan === null || plan.strides.some(([, inner]) => inner !== 0 && inner !== 1) ? null : plan;
+  }
 
   unary: Backend["unary"] = (op, x, outDtype) => {
     const code = UNARY_CODES[op];
@@ -243,8 +339,19 @@ export class WasmBackend implements Backend, HostMemory {
     return out;
   };
 
-  where: Backend["where"] = (...args) => this.host.where(...args);
-  cast: Backend["cast"] = (...args) => this.host.cast(...args);
+  cast: Backend["cast"] = (x, dtype) => {
+    // a same-type copy of 32-bit values (contiguous(), transposes) is a strided 2-D copy
+    const plan =
+      dtype === x.dtype && (dtype === "float32" || dtype === "int32")
+        ? collapse2d(x.shape, [x.strides])
+        : null;
+    if (plan === null) return this.host.cast(x, dtype);
+    const out = this.allocStorage(dtype, sizeOf(x.shape));
+    if (out.size === 0) return out;
+    const [[s0, s1]] = plan.strides;
+    this.kernels.copy2d_32(this.ptrOf(x), s0, s1, out.ptr, plan.rows, plan.cols);
+    return out;
+  };
   argReduce: Backend["argReduce"] = (...args) => this.host.argReduce(...args);
   pad: Backend["pad"] = (...args) => this.host.pad(...args);
   concat: Backend["concat"] = (...args) => this.host.concat(...args);

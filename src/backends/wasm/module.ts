@@ -17,6 +17,21 @@ export interface KernelExports {
     j1: number,
     pack: number,
   ): void;
+  matmul_f32_threaded(
+    t: number,
+    threads: number,
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    brs: number,
+    bcs: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    packBase: number,
+  ): void;
   binary2d_f32(
     op: number,
     a: number,
@@ -29,7 +44,34 @@ export interface KernelExports {
     rows: number,
     cols: number,
   ): void;
+  compare2d_f32(
+    op: number,
+    a: number,
+    as0: number,
+    as1: number,
+    b: number,
+    bs0: number,
+    bs1: number,
+    out: number,
+    rows: number,
+    cols: number,
+  ): void;
+  where2d_f32(
+    c: number,
+    cs0: number,
+    cs1: number,
+    a: number,
+    as0: number,
+    as1: number,
+    b: number,
+    bs0: number,
+    bs1: number,
+    out: number,
+    rows: number,
+    cols: number,
+  ): void;
   unary_f32(op: number, x: number, out: number, n: number): void;
+  copy2d_32(x: number, s0: number, s1: number, out: number, rows: number, cols: number): void;
   reduce_rows_f32(op: number, x: number, rows: number, cols: number, out: number): void;
   reduce_cols_f32(op: number, x: number, rows: number, cols: number, out: number): void;
 }
@@ -54,6 +96,23 @@ export function kernelBytes(preferRelaxed: boolean): { bytes: Uint8Array<ArrayBu
     if (WebAssembly.validate(relaxedBytes)) return { bytes: relaxedBytes, relaxed: true };
   }
   return { bytes: simdBytes, relaxed: false };
+}
+
+/**
+ * Makes relaxed SIMD available if the engine has it behind a flag (Node 20: V8's
+ * --experimental-wasm-relaxed-simd, which a program may set before it compiles a module; on by
+ * default in Node 22+ and current browsers). Resolves to whether the relaxed kernels now validate.
+ */
+export async function enableRelaxedSimd(): Promise<boolean> {
+  relaxedBytes ??= decode(KERNELS_RELAXED_SIMD);
+  if (WebAssembly.validate(relaxedBytes)) return true;
+  try {
+    const v8 = await import("node:v8");
+    v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
+  } catch {
+    return false;
+  }
+  return WebAssembly.validate(relaxedBytes);
 }
 
 /** Whether this engine can run the kernels at all (SIMD, shared memory). */

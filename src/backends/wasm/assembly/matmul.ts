@@ -123,3 +123,20 @@ function laneOf(v: v128, lane: i32): f32 {
     default: return f32x4.extract_lane(v, 3);
   }
 }
+
+// The share of thread `t` of `threads`: a contiguous range of 8-column panels, each thread with its
+// own packing buffer (k·8 floats apart from `packBase`).
+export function matmul_f32_threaded(
+  t: i32, threads: i32,
+  a: usize, ars: i32, acs: i32,
+  b: usize, brs: i32, bcs: i32,
+  c: usize, m: i32, k: i32, n: i32,
+  packBase: usize,
+): void {
+  const panels = (n + PANEL - 1) / PANEL;
+  const p0 = (panels * t) / threads;
+  const p1 = (panels * (t + 1)) / threads;
+  const j0 = p0 * PANEL;
+  const j1 = min(n, p1 * PANEL);
+  if (j0 < j1) matmul_f32(a, ars, acs, b, brs, bcs, c, m, k, n, j0, j1, packBase + (<usize>(t * k * PANEL) << 2));
+}
