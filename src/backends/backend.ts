@@ -91,6 +91,41 @@ export interface Kernels {
   scatterAdd(outShape: readonly number[], dtype: DType, axis: number, index: View, src: View): Storage;
 }
 
+/** Hyperparameters of one Adam/AdamW step (bias corrections already computed for this step). */
+export interface AdamStep {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** AdamW's decoupled weight decay instead of Adam's L2 term. */
+  decoupled: boolean;
+  maximize: boolean;
+  biasCorrection1: number;
+  biasCorrection2Sqrt: number;
+}
+
+/** Hyperparameters of one SGD step. */
+export interface SgdStep {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
+/**
+ * Optional fused kernels a backend may add; ops use them when present and fall back to the composed
+ * primitives (the reference) otherwise. Inputs are contiguous float32 views of one shape.
+ */
+export interface FusedKernels {
+  /** One Adam/AdamW update in a single pass: the new parameter, first and second moments. */
+  adamStep?(p: View, grad: View, m: View, v: View, h: AdamStep): [Storage, Storage, Storage];
+  /** One SGD update: the new parameter and (with momentum) the new momentum buffer; `buf` null on the first step. */
+  sgdStep?(p: View, grad: View, buf: View | null, h: SgdStep): [Storage, Storage | null];
+}
+
 /** Live memory a backend holds, for leak tests and monitoring. */
 export interface MemoryInfo {
   /** Storages allocated and not yet released. */
@@ -100,6 +135,8 @@ export interface MemoryInfo {
 
 export interface Backend extends Kernels {
   readonly name: string;
+  /** Fused kernels this backend offers beyond the primitive table. */
+  readonly fused?: FusedKernels;
   /** Whether tensors of this dtype can live on this backend. */
   supports(dtype: DType): boolean;
   /** Copies host data into a new storage. */

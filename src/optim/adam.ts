@@ -1,5 +1,6 @@
 import type { Tensor } from "../core/tensor.js";
 import { zerosLike } from "../ops/creation.js";
+import { fusedAdamStep } from "../ops/fused.js";
 import {
   Optimizer,
   type OptimizerOptions,
@@ -73,16 +74,36 @@ function adamUpdate(
   decoupled: boolean,
 ): void {
   const [beta1, beta2] = g.betas;
+  const step = ((state.step as number | undefined) ?? 0) + 1;
+  set("step", step);
+  const m0 = (state.expAvg as Tensor | undefined) ?? zerosLike(p);
+  const v0 = (state.expAvgSq as Tensor | undefined) ?? zerosLike(p);
+  if (!g.amsgrad) {
+    // one pass over memory where the backend fuses the update (same arithmetic as below)
+    const fused = fusedAdamStep(p, grad, m0, v0, {
+      lr: g.lr,
+      beta1,
+      beta2,
+      eps: g.eps,
+      weightDecay: g.weightDecay,
+      decoupled,
+      maximize: g.maximize,
+      biasCorrection1: 1 - beta1 ** step,
+      biasCorrection2Sqrt: Math.sqrt(1 - beta2 ** step),
+    });
+    if (fused) {
+      set("expAvg", fused[1]);
+      set("expAvgSq", fused[2]);
+      p.assign(fused[0]);
+      return;
+    }
+  }
   let d = g.maximize ? grad.neg() : grad;
   let param = p;
   if (g.weightDecay !== 0) {
     if (decoupled) param = p.mul(1 - g.lr * g.weightDecay);
     else d = d.add(p.mul(g.weightDecay));
   }
-  const step = ((state.step as number | undefined) ?? 0) + 1;
-  set("step", step);
-  const m0 = (state.expAvg as Tensor | undefined) ?? zerosLike(p);
-  const v0 = (state.expAvgSq as Tensor | undefined) ?? zerosLike(p);
   const m = m0.mul(beta1).add(d.mul(1 - beta1));
   const v = v0.mul(beta2).add(d.mul(d).mul(1 - beta2));
   set("expAvg", m);

@@ -1,4 +1,5 @@
 import type { Tensor } from "../core/tensor.js";
+import { fusedSgdStep } from "../ops/fused.js";
 import { copyRaw } from "../ops/movement.js";
 import {
   Optimizer,
@@ -82,6 +83,21 @@ export class SGD extends Optimizer<SGDOptions> {
     state: ParamState,
     g: ResolvedParamGroup<SGDOptions>,
   ): void {
+    const prevBuf = (state.momentumBuffer as Tensor | undefined) ?? null;
+    // one pass over memory where the backend fuses the update (same arithmetic as below)
+    const fused = fusedSgdStep(p, grad, prevBuf, {
+      lr: g.lr,
+      momentum: g.momentum,
+      dampening: g.dampening,
+      weightDecay: g.weightDecay,
+      nesterov: g.nesterov,
+      maximize: g.maximize,
+    });
+    if (fused) {
+      if (fused[1]) this.setState(state, "momentumBuffer", fused[1]);
+      p.assign(fused[0]);
+      return;
+    }
     let d = g.maximize ? grad.neg() : grad;
     if (g.weightDecay !== 0) d = d.add(p.mul(g.weightDecay));
     if (g.momentum !== 0) {

@@ -1,6 +1,15 @@
 import { type DType, type TypedArray, ARRAY_TYPES, bytesPerElement } from "../../core/dtype.js";
 import { isContiguous, sizeOf } from "../../core/shape.js";
-import type { Backend, BinaryOp, Kernels, MemoryInfo, Storage, UnaryOp, View } from "../backend.js";
+import type {
+  Backend,
+  BinaryOp,
+  FusedKernels,
+  Kernels,
+  MemoryInfo,
+  Storage,
+  UnaryOp,
+  View,
+} from "../backend.js";
 import { hostKernels } from "../host/kernels.js";
 import type { HostMemory } from "../host/memory.js";
 import { stridedOffsets } from "../host/memory.js";
@@ -269,6 +278,57 @@ export class WasmBackend implements Backend, HostMemory {
     if (arith !== undefined) this.kernels.binary2d_f32(arith, ...args);
     else this.kernels.compare2d_f32(compare!, ...args);
     return out;
+  };
+
+  readonly fused: FusedKernels = {
+    adamStep: (p, grad, m, v, h) => {
+      const n = sizeOf(p.shape);
+      const [po, mo, vo] = [
+        this.allocStorage("float32", n),
+        this.allocStorage("float32", n),
+        this.allocStorage("float32", n),
+      ];
+      const flags = (h.decoupled ? 1 : 0) | (h.maximize ? 2 : 0);
+      this.kernels.adam_f32(
+        this.ptrOf(p),
+        this.ptrOf(grad),
+        this.ptrOf(m),
+        this.ptrOf(v),
+        po.ptr,
+        mo.ptr,
+        vo.ptr,
+        n,
+        h.lr,
+        h.beta1,
+        h.beta2,
+        h.eps,
+        h.weightDecay,
+        h.biasCorrection1,
+        h.biasCorrection2Sqrt,
+        flags,
+      );
+      return [po, mo, vo];
+    },
+    sgdStep: (p, grad, buf, h) => {
+      const n = sizeOf(p.shape);
+      const po = this.allocStorage("float32", n);
+      const bo = h.momentum !== 0 ? this.allocStorage("float32", n) : null;
+      const flags = (h.momentum !== 0 ? 1 : 0) | (h.nesterov ? 2 : 0) | (h.maximize ? 4 : 0);
+      this.kernels.sgd_f32(
+        this.ptrOf(p),
+        this.ptrOf(grad),
+        buf ? this.ptrOf(buf) : 0,
+        po.ptr,
+        bo ? bo.ptr : 0,
+        n,
+        h.lr,
+        h.momentum,
+        h.dampening,
+        h.weightDecay,
+        flags,
+      );
+      return [po, bo];
+    },
   };
 
   where: Backend["where"] = (c, a, b, outShape, outDtype) => {

@@ -71,6 +71,37 @@ export interface KernelExports {
     cols: number,
   ): void;
   unary_f32(op: number, x: number, out: number, n: number): void;
+  adam_f32(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    pOut: number,
+    mOut: number,
+    vOut: number,
+    n: number,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    biasCorrection1: number,
+    biasCorrection2Sqrt: number,
+    flags: number,
+  ): void;
+  sgd_f32(
+    p: number,
+    g: number,
+    buf: number,
+    pOut: number,
+    bufOut: number,
+    n: number,
+    lr: number,
+    momentum: number,
+    dampening: number,
+    weightDecay: number,
+    flags: number,
+  ): void;
   copy2d_32(x: number, s0: number, s1: number, out: number, rows: number, cols: number): void;
   reduce_rows_f32(op: number, x: number, rows: number, cols: number, out: number): void;
   reduce_cols_f32(op: number, x: number, rows: number, cols: number, out: number): void;

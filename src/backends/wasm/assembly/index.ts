@@ -5,3 +5,4 @@ export { binary2d_f32, unary_f32 } from "./elementwise";
 export { reduce_rows_f32, reduce_cols_f32 } from "./reduce";
 export { compare2d_f32, where2d_f32 } from "./select";
 export { copy2d_32 } from "./copy";
+export { adam_f32, sgd_f32 } from "./optim";
