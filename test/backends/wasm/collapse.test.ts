@@ -52,7 +52,11 @@ describe("collapse2d", () => {
   });
 
   it("drops size-1 axes whatever their strides", () => {
-    expect(collapse2d([1, 3, 1, 4, 1], [[999, 4, 7, 1, 5]])).toEqual({ rows: 1, cols: 12, strides: [[0, 1]] });
+    expect(collapse2d([1, 3, 1, 4, 1], [[999, 4, 7, 1, 5]])).toEqual({
+      rows: 1,
+      cols: 12,
+      strides: [[0, 1]],
+    });
     expect(collapse2d([1, 1], [[3, 9]])).toEqual({ rows: 1, cols: 1, strides: [[0, 0]] });
   });
 

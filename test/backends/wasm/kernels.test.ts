@@ -4,20 +4,42 @@
  * row/column reductions) and the host-kernel fallbacks (other dtypes, strided layouts, the other ops).
  * Inputs come from a seeded generator local to this file, so a failure reproduces.
  */
+import { availableParallelism } from "node:os";
 import { setFlagsFromString } from "node:v8";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Backend, BinaryOp, ReduceOp, Storage, UnaryOp, View } from "../../../src/backends/backend.js";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type {
+  AdamStep,
+  Backend,
+  BinaryOp,
+  ReduceOp,
+  SgdStep,
+  Storage,
+  UnaryOp,
+  View,
+} from "../../../src/backends/backend.js";
 import { RefBackend } from "../../../src/backends/ref/index.js";
 import { WasmBackend } from "../../../src/backends/wasm/index.js";
 import type { WasmStorage } from "../../../src/backends/wasm/storage.js";
 import { ALL_DTYPES, type DType, type TypedArray, allocArray } from "../../../src/core/dtype.js";
 
-/** Plain-SIMD kernels, then (where the engine can be told to accept it) the relaxed-SIMD (FMA) build. */
+/**
+ * Plain-SIMD kernels, then (where the engine can be told to accept it) the relaxed-SIMD (FMA) build;
+ * both with their worker threads (started in beforeAll), so large matmuls take the threaded path.
+ */
 const wasm = new WasmBackend({ preferRelaxedSimd: false });
 setFlagsFromString("--experimental-wasm-relaxed-simd"); // Node 20 has relaxed SIMD behind this flag
 const relaxed = new WasmBackend({ preferRelaxedSimd: true });
 const WASMS = relaxed.relaxedSimd ? [wasm, relaxed] : [wasm];
+/** One thread, plain SIMD: what the threaded results must equal bit for bit. */
+const single = new WasmBackend({ preferRelaxedSimd: false, threads: 1 });
 const ref = new RefBackend();
+
+beforeAll(async () => {
+  await Promise.all([...WASMS, single].map((b) => b.threadsReady()));
+});
+afterAll(async () => {
+  await Promise.all([...WASMS, single].map((b) => b.dispose()));
+});
 
 // ---- seeded randomness (mulberry32) ----
 
@@ -92,7 +114,13 @@ function make(shape: number[], dtype: DType, layout: Layout = "contig", fill: Fi
   const rank = shape.length;
   switch (layout) {
     case "contig":
-      return { data: randomData(dtype, sizeOf(shape), fill), dtype, shape, strides: rowMajor(shape), offset: 0 };
+      return {
+        data: randomData(dtype, sizeOf(shape), fill),
+        dtype,
+        shape,
+        strides: rowMajor(shape),
+        offset: 0,
+      };
     case "offset": {
       const offset = randInt(1, 9);
       const data = randomData(dtype, sizeOf(shape) + offset + 3, fill);
@@ -211,14 +239,14 @@ function same(label: string, run: Run, tol: Tol = {}): void {
 const fmt = (x: Input) => `${x.dtype}[${x.shape}] strides [${x.strides}] offset ${x.offset}`;
 
 // every test starts from the same seed and must give back every storage it made
-const ALL = [...WASMS, ref];
+const ALL = [...WASMS, single, ref];
 let baseline = ALL.map((b) => b.memory());
 beforeEach(() => {
   seed = 0x5eed;
   baseline = ALL.map((b) => b.memory());
 });
 afterEach(() => {
-  ALL.forEach((b, i) => expect(b.memory(), `${b.name} storages leaked`).toEqual(baseline[i]));
+  for (const [i, b] of ALL.entries()) expect(b.memory(), `${b.name} storages leaked`).toEqual(baseline[i]);
 });
 
 // ---- matmul ----
@@ -287,6 +315,25 @@ describe("matmul", () => {
     }
   });
 
+  it("threaded (large m·k·n, n ≥ 16): equal to one thread bit for bit, and to ref within tolerance", () => {
+    if (availableParallelism() > 1) expect(wasm.threads, "worker threads started").toBeGreaterThan(1);
+    const sizes = ["64,64,64", "65,65,65", "100,70,77", "17,1000,33", "300,40,23", "8,4096,16", "3,2000,129"];
+    const kinds = ["plain", "t", "sliced"] as const;
+    for (const [i, mkn] of sizes.entries()) {
+      const [m, k, n] = mkn.split(",").map(Number);
+      const a = operand(m, k, "float32", kinds[i % 3]);
+      const b = operand(k, n, "float32", kinds[(i + 1) % 3]);
+      checkMatmul(a, b, [m, n]);
+      const run: Run = (be, up) => be.matmul(up(a), up(b), [m, n]);
+      const bad = mismatch(runOn(wasm, run).data!, runOn(single, run).data!, {});
+      if (bad !== null) expect.fail(`matmul [${m}, ${k}, ${n}] threaded vs one thread: ${bad}`);
+    }
+    // batched, with a broadcast operand
+    const a = make([3, 70, 90], "float32", "sliced", { lo: -1, hi: 1 });
+    const b = bcast(operand(90, 50, "float32", "t"), [3, 90, 50]);
+    checkMatmul(a, b, [3, 70, 50]);
+  });
+
   it("float64 and int32 (host fallback)", () => {
     for (const dtype of ["float64", "int32"] as const) {
       for (const [m, k, n] of [
@@ -309,46 +356,55 @@ const COMPARE: BinaryOp[] = ["eq", "ne", "lt", "le", "gt", "ge"];
 const LOGIC: BinaryOp[] = ["and", "or"];
 const ALL_BINARY = [...ARITH, ...COMPARE, ...LOGIC];
 
-/** [outShape, a's shape, b's shape]: each operand is broadcast to outShape. */
-const BINARY_SHAPES: [number[], number[], number[]][] = [
+/** "out | a | b": each operand's shape, broadcast to the output shape ("" is rank 0). */
+const shapes = (spec: string): number[][] =>
+  spec.split("|").map((t) => (t.trim() === "" ? [] : t.trim().split(",").map(Number)));
+
+const BINARY_SHAPES = [
   // same shape, odd lengths
-  [[1], [1], [1]],
-  [[3], [3], [3]],
-  [[5], [5], [5]],
-  [[7], [7], [7]],
-  [[1025], [1025], [1025]],
-  [[6, 7], [6, 7], [6, 7]],
+  "1 | 1 | 1",
+  "3 | 3 | 3",
+  "5 | 5 | 5",
+  "7 | 7 | 7",
+  "1025 | 1025 | 1025",
+  "6,7 | 6,7 | 6,7",
   // empty
-  [[0], [0], [0]],
-  [[3, 0], [3, 0], [3, 0]],
-  [[0, 4], [0, 4], [1, 4]],
-  // scalar operand (rank 0 or all-ones), either side
-  [[4, 5], [4, 5], []],
-  [[4, 5], [], [4, 5]],
-  [[9], [1], [9]],
-  [[], [], []],
+  "0 | 0 | 0",
+  "3,0 | 3,0 | 3,0",
+  "0,4 | 0,4 | 1,4",
+  // scalar operand (rank 0 or all ones), either side
+  "4,5 | 4,5 | ",
+  "4,5 | | 4,5",
+  "9 | 1 | 9",
+  " | | ",
   // row and column broadcasts
-  [[6, 7], [6, 7], [7]],
-  [[6, 7], [1, 7], [6, 7]],
-  [[6, 7], [6, 7], [6, 1]],
-  [[6, 7], [6, 1], [6, 7]],
-  [[6, 7], [6, 1], [1, 7]],
-  [[6, 7], [6, 1], [6, 1]],
-  [[5, 1025], [5, 1025], [5, 1]],
+  "6,7 | 6,7 | 7",
+  "6,7 | 1,7 | 6,7",
+  "6,7 | 6,7 | 6,1",
+  "6,7 | 6,1 | 6,7",
+  "6,7 | 6,1 | 1,7",
+  "6,7 | 6,1 | 6,1",
+  "5,1025 | 5,1025 | 5,1",
   // 3-D / 4-D broadcasts that collapse to 2-D
-  [[2, 3, 4], [2, 3, 4], [3, 4]],
-  [[2, 3, 4], [2, 3, 4], [2, 3, 1]],
-  [[2, 3, 5, 7], [2, 3, 5, 7], [1, 1, 5, 7]],
-  [[2, 3, 5, 7], [2, 3, 1, 1], [2, 3, 5, 7]],
+  "2,3,4 | 2,3,4 | 3,4",
+  "2,3,4 | 2,3,4 | 2,3,1",
+  "2,3,5,7 | 2,3,5,7 | 1,1,5,7",
+  "2,3,5,7 | 2,3,1,1 | 2,3,5,7",
   // ... and ones that do not
-  [[2, 3, 4], [2, 3, 4], [2, 1, 4]],
-  [[2, 3, 4], [1, 3, 1], [2, 3, 4]],
-  [[2, 3, 5, 7], [2, 3, 5, 7], [1, 3, 1, 7]],
-  [[2, 3, 5, 7], [2, 1, 5, 1], [1, 3, 1, 7]],
+  "2,3,4 | 2,3,4 | 2,1,4",
+  "2,3,4 | 1,3,1 | 2,3,4",
+  "2,3,5,7 | 2,3,5,7 | 1,3,1,7",
+  "2,3,5,7 | 2,1,5,1 | 1,3,1,7",
   // size-1 axes among real ones
-  [[3, 1, 5], [3, 1, 5], [3, 1, 5]],
-  [[1, 4, 1, 3], [1, 4, 1, 3], [1, 1, 1, 3]],
-];
+  "3,1,5 | 3,1,5 | 3,1,5",
+  "1,4,1,3 | 1,4,1,3 | 1,1,1,3",
+  // rows of 16 and more (the compare kernel takes 16 lanes at a time), broadcast either way
+  "4,16 | 4,16 | 4,16",
+  "3,37 | 3,37 | 37",
+  "3,37 | 3,1 | 3,37",
+  "2,33 | | 2,33",
+  "5,48 | 5,1 | 1,48",
+].map(shapes) as [number[], number[], number[]][];
 
 function binaryOut(op: BinaryOp, dtype: DType): DType {
   return COMPARE.includes(op) || LOGIC.includes(op) ? "bool" : dtype;
@@ -401,22 +457,28 @@ describe("binary", () => {
     }
   });
 
-  it("maximum/minimum propagate NaN and order ±0 and ±Infinity as the reference does", () => {
+  it("max/min propagate NaN; comparisons with NaN, ±0, ±Infinity match; at every lane position", () => {
     // every pair of specials, at every lane position of a vector and in the scalar tail
     const vals = [...SPECIALS, 1, -1];
     const xs: number[] = [];
     const ys: number[] = [];
-    for (const x of vals) for (const y of vals) xs.push(x), ys.push(y);
+    for (const x of vals) {
+      for (const y of vals) {
+        xs.push(x);
+        ys.push(y);
+      }
+    }
     for (let shift = 0; shift < 4; shift++) {
       const a = fromValues([...xs.slice(shift), ...xs.slice(0, shift), 2, 3, 4], "float32");
       const b = fromValues([...ys.slice(shift), ...ys.slice(0, shift), 5, -6, 7], "float32");
-      for (const op of ["maximum", "minimum", "add", "sub", "mul", "div"] as BinaryOp[]) {
-        checkBinary(op, a, b, a.shape, "float32");
+      for (const op of ["maximum", "minimum", "add", "sub", "mul", "div", ...COMPARE] as BinaryOp[]) {
+        const outDtype = binaryOut(op, "float32");
+        checkBinary(op, a, b, a.shape, outDtype);
         // scalar operand on either side, so the splat paths see every special too
         for (let i = 0; i < vals.length; i++) {
           const s = bcast(fromValues([vals[i]], "float32", []), a.shape);
-          checkBinary(op, s, b, a.shape, "float32");
-          checkBinary(op, a, s, a.shape, "float32");
+          checkBinary(op, s, b, a.shape, outDtype);
+          checkBinary(op, a, s, a.shape, outDtype);
         }
       }
     }
@@ -483,7 +545,8 @@ function unaryInput(shape: number[], dtype: DType, layout: Layout): Input {
 }
 
 function checkUnary(op: UnaryOp, x: Input, outDtype: DType) {
-  const tol = TRANSCENDENTAL.includes(op) && outDtype === "float32" ? { rtol: 1e-6, atol: 1e-37 } : {};
+  // both compute in float64 and round once; atol is one float32 subnormal step (exp(-100), sigmoid(-100))
+  const tol = TRANSCENDENTAL.includes(op) && outDtype === "float32" ? { rtol: 1e-6, atol: 1.5e-45 } : {};
   same(`${op} ${fmt(x)} → ${outDtype}`, (be, up) => be.unary(op, up(x), outDtype), tol);
 }
 
@@ -582,7 +645,11 @@ describe("reduce", () => {
     ]) {
       for (const axes of subsets(shape.length)) {
         for (const op of REDUCE_OPS) {
-          checkReduce(op, make(shape, "float32", pick<Layout>(["contig", "permuted"]), { specials: 0.05 }), axes);
+          checkReduce(
+            op,
+            make(shape, "float32", pick<Layout>(["contig", "permuted"]), { specials: 0.05 }),
+            axes,
+          );
         }
       }
     }
@@ -593,8 +660,14 @@ describe("reduce", () => {
       [[10_000], [0]],
       [[3, 10_000], [1]],
       [[10_000, 3], [0]],
-      [[2, 5_000, 2], [0, 1]],
-      [[100, 100], [0, 1]],
+      [
+        [2, 5_000, 2],
+        [0, 1],
+      ],
+      [
+        [100, 100],
+        [0, 1],
+      ],
     ];
     for (const [shape, axes] of cases) {
       for (const fill of [
@@ -614,6 +687,33 @@ describe("reduce", () => {
     }
   });
 
+  function constant(shape: number[], value: number): Input {
+    const x = make(shape, "float32");
+    x.data.fill(value);
+    return x;
+  }
+
+  it("sums rows that defeat naive float32 accumulation (10,000 × 0.1; 2^24 then ones) within 1e-5", () => {
+    // naive float32 summation of 10,000 × 0.1 is off by 1e-4; of [2^24, 1, 1, ...] it loses every 1
+    for (const x of [constant([4, 10_000], 0.1), constant([3, 10_001], 0.3), constant([10_000], 1.1)]) {
+      const axes = [x.shape.length - 1];
+      same(`sum ${fmt(x)} axes [${axes}]`, (be, up) => be.reduce("sum", up(x), axes), { rtol: 1e-5 });
+    }
+    const y = constant([2, 10_000], 1);
+    for (let r = 0; r < 2; r++) for (let j = 0; j < 4; j++) y.data[r * 10_000 + j] = 2 ** 24;
+    same("sum of 2^24 ×4 then ones", (be, up) => be.reduce("sum", up(y), [1]), { rtol: 1e-5 });
+  });
+
+  // KNOWN BUG (reported, not fixed here): reduce_cols_f32 (leading-axis float32 sums, e.g. sum over the
+  // batch axis) accumulates each column in float32 across all rows: 10,000 rows of 0.1 sum to 999.903
+  // (1e-4 relative error; 100,000 rows: 1e-3), where the row kernel and the reference are within 1e-6.
+  // Remove `.fails` once the column kernel accumulates in blocks (f32 per block, f64 across blocks).
+  it.fails("sums long columns (10,000 rows × 0.1) within 1e-5 of the float64 reference", () => {
+    for (const x of [constant([10_000, 4], 0.1), constant([10_000, 3], 0.3), constant([10_001, 16], 1.1)]) {
+      same(`sum ${fmt(x)} axes [0]`, (be, up) => be.reduce("sum", up(x), [0]), { rtol: 1e-5 });
+    }
+  });
+
   it("float64, int32 and bool (host fallback)", () => {
     for (const dtype of ["float64", "int32", "bool"] as DType[]) {
       for (const shape of [
@@ -622,7 +722,11 @@ describe("reduce", () => {
       ]) {
         for (const axes of subsets(shape.length)) {
           for (const op of REDUCE_OPS) {
-            checkReduce(op, make(shape, dtype, pick<Layout>(["contig", "permuted"]), { specials: 0.1 }), axes);
+            checkReduce(
+              op,
+              make(shape, dtype, pick<Layout>(["contig", "permuted"]), { specials: 0.1 }),
+              axes,
+            );
           }
         }
       }
@@ -636,7 +740,8 @@ describe("reduce", () => {
           for (const layout of ["contig", "sliced", "permuted"] as Layout[]) {
             const x = make(shape, dtype, layout, { specials: 0.1 });
             // ties: round floats to a few values
-            if (dtype.startsWith("float") && rand() < 0.5) for (let i = 0; i < x.data.length; i++) x.data[i] = Math.round(x.data[i]);
+            if (dtype.startsWith("float") && rand() < 0.5)
+              for (let i = 0; i < x.data.length; i++) x.data[i] = Math.round(x.data[i]);
             for (const op of ["argmax", "argmin"] as const) {
               same(`${op} ${fmt(x)} axis ${axis}`, (be, up) => be.argReduce(op, up(x), axis));
             }
@@ -654,7 +759,12 @@ describe("movement and selection", () => {
     const cases: [number[], number[], number[], number[]][] = [
       [[7], [7], [7], [7]],
       [[4, 5], [4, 1], [5], []],
-      [[2, 3, 4], [3, 4], [2, 1, 4], [2, 3, 4]],
+      [
+        [2, 3, 4],
+        [3, 4],
+        [2, 1, 4],
+        [2, 3, 4],
+      ],
       [[0, 3], [0, 3], [3], [1]],
     ];
     for (const dtype of ALL_DTYPES) {
@@ -663,6 +773,45 @@ describe("movement and selection", () => {
         const a = bcast(make(sa, dtype, pick<Layout>(["contig", "sliced"]), { specials: 0.1 }), out);
         const b = bcast(make(sb, dtype, pick<Layout>(["offset", "permuted"]), { specials: 0.1 }), out);
         same(`where ${fmt(c)} ${fmt(a)} ${fmt(b)}`, (be, up) => be.where(up(c), up(a), up(b), out, dtype));
+      }
+    }
+  });
+
+  it("where on float32 (SIMD path): every broadcast pattern and layout, NaN and ±0 kept", () => {
+    for (const [out, sa, sb] of BINARY_SHAPES) {
+      // the condition takes each operand's shape in turn, and the output's
+      for (const sc of [out, sa, sb]) {
+        const lc = pick<Layout>(["contig", "offset", "sliced", "permuted"]);
+        const c = bcast(make(sc, "bool", lc), out);
+        const a = bcast(make(sa, "float32", pick<Layout>(["contig", "sliced"]), { specials: 0.2 }), out);
+        const lb = pick<Layout>(["contig", "offset", "permuted"]);
+        const b = bcast(make(sb, "float32", lb, { specials: 0.2 }), out);
+        same(`where ${fmt(c)} ${fmt(a)} ${fmt(b)}`, (be, up) =>
+          be.where(up(c), up(a), up(b), out, "float32"),
+        );
+      }
+    }
+  });
+
+  it("same-dtype cast (a strided copy) of float32 and int32 views", () => {
+    const cases = [
+      "1025 | 1025",
+      "17,19 | 17,19",
+      "64,9 | 64,9",
+      "3,0 | 3,0",
+      "5,7 | 7",
+      "5,7 | 5,1",
+      "4,6 | ",
+      "2,3,4 | 2,3,4",
+      "2,3,4 | 2,1,4",
+      "1,9,1 | 1,9,1",
+    ].map(shapes);
+    for (const dtype of ["float32", "int32"] as const) {
+      for (const [shape, from] of cases) {
+        for (const layout of ["contig", "offset", "sliced", "permuted"] as Layout[]) {
+          const x = oddUnitStrides(bcast(make(from, dtype, layout, { specials: 0.2 }), shape));
+          same(`cast ${fmt(x)} → ${dtype}`, (be, up) => be.cast(up(x), dtype));
+        }
       }
     }
   });
@@ -699,10 +848,40 @@ describe("movement and selection", () => {
   it("pad", () => {
     const cases: [number[], [number, number][], number][] = [
       [[5], [[2, 3]], 0],
-      [[3, 4], [[1, 2], [0, 3]], -1.5],
-      [[2, 3, 4], [[0, 0], [1, 1], [2, 0]], 7],
-      [[0, 3], [[1, 1], [0, 2]], 1],
-      [[2, 1, 3], [[0, 1], [3, 0], [0, 0]], Number.NaN],
+      [
+        [3, 4],
+        [
+          [1, 2],
+          [0, 3],
+        ],
+        -1.5,
+      ],
+      [
+        [2, 3, 4],
+        [
+          [0, 0],
+          [1, 1],
+          [2, 0],
+        ],
+        7,
+      ],
+      [
+        [0, 3],
+        [
+          [1, 1],
+          [0, 2],
+        ],
+        1,
+      ],
+      [
+        [2, 1, 3],
+        [
+          [0, 1],
+          [3, 0],
+          [0, 0],
+        ],
+        Number.NaN,
+      ],
     ];
     for (const dtype of ALL_DTYPES) {
       for (const [shape, pads, value] of cases) {
@@ -716,16 +895,51 @@ describe("movement and selection", () => {
 
   it("concat along every axis, mixed layouts and empty pieces", () => {
     const cases: [number[][], number][] = [
-      [[[2, 3], [4, 3], [1, 3]], 0],
-      [[[2, 1], [2, 5], [2, 0]], 1],
-      [[[2, 3, 4], [2, 1, 4]], 1],
-      [[[2, 3, 4], [2, 3, 1], [2, 3, 6]], 2],
-      [[[0, 3], [3, 3]], 0],
+      [
+        [
+          [2, 3],
+          [4, 3],
+          [1, 3],
+        ],
+        0,
+      ],
+      [
+        [
+          [2, 1],
+          [2, 5],
+          [2, 0],
+        ],
+        1,
+      ],
+      [
+        [
+          [2, 3, 4],
+          [2, 1, 4],
+        ],
+        1,
+      ],
+      [
+        [
+          [2, 3, 4],
+          [2, 3, 1],
+          [2, 3, 6],
+        ],
+        2,
+      ],
+      [
+        [
+          [0, 3],
+          [3, 3],
+        ],
+        0,
+      ],
       [[[7]], 0],
     ];
     for (const dtype of ALL_DTYPES) {
       for (const [shapes, axis] of cases) {
-        const xs = shapes.map((s) => make(s, dtype, pick<Layout>(["contig", "offset", "sliced", "permuted"])));
+        const xs = shapes.map((s) =>
+          make(s, dtype, pick<Layout>(["contig", "offset", "sliced", "permuted"])),
+        );
         const out = [...shapes[0]];
         out[axis] = shapes.reduce((acc, s) => acc + s[axis], 0);
         same(`concat ${xs.map(fmt).join(", ")} axis ${axis}`, (be, up) =>
@@ -794,6 +1008,166 @@ describe("movement and selection", () => {
         thrown++;
       }
       expect(thrown).toBe(ALL.length);
+    }
+  });
+});
+
+// ---- fused optimizer kernels (wasm only; checked against the composed update, op by op in float32) ----
+
+const f32 = Math.fround;
+
+/** Adam/AdamW as src/optim/adam.ts composes it: each op rounded to float32, scalars made in float64. */
+function adamReference(p: number, g: number, m0: number, v0: number, h: AdamStep): [number, number, number] {
+  let d = h.maximize ? -g : g;
+  let param = p;
+  if (h.weightDecay !== 0) {
+    if (h.decoupled) param = f32(p * f32(1 - h.lr * h.weightDecay));
+    else d = f32(d + f32(p * f32(h.weightDecay)));
+  }
+  const m = f32(f32(m0 * f32(h.beta1)) + f32(d * f32(1 - h.beta1)));
+  const v = f32(f32(v0 * f32(h.beta2)) + f32(f32(d * d) * f32(1 - h.beta2)));
+  const denom = f32(f32(f32(Math.sqrt(v)) / f32(h.biasCorrection2Sqrt)) + f32(h.eps));
+  return [f32(param - f32(f32(m / denom) * f32(h.lr / h.biasCorrection1))), m, v];
+}
+
+/** SGD as src/optim/sgd.ts composes it (the buffer starts as the gradient). */
+function sgdReference(p: number, g: number, buf: number | null, h: SgdStep): [number, number | null] {
+  let d = h.maximize ? -g : g;
+  if (h.weightDecay !== 0) d = f32(d + f32(p * f32(h.weightDecay)));
+  let b: number | null = null;
+  if (h.momentum !== 0) {
+    b = buf === null ? d : f32(f32(buf * f32(h.momentum)) + f32(d * f32(1 - h.dampening)));
+    d = h.nesterov ? f32(d + f32(b * f32(h.momentum))) : b;
+  }
+  return [f32(p - f32(d * f32(h.lr))), b];
+}
+
+/** Hyperparameters and operands round through float32 in the kernel: a few float32 ulps. */
+const FUSED_TOL: Tol = { rtol: 1e-6, atol: 1e-9 };
+
+function expectClose(label: string, got: TypedArray, want: number[]) {
+  const bad = mismatch(got, Float32Array.from(want), FUSED_TOL);
+  if (bad !== null) expect.fail(`${label}: ${bad}`);
+}
+
+describe("fused optimizer kernels", () => {
+  const lengths = [0, 1, 3, 4, 5, 7, 1025];
+
+  /** Runs one fused Adam step on `be` and returns its three outputs, releasing everything it made. */
+  function runAdam(be: Backend, ins: Input[], h: AdamStep): TypedArray[] {
+    const made: Storage[] = [];
+    const views = ins.map((x) => {
+      const storage = be.upload(x.data.slice(), x.dtype);
+      made.push(storage);
+      return { storage, dtype: x.dtype, shape: x.shape, strides: x.strides, offset: x.offset };
+    });
+    const outs = be.fused!.adamStep!(views[0], views[1], views[2], views[3], h);
+    const got = outs.map((o) => be.readSync(o));
+    for (const s of [...outs, ...made]) be.release(s);
+    return got;
+  }
+
+  function checkAdam(n: number, betas: [number, number], o: Partial<AdamStep> & { step: number }) {
+    const [beta1, beta2] = betas;
+    const { step, ...rest } = o;
+    const h: AdamStep = {
+      lr: 2 ** -10,
+      beta1,
+      beta2,
+      eps: 1e-8,
+      weightDecay: 0,
+      decoupled: false,
+      maximize: false,
+      biasCorrection1: 1 - beta1 ** step,
+      biasCorrection2Sqrt: Math.sqrt(1 - beta2 ** step),
+      ...rest,
+    };
+    // operands at an offset, as a view into a larger storage can be
+    const p = make([n], "float32", "offset");
+    const g = make([n], "float32", "offset");
+    const m0 = make([n], "float32", "offset", { lo: -0.1, hi: 0.1 });
+    const v0 = make([n], "float32", "offset", { lo: 0, hi: 0.01 });
+    if (step === 1) {
+      m0.data.fill(0);
+      v0.data.fill(0);
+    }
+    const want: number[][] = [[], [], []];
+    for (let i = 0; i < n; i++) {
+      const at = (x: Input) => x.data[x.offset + i];
+      const r = adamReference(at(p), at(g), at(m0), at(v0), h);
+      for (let j = 0; j < 3; j++) want[j].push(r[j]);
+    }
+    for (const be of WASMS) {
+      expect(be.fused?.adamStep, "wasm has a fused Adam step").toBeDefined();
+      const got = runAdam(be, [p, g, m0, v0], h);
+      const label = `adam n ${n} ${JSON.stringify(h)} (${be.relaxedSimd ? "relaxed " : ""}SIMD)`;
+      for (const j of [0, 1, 2]) expectClose(`${label} output ${j}`, got[j], want[j]);
+    }
+  }
+
+  const adamCases: (Partial<AdamStep> & { step: number })[] = [
+    { step: 1 },
+    { step: 3, weightDecay: 2 ** -7 },
+    { step: 1, weightDecay: 2 ** -7, decoupled: true },
+    { step: 10, decoupled: true, maximize: true },
+    { step: 1000, weightDecay: 2 ** -4, maximize: true },
+  ];
+
+  it("adamStep: Adam and AdamW, with and without weight decay, maximize, at several steps", () => {
+    // betas whose 1 − β is exact in float32, so the kernel's float32 hyperparameters lose nothing
+    for (const n of lengths) for (const c of adamCases) checkAdam(n, [0.875, 1 - 2 ** -9], c);
+  });
+
+  // KNOWN BUG (reported, not fixed here): adam_f32 takes β1, β2 as float32 and forms 1 − β in float32,
+  // so 1 − 0.999 becomes 0.00099998713 instead of 0.001: the second moment is 1.3e-5 (β2 = 0.9999:
+  // 1.7e-4) too small against the composed update (and PyTorch), which round 1 − β from float64.
+  // Remove `.fails` once the kernel gets 1 − β (and lr·wd, lr / bc1) computed in float64.
+  it.fails("adamStep with the default betas (0.9, 0.999) matches the composed update", () => {
+    for (const c of adamCases) checkAdam(7, [0.9, 0.999], c);
+  });
+
+  it("sgdStep: plain, momentum (first step and later), dampening, Nesterov, weight decay, maximize", () => {
+    for (const be of WASMS) {
+      const sgd = be.fused?.sgdStep;
+      expect(sgd, "wasm has a fused SGD step").toBeDefined();
+      for (const n of lengths) {
+        for (const [momentum, dampening, nesterov, weightDecay, maximize, first] of [
+          [0, 0, false, 0, false, true],
+          [0, 0, false, 0.01, true, true],
+          [0.9, 0, false, 0, false, true],
+          [0.9, 0, false, 0, false, false],
+          [0.9, 0.1, false, 0.001, false, false],
+          [0.9, 0, true, 0.001, true, false],
+          [0.5, 0, true, 0, false, true],
+        ] as [number, number, boolean, number, boolean, boolean][]) {
+          const h: SgdStep = { lr: 0.05, momentum, dampening, nesterov, weightDecay, maximize };
+          const p = make([n], "float32", "offset");
+          const g = make([n], "float32");
+          const buf = momentum !== 0 && !first ? make([n], "float32", "offset") : null;
+          const made: Storage[] = [];
+          const up = (x: Input): View => {
+            const storage = be.upload(x.data.slice(), x.dtype);
+            made.push(storage);
+            return { storage, dtype: x.dtype, shape: x.shape, strides: x.strides, offset: x.offset };
+          };
+          const [po, bo] = sgd!(up(p), up(g), buf ? up(buf) : null, h);
+          const gotP = be.readSync(po);
+          const gotB = bo ? be.readSync(bo) : null;
+          for (const s of [po, ...(bo ? [bo] : []), ...made]) be.release(s);
+          const wantP: number[] = [];
+          const wantB: number[] = [];
+          for (let i = 0; i < n; i++) {
+            const b0 = buf ? buf.data[buf.offset + i] : null;
+            const [pn, bn] = sgdReference(p.data[p.offset + i], g.data[i], b0, h);
+            wantP.push(pn);
+            if (bn !== null) wantB.push(bn);
+          }
+          const label = `sgd n ${n} ${JSON.stringify({ ...h, first })}`;
+          expectClose(`${label} param`, gotP, wantP);
+          if (momentum === 0) expect(gotB, `${label}: no momentum buffer`).toBeNull();
+          else expectClose(`${label} buffer`, gotB!, wantB);
+        }
+      }
     }
   });
 });
