@@ -6,7 +6,13 @@
 import { manualSeed, nn, optim, rand, randint, tidy } from "../src/index.js";
 
 manualSeed(0);
-const model = new nn.Sequential(new nn.Linear(784, 512), new nn.ReLU(), new nn.Linear(512, 512), new nn.ReLU(), new nn.Linear(512, 10));
+const model = new nn.Sequential(
+  new nn.Linear(784, 512),
+  new nn.ReLU(),
+  new nn.Linear(512, 512),
+  new nn.ReLU(),
+  new nn.Linear(512, 10),
+);
 const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
 const x = rand([128, 784]);
 const y = randint(0, 10, [128]);

@@ -1,11 +1,12 @@
 /**
- * `npm run bench`: Strata beside TensorFlow.js (cpu, wasm) and PyTorch CPU, measured in this same run,
- * medians of several runs, printed as tables with ratios. Options: --runs N, --quick.
+ * `npm run bench`: Strata (wasm and reference backends) beside TensorFlow.js (cpu, wasm), numpy and
+ * PyTorch CPU, all measured in this one run, medians of several runs, printed as tables with ratios.
+ * Options: --runs N (default 5), --quick (fewer sizes and runs).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cpus } from "node:os";
-import { getBackend } from "../src/index.js";
+import { type WasmBackend, setBackend } from "../src/index.js";
 import { median } from "./stats.js";
 import { strataMatmul, strataMlp } from "./strata_bench.js";
 import { loadTfjs, tfjsMatmul, tfjsMlp } from "./tfjs_bench.js";
@@ -13,16 +14,18 @@ import { loadTfjs, tfjsMatmul, tfjsMlp } from "./tfjs_bench.js";
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const runs = Number(args[args.indexOf("--runs") + 1]) || (quick ? 3 : 5);
-const sizes = quick ? [256, 512] : [256, 512, 1024];
+const sizes = quick ? [256, 512] : [256, 512, 1024, 2048];
 const MLP = [784, 512, 512, 10];
 const BATCH = 128;
+/** Slow contenders skip the largest sizes (a 2048 multiply takes tfjs-cpu ~20 s). */
+const SLOW_LIMIT = 1024;
 
 type Row = Record<string, number | undefined>;
-const matmulRows: Record<number, Row> = {};
-const mlpRow: Row = {};
+const matmul: Record<number, Row> = Object.fromEntries(sizes.map((n) => [n, {}]));
+const mlp: Row = {};
 const notes: string[] = [];
 
-function fmt(v: number | undefined, digits = 2): string {
+function fmt(v: number | undefined, digits = 1): string {
   return v === undefined ? "—" : v >= 100 ? v.toFixed(0) : v.toFixed(digits);
 }
 
@@ -30,89 +33,139 @@ function ratio(a: number | undefined, b: number | undefined): string {
   return a === undefined || b === undefined ? "—" : `${(a / b).toFixed(2)}×`;
 }
 
-async function main() {
-  console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`);
-  console.log(`Medians of ${runs} runs each.\n`);
-  const strataName = `strata-${getBackend().name}`;
+async function measureStrata(backend: "wasm" | "ref") {
+  const b = setBackend(backend);
+  if (backend === "wasm") {
+    const wasm = b as WasmBackend;
+    const threads = await wasm.threadsReady();
+    notes.push(`strata-wasm: ${threads} thread(s), ${wasm.relaxedSimd ? "relaxed SIMD (FMA)" : "SIMD"}`);
+  }
+  const name = `strata-${backend}`;
   for (const n of sizes) {
-    matmulRows[n] = { [strataName]: median(await strataMatmul(n, runs)) };
+    if (backend === "ref" && n > SLOW_LIMIT) continue;
+    matmul[n][name] = median(await strataMatmul(n, runs));
   }
-  mlpRow[strataName] = median(await strataMlp(MLP, BATCH, runs, quick ? 2 : 4));
+  mlp[name] = median(await strataMlp(MLP, BATCH, runs, backend === "ref" ? 2 : 10));
+}
 
-  for (const backend of ["cpu", "wasm"] as const) {
-    const tf = await loadTfjs(backend);
-    const name = `tfjs-${backend}`;
-    if (typeof tf === "string") {
-      notes.push(tf);
-      continue;
-    }
-    for (const n of sizes) {
-      // tfjs-cpu at 1024 takes ~4 s a multiply; fewer runs keep the bench short
-      const r = backend === "cpu" && n >= 1024 ? Math.min(runs, 3) : runs;
-      matmulRows[n][name] = median(await tfjsMatmul(tf, n, r));
-    }
-    mlpRow[name] = median(await tfjsMlp(tf, MLP, BATCH, Math.min(runs, 3), backend === "cpu" ? 1 : 2));
+async function measureTfjs(backend: "cpu" | "wasm") {
+  const tf = await loadTfjs(backend);
+  const name = `tfjs-${backend}`;
+  if (typeof tf === "string") {
+    notes.push(tf);
+    return;
   }
-
-  const torch = runTorch();
-  if (typeof torch === "string") notes.push(torch);
-  else {
-    for (const n of sizes) matmulRows[n].pytorch = median(torch.matmul[String(n)]);
-    mlpRow.pytorch = median(torch.mlp);
+  for (const n of sizes) {
+    if (n > SLOW_LIMIT) continue;
+    matmul[n][name] = median(
+      await tfjsMatmul(tf, n, backend === "cpu" && n >= 1024 ? Math.min(runs, 3) : runs),
+    );
+  }
+  mlp[name] = median(await tfjsMlp(tf, MLP, BATCH, Math.min(runs, 3), backend === "cpu" ? 1 : 2));
+  if (backend === "wasm") {
+    const threaded = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
     notes.push(
-      `PyTorch ${torch.torch} with ${torch.blas}; MLP best with ${torch.mlpThreads} torch thread(s)`,
+      `tfjs-wasm: SIMD, ${threaded ? "multithreaded" : "one thread (no multithread support in Node)"}`,
     );
   }
-
-  const cols = [strataName, "tfjs-cpu", "tfjs-wasm", "pytorch"];
-  console.log("## matmul, float32, GFLOP/s (higher is better)\n");
-  console.log(`| n | ${cols.join(" | ")} | Strata / tfjs-wasm | Strata / PyTorch |`);
-  console.log(`|---|${cols.map(() => "---").join("|")}|---|---|`);
-  for (const n of sizes) {
-    const r = matmulRows[n];
-    console.log(
-      `| ${n} | ${cols.map((c) => fmt(r[c])).join(" | ")} | ${ratio(r[strataName], r["tfjs-wasm"])} | ${ratio(r[strataName], r.pytorch)} |`,
-    );
-  }
-  console.log(`\n## MLP ${MLP.join("-")} training, batch ${BATCH}, SGD, samples/s (higher is better)\n`);
-  console.log(`| ${cols.join(" | ")} | Strata / tfjs-wasm | Strata / tfjs-cpu | Strata / PyTorch |`);
-  console.log(`|${cols.map(() => "---").join("|")}|---|---|---|`);
-  console.log(
-    `| ${cols.map((c) => fmt(mlpRow[c], 0)).join(" | ")} | ${ratio(mlpRow[strataName], mlpRow["tfjs-wasm"])} | ${ratio(mlpRow[strataName], mlpRow["tfjs-cpu"])} | ${ratio(mlpRow[strataName], mlpRow.pytorch)} |`,
-  );
-  if (notes.length) console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join("\n")}`);
 }
 
-interface TorchResult {
-  torch: string;
-  blas: string;
-  mlpThreads: number;
-  matmul: Record<string, number[]>;
-  mlp: number[];
+interface PythonResult {
+  numpy?: { version: string; blas: string; matmul: Record<string, number[]> };
+  torch?: {
+    version: string;
+    blas: string;
+    mlpThreads: number;
+    matmul: Record<string, number[]>;
+    mlp: number[];
+  };
 }
 
-function runTorch(): TorchResult | string {
+function measurePython() {
   const python = "/usr/bin/python3";
-  if (!existsSync(python)) return "PyTorch: /usr/bin/python3 not found";
-  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_SIZES: JSON.stringify(sizes) };
+  if (!existsSync(python)) {
+    notes.push("numpy / PyTorch: /usr/bin/python3 not found");
+    return;
+  }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    BENCH_SIZES: JSON.stringify(sizes),
+    BENCH_MLP: JSON.stringify(MLP),
+    BENCH_BATCH: String(BATCH),
+  };
   // these two slow a current OpenBLAS on this machine (see the environment notes); unset for the bench only
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
+  let result: PythonResult;
   try {
     const out = execFileSync(python, [new URL("./torch_bench.py", import.meta.url).pathname, String(runs)], {
       env,
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
-      timeout: 600_000,
+      timeout: 900_000,
     });
-    return JSON.parse(out.trim().split("\n").pop() ?? "{}") as TorchResult;
+    result = JSON.parse(out.trim().split("\n").pop() ?? "{}");
   } catch (e) {
     const msg = (e as { stderr?: string }).stderr ?? String(e);
-    if (msg.includes("No module named 'torch'")) {
-      return "PyTorch: not installed; `apt-get install python3-torch libopenblas0-pthread` adds it to this table";
-    }
-    return `PyTorch: failed (${msg.split("\n").filter(Boolean).pop()})`;
+    notes.push(`numpy / PyTorch: failed (${msg.split("\n").filter(Boolean).pop()})`);
+    return;
   }
+  if (result.numpy) {
+    for (const n of sizes) matmul[n].numpy = median(result.numpy.matmul[String(n)]);
+    notes.push(`numpy ${result.numpy.version} with ${result.numpy.blas}`);
+  } else notes.push("numpy: not installed");
+  if (result.torch) {
+    for (const n of sizes) matmul[n].pytorch = median(result.torch.matmul[String(n)]);
+    mlp.pytorch = median(result.torch.mlp);
+    notes.push(
+      `PyTorch ${result.torch.version} with ${result.torch.blas}; MLP best with ${result.torch.mlpThreads} torch thread(s)`,
+    );
+  } else {
+    notes.push(
+      "PyTorch: not installed; `apt-get install python3-torch libopenblas0-pthread` adds it to the tables",
+    );
+  }
+}
+
+async function main() {
+  console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`);
+  console.log(`Medians of ${runs} runs each; all columns measured in this run.\n`);
+  await measureStrata("wasm");
+  await measureStrata("ref");
+  await measureTfjs("wasm");
+  await measureTfjs("cpu");
+  measurePython();
+
+  const cols = ["strata-wasm", "strata-ref", "tfjs-wasm", "tfjs-cpu", "numpy", "pytorch"];
+  console.log("## matmul n×n×n, float32, GFLOP/s (higher is better)\n");
+  console.log(`| n | ${cols.join(" | ")} | wasm / tfjs-wasm | wasm / numpy |`);
+  console.log(`|---|${cols.map(() => "---").join("|")}|---|---|`);
+  for (const n of sizes) {
+    const r = matmul[n];
+    const s = r["strata-wasm"];
+    console.log(
+      `| ${n} | ${cols.map((c) => fmt(r[c])).join(" | ")} | ${ratio(s, r["tfjs-wasm"])} | ${ratio(s, r.numpy)} |`,
+    );
+  }
+  console.log(
+    `\n## MLP ${MLP.join("-")} training step (forward, backward, SGD), batch ${BATCH}, samples/s\n`,
+  );
+  console.log(`| ${cols.filter((c) => c !== "numpy").join(" | ")} | wasm / tfjs-wasm | wasm / PyTorch |`);
+  console.log(
+    `|${cols
+      .filter((c) => c !== "numpy")
+      .map(() => "---")
+      .join("|")}|---|---|`,
+  );
+  const s = mlp["strata-wasm"];
+  console.log(
+    `| ${cols
+      .filter((c) => c !== "numpy")
+      .map((c) => fmt(mlp[c], 0))
+      .join(" | ")} | ${ratio(s, mlp["tfjs-wasm"])} | ${ratio(s, mlp.pytorch)} |`,
+  );
+  console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join("\n")}`);
+  process.exit(0);
 }
 
 await main();

@@ -1,7 +1,8 @@
-"""PyTorch CPU side of `npm run bench`: prints one JSON object. Run by bench/run.ts with Debian's python3.
+"""Python side of `npm run bench`: PyTorch CPU and numpy, printed as one JSON object.
 
-Thread settings follow what is fastest on a 2-core machine: torch threads x OpenBLAS threads, best of
-those tried is reported (2 x 2 oversubscribes).
+Run by bench/run.ts with Debian's python3 (`apt-get install python3-torch libopenblas0-pthread`).
+Both use the system BLAS (OpenBLAS when libopenblas0-pthread is installed). For the MLP, torch thread
+counts 1 and 2 are tried and the best is reported (with 2 OpenBLAS threads, 2 x 2 can oversubscribe).
 """
 import json
 import os
@@ -10,15 +11,14 @@ import sys
 import time
 
 runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-import torch  # noqa: E402
-
-torch.manual_seed(0)
+sizes = json.loads(os.environ.get("BENCH_SIZES", "[256, 512, 1024]"))
+mlp_sizes = json.loads(os.environ.get("BENCH_MLP", "[784, 512, 512, 10]"))
+batch = int(os.environ.get("BENCH_BATCH", "128"))
 
 
 def blas_name():
-    """Debian's torch links the generic libblas.so.3, which the alternatives system points at OpenBLAS
-    when libopenblas0-pthread is installed: read which library is actually mapped."""
-    torch.rand(64, 64) @ torch.rand(64, 64)
+    """Debian links the generic libblas.so.3, which points at OpenBLAS when libopenblas0-pthread is
+    installed: report the library actually mapped into this process."""
     try:
         maps = open("/proc/self/maps").read()
     except OSError:
@@ -41,43 +41,59 @@ def timed(fn, reps, warmup=1):
     return out
 
 
-def matmul(n):
-    a, b = torch.rand(n, n), torch.rand(n, n)
-    ts = timed(lambda: a @ b, 10 if n <= 256 else 3)
-    return [2 * n**3 / t / 1e9 for t in ts]
+results = {}
+try:
+    import numpy as np
 
+    rng = np.random.default_rng(0)
+    results["numpy"] = {"version": np.__version__, "matmul": {}}
+    for n in sizes:
+        a = rng.random((n, n), dtype=np.float32)
+        b = rng.random((n, n), dtype=np.float32)
+        ts = timed(lambda: a @ b, 10 if n <= 512 else 2)
+        results["numpy"]["matmul"][str(n)] = [2 * n**3 / t / 1e9 for t in ts]
+    results["numpy"]["blas"] = blas_name()
+except ImportError:
+    pass
 
-def mlp(sizes, batch, steps):
-    layers = []
-    for i in range(len(sizes) - 1):
-        layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
-        if i + 2 < len(sizes):
-            layers.append(torch.nn.ReLU())
-    model = torch.nn.Sequential(*layers)
-    opt = torch.optim.SGD(model.parameters(), lr=0.01)
-    x = torch.rand(batch, sizes[0])
-    y = torch.randint(0, sizes[-1], (batch,))
+try:
+    import torch
+except ImportError:
+    torch = None
 
-    def step():
-        opt.zero_grad()
-        loss = torch.nn.functional.cross_entropy(model(x), y)
-        loss.backward()
-        opt.step()
-        loss.item()
+if torch is not None:
+    torch.manual_seed(0)
+    res = {"version": torch.__version__, "matmul": {}}
+    for n in sizes:
+        a, b = torch.rand(n, n), torch.rand(n, n)
+        ts = timed(lambda: a @ b, 10 if n <= 512 else 2)
+        res["matmul"][str(n)] = [2 * n**3 / t / 1e9 for t in ts]
 
-    ts = timed(step, steps, warmup=3)
-    return [batch / t for t in ts]
+    def mlp(threads):
+        torch.set_num_threads(threads)
+        layers = []
+        for i in range(len(mlp_sizes) - 1):
+            layers.append(torch.nn.Linear(mlp_sizes[i], mlp_sizes[i + 1]))
+            if i + 2 < len(mlp_sizes):
+                layers.append(torch.nn.ReLU())
+        model = torch.nn.Sequential(*layers)
+        opt = torch.optim.SGD(model.parameters(), lr=0.01)
+        x = torch.rand(batch, mlp_sizes[0])
+        y = torch.randint(0, mlp_sizes[-1], (batch,))
 
+        def step():
+            opt.zero_grad()
+            loss = torch.nn.functional.cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+            loss.item()
 
-results = {"torch": torch.__version__, "blas": blas_name(), "threads": torch.get_num_threads(), "matmul": {}}
-for n in json.loads(os.environ.get("BENCH_SIZES", "[256, 512, 1024]")):
-    results["matmul"][str(n)] = matmul(n)
-best = None
-for threads in (1, 2):
-    torch.set_num_threads(threads)
-    samples = mlp([784, 512, 512, 10], 128, 20)
-    if best is None or statistics.median(samples) > statistics.median(best[1]):
-        best = (threads, samples)
-results["mlp"] = best[1]
-results["mlpThreads"] = best[0]
+        return [batch / t for t in timed(step, 20, warmup=3)]
+
+    best = max(((t, mlp(t)) for t in (1, 2)), key=lambda r: statistics.median(r[1]))
+    res["mlp"] = best[1]
+    res["mlpThreads"] = best[0]
+    res["blas"] = blas_name()
+    results["torch"] = res
+
 print(json.dumps(results))

@@ -14,7 +14,9 @@ export { noGrad, enableGrad, isGradEnabled } from "./core/grad_mode.js";
 export { gradcheck } from "./core/gradcheck.js";
 export type { GradcheckOptions, GradcheckResult } from "./core/gradcheck.js";
 export { setBackend, getBackend, registerBackend, listBackends, ready } from "./core/backend_registry.js";
-export type { Backend, Kernels, Storage, View, MemoryInfo } from "./backends/backend.js";
+export type { Backend, Kernels, FusedKernels, Storage, View, MemoryInfo } from "./backends/backend.js";
+export { RefBackend } from "./backends/ref/index.js";
+export { WasmBackend, createWasmBackend, type WasmBackendOptions } from "./backends/wasm/index.js";
 export * from "./ops/creation.js";
 export {
   add,

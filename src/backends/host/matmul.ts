@@ -38,7 +38,7 @@ export function matmul(mem: HostMemory, a: View, b: View, outShape: readonly num
 
 /**
  * C[i, :] += Σ_p A[i, p] · B[p, :], four rows of C at a time so each loaded B element feeds four
- * multiply-adds. Zeros in A (common after ReLU) skip their row of B.
+ * multiply-adds. (Zeros in A are not skipped: 0 · Inf and 0 · NaN must give NaN.)
  */
 function gemm(
   A: TypedArray,
@@ -66,7 +66,6 @@ function gemm(
       const a1 = A[ap + as0];
       const a2 = A[ap + 2 * as0];
       const a3 = A[ap + 3 * as0];
-      if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
       const bp = bOff + p * bRow;
       for (let j = 0; j < n; j++) {
         const bv = B[bp + j];
@@ -81,7 +80,6 @@ function gemm(
     const c0 = cOff + i * n;
     for (let p = 0; p < k; p++) {
       const a0 = A[aOff + i * as0 + p * as1];
-      if (a0 === 0) continue;
       const bp = bOff + p * bRow;
       for (let j = 0; j < n; j++) C[c0 + j] += a0 * B[bp + j];
     }

@@ -46,7 +46,8 @@ export class Heap {
             this.memory.grow(pages);
           } catch {
             throw new RangeError(
-              `wasm backend: out of memory allocating ${bytes} bytes (${(have / 2 ** 20).toFixed(0)} MiB in use by the heap)`,
+              `wasm backend: out of memory allocating ${bytes} bytes (memory is ${(have / 2 ** 20).toFixed(0)} MiB, ` +
+                `${(this.used / 2 ** 20).toFixed(0)} MiB of it in live blocks)`,
             );
           }
         }

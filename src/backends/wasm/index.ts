@@ -395,7 +395,11 @@ export class WasmBackend implements Backend, HostMemory {
     const out = this.allocStorage("float32", trailing ? outer : inner);
     if (out.size === 0) return out;
     if (trailing) this.kernels.reduce_rows_f32(REDUCE_CODES[op], this.ptrOf(x), outer, inner, out.ptr);
-    else this.kernels.reduce_cols_f32(REDUCE_CODES[op], this.ptrOf(x), outer, inner, out.ptr);
+    else {
+      const scratch = this.heap.alloc(inner * 8);
+      this.kernels.reduce_cols_f32(REDUCE_CODES[op], this.ptrOf(x), outer, inner, out.ptr, scratch);
+      this.heap.release(scratch);
+    }
     return out;
   };
 

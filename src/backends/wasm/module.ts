@@ -104,7 +104,7 @@ export interface KernelExports {
   ): void;
   copy2d_32(x: number, s0: number, s1: number, out: number, rows: number, cols: number): void;
   reduce_rows_f32(op: number, x: number, rows: number, cols: number, out: number): void;
-  reduce_cols_f32(op: number, x: number, rows: number, cols: number, out: number): void;
+  reduce_cols_f32(op: number, x: number, rows: number, cols: number, out: number, scratch: number): void;
 }
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {

@@ -22,9 +22,10 @@ const { workerData } = require("worker_threads");
 const { module, memory, control, index, names } = workerData;
 const ctrl = new Int32Array(control);
 const exports = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error("wasm kernel aborted"); } } }).exports;
+// read the generation before announcing readiness: a job posted right after must not be missed
+let seen = Atomics.load(ctrl, ${GEN});
 Atomics.add(ctrl, ${READY}, 1);
 Atomics.notify(ctrl, ${READY});
-let seen = Atomics.load(ctrl, ${GEN});
 for (;;) {
   Atomics.wait(ctrl, ${GEN}, seen);
   seen = Atomics.load(ctrl, ${GEN});

@@ -708,7 +708,7 @@ describe("reduce", () => {
   // batch axis) accumulates each column in float32 across all rows: 10,000 rows of 0.1 sum to 999.903
   // (1e-4 relative error; 100,000 rows: 1e-3), where the row kernel and the reference are within 1e-6.
   // Remove `.fails` once the column kernel accumulates in blocks (f32 per block, f64 across blocks).
-  it.fails("sums long columns (10,000 rows × 0.1) within 1e-5 of the float64 reference", () => {
+  it("sums long columns (10,000 rows × 0.1) within 1e-5 of the float64 reference", () => {
     for (const x of [constant([10_000, 4], 0.1), constant([10_000, 3], 0.3), constant([10_001, 16], 1.1)]) {
       same(`sum ${fmt(x)} axes [0]`, (be, up) => be.reduce("sum", up(x), [0]), { rtol: 1e-5 });
     }
@@ -1122,7 +1122,7 @@ describe("fused optimizer kernels", () => {
   // so 1 − 0.999 becomes 0.00099998713 instead of 0.001: the second moment is 1.3e-5 (β2 = 0.9999:
   // 1.7e-4) too small against the composed update (and PyTorch), which round 1 − β from float64.
   // Remove `.fails` once the kernel gets 1 − β (and lr·wd, lr / bc1) computed in float64.
-  it.fails("adamStep with the default betas (0.9, 0.999) matches the composed update", () => {
+  it("adamStep with the default betas (0.9, 0.999) matches the composed update", () => {
     for (const c of adamCases) checkAdam(7, [0.9, 0.999], c);
   });
 

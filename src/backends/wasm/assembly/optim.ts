@@ -5,15 +5,19 @@
 export function adam_f32(
   p: usize, g: usize, m: usize, v: usize,
   pOut: usize, mOut: usize, vOut: usize, n: i32,
-  lr: f32, beta1: f32, beta2: f32, eps: f32, weightDecay: f32,
-  biasCorrection1: f32, biasCorrection2Sqrt: f32, flags: i32,
+  lr64: f64, beta1_64: f64, beta2_64: f64, eps64: f64, weightDecay64: f64,
+  biasCorrection1: f64, biasCorrection2Sqrt64: f64, flags: i32,
 ): void {
   const decoupled = (flags & 1) != 0;
   const maximize = (flags & 2) != 0;
-  const decay: f32 = decoupled ? <f32>1 - lr * weightDecay : 1;
-  const stepSize = lr / biasCorrection1;
-  const vb1 = f32x4.splat(beta1), vc1 = f32x4.splat(<f32>1 - beta1);
-  const vb2 = f32x4.splat(beta2), vc2 = f32x4.splat(<f32>1 - beta2);
+  // scalars derived in f64 and rounded once, as the composed update's scalar operands are
+  const decay: f32 = decoupled ? <f32>(1 - lr64 * weightDecay64) : 1;
+  const stepSize = <f32>(lr64 / biasCorrection1);
+  const beta1 = <f32>beta1_64, beta2 = <f32>beta2_64, eps = <f32>eps64, weightDecay = <f32>weightDecay64;
+  const biasCorrection2Sqrt = <f32>biasCorrection2Sqrt64;
+  const c1 = <f32>(1 - beta1_64), c2 = <f32>(1 - beta2_64);
+  const vb1 = f32x4.splat(beta1), vc1 = f32x4.splat(c1);
+  const vb2 = f32x4.splat(beta2), vc2 = f32x4.splat(c2);
   const vwd = f32x4.splat(weightDecay), vdecay = f32x4.splat(decay);
   const vbc2 = f32x4.splat(biasCorrection2Sqrt), veps = f32x4.splat(eps), vstep = f32x4.splat(stepSize);
   const l2 = !decoupled && weightDecay != 0;
@@ -40,8 +44,8 @@ export function adam_f32(
     if (maximize) d = -d;
     if (l2) d = d + pv * weightDecay;
     const param = decoupled ? pv * decay : pv;
-    const mv = load<f32>(m + o) * beta1 + d * (<f32>1 - beta1);
-    const vv = load<f32>(v + o) * beta2 + d * d * (<f32>1 - beta2);
+    const mv = load<f32>(m + o) * beta1 + d * c1;
+    const vv = load<f32>(v + o) * beta2 + d * d * c2;
     const denom = sqrt<f32>(vv) / biasCorrection2Sqrt + eps;
     store<f32>(pOut + o, param - (mv / denom) * stepSize);
     store<f32>(mOut + o, mv);
@@ -55,11 +59,14 @@ export function adam_f32(
  */
 export function sgd_f32(
   p: usize, g: usize, buf: usize, pOut: usize, bufOut: usize, n: i32,
-  lr: f32, momentum: f32, dampening: f32, weightDecay: f32, flags: i32,
+  lr64: f64, momentum64: f64, dampening64: f64, weightDecay64: f64, flags: i32,
 ): void {
   const useMomentum = (flags & 1) != 0;
   const nesterov = (flags & 2) != 0;
   const maximize = (flags & 4) != 0;
+  // scalars derived in f64 and rounded once, as the composed update's scalar operands are
+  const lr = <f32>lr64, momentum = <f32>momentum64, weightDecay = <f32>weightDecay64;
+  const keep = <f32>(1 - dampening64);
   for (let i = 0; i < n; i++) {
     const o = <usize>i << 2;
     const pv = load<f32>(p + o);
@@ -67,7 +74,7 @@ export function sgd_f32(
     if (maximize) d = -d;
     if (weightDecay != 0) d = d + pv * weightDecay;
     if (useMomentum) {
-      const b = buf == 0 ? d : load<f32>(buf + o) * momentum + d * (<f32>1 - dampening);
+      const b = buf == 0 ? d : load<f32>(buf + o) * momentum + d * keep;
       store<f32>(bufOut + o, b);
       d = nesterov ? d + b * momentum : b;
     }

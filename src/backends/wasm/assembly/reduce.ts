@@ -45,8 +45,26 @@ export function reduce_rows_f32(op: i32, x: usize, rows: i32, cols: i32, out: us
   }
 }
 
-/** out[c] = reduce(x[:, c]) */
-export function reduce_cols_f32(op: i32, x: usize, rows: i32, cols: i32, out: usize): void {
+const COL_BLOCK: i32 = 256;
+
+/** out[c] = reduce(x[:, c]); sums add blocks of 256 rows in f32, then the blocks in f64 in `scratch` (cols f64). */
+export function reduce_cols_f32(op: i32, x: usize, rows: i32, cols: i32, out: usize, scratch: usize): void {
+  if (op == SUM && rows > COL_BLOCK) {
+    for (let j = 0; j < cols; j++) store<f64>(scratch + (<usize>j << 3), 0);
+    for (let r = 0; r < rows; r += COL_BLOCK) {
+      reduce_cols_f32(SUM, x + (<usize>r * <usize>cols << 2), min(COL_BLOCK, rows - r), cols, out, 0);
+      let j = 0;
+      for (; j + 4 <= cols; j += 4) {
+        const v = v128.load(out + (<usize>j << 2));
+        const s = scratch + (<usize>j << 3);
+        v128.store(s, f64x2.add(v128.load(s), f64x2.promote_low_f32x4(v)));
+        v128.store(s, f64x2.add(v128.load(s, 16), f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1))), 16);
+      }
+      for (; j < cols; j++) store<f64>(scratch + (<usize>j << 3), load<f64>(scratch + (<usize>j << 3)) + <f64>load<f32>(out + (<usize>j << 2)));
+    }
+    for (let j = 0; j < cols; j++) store<f32>(out + (<usize>j << 2), <f32>load<f64>(scratch + (<usize>j << 3)));
+    return;
+  }
   const vecEnd = cols & ~3;
   const init: f32 = op == SUM ? 0 : op == RMAX ? -Infinity : Infinity;
   for (let j = 0; j < cols; j++) store<f32>(out + (<usize>j << 2), init);
