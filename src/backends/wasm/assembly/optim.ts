@@ -67,7 +67,23 @@ export function sgd_f32(
   // scalars derived in f64 and rounded once, as the composed update's scalar operands are
   const lr = <f32>lr64, momentum = <f32>momentum64, weightDecay = <f32>weightDecay64;
   const keep = <f32>(1 - dampening64);
-  for (let i = 0; i < n; i++) {
+  const vlr = f32x4.splat(lr), vmom = f32x4.splat(momentum), vwd = f32x4.splat(weightDecay), vkeep = f32x4.splat(keep);
+  let i = 0;
+  const vecEnd = n & ~3;
+  for (; i < vecEnd; i += 4) {
+    const o = <usize>i << 2;
+    const pv = v128.load(p + o);
+    let d = v128.load(g + o);
+    if (maximize) d = f32x4.neg(d);
+    if (weightDecay != 0) d = f32x4.add(d, f32x4.mul(pv, vwd));
+    if (useMomentum) {
+      const b = buf == 0 ? d : f32x4.add(f32x4.mul(v128.load(buf + o), vmom), f32x4.mul(d, vkeep));
+      v128.store(bufOut + o, b);
+      d = nesterov ? f32x4.add(d, f32x4.mul(b, vmom)) : b;
+    }
+    v128.store(pOut + o, f32x4.sub(pv, f32x4.mul(d, vlr)));
+  }
+  for (; i < n; i++) {
     const o = <usize>i << 2;
     const pv = load<f32>(p + o);
     let d = load<f32>(g + o);
