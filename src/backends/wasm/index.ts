@@ -54,6 +54,12 @@ export interface WasmBackendOptions {
   module?: { module: WebAssembly.Module; relaxed: boolean };
 }
 
+function isNode(): boolean {
+  return (
+    typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === "string"
+  );
+}
+
 function requestedThreads(option: number | undefined): number | undefined {
   if (option !== undefined) return option;
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
@@ -116,6 +122,11 @@ export class WasmBackend implements Backend, HostMemory {
     this.pool = await ThreadPool.create(module, this.wasmMemory, ["matmul_f32_threaded"], threads).catch(
       () => null,
     );
+    if (this.pool === null && !isNode()) {
+      // browsers: worker threads on shared memory need cross-origin isolation and a worker pool that
+      // Strata does not have yet; say so once
+      console.info("Strata wasm backend: running on one thread in this browser (no worker pool here yet)");
+    }
     return this.pool;
   }
 
