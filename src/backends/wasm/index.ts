@@ -15,7 +15,13 @@ import type { HostMemory } from "../host/memory.js";
 import { stridedOffsets } from "../host/memory.js";
 import { collapse2d } from "./collapse.js";
 import { Heap } from "./heap.js";
-import { type KernelExports, enableRelaxedSimd, instantiateSync, kernelBytes } from "./module.js";
+import {
+  type KernelExports,
+  enableRelaxedSimd,
+  instantiateSync,
+  kernelBytes,
+  sharedMemorySupported,
+} from "./module.js";
 import { WasmStorage } from "./storage.js";
 import { ThreadPool } from "./threads.js";
 
@@ -50,6 +56,11 @@ export interface WasmBackendOptions {
   preferRelaxedSimd?: boolean;
   /** Threads for large kernels, the calling thread included (default: all cores; 1 disables workers). */
   threads?: number;
+  /**
+   * Shared memory (needed for threads; in browsers it needs cross-origin isolation). Default: wherever
+   * SharedArrayBuffer exists.
+   */
+  sharedMemory?: boolean;
   /** @internal A module compiled elsewhere (asynchronously, as browsers require). */
   module?: { module: WebAssembly.Module; relaxed: boolean };
 }
@@ -80,6 +91,8 @@ export class WasmBackend implements Backend, HostMemory {
   private readonly host: Kernels;
   private live = 0;
   private liveBytes = 0;
+  /** Whether the memory is shared (threads possible) or a plain ArrayBuffer (one thread). */
+  readonly sharedMemory: boolean;
   /** Whether the kernels use relaxed SIMD (fused multiply-add). */
   relaxedSimd: boolean;
 
@@ -88,21 +101,22 @@ export class WasmBackend implements Backend, HostMemory {
    * compilation of modules over 4 KB on the main thread: use `createWasmBackend()` there).
    */
   constructor(options: WasmBackendOptions = {}) {
-    this.wasmMemory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
+    const shared = options.sharedMemory ?? sharedMemorySupported();
+    this.sharedMemory = shared;
+    this.wasmMemory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared });
     this.heap = new Heap(this.wasmMemory, HEAP_BASE);
     let compiled = options.module;
     if (!compiled) {
-      const { bytes, relaxed } = kernelBytes(options.preferRelaxedSimd ?? true);
+      const { bytes, relaxed } = kernelBytes(shared && (options.preferRelaxedSimd ?? true), shared);
       compiled = { module: new WebAssembly.Module(bytes), relaxed };
     }
     this.kernels = instantiateSync(compiled.module, this.wasmMemory);
     this.relaxedSimd = compiled.relaxed;
     this.host = hostKernels(this);
-    this.poolStarting = this.start(
-      compiled.module,
-      options.preferRelaxedSimd ?? true,
-      requestedThreads(options.threads),
-    );
+    // unshared memory (browser pages without cross-origin isolation) means one thread and plain SIMD
+    this.poolStarting = shared
+      ? this.start(compiled.module, options.preferRelaxedSimd ?? true, requestedThreads(options.threads))
+      : Promise.resolve(null);
   }
 
   private pool: ThreadPool | null = null;
@@ -435,7 +449,12 @@ export class WasmBackend implements Backend, HostMemory {
 }
 
 /** Compiles the kernels asynchronously (as browsers require) and returns a ready backend. */
-export async function createWasmBackend(options: { preferRelaxedSimd?: boolean } = {}): Promise<WasmBackend> {
-  const { bytes, relaxed } = kernelBytes(options.preferRelaxedSimd ?? true);
-  return new WasmBackend({ module: { module: await WebAssembly.compile(bytes), relaxed } });
+export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+  const shared = options.sharedMemory ?? sharedMemorySupported();
+  const { bytes, relaxed } = kernelBytes(shared && (options.preferRelaxedSimd ?? true), shared);
+  return new WasmBackend({
+    ...options,
+    sharedMemory: shared,
+    module: { module: await WebAssembly.compile(bytes), relaxed },
+  });
 }

@@ -1,4 +1,4 @@
-import { KERNELS_RELAXED_SIMD, KERNELS_SIMD } from "./kernels.generated.js";
+import { KERNELS_RELAXED_SIMD, KERNELS_SIMD, KERNELS_UNSHARED_SIMD } from "./kernels.generated.js";
 
 /** The functions the AssemblyScript kernels export (pointers are byte addresses in the shared memory). */
 export interface KernelExports {
@@ -118,9 +118,25 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
 
 let simdBytes: Uint8Array<ArrayBuffer> | null = null;
 let relaxedBytes: Uint8Array<ArrayBuffer> | null = null;
+let unsharedBytes: Uint8Array<ArrayBuffer> | null = null;
 
-/** The kernel binaries: relaxed SIMD (fused multiply-add) where the engine validates it, else plain SIMD. */
-export function kernelBytes(preferRelaxed: boolean): { bytes: Uint8Array<ArrayBuffer>; relaxed: boolean } {
+/** Whether this page or process has SharedArrayBuffer (browsers: only with cross-origin isolation). */
+export function sharedMemorySupported(): boolean {
+  return typeof SharedArrayBuffer === "function";
+}
+
+/**
+ * The kernel binaries: on shared memory, relaxed SIMD (fused multiply-add) where the engine validates
+ * it, else plain SIMD; without shared memory, the single-threaded plain-SIMD build.
+ */
+export function kernelBytes(
+  preferRelaxed: boolean,
+  shared = true,
+): { bytes: Uint8Array<ArrayBuffer>; relaxed: boolean } {
+  if (!shared) {
+    unsharedBytes ??= decode(KERNELS_UNSHARED_SIMD);
+    return { bytes: unsharedBytes, relaxed: false };
+  }
   simdBytes ??= decode(KERNELS_SIMD);
   if (preferRelaxed) {
     relaxedBytes ??= decode(KERNELS_RELAXED_SIMD);
@@ -146,11 +162,11 @@ export async function enableRelaxedSimd(): Promise<boolean> {
   return WebAssembly.validate(relaxedBytes);
 }
 
-/** Whether this engine can run the kernels at all (SIMD, shared memory). */
+/** Whether this engine can run the kernels at all (WebAssembly with SIMD). */
 export function wasmSupported(): boolean {
   try {
-    if (typeof WebAssembly !== "object" || typeof SharedArrayBuffer !== "function") return false;
-    return WebAssembly.validate(kernelBytes(false).bytes);
+    if (typeof WebAssembly !== "object") return false;
+    return WebAssembly.validate(kernelBytes(false, sharedMemorySupported()).bytes);
   } catch {
     return false;
   }
