@@ -137,9 +137,7 @@ export class WasmBackend implements Backend, HostMemory {
       () => null,
     );
     if (this.pool === null && !isNode()) {
-      // browsers: worker threads on shared memory need cross-origin isolation and a worker pool that
-      // Strata does not have yet; say so once
-      console.info("Strata wasm backend: running on one thread in this browser (no worker pool here yet)");
+      console.info("Strata wasm backend: one thread (worker threads need a cross-origin-isolated page)");
     }
     return this.pool;
   }
