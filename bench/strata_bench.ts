@@ -11,12 +11,8 @@ export async function strataMatmul(n: number, runs: number): Promise<number[]> {
   return times.map((t) => (2 * n ** 3) / t / 1e9);
 }
 
-export async function strataMlp(
-  sizes: number[],
-  batch: number,
-  runs: number,
-  steps: number,
-): Promise<number[]> {
+/** One training step (forward, cross-entropy, backward, SGD) of an MLP with ReLU between `sizes`. */
+export function mlpTrainingStep(sizes: number[], batch: number): () => void {
   manualSeed(0);
   const layers: nn.Module[] = [];
   for (let i = 0; i + 1 < sizes.length; i++) {
@@ -27,7 +23,7 @@ export async function strataMlp(
   const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
   const x = rand([batch, sizes[0]]);
   const y = randint(0, sizes[sizes.length - 1], [batch]);
-  const step = () =>
+  return () =>
     tidy(() => {
       opt.zeroGrad();
       const loss = nn.functional.crossEntropy(model.forward(x), y);
@@ -35,6 +31,15 @@ export async function strataMlp(
       opt.step();
       loss.item();
     });
+}
+
+export async function strataMlp(
+  sizes: number[],
+  batch: number,
+  runs: number,
+  steps: number,
+): Promise<number[]> {
+  const step = mlpTrainingStep(sizes, batch);
   const times = await timeRuns(step, { runs, reps: steps, warmup: 2 });
   return times.map((t) => batch / t);
 }

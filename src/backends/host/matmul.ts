@@ -2,22 +2,32 @@ import { type TypedArray, allocArray } from "../../core/dtype.js";
 import type { Storage, View } from "../backend.js";
 import { type HostMemory, stridedOffsets } from "./memory.js";
 
+/**
+ * The sizes of a batched matmul and, for each batch position, the element offsets of A's and B's
+ * matrices (batch axes may broadcast with stride 0), plus the row and column strides of both.
+ */
+export function matmulPlan(a: View, b: View, outShape: readonly number[]) {
+  const rank = outShape.length;
+  const batchShape = outShape.slice(0, rank - 2);
+  return {
+    m: outShape[rank - 2],
+    n: outShape[rank - 1],
+    k: a.shape[a.shape.length - 1],
+    aBase: stridedOffsets(batchShape, a.strides.slice(0, rank - 2), a.offset),
+    bBase: stridedOffsets(batchShape, b.strides.slice(0, rank - 2), b.offset),
+    as0: a.strides[rank - 2],
+    as1: a.strides[rank - 1],
+    bs0: b.strides[rank - 2],
+    bs1: b.strides[rank - 1],
+  };
+}
+
 /** Batched matmul: for each batch position, C[m,n] = A[m,k] · B[k,n]. */
 export function matmul(mem: HostMemory, a: View, b: View, outShape: readonly number[]): Storage {
-  const rank = outShape.length;
-  const m = outShape[rank - 2];
-  const n = outShape[rank - 1];
-  const k = a.shape[a.shape.length - 1];
-  const batchShape = outShape.slice(0, rank - 2);
-  const aBase = stridedOffsets(batchShape, a.strides.slice(0, rank - 2), a.offset);
-  const bBase = stridedOffsets(batchShape, b.strides.slice(0, rank - 2), b.offset);
+  const { m, n, k, aBase, bBase, as0, as1, bs0, bs1 } = matmulPlan(a, b, outShape);
   const { storage, data: C } = mem.alloc(a.dtype, aBase.length * m * n);
   const A = mem.dataOf(a);
   const B = mem.dataOf(b);
-  const as0 = a.strides[rank - 2];
-  const as1 = a.strides[rank - 1];
-  const bs0 = b.strides[rank - 2];
-  const bs1 = b.strides[rank - 1];
   const bRowMajor = bs1 === 1 || n === 1;
   const bTmp = bRowMajor ? null : allocArray(b.dtype, k * n);
   for (let t = 0; t < aBase.length; t++) {

@@ -11,8 +11,8 @@ import type {
   View,
 } from "../backend.js";
 import { hostKernels } from "../host/kernels.js";
+import { matmulPlan } from "../host/matmul.js";
 import type { HostMemory } from "../host/memory.js";
-import { stridedOffsets } from "../host/memory.js";
 import { collapse2d } from "./collapse.js";
 import { Heap } from "./heap.js";
 import {
@@ -228,19 +228,11 @@ export class WasmBackend implements Backend, HostMemory {
 
   matmul: Backend["matmul"] = (a, b, outShape) => {
     if (a.dtype !== "float32" || b.dtype !== "float32") return this.host.matmul(a, b, outShape);
-    const rank = outShape.length;
-    const m = outShape[rank - 2];
-    const n = outShape[rank - 1];
-    const k = a.shape[a.shape.length - 1];
-    const batchShape = outShape.slice(0, rank - 2);
-    const aBase = stridedOffsets(batchShape, a.strides.slice(0, rank - 2), a.offset);
-    const bBase = stridedOffsets(batchShape, b.strides.slice(0, rank - 2), b.offset);
+    const { m, n, k, aBase, bBase, as0: ars, as1: acs, bs0: brs, bs1: bcs } = matmulPlan(a, b, outShape);
     const out = this.allocStorage("float32", aBase.length * m * n);
     if (out.size === 0) return out;
     const ap = (a.storage as WasmStorage).ptr;
     const bp = (b.storage as WasmStorage).ptr;
-    const [ars, acs] = [a.strides[rank - 2], a.strides[rank - 1]];
-    const [brs, bcs] = [b.strides[rank - 2], b.strides[rank - 1]];
     const pool = this.pool?.ready && m * n * k >= PARALLEL_MIN_WORK && n >= 16 ? this.pool : null;
     const threads = pool ? pool.size : 1;
     const pack = this.heap.alloc(Math.max(k, 1) * 8 * 4 * threads);
