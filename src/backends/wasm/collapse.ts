@@ -1,12 +1,11 @@
 /**
- * Merges adjacent axes that every operand walks contiguously, so an n-d elementwise op over views
- * becomes one of at most two dimensions (rows × cols) that a SIMD kernel can run. Size-1 axes are
- * dropped first. Returns null when more than two axes remain.
+ * Merges adjacent axes that every operand walks contiguously (and drops size-1 axes), so an n-d
+ * strided walk becomes one over as few axes as possible. Strides are per operand, in elements.
  */
-export function collapse2d(
+export function collapse(
   shape: readonly number[],
   strides: readonly (readonly number[])[],
-): { rows: number; cols: number; strides: [number, number][] } | null {
+): { dims: number[]; strides: number[][] } {
   const keep = shape.map((d) => d !== 1);
   let dims = shape.filter((_, i) => keep[i]);
   let st = strides.map((s) => s.filter((_, i) => keep[i]));
@@ -16,6 +15,18 @@ export function collapse2d(
       st = st.map((s) => [...s.slice(0, i), s[i + 1], ...s.slice(i + 2)]);
     }
   }
+  return { dims, strides: st };
+}
+
+/**
+ * The same merge, when it leaves at most two axes: an elementwise op over views then runs as one
+ * rows × cols block that a SIMD kernel can walk. Returns null when more than two axes remain.
+ */
+export function collapse2d(
+  shape: readonly number[],
+  strides: readonly (readonly number[])[],
+): { rows: number; cols: number; strides: [number, number][] } | null {
+  let { dims, strides: st } = collapse(shape, strides);
   if (dims.length > 2) return null;
   while (dims.length < 2) {
     dims = [1, ...dims];

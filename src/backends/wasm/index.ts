@@ -13,7 +13,7 @@ import type {
 import { hostKernels } from "../host/kernels.js";
 import { matmulPlan } from "../host/matmul.js";
 import type { HostMemory } from "../host/memory.js";
-import { collapse2d } from "./collapse.js";
+import { collapse, collapse2d } from "./collapse.js";
 import { Heap } from "./heap.js";
 import {
   type KernelExports,
@@ -395,47 +395,142 @@ export class WasmBackend implements Backend, HostMemory {
     return out;
   };
 
+  /**
+   * float32 reductions of a contiguous tensor whose reduced axes are a leading run, a trailing run, or
+   * both (as a conv bias gradient sums N, H, W of NCHW): [lead, keep, trail] reduces the trailing part
+   * along rows, then the leading part along columns.
+   */
   reduce: Backend["reduce"] = (op, x, axes) => {
-    if (x.dtype !== "float32" || axes.length === 0) return this.host.reduce(op, x, axes);
-    const rank = x.shape.length;
-    if (!isContiguous(x.shape, x.strides)) return this.host.reduce(op, x, axes);
-    const trailing = axes.every((a, i) => a === rank - axes.length + i);
-    const leading = axes.every((a, i) => a === i);
-    if (!trailing && !leading) return this.host.reduce(op, x, axes);
-    const inner = trailing ? sizeOf(x.shape.slice(rank - axes.length)) : sizeOf(x.shape.slice(axes.length));
-    const outer = trailing
-      ? sizeOf(x.shape.slice(0, rank - axes.length))
-      : sizeOf(x.shape.slice(0, axes.length));
-    if (op !== "sum" && (trailing ? inner : outer) === 0) return this.host.reduce(op, x, axes);
-    const out = this.allocStorage("float32", trailing ? outer : inner);
-    if (out.size === 0) return out;
-    if (trailing) this.kernels.reduce_rows_f32(REDUCE_CODES[op], this.ptrOf(x), outer, inner, out.ptr);
-    else {
-      const scratch = this.heap.alloc(inner * 8);
-      this.kernels.reduce_cols_f32(REDUCE_CODES[op], this.ptrOf(x), outer, inner, out.ptr, scratch);
-      this.heap.release(scratch);
+    if (x.dtype !== "float32" || axes.length === 0 || !isContiguous(x.shape, x.strides)) {
+      return this.host.reduce(op, x, axes);
     }
+    const rank = x.shape.length;
+    let lead = 0;
+    while (lead < axes.length && axes[lead] === lead) lead++;
+    const trail = axes.length - lead;
+    if (!axes.slice(lead).every((a, i) => a === rank - trail + i)) return this.host.reduce(op, x, axes);
+    const outerSize = sizeOf(x.shape.slice(0, lead));
+    const keptSize = sizeOf(x.shape.slice(lead, rank - trail));
+    const innerSize = sizeOf(x.shape.slice(rank - trail));
+    if (op !== "sum" && outerSize * innerSize === 0) return this.host.reduce(op, x, axes);
+    const code = REDUCE_CODES[op];
+    const out = this.allocStorage("float32", keptSize);
+    if (out.size === 0) return out;
+    if (trail > 0 && lead === 0) {
+      this.kernels.reduce_rows_f32(code, this.ptrOf(x), keptSize, innerSize, out.ptr);
+      return out;
+    }
+    let src = this.ptrOf(x);
+    let partial = 0;
+    if (trail > 0) {
+      partial = this.heap.alloc(4 * outerSize * keptSize);
+      this.kernels.reduce_rows_f32(code, src, outerSize * keptSize, innerSize, partial);
+      src = partial;
+    }
+    const scratch = this.heap.alloc(keptSize * 8);
+    this.kernels.reduce_cols_f32(code, src, outerSize, keptSize, out.ptr, scratch);
+    this.heap.release(scratch);
+    if (partial) this.heap.release(partial);
     return out;
   };
 
   cast: Backend["cast"] = (x, dtype) => {
-    // a same-type copy of 32-bit values (contiguous(), transposes) is a strided 2-D copy
-    const plan =
-      dtype === x.dtype && (dtype === "float32" || dtype === "int32")
-        ? collapse2d(x.shape, [x.strides])
-        : null;
-    if (plan === null) return this.host.cast(x, dtype);
+    // a same-type copy of 32-bit values (contiguous(), transposes, permutes) is a strided copy
+    if (dtype !== x.dtype || (dtype !== "float32" && dtype !== "int32")) return this.host.cast(x, dtype);
     const out = this.allocStorage(dtype, sizeOf(x.shape));
     if (out.size === 0) return out;
-    const [[s0, s1]] = plan.strides;
-    this.kernels.copy2d_32(this.ptrOf(x), s0, s1, out.ptr, plan.rows, plan.cols);
+    const { dims, strides } = collapse(x.shape, [x.strides]);
+    if (dims.length <= 2) {
+      const [rows, cols] = dims.length === 2 ? dims : [1, dims[0] ?? 1];
+      const [s0, s1] = dims.length === 2 ? strides[0] : [0, strides[0][0] ?? 1];
+      this.kernels.copy2d_32(this.ptrOf(x), s0, s1, out.ptr, rows, cols);
+    } else {
+      const meta = this.heap.alloc(12 * dims.length);
+      new Int32Array(this.wasmMemory.buffer, meta, 2 * dims.length).set([...dims, ...strides[0]]);
+      this.kernels.copy_nd_32(this.ptrOf(x), dims.length, meta, out.ptr);
+      this.heap.release(meta);
+    }
     return out;
   };
+
+  /**
+   * The indexSelect pattern of gather / scatterAdd: a contiguous 32-bit tensor and an int32 index that
+   * varies only along `axis` (broadcast elsewhere, matching the tensor's other sizes). Returns the index
+   * values in a heap block, or null when the pattern does not apply or an index is out of range (the
+   * host kernel then runs and reports it).
+   */
+  private axisIndex(
+    base: readonly number[],
+    axis: number,
+    index: View,
+  ): { ptr: number; count: number } | null {
+    if (index.dtype !== "int32" || index.shape.length !== base.length) return null;
+    for (let d = 0; d < base.length; d++) {
+      if (d !== axis && index.strides[d] !== 0 && index.shape[d] !== 1) return null;
+      if (d !== axis && index.shape[d] !== base[d]) return null;
+    }
+    const count = index.shape[axis];
+    const step = index.strides[axis];
+    const all = this.arrayOf(index.storage as WasmStorage);
+    const len = base[axis];
+    const ptr = this.heap.alloc(4 * Math.max(count, 1));
+    const dst = new Int32Array(this.wasmMemory.buffer, ptr, count);
+    for (let i = 0; i < count; i++) {
+      const v = all[index.offset + i * step];
+      if (!(v >= 0 && v < len)) {
+        this.heap.release(ptr);
+        return null;
+      }
+      dst[i] = v;
+    }
+    return { ptr, count };
+  }
+
+  gather: Backend["gather"] = (x, axis, index) => {
+    const fast = (x.dtype === "float32" || x.dtype === "int32") && isContiguous(x.shape, x.strides);
+    const idx = fast ? this.axisIndex(x.shape, axis, index) : null;
+    if (idx === null) return this.host.gather(x, axis, index);
+    const out = this.allocStorage(x.dtype, sizeOf(index.shape));
+    const outer = sizeOf(x.shape.slice(0, axis));
+    const inner = sizeOf(x.shape.slice(axis + 1));
+    if (out.size > 0)
+      this.kernels.gather_axis_32(this.ptrOf(x), outer, x.shape[axis], inner, idx.ptr, idx.count, out.ptr);
+    this.heap.release(idx.ptr);
+    return out;
+  };
+
+  scatterAdd: Backend["scatterAdd"] = (outShape, dtype, axis, index, src) => {
+    const fast =
+      dtype === "float32" &&
+      src.dtype === "float32" &&
+      isContiguous(src.shape, src.strides) &&
+      src.shape.every((d, i) => i === axis || d === outShape[i]);
+    const idx = fast ? this.axisIndex(src.shape, axis, index) : null;
+    if (idx === null || !index.shape.every((d, i) => d === src.shape[i])) {
+      if (idx) this.heap.release(idx.ptr);
+      return this.host.scatterAdd(outShape, dtype, axis, index, src);
+    }
+    const out = this.allocStorage("float32", sizeOf(outShape));
+    const outer = sizeOf(outShape.slice(0, axis));
+    const inner = sizeOf(outShape.slice(axis + 1));
+    if (out.size > 0) {
+      this.kernels.scatter_add_axis_f32(
+        this.ptrOf(src),
+        outer,
+        outShape[axis],
+        inner,
+        idx.ptr,
+        idx.count,
+        out.ptr,
+      );
+    }
+    this.heap.release(idx.ptr);
+    return out;
+  };
+
   argReduce: Backend["argReduce"] = (...args) => this.host.argReduce(...args);
   pad: Backend["pad"] = (...args) => this.host.pad(...args);
   concat: Backend["concat"] = (...args) => this.host.concat(...args);
-  gather: Backend["gather"] = (...args) => this.host.gather(...args);
-  scatterAdd: Backend["scatterAdd"] = (...args) => this.host.scatterAdd(...args);
 }
 
 /** Compiles the kernels asynchronously (as browsers require) and returns a ready backend. */

@@ -103,6 +103,25 @@ export interface KernelExports {
     flags: number,
   ): void;
   copy2d_32(x: number, s0: number, s1: number, out: number, rows: number, cols: number): void;
+  copy_nd_32(x: number, rank: number, meta: number, out: number): void;
+  gather_axis_32(
+    x: number,
+    outer: number,
+    len: number,
+    inner: number,
+    index: number,
+    count: number,
+    out: number,
+  ): void;
+  scatter_add_axis_f32(
+    src: number,
+    outer: number,
+    len: number,
+    inner: number,
+    index: number,
+    count: number,
+    out: number,
+  ): void;
   reduce_rows_f32(op: number, x: number, rows: number, cols: number, out: number): void;
   reduce_cols_f32(op: number, x: number, rows: number, cols: number, out: number, scratch: number): void;
 }
