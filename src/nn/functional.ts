@@ -91,3 +91,8 @@ export function dropout(
   const keep = bernoulli(1 - p, x.shape, { dtype: toFloat(x.dtype), generator: options.generator });
   return x.mul(keep.mul(1 / (1 - p)));
 }
+
+export { embedding } from "../ops/embedding.js";
+export type { EmbeddingOptions } from "../ops/embedding.js";
+export { gru, gruCell, lstm, lstmCell, recurrent, rnn, rnnCell } from "../ops/rnn.js";
+export type { RecurrentMode, RecurrentOptions, RecurrentResult, RecurrentWeights } from "../ops/rnn.js";

@@ -31,3 +31,12 @@ export {
   NLLLoss,
   SmoothL1Loss,
 } from "./loss.js";
+export { Embedding } from "./embedding.js";
+export type { EmbeddingLayerOptions } from "./embedding.js";
+export { CellBase, RecurrentBase } from "./recurrent.js";
+export type { CellOptions, RecurrentLayerOptions, RunOptions } from "./recurrent.js";
+export { RNN, RNNCell } from "./rnn.js";
+export type { RNNOptions } from "./rnn.js";
+export { LSTM, LSTMCell } from "./lstm.js";
+export { GRU, GRUCell } from "./gru.js";
+export { TimeDistributed } from "./time_distributed.js";

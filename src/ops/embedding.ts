@@ -1,0 +1,88 @@
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import { noGrad } from "../core/grad_mode.js";
+import { tidy } from "../core/memory.js";
+import type { Tensor } from "../core/tensor.js";
+import { fromHost } from "./creation.js";
+import { where } from "./elementwise.js";
+import { indexSelect } from "./movement.js";
+import { norm } from "./reduce.js";
+
+/**
+ * Options of `embedding`.
+ * @example embedding(ids, weight, { paddingIdx: 0, maxNorm: 1 })
+ */
+export interface EmbeddingOptions {
+  /** Rows looked up at this index get no gradient (negative counts from the end). */
+  paddingIdx?: number | null;
+  /** Rescale (in place, as PyTorch) each looked-up row whose norm exceeds this to norm `maxNorm`. */
+  maxNorm?: number | null;
+  /** The p of the p-norm for `maxNorm` (default 2). */
+  normType?: number;
+  /** Name used in error messages (a layer passes its description). */
+  name?: string;
+}
+
+/** `paddingIdx` as a row number in [0, rows), or null; negative values count from the end, as PyTorch. */
+export function paddingRow(name: string, paddingIdx: number | null | undefined, rows: number): number | null {
+  if (paddingIdx === null || paddingIdx === undefined) return null;
+  if (!Number.isInteger(paddingIdx) || paddingIdx < -rows || paddingIdx >= rows) {
+    throw new ValueError(`${name}: paddingIdx must be an integer in [${-rows}, ${rows}), got ${paddingIdx}`);
+  }
+  return paddingIdx < 0 ? paddingIdx + rows : paddingIdx;
+}
+
+/**
+ * Looks up rows of `weight` [V, D] for int32 `indices` of any shape: the result is [...indices, D],
+ * as `torch.nn.functional.embedding`. The gradient scatters back into the rows that were used.
+ * @example
+ * const weight = randn([10, 3]);
+ * embedding(tensor([[1, 2], [4, 9]], { dtype: "int32" }), weight).shape // [2, 2, 3]
+ */
+export function embedding(indices: Tensor, weight: Tensor, options: EmbeddingOptions = {}): Tensor {
+  const name = options.name ?? "embedding";
+  if (indices.dtype !== "int32") {
+    throw new DTypeError(`${name}: indices must be int32, got ${indices.dtype}`);
+  }
+  if (weight.rank !== 2) {
+    throw new ShapeError(
+      `${name}: weight must be (numEmbeddings, embeddingDim), got ${fmtShape(weight.shape)}`,
+    );
+  }
+  const [rows, dim] = weight.shape;
+  const ids = indices.dataSync();
+  for (const i of ids) {
+    if (i < 0 || i >= rows) {
+      throw new ValueError(
+        `${name}: index ${i} is out of range for ${rows} embeddings (indices ${fmtShape(indices.shape)})`,
+      );
+    }
+  }
+  const pad = paddingRow(name, options.paddingIdx, rows);
+  if (options.maxNorm !== undefined && options.maxNorm !== null) {
+    renorm(weight, ids, options.maxNorm, options.normType ?? 2, name);
+  }
+  const rowsOut = indexSelect(weight, 0, indices.reshape([-1]));
+  let out = rowsOut.reshape([...indices.shape, dim]);
+  if (pad !== null && out.requiresGrad && ids.includes(pad)) {
+    // the same values, but the padding positions read a detached copy: no gradient reaches that row
+    const isPad = indices.eq(pad).unsqueeze(-1);
+    out = where(isPad, out.detach(), out);
+  }
+  return out;
+}
+
+/** Scales each row of `weight` referenced by `ids` whose p-norm exceeds `maxNorm` down to it, in place. */
+function renorm(weight: Tensor, ids: ArrayLike<number>, maxNorm: number, p: number, name: string): void {
+  if (!(maxNorm >= 0)) throw new ValueError(`${name}: maxNorm must be a non-negative number, got ${maxNorm}`);
+  const used = new Uint8Array(weight.shape[0]);
+  for (let i = 0; i < ids.length; i++) used[ids[i]] = 1;
+  noGrad(() =>
+    tidy(() => {
+      const norms = norm(weight, p, 1, true);
+      const hit = fromHost(used, [weight.shape[0], 1], "bool").logicalAnd(norms.gt(maxNorm));
+      // PyTorch's embedding_renorm_: scale = maxNorm / (norm + 1e-7)
+      const scale = where(hit, norms.add(1e-7).reciprocal().mul(maxNorm), 1);
+      weight.assign(weight.mul(scale));
+    }),
+  );
+}

@@ -1,0 +1,562 @@
+/**
+ * Recurrent networks composed from primitives (matmul, sigmoid, tanh, slices, where, stack), so
+ * autograd and every backend work without kernels of their own. Weights use PyTorch's layout: for
+ * each layer and direction `weightIh` [G·H, in], `weightHh` [G·H, H], `biasIh` and `biasHh` [G·H],
+ * with the G gate blocks stacked in PyTorch's order (LSTM i, f, g, o; GRU r, z, n).
+ *
+ * How a sequence runs: the weights of a direction are joined once into W = [W_ih | W_hh | b], and
+ * each step is one matmul of [x_t | h | 1] by Wᵀ for all gates, split into the gates: a step records a
+ * fixed handful of graph nodes whatever the number of gates. (Projecting the whole input at once and
+ * slicing out each step would be one big matmul, but a slice's gradient is padded to the size of what
+ * it was sliced from, so T steps would cost O(T²) in backward; the joined matmul has the same FLOPs.)
+ */
+import { isFloat } from "../core/dtype.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import type { Generator } from "../core/random.js";
+import type { Tensor } from "../core/tensor.js";
+import { bernoulli, fromHost, full, zeros } from "./creation.js";
+import { where } from "./elementwise.js";
+import { concat, stack } from "./movement.js";
+
+/** The recurrences Strata runs: LSTM, GRU and the Elman RNN with tanh or ReLU. */
+export type RecurrentMode = "lstm" | "gru" | "rnnTanh" | "rnnRelu";
+
+/** Gate blocks stacked in each weight: 4 for LSTM (i, f, g, o), 3 for GRU (r, z, n), 1 for an RNN. */
+export function gateCount(mode: RecurrentMode): number {
+  return mode === "lstm" ? 4 : mode === "gru" ? 3 : 1;
+}
+
+/**
+ * The weights of one direction of one layer, in PyTorch's layout.
+ * @example
+ * const w: RecurrentWeights = { weightIh: randn([4 * 20, 10]), weightHh: randn([4 * 20, 20]) };
+ */
+export interface RecurrentWeights {
+  /** [G·H, in]: input-to-hidden weights of the G gates. */
+  weightIh: Tensor;
+  /** [G·H, H]: hidden-to-hidden weights. */
+  weightHh: Tensor;
+  /** [G·H] or null: input-side bias. */
+  biasIh?: Tensor | null;
+  /** [G·H] or null: hidden-side bias (for GRU's n gate it sits inside r ⊙ (W_hn h + b_hn)). */
+  biasHh?: Tensor | null;
+}
+
+/**
+ * Options of the sequence functions `lstm`, `gru` and `rnn`.
+ * @example lstm(x, weights, null, { bidirectional: true, lengths: [5, 3, 2] })
+ */
+export interface RecurrentOptions {
+  /** Run a second set of layers over the reversed sequence and concatenate (weights come in pairs). */
+  bidirectional?: boolean;
+  /** Input and output are [N, T, F] instead of [T, N, F] (states stay [layers·dirs, N, H]). */
+  batchFirst?: boolean;
+  /** Dropout probability on the outputs of every layer but the last, while `training`. */
+  dropout?: number;
+  /** Whether dropout is active (default true, as in the functional dropout). */
+  training?: boolean;
+  /**
+   * Valid length of each sequence of the batch (int32 tensor or numbers, [N], each in [0, T]). Steps
+   * past a sequence's length leave its state unchanged and give zero outputs, so the final state is
+   * the one at its own last step and the reverse direction starts at its own end.
+   */
+  lengths?: Tensor | readonly number[];
+  /** Generator for the dropout masks (default: the library-wide one). */
+  generator?: Generator;
+  /** Name used in error messages (a layer passes its description). */
+  name?: string;
+}
+
+/** What a sequence function returns: the top layer's outputs and the final states of every layer. */
+export interface RecurrentResult {
+  /** [T, N, D·H] (or [N, T, D·H] batch-first; [T, D·H] for an unbatched input). */
+  output: Tensor;
+  /** [layers·D, N, H] final hidden states (layer 0 forward, layer 0 reverse, layer 1 forward, ...). */
+  h: Tensor;
+  /** LSTM's final cell states, same layout as `h`; null for GRU and RNN. */
+  c: Tensor | null;
+}
+
+/**
+ * One direction's weights joined for the steps: W = [W_ih | W_hh | b] ([rows, in + H (+ 1)]), so a step
+ * is one matmul of [x_t | h | 1] by Wᵀ. GRU's n gate needs its input and hidden parts apart, so its W
+ * has 4 blocks: r and z (both sides summed), n's input side [W_in | 0 | b_in] and n's hidden side
+ * [0 | W_hn | b_hn].
+ */
+interface Joined {
+  wT: Tensor;
+  bias: boolean;
+}
+
+type Step = (xh: Tensor, h: Tensor, c: Tensor | null, hidden: number) => [Tensor, Tensor | null];
+
+function column(b: Tensor | null, other: Tensor | null): Tensor | null {
+  const sum = b && other ? b.add(other) : (b ?? other);
+  return sum ? sum.unsqueeze(1) : null;
+}
+
+function join(mode: RecurrentMode, w: RecurrentWeights, H: number): Joined {
+  const bIh = w.biasIh ?? null;
+  const bHh = w.biasHh ?? null;
+  const bias = bIh !== null || bHh !== null;
+  const parts = (...ts: (Tensor | null)[]) =>
+    concat(
+      ts.filter((t): t is Tensor => t !== null),
+      1,
+    );
+  if (mode !== "gru") return { wT: parts(w.weightIh, w.weightHh, column(bIh, bHh)).T, bias };
+  const inSize = w.weightIh.shape[1];
+  const rows = (t: Tensor | null, a: number, b: number) => (t ? t.slice(0, a * H, b * H) : null);
+  const rz = parts(rows(w.weightIh, 0, 2), rows(w.weightHh, 0, 2), column(rows(bIh, 0, 2), rows(bHh, 0, 2)));
+  const nx = parts(
+    rows(w.weightIh, 2, 3)!.pad([
+      [0, 0],
+      [0, H],
+    ]),
+    column(rows(bIh, 2, 3), null),
+  );
+  const nh = parts(
+    rows(w.weightHh, 2, 3)!.pad([
+      [0, 0],
+      [inSize, 0],
+    ]),
+    column(rows(bHh, 2, 3), null),
+  );
+  const fill = (t: Tensor) =>
+    bias && t.shape[1] === inSize + H
+      ? t.pad([
+          [0, 0],
+          [0, 1],
+        ])
+      : t;
+  return { wT: concat([fill(rz), fill(nx), fill(nh)], 0).T, bias };
+}
+
+/**
+ * i, f, g, o = split([x | h | 1] Wᵀ); c' = σ(f) c + σ(i) tanh(g); h' = σ(o) tanh(c'). One sigmoid
+ * over all four blocks keeps the kernel on contiguous memory (g's sigmoid is unused).
+ */
+const lstmStep: Step = (gates, _h, c, H) => {
+  const s = gates.sigmoid();
+  const i = s.slice(1, 0, H);
+  const f = s.slice(1, H, 2 * H);
+  const o = s.slice(1, 3 * H, 4 * H);
+  const g = gates
+    .slice(1, 2 * H, 3 * H)
+    .contiguous()
+    .tanh();
+  const c2 = f.mul(c!).add(i.mul(g));
+  return [o.mul(c2.tanh()), c2];
+};
+
+/**
+ * r, z = σ(x W_i{r,z}ᵀ + h W_h{r,z}ᵀ + b); n = tanh(x W_inᵀ + b_in + r ⊙ (h W_hnᵀ + b_hn));
+ * h' = (1 − z) n + z h, computed as n + z (h − n).
+ */
+const gruStep: Step = (g, h, _c, H) => {
+  const rz = g
+    .slice(1, 0, 2 * H)
+    .contiguous()
+    .sigmoid();
+  const r = rz.slice(1, 0, H);
+  const z = rz.slice(1, H, 2 * H);
+  const n = g
+    .slice(1, 2 * H, 3 * H)
+    .add(r.mul(g.slice(1, 3 * H, 4 * H)))
+    .tanh();
+  return [n.add(z.mul(h.sub(n))), null];
+};
+
+/** h' = tanh([x | h | 1] Wᵀ) (or ReLU). */
+function rnnStep(relu: boolean): Step {
+  return (a) => [relu ? a.relu() : a.tanh(), null];
+}
+
+const STEPS: Record<RecurrentMode, Step> = {
+  lstm: lstmStep,
+  gru: gruStep,
+  rnnTanh: rnnStep(false),
+  rnnRelu: rnnStep(true),
+};
+
+/** One step: the joined matmul of [inputs | h | 1], then the cell's gates. */
+function runStep(
+  mode: RecurrentMode,
+  inputs: readonly Tensor[],
+  h: Tensor,
+  c: Tensor | null,
+  w: Joined,
+  ones: Tensor | null,
+  H: number,
+): [Tensor, Tensor | null] {
+  const xh = concat(ones ? [...inputs, h, ones] : [...inputs, h], 1);
+  return STEPS[mode](xh.matmul(w.wT), h, c, H);
+}
+
+/**
+ * The steps of `x` along `axis` as separate tensors. A slice's gradient is padded to the full input,
+ * so slicing T steps one by one costs O(T²) in backward; halving recursively costs O(T log T).
+ */
+function unstack(x: Tensor, axis: number): Tensor[] {
+  const n = x.shape[axis];
+  if (!x.requiresGrad) return Array.from({ length: n }, (_, t) => x.select(axis, t));
+  const out: Tensor[] = [];
+  const split = (part: Tensor, size: number) => {
+    if (size === 1) {
+      out.push(part.squeeze(axis));
+      return;
+    }
+    const half = size >> 1;
+    split(part.slice(axis, 0, half), half);
+    split(part.slice(axis, half, size), size - half);
+  };
+  split(x, n);
+  return out;
+}
+
+function dropoutRaw(x: Tensor, p: number, generator?: Generator): Tensor {
+  if (p === 1) return x.mul(0);
+  const keep = bernoulli(1 - p, x.shape, { dtype: x.dtype, generator });
+  return x.mul(keep.mul(1 / (1 - p)));
+}
+
+/** Host copy of the lengths, checked against the batch and sequence sizes. */
+function readLengths(name: string, lengths: Tensor | readonly number[], n: number, t: number): number[] {
+  let values: number[];
+  if (Array.isArray(lengths)) values = [...(lengths as readonly number[])];
+  else {
+    const l = lengths as Tensor;
+    if (l.dtype !== "int32") throw new DTypeError(`${name}: lengths must be int32, got ${l.dtype}`);
+    if (l.rank !== 1) throw new ShapeError(`${name}: lengths must be 1-D (N,), got ${fmtShape(l.shape)}`);
+    values = Array.from(l.dataSync());
+  }
+  if (values.length !== n) {
+    throw new ShapeError(`${name}: got ${values.length} lengths for a batch of ${n} sequences`);
+  }
+  for (const v of values) {
+    if (!Number.isInteger(v) || v < 0 || v > t) {
+      throw new ValueError(
+        `${name}: every length must be an integer in [0, ${t}] (the sequence size), got ${v}`,
+      );
+    }
+  }
+  return values;
+}
+
+function checkState(name: string, what: string, s: Tensor | null, expected: number[]): void {
+  if (s && (s.rank !== expected.length || s.shape.some((d, i) => d !== expected[i]))) {
+    throw new ShapeError(`${name}: expected ${what} ${fmtShape(expected)}, got ${fmtShape(s.shape)}`);
+  }
+}
+
+/**
+ * Runs a (multi-layer, optionally bidirectional) LSTM, GRU or RNN over a sequence: the engine behind
+ * `lstm`, `gru`, `rnn` and the layers. `weights` lists each layer's forward then reverse direction.
+ * `h0`/`c0` are [layers·D, N, H] (null: zeros). An unbatched input [T, in] gives unbatched results.
+ * @example
+ * const { output, h } = recurrent("gru", randn([7, 3, 10]), [{ weightIh: randn([60, 10]), weightHh: randn([60, 20]) }], null, null);
+ * output.shape // [7, 3, 20]
+ */
+export function recurrent(
+  mode: RecurrentMode,
+  x: Tensor,
+  weights: readonly RecurrentWeights[],
+  h0: Tensor | null,
+  c0: Tensor | null,
+  options: RecurrentOptions = {},
+): RecurrentResult {
+  const name = options.name ?? (mode === "lstm" ? "lstm" : mode === "gru" ? "gru" : "rnn");
+  const dirs = options.bidirectional ? 2 : 1;
+  if (weights.length === 0 || weights.length % dirs !== 0) {
+    throw new ValueError(
+      `${name}: expected weights for layers × ${dirs} direction(s), got ${weights.length} sets`,
+    );
+  }
+  const layers = weights.length / dirs;
+  const G = gateCount(mode);
+  const H = weights[0].weightHh.shape[1];
+  if (!isFloat(x.dtype)) throw new DTypeError(`${name}: input must be float32 or float64, got ${x.dtype}`);
+  const batchFirst = options.batchFirst === true;
+  const layout = batchFirst ? "(batch, seq, features)" : "(seq, batch, features)";
+  if (x.rank !== 2 && x.rank !== 3) {
+    throw new ShapeError(
+      `${name}: expected input ${layout} or unbatched (seq, features), got ${fmtShape(x.shape)}`,
+    );
+  }
+  if (x.rank === 2) {
+    // unbatched: a batch of one, time-major, with states of (layers·D, H)
+    if (options.lengths !== undefined) {
+      throw new ValueError(`${name}: lengths need a batched input (${layout}), got ${fmtShape(x.shape)}`);
+    }
+    const expected = [layers * dirs, H];
+    checkState(name, "initial hidden state", h0, expected);
+    checkState(name, "initial cell state", c0, expected);
+    const r = recurrent(mode, x.unsqueeze(1), weights, h0?.unsqueeze(1) ?? null, c0?.unsqueeze(1) ?? null, {
+      ...options,
+      batchFirst: false,
+    });
+    return { output: r.output.squeeze(1), h: r.h.squeeze(1), c: r.c?.squeeze(1) ?? null };
+  }
+  const timeAxis = batchFirst ? 1 : 0;
+  const T = x.shape[timeAxis];
+  const N = x.shape[1 - timeAxis];
+  if (T === 0) throw new ShapeError(`${name}: the sequence is empty (input ${fmtShape(x.shape)})`);
+  for (let k = 0; k < weights.length; k++) {
+    const w = weights[k];
+    const inSize = k < dirs ? x.shape[2] : dirs * H;
+    const ok =
+      w.weightIh.rank === 2 &&
+      w.weightIh.shape[0] === G * H &&
+      w.weightHh.rank === 2 &&
+      w.weightHh.shape[0] === G * H &&
+      w.weightHh.shape[1] === H;
+    if (!ok) {
+      throw new ShapeError(
+        `${name}: weights of layer ${Math.floor(k / dirs)} must be (${G * H}, in) and (${G * H}, ${H}), ` +
+          `got ${fmtShape(w.weightIh.shape)} and ${fmtShape(w.weightHh.shape)}`,
+      );
+    }
+    if (w.weightIh.shape[1] !== inSize) {
+      throw new ShapeError(
+        k < dirs
+          ? `${name}: expected input ${layout} with ${w.weightIh.shape[1]} features, got ${fmtShape(x.shape)}`
+          : `${name}: layer ${Math.floor(k / dirs)} input weights ${fmtShape(w.weightIh.shape)} do not fit the ${inSize} features of the layer below`,
+      );
+    }
+  }
+  const stateShape = [layers * dirs, N, H];
+  checkState(name, "initial hidden state", h0, stateShape);
+  checkState(name, "initial cell state", c0, stateShape);
+  if (mode === "lstm" && (h0 === null) !== (c0 === null)) {
+    throw new ValueError(`${name}: give both initial states (h0, c0) or neither`);
+  }
+
+  // masks[t] is [N, 1]: which sequences are still running at step t
+  let masks: Tensor | null = null;
+  let steps = T;
+  if (options.lengths !== undefined) {
+    const lens = readLengths(name, options.lengths, N, T);
+    steps = Math.max(...lens);
+    if (lens.some((l) => l !== T)) {
+      const m = new Uint8Array(T * N);
+      for (let t = 0; t < T; t++) for (let n = 0; n < N; n++) m[t * N + n] = t < lens[n] ? 1 : 0;
+      masks = fromHost(m, [T, N, 1], "bool");
+    }
+  }
+  const dropout = options.dropout ?? 0;
+  if (!(dropout >= 0 && dropout <= 1))
+    throw new ValueError(`${name}: dropout must be in [0, 1], got ${dropout}`);
+  const dtype = x.dtype;
+  const zero = zeros([N, H], { dtype });
+  const hs: Tensor[] = [];
+  const cs: Tensor[] = [];
+  // steps[t] lists the tensors that make up the input at step t (the directions of the layer below)
+  let inputs: Tensor[][] = unstack(x, timeAxis).map((xt) => [xt]);
+  let top: Tensor[] = [];
+  for (let l = 0; l < layers; l++) {
+    const outs: Tensor[][] = [];
+    for (let d = 0; d < dirs; d++) {
+      const k = l * dirs + d;
+      const w = join(mode, weights[k], H);
+      const ones = w.bias ? full([N, 1], 1, { dtype }) : null;
+      let h = h0 ? h0.select(0, k) : zero;
+      let c = mode === "lstm" ? (c0 ? c0.select(0, k) : zero) : null;
+      const outputs = new Array<Tensor>(T);
+      for (let j = 0; j < T; j++) {
+        const t = d === 1 ? T - 1 - j : j;
+        if (t >= steps) {
+          // every sequence has ended: zero output, state unchanged
+          outputs[t] = zero;
+          continue;
+        }
+        const [hNew, cNew] = runStep(mode, inputs[t], h, c, w, ones, H);
+        if (masks) {
+          const m = masks.select(0, t);
+          outputs[t] = where(m, hNew, 0);
+          h = where(m, hNew, h);
+          c = cNew && c ? where(m, cNew, c) : null;
+        } else {
+          outputs[t] = hNew;
+          h = hNew;
+          c = cNew;
+        }
+      }
+      outs.push(outputs);
+      hs.push(h);
+      if (c) cs.push(c);
+    }
+    if (l === layers - 1) {
+      top = outs.map((o) => stack(o, timeAxis));
+    } else {
+      const drop = dropout > 0 && options.training !== false;
+      inputs = Array.from({ length: T }, (_, t) =>
+        outs.map((o) => (drop ? dropoutRaw(o[t], dropout, options.generator) : o[t])),
+      );
+    }
+  }
+  return {
+    output: dirs === 2 ? concat(top, 2) : top[0],
+    h: stack(hs, 0),
+    c: mode === "lstm" ? stack(cs, 0) : null,
+  };
+}
+
+/**
+ * A multi-layer LSTM over a sequence, as `torch.nn.functional`'s view of `nn.LSTM`: returns the
+ * top layer's outputs and the final `[h, c]` of every layer and direction.
+ * @example
+ * const H = 20, w = [{ weightIh: randn([4 * H, 10]), weightHh: randn([4 * H, H]) }];
+ * const [out, [h, c]] = lstm(randn([5, 3, 10]), w); // out (5, 3, 20), h and c (1, 3, 20)
+ */
+export function lstm(
+  x: Tensor,
+  weights: readonly RecurrentWeights[],
+  state: readonly [Tensor, Tensor] | null = null,
+  options: RecurrentOptions = {},
+): [Tensor, [Tensor, Tensor]] {
+  const r = recurrent("lstm", x, weights, state?.[0] ?? null, state?.[1] ?? null, options);
+  return [r.output, [r.h, r.c!]];
+}
+
+/**
+ * A multi-layer GRU over a sequence: returns the outputs and the final hidden states.
+ * @example
+ * const H = 20, w = [{ weightIh: randn([3 * H, 10]), weightHh: randn([3 * H, H]) }];
+ * const [out, h] = gru(randn([5, 3, 10]), w); // out (5, 3, 20), h (1, 3, 20)
+ */
+export function gru(
+  x: Tensor,
+  weights: readonly RecurrentWeights[],
+  h0: Tensor | null = null,
+  options: RecurrentOptions = {},
+): [Tensor, Tensor] {
+  const r = recurrent("gru", x, weights, h0, null, options);
+  return [r.output, r.h];
+}
+
+/**
+ * A multi-layer Elman RNN, h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh) (or ReLU).
+ * @example
+ * const [out, h] = rnn(randn([5, 3, 10]), [{ weightIh: randn([20, 10]), weightHh: randn([20, 20]) }], null, { nonlinearity: "relu" });
+ */
+export function rnn(
+  x: Tensor,
+  weights: readonly RecurrentWeights[],
+  h0: Tensor | null = null,
+  options: RecurrentOptions & { nonlinearity?: "tanh" | "relu" } = {},
+): [Tensor, Tensor] {
+  const mode = rnnMode(options.name ?? "rnn", options.nonlinearity);
+  const r = recurrent(mode, x, weights, h0, null, options);
+  return [r.output, r.h];
+}
+
+/** "rnnTanh" or "rnnRelu" for a nonlinearity name (default tanh). */
+export function rnnMode(name: string, nonlinearity: string | undefined): RecurrentMode {
+  if (nonlinearity === undefined || nonlinearity === "tanh") return "rnnTanh";
+  if (nonlinearity === "relu") return "rnnRelu";
+  throw new ValueError(`${name}: nonlinearity must be "tanh" or "relu", got "${nonlinearity}"`);
+}
+
+/** One step of a cell on x [N, in] (or [in]) and h [N, H] (or [H]); null states are zeros. */
+function cellStep(
+  name: string,
+  mode: RecurrentMode,
+  x: Tensor,
+  h: Tensor | null,
+  c: Tensor | null,
+  w: RecurrentWeights,
+): [Tensor, Tensor | null] {
+  const G = gateCount(mode);
+  const H = w.weightHh.rank === 2 ? w.weightHh.shape[1] : -1;
+  if (
+    w.weightIh.rank !== 2 ||
+    w.weightHh.rank !== 2 ||
+    w.weightIh.shape[0] !== G * H ||
+    w.weightHh.shape[0] !== G * H
+  ) {
+    throw new ShapeError(
+      `${name}: weights must be (${G}·hidden, in) and (${G}·hidden, hidden), got ${fmtShape(w.weightIh.shape)} and ${fmtShape(w.weightHh.shape)}`,
+    );
+  }
+  const inSize = w.weightIh.shape[1];
+  if ((x.rank !== 1 && x.rank !== 2) || x.shape[x.rank - 1] !== inSize) {
+    throw new ShapeError(
+      `${name}: expected input (batch, ${inSize}) or (${inSize},), got ${fmtShape(x.shape)}`,
+    );
+  }
+  if (!isFloat(x.dtype)) throw new DTypeError(`${name}: input must be float32 or float64, got ${x.dtype}`);
+  const expected = x.rank === 2 ? [x.shape[0], H] : [H];
+  checkState(name, "hidden state", h, expected);
+  checkState(name, "cell state", c, expected);
+  if (x.rank === 1) {
+    const [h2, c2] = cellStep(
+      name,
+      mode,
+      x.unsqueeze(0),
+      h?.unsqueeze(0) ?? null,
+      c?.unsqueeze(0) ?? null,
+      w,
+    );
+    return [h2.squeeze(0), c2?.squeeze(0) ?? null];
+  }
+  const zero = h && c ? null : zeros(expected, { dtype: x.dtype });
+  const joined = join(mode, w, H);
+  const ones = joined.bias ? full([x.shape[0], 1], 1, { dtype: x.dtype }) : null;
+  return runStep(mode, [x], h ?? zero!, mode === "lstm" ? (c ?? zero!) : null, joined, ones, H);
+}
+
+/**
+ * One LSTM step, as `torch.lstm_cell`: returns `[h', c']`. `state` null means zeros.
+ * @example
+ * const [h, c] = lstmCell(randn([3, 10]), null, randn([80, 10]), randn([80, 20]));
+ */
+export function lstmCell(
+  x: Tensor,
+  state: readonly [Tensor, Tensor] | null,
+  weightIh: Tensor,
+  weightHh: Tensor,
+  biasIh: Tensor | null = null,
+  biasHh: Tensor | null = null,
+): [Tensor, Tensor] {
+  const [h, c] = cellStep("lstmCell", "lstm", x, state?.[0] ?? null, state?.[1] ?? null, {
+    weightIh,
+    weightHh,
+    biasIh,
+    biasHh,
+  });
+  return [h, c!];
+}
+
+/**
+ * One GRU step, as `torch.gru_cell`: returns h'. `h` null means zeros.
+ * @example
+ * const h = gruCell(randn([3, 10]), null, randn([60, 10]), randn([60, 20]));
+ */
+export function gruCell(
+  x: Tensor,
+  h: Tensor | null,
+  weightIh: Tensor,
+  weightHh: Tensor,
+  biasIh: Tensor | null = null,
+  biasHh: Tensor | null = null,
+): Tensor {
+  return cellStep("gruCell", "gru", x, h, null, { weightIh, weightHh, biasIh, biasHh })[0];
+}
+
+/**
+ * One Elman RNN step, h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh) (or ReLU). `h` null means zeros.
+ * @example
+ * const h = rnnCell(randn([3, 10]), null, randn([20, 10]), randn([20, 20]));
+ */
+export function rnnCell(
+  x: Tensor,
+  h: Tensor | null,
+  weightIh: Tensor,
+  weightHh: Tensor,
+  biasIh: Tensor | null = null,
+  biasHh: Tensor | null = null,
+  nonlinearity: "tanh" | "relu" = "tanh",
+): Tensor {
+  const mode = rnnMode("rnnCell", nonlinearity);
+  return cellStep("rnnCell", mode, x, h, null, { weightIh, weightHh, biasIh, biasHh })[0];
+}
