@@ -14,6 +14,8 @@ const cases: [string, () => void, number][] = [
 ];
 for (const [name, f, macs] of cases) {
   const t = median(await timeRuns(f, { runs: 7, reps: 20, warmup: 5 }));
-  console.log(`${((2 * macs) / t / 1e9).toFixed(1).padStart(6)} GFLOP/s  ${(t * 1e3).toFixed(3)} ms  ${name}`);
+  console.log(
+    `${((2 * macs) / t / 1e9).toFixed(1).padStart(6)} GFLOP/s  ${(t * 1e3).toFixed(3)} ms  ${name}`,
+  );
 }
 process.exit(0);

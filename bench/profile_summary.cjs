@@ -6,9 +6,13 @@ const file = fs.readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"))[0];
 const p = JSON.parse(fs.readFileSync(`${dir}/${file}`, "utf8"));
 const byId = new Map(p.nodes.map((n) => [n.id, n]));
 const parent = new Map();
-for (const n of p.nodes) for (const c of n.children || []) parent.set(c, n.id);
+for (const n of p.nodes) {
+  for (const c of n.children || []) parent.set(c, n.id);
+}
 const self = new Map();
-p.samples.forEach((s, i) => self.set(s, (self.get(s) || 0) + (p.timeDeltas[i] || 0)));
+p.samples.forEach((s, i) => {
+  self.set(s, (self.get(s) || 0) + (p.timeDeltas[i] || 0));
+});
 const kernels = ["matmul", "binary", "unary", "reduce", "where", "cast", "fusedSgdStep", "fusedAdamStep"];
 const groups = new Map();
 let total = 0;
@@ -34,4 +38,5 @@ for (const [id, time] of self) {
   groups.set(group, (groups.get(group) || 0) + time);
   total += time;
 }
-for (const [g, t] of [...groups].sort((a, b) => b[1] - a[1])) console.log(`${((100 * t) / total).toFixed(1).padStart(5)}%  ${g}`);
+for (const [g, t] of [...groups].sort((a, b) => b[1] - a[1]))
+  console.log(`${((100 * t) / total).toFixed(1).padStart(5)}%  ${g}`);

@@ -60,7 +60,9 @@ describe("wasm gather / scatterAdd along one axis", () => {
         return { gathered: Array.from(gathered), scattered: Array.from(scattered) };
       });
       expect(results[0].gathered).toEqual(results[1].gathered);
-      results[0].scattered.forEach((v, i) => expect(v).toBeCloseTo(results[1].scattered[i], 5));
+      results[0].scattered.forEach((v, i) => {
+        expect(v).toBeCloseTo(results[1].scattered[i], 5);
+      });
     });
   }
 
