@@ -593,5 +593,462 @@ def main():
     gen_tostring()
 
 
+
+# ---------------------------------------------------------------------------
+# conv.json, pool.json, norm.json (convolution, pooling, normalization layers)
+#
+# Every case records the gradients of (output * W).sum() for a random W of the
+# output's shape (`grad_output`), with respect to the input and the parameters.
+
+
+def upstream_case(g, out):
+    return randn(g, *out.shape)
+
+
+def conv_case(g, name, op, options, x, w, b):
+    xi = x.clone().requires_grad_(True)
+    wi = w.clone().requires_grad_(True)
+    bi = b.clone().requires_grad_(True) if b is not None else None
+    kw = {k: (tuple(v) if isinstance(v, list) else v) for k, v in options.items()}
+    if "outputPadding" in kw:
+        kw["output_padding"] = kw.pop("outputPadding")
+    fn = {"conv1d": F.conv1d, "conv2d": F.conv2d,
+          "convTranspose1d": F.conv_transpose1d, "convTranspose2d": F.conv_transpose2d}[op]
+    out = fn(xi, wi, bi, **kw)
+    up = upstream_case(g, out)
+    (out * up).sum().backward()
+    return {
+        "name": name, "op": op, "options": options,
+        "input": T(x), "weight": T(w), "bias": T(b) if b is not None else None,
+        "output": T(out), "grad_output": T(up),
+        "grad_input": T(xi.grad), "grad_weight": T(wi.grad),
+        "grad_bias": T(bi.grad) if bi is not None else None,
+    }
+
+
+def gen_conv():
+    g = gen(8008)
+    cases = []
+    # conv2d: a grid of stride x padding x dilation x groups, bias on odd cases
+    x2 = randn(g, 2, 4, 7, 6)
+    i = 0
+    for stride in (1, 2):
+        for padding in (0, 1, "same"):
+            if padding == "same" and stride != 1:
+                continue
+            for dilation in (1, 2):
+                for groups in (1, 2):
+                    w = randn(g, 6, 4 // groups, 3, 3, scale=0.3)
+                    b = randn(g, 6) if i % 2 == 0 else None
+                    opts = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
+                    cases.append(conv_case(g, "conv2d_s%d_p%s_d%d_g%d%s" % (
+                        stride, padding, dilation, groups, "" if b is not None else "_nobias"),
+                        "conv2d", opts, x2, w, b))
+                    i += 1
+    cases.append(conv_case(g, "conv2d_depthwise_x2", "conv2d", {"stride": 1, "padding": 1, "groups": 4},
+                           x2, randn(g, 8, 1, 3, 3, scale=0.3), randn(g, 8)))
+    cases.append(conv_case(g, "conv2d_kernel2x3_stride2x1_pad1x0", "conv2d",
+                           {"stride": [2, 1], "padding": [1, 0], "dilation": [1, 2]},
+                           x2, randn(g, 5, 4, 2, 3, scale=0.3), randn(g, 5)))
+    cases.append(conv_case(g, "conv2d_same_even_kernel", "conv2d", {"padding": "same"},
+                           x2, randn(g, 3, 4, 4, 4, scale=0.3), None))
+    cases.append(conv_case(g, "conv2d_valid_1x1", "conv2d", {"padding": "valid"},
+                           x2, randn(g, 5, 4, 1, 1, scale=0.3), randn(g, 5)))
+    cases.append(conv_case(g, "conv2d_lenet_like", "conv2d", {"padding": 2},
+                           randn(g, 2, 1, 12, 12), randn(g, 4, 1, 5, 5, scale=0.2), randn(g, 4)))
+    # conv1d grid
+    x1 = randn(g, 2, 4, 9)
+    for stride in (1, 2):
+        for padding in (0, 1, "same"):
+            if padding == "same" and stride != 1:
+                continue
+            for dilation in (1, 2):
+                for groups in (1, 2):
+                    w = randn(g, 6, 4 // groups, 3, scale=0.3)
+                    b = randn(g, 6) if (stride + dilation + groups) % 2 == 0 else None
+                    opts = {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups}
+                    cases.append(conv_case(g, "conv1d_s%d_p%s_d%d_g%d%s" % (
+                        stride, padding, dilation, groups, "" if b is not None else "_nobias"),
+                        "conv1d", opts, x1, w, b))
+    cases.append(conv_case(g, "conv1d_depthwise_same_even", "conv1d", {"padding": "same", "groups": 4},
+                           x1, randn(g, 4, 1, 4, scale=0.3), randn(g, 4)))
+    # transposed convolutions
+    xt = randn(g, 2, 4, 4, 5)
+    cases.append(conv_case(g, "convTranspose2d_s2_p1_op1", "convTranspose2d",
+                           {"stride": 2, "padding": 1, "outputPadding": 1},
+                           xt, randn(g, 4, 3, 3, 3, scale=0.3), randn(g, 3)))
+    cases.append(conv_case(g, "convTranspose2d_s1_p0_nobias", "convTranspose2d", {},
+                           xt, randn(g, 4, 3, 3, 3, scale=0.3), None))
+    cases.append(conv_case(g, "convTranspose2d_s2_k4_p1_g2", "convTranspose2d",
+                           {"stride": 2, "padding": 1, "groups": 2},
+                           xt, randn(g, 4, 3, 4, 4, scale=0.3), randn(g, 6)))
+    cases.append(conv_case(g, "convTranspose2d_s2x3_d2_op1x2", "convTranspose2d",
+                           {"stride": [2, 3], "padding": [0, 1], "dilation": 2, "outputPadding": [1, 2]},
+                           xt, randn(g, 4, 2, 3, 2, scale=0.3), randn(g, 2)))
+    cases.append(conv_case(g, "convTranspose1d_s2_p1_op1", "convTranspose1d",
+                           {"stride": 2, "padding": 1, "outputPadding": 1},
+                           x1, randn(g, 4, 3, 3, scale=0.3), randn(g, 3)))
+    write("conv.json", cases)
+
+
+def pool_case(g, name, op, options, x, fn):
+    xi = x.clone().requires_grad_(True)
+    out = fn(xi)
+    up = upstream_case(g, out)
+    (out * up).sum().backward()
+    return {"name": name, "op": op, "options": options, "input": T(x), "output": T(out),
+            "grad_output": T(up), "grad_input": T(xi.grad)}
+
+
+def gen_pool():
+    g = gen(9009)
+    cases = []
+    x2 = randn(g, 2, 3, 7, 6)
+    x1 = randn(g, 2, 3, 9)
+
+    def mp2(name, k, **kw):
+        opts = {"kernelSize": k}
+        opts.update({{"ceil_mode": "ceilMode"}.get(a, a): v for a, v in kw.items()})
+        cases.append(pool_case(g, name, "maxPool2d", opts, x2, lambda t: F.max_pool2d(
+            t, tuple(k) if isinstance(k, list) else k,
+            **{a: tuple(v) if isinstance(v, list) else v for a, v in kw.items()})))
+
+    mp2("maxPool2d_k2", 2)
+    mp2("maxPool2d_k3_s2_p1", 3, stride=2, padding=1)
+    mp2("maxPool2d_k3_s2_ceil", 3, stride=2, ceil_mode=True)
+    mp2("maxPool2d_k2_s1_d2", 2, stride=1, dilation=2)
+    mp2("maxPool2d_k2x3_s1x2_p1_ceil", [2, 3], stride=[1, 2], padding=1, ceil_mode=True)
+
+    def ap2(name, k, **kw):
+        names = {"ceil_mode": "ceilMode", "count_include_pad": "countIncludePad",
+                 "divisor_override": "divisorOverride"}
+        opts = {"kernelSize": k}
+        opts.update({names.get(a, a): v for a, v in kw.items()})
+        cases.append(pool_case(g, name, "avgPool2d", opts, x2, lambda t: F.avg_pool2d(
+            t, tuple(k) if isinstance(k, list) else k,
+            **{a: tuple(v) if isinstance(v, list) else v for a, v in kw.items()})))
+
+    ap2("avgPool2d_k2", 2)
+    ap2("avgPool2d_k3_s2_p1", 3, stride=2, padding=1)
+    ap2("avgPool2d_k3_s2_p1_excludePad", 3, stride=2, padding=1, count_include_pad=False)
+    ap2("avgPool2d_k3_s2_p1_ceil", 3, stride=2, padding=1, ceil_mode=True)
+    ap2("avgPool2d_k3_s2_p1_ceil_excludePad", 3, stride=2, padding=1, ceil_mode=True,
+        count_include_pad=False)
+    ap2("avgPool2d_k2x3_s1_divisor5", [2, 3], stride=1, divisor_override=5)
+
+    def p1(name, op, fn, k, **kw):
+        names = {"ceil_mode": "ceilMode", "count_include_pad": "countIncludePad"}
+        opts = {"kernelSize": k}
+        opts.update({names.get(a, a): v for a, v in kw.items()})
+        cases.append(pool_case(g, name, op, opts, x1, lambda t: fn(t, k, **kw)))
+
+    p1("maxPool1d_k2", "maxPool1d", F.max_pool1d, 2)
+    p1("maxPool1d_k3_s2_p1_ceil", "maxPool1d", F.max_pool1d, 3, stride=2, padding=1, ceil_mode=True)
+    p1("avgPool1d_k3_s2_p1_ceil_excludePad", "avgPool1d", F.avg_pool1d, 3, stride=2, padding=1,
+       ceil_mode=True, count_include_pad=False)
+    p1("avgPool1d_k4_s3", "avgPool1d", F.avg_pool1d, 4, stride=3)
+
+    for size in ([3, 4], [2, 2], [1, 1], [None, 4], [7, 6]):
+        cases.append(pool_case(g, "adaptiveAvgPool2d_%s" % "x".join(str(s) for s in size),
+                               "adaptiveAvgPool2d", {"outputSize": size}, x2,
+                               lambda t: F.adaptive_avg_pool2d(t, tuple(size))))
+    cases.append(pool_case(g, "adaptiveAvgPool1d_4", "adaptiveAvgPool1d", {"outputSize": 4}, x1,
+                           lambda t: F.adaptive_avg_pool1d(t, 4)))
+
+    xs = randn(g, 2, 3, 4, 5)
+    for name, opts, kw in (("upsample_scale2", {"scaleFactor": 2}, {"scale_factor": 2}),
+                           ("upsample_scale2x3", {"scaleFactor": [2, 3]}, {"scale_factor": (2, 3)}),
+                           ("upsample_size7x11", {"size": [7, 11]}, {"size": (7, 11)}),
+                           ("upsample_scale1.5", {"scaleFactor": 1.5}, {"scale_factor": 1.5})):
+        cases.append(pool_case(g, name, "interpolate", opts, xs,
+                               lambda t: F.interpolate(t, mode="nearest", **kw)))
+    cases.append(pool_case(g, "upsample1d_scale3", "interpolate", {"scaleFactor": 3}, x1,
+                           lambda t: F.interpolate(t, mode="nearest", scale_factor=3)))
+    write("pool.json", cases)
+
+
+def gen_norm():
+    g = gen(1010)
+    cases = []
+
+    def bn_case(name, cls, shape, momentum=0.1, affine=True, eps=1e-5):
+        c = shape[1]
+        layer = cls(c, momentum=momentum, affine=affine, eps=eps)
+        if affine:
+            with torch.no_grad():
+                layer.weight.copy_(uniform(g, 0.5, 1.5, c))
+                layer.bias.copy_(randn(g, c, scale=0.5))
+        layer.train()
+        xs = [randn(g, *shape, scale=2.0) + 0.5 for _ in range(3)]
+        steps = []
+        first = None
+        for k, x in enumerate(xs):
+            xi = x.clone().requires_grad_(True)
+            out = layer(xi)
+            if k == 0:
+                up = upstream_case(g, out)
+                layer.zero_grad()
+                (out * up).sum().backward()
+                first = {"output": T(out), "grad_output": T(up), "grad_input": T(xi.grad),
+                         "grad_weight": T(layer.weight.grad) if affine else None,
+                         "grad_bias": T(layer.bias.grad) if affine else None}
+            steps.append({"input": T(x), "runningMean": T(layer.running_mean),
+                          "runningVar": T(layer.running_var),
+                          "numBatchesTracked": int(layer.num_batches_tracked.item())})
+        layer.eval()
+        xe = randn(g, *shape, scale=2.0) + 0.5
+        xei = xe.clone().requires_grad_(True)
+        oute = layer(xei)
+        upe = upstream_case(g, oute)
+        (oute * upe).sum().backward()
+        cases.append({
+            "name": name, "op": "batchNorm",
+            "options": {"numFeatures": c, "momentum": momentum, "affine": affine, "eps": eps},
+            "weight": T(layer.weight) if affine else None, "bias": T(layer.bias) if affine else None,
+            "train": first, "steps": steps,
+            "eval": {"input": T(xe), "output": T(oute), "grad_output": T(upe), "grad_input": T(xei.grad)},
+        })
+
+    bn_case("batchNorm1d_NC", torch.nn.BatchNorm1d, (6, 4))
+    bn_case("batchNorm1d_NCL", torch.nn.BatchNorm1d, (4, 3, 5))
+    bn_case("batchNorm2d", torch.nn.BatchNorm2d, (3, 4, 5, 5))
+    bn_case("batchNorm2d_noaffine_momentum0.3", torch.nn.BatchNorm2d, (2, 3, 4, 3), momentum=0.3,
+            affine=False)
+    bn_case("batchNorm2d_cumulative_eps1e-3", torch.nn.BatchNorm2d, (2, 3, 4, 3), momentum=None, eps=1e-3)
+
+    def norm_case(name, op, options, x, fn, weight, bias):
+        xi = x.clone().requires_grad_(True)
+        wi = weight.clone().requires_grad_(True) if weight is not None else None
+        bi = bias.clone().requires_grad_(True) if bias is not None else None
+        out = fn(xi, wi, bi)
+        up = upstream_case(g, out)
+        (out * up).sum().backward()
+        cases.append({"name": name, "op": op, "options": options, "input": T(x),
+                      "weight": T(weight) if weight is not None else None,
+                      "bias": T(bias) if bias is not None else None,
+                      "output": T(out), "grad_output": T(up), "grad_input": T(xi.grad),
+                      "grad_weight": T(wi.grad) if wi is not None else None,
+                      "grad_bias": T(bi.grad) if bi is not None else None})
+
+    xl = randn(g, 2, 3, 8, scale=2.0) + 0.3
+    norm_case("layerNorm_last", "layerNorm", {"normalizedShape": [8], "eps": 1e-5}, xl,
+              lambda x, w, b: F.layer_norm(x, (8,), w, b, 1e-5),
+              uniform(g, 0.5, 1.5, 8), randn(g, 8, scale=0.5))
+    norm_case("layerNorm_last2", "layerNorm", {"normalizedShape": [3, 8], "eps": 1e-5}, xl,
+              lambda x, w, b: F.layer_norm(x, (3, 8), w, b, 1e-5),
+              uniform(g, 0.5, 1.5, 3, 8), randn(g, 3, 8, scale=0.5))
+    norm_case("layerNorm_noaffine_eps1e-3", "layerNorm", {"normalizedShape": [8], "eps": 1e-3}, xl,
+              lambda x, w, b: F.layer_norm(x, (8,), None, None, 1e-3), None, None)
+    xg = randn(g, 2, 6, 4, 3, scale=2.0) + 0.3
+    for groups in (3, 1, 6):
+        norm_case("groupNorm_g%d" % groups, "groupNorm", {"numGroups": groups, "eps": 1e-5}, xg,
+                  lambda x, w, b: F.group_norm(x, groups, w, b, 1e-5),
+                  uniform(g, 0.5, 1.5, 6), randn(g, 6, scale=0.5))
+    norm_case("groupNorm_g2_noaffine_NCL", "groupNorm", {"numGroups": 2, "eps": 1e-5},
+              randn(g, 3, 4, 5), lambda x, w, b: F.group_norm(x, 2, None, None, 1e-5), None, None)
+    write("norm.json", cases)
+
+
+# ---------------------------------------------------------------------------
+# rnn.json (RNN, LSTM, GRU layers and cells)
+#
+# Each case records the parameters (PyTorch's names), the outputs, the final
+# states, and the gradients of (output * W).sum() + (h_n * V).sum()
+# (+ (c_n * Vc).sum() for LSTM) with respect to the input, the initial states
+# and every parameter. Variable lengths go through pack_padded_sequence.
+
+RNN_MODULES = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU, "rnnTanh": torch.nn.RNN, "rnnRelu": torch.nn.RNN}
+RNN_CELLS = {"lstm": torch.nn.LSTMCell, "gru": torch.nn.GRUCell, "rnnTanh": torch.nn.RNNCell,
+             "rnnRelu": torch.nn.RNNCell}
+
+
+def rnn_layer_case(g, name, mode, T_, N, inp, hid, layers=1, bidir=False, batch_first=False, bias=True,
+                   initial=False, lengths=None, unbatched=False):
+    kw = {"num_layers": layers, "bidirectional": bidir, "batch_first": batch_first, "bias": bias}
+    if mode.startswith("rnn"):
+        kw["nonlinearity"] = "tanh" if mode == "rnnTanh" else "relu"
+    torch.manual_seed(g.initial_seed())
+    m = RNN_MODULES[mode](inp, hid, **kw).double()
+    D = 2 if bidir else 1
+    if unbatched:
+        x = randn(g, T_, inp)
+        state_shape = (layers * D, hid)
+    else:
+        x = randn(g, N, T_, inp) if batch_first else randn(g, T_, N, inp)
+        state_shape = (layers * D, N, hid)
+    h0 = randn(g, *state_shape, scale=0.5) if initial else None
+    c0 = randn(g, *state_shape, scale=0.5) if initial and mode == "lstm" else None
+    xr = x.clone().requires_grad_(True)
+    h0r = h0.clone().requires_grad_(True) if h0 is not None else None
+    c0r = c0.clone().requires_grad_(True) if c0 is not None else None
+    state = None
+    if h0r is not None:
+        state = (h0r, c0r) if mode == "lstm" else h0r
+    if lengths is not None:
+        packed = torch.nn.utils.rnn.pack_padded_sequence(
+            xr, torch.tensor(lengths), batch_first=batch_first, enforce_sorted=False)
+        out_p, hn = m(packed, state)
+        out, _ = torch.nn.utils.rnn.pad_packed_sequence(out_p, batch_first=batch_first, total_length=T_)
+    else:
+        out, hn = m(xr, state)
+    h_n, c_n = hn if mode == "lstm" else (hn, None)
+    W = randn(g, *out.shape)
+    V = randn(g, *h_n.shape)
+    loss = (out * W).sum() + (h_n * V).sum()
+    Vc = None
+    if c_n is not None:
+        Vc = randn(g, *c_n.shape)
+        loss = loss + (c_n * Vc).sum()
+    loss.backward()
+    case = {
+        "name": name, "mode": mode, "kind": "layer",
+        "inputSize": inp, "hiddenSize": hid, "numLayers": layers, "bidirectional": bidir,
+        "batchFirst": batch_first, "bias": bias,
+        "input": T(x), "h0": T(h0) if h0 is not None else None, "c0": T(c0) if c0 is not None else None,
+        "lengths": lengths,
+        "params": {k: T(v) for k, v in m.named_parameters()},
+        "output": T(out), "h_n": T(h_n), "c_n": T(c_n) if c_n is not None else None,
+        "W": T(W), "V": T(V), "Vc": T(Vc) if Vc is not None else None,
+        "grad_input": T(xr.grad),
+        "grad_h0": T(h0r.grad) if h0r is not None else None,
+        "grad_c0": T(c0r.grad) if c0r is not None else None,
+        "grad_params": {k: T(v.grad) for k, v in m.named_parameters()},
+    }
+    return case
+
+
+def rnn_cell_case(g, name, mode, N, inp, hid, bias=True, initial=True):
+    kw = {"bias": bias}
+    if mode.startswith("rnn"):
+        kw["nonlinearity"] = "tanh" if mode == "rnnTanh" else "relu"
+    torch.manual_seed(g.initial_seed())
+    m = RNN_CELLS[mode](inp, hid, **kw).double()
+    x = randn(g, N, inp)
+    h0 = randn(g, N, hid, scale=0.5) if initial else None
+    c0 = randn(g, N, hid, scale=0.5) if initial and mode == "lstm" else None
+    xr = x.clone().requires_grad_(True)
+    h0r = h0.clone().requires_grad_(True) if h0 is not None else None
+    c0r = c0.clone().requires_grad_(True) if c0 is not None else None
+    if mode == "lstm":
+        h1, c1 = m(xr, (h0r, c0r) if h0r is not None else None)
+    else:
+        h1, c1 = m(xr, h0r), None
+    V = randn(g, *h1.shape)
+    loss = (h1 * V).sum()
+    Vc = None
+    if c1 is not None:
+        Vc = randn(g, *c1.shape)
+        loss = loss + (c1 * Vc).sum()
+    loss.backward()
+    return {
+        "name": name, "mode": mode, "kind": "cell", "inputSize": inp, "hiddenSize": hid, "bias": bias,
+        "input": T(x), "h0": T(h0) if h0 is not None else None, "c0": T(c0) if c0 is not None else None,
+        "params": {k: T(v) for k, v in m.named_parameters()},
+        "h_n": T(h1), "c_n": T(c1) if c1 is not None else None,
+        "V": T(V), "Vc": T(Vc) if Vc is not None else None,
+        "grad_input": T(xr.grad),
+        "grad_h0": T(h0r.grad) if h0r is not None else None,
+        "grad_c0": T(c0r.grad) if c0r is not None else None,
+        "grad_params": {k: T(v.grad) for k, v in m.named_parameters()},
+    }
+
+
+def gen_rnn():
+    cases = []
+    seed = [9000]
+
+    def g():
+        seed[0] += 1
+        return gen(seed[0])
+
+    T_, N, I, H = 5, 3, 3, 4
+    unsorted = [5, 2, 4]
+    for mode in ("lstm", "gru"):
+        cases.append(rnn_layer_case(g(), mode + "_1layer", mode, T_, N, I, H))
+        cases.append(rnn_layer_case(g(), mode + "_1layer_nobias_h0", mode, T_, N, I, H, bias=False, initial=True))
+        cases.append(rnn_layer_case(g(), mode + "_2layer_bidir", mode, T_, N, I, H, layers=2, bidir=True))
+        cases.append(rnn_layer_case(g(), mode + "_2layer_bidir_batchfirst_h0", mode, T_, N, I, H, layers=2,
+                                    bidir=True, batch_first=True, initial=True))
+        cases.append(rnn_layer_case(g(), mode + "_2layer_bidir_lengths", mode, T_, N, I, H, layers=2,
+                                    bidir=True, lengths=unsorted))
+        cases.append(rnn_layer_case(g(), mode + "_2layer_bidir_batchfirst_lengths_h0", mode, T_, N, I, H,
+                                    layers=2, bidir=True, batch_first=True, initial=True, lengths=[3, 5, 1]))
+        cases.append(rnn_layer_case(g(), mode + "_unbatched_h0", mode, T_, N, I, H, initial=True, unbatched=True))
+    for mode in ("rnnTanh", "rnnRelu"):
+        cases.append(rnn_layer_case(g(), mode + "_2layer_bidir_h0", mode, T_, N, I, H, layers=2, bidir=True,
+                                    initial=True))
+        cases.append(rnn_layer_case(g(), mode + "_2layer_bidir_batchfirst_lengths_h0", mode, T_, N, I, 6,
+                                    layers=2, bidir=True, batch_first=True, initial=True, lengths=unsorted))
+    for mode in ("lstm", "gru", "rnnTanh", "rnnRelu"):
+        cases.append(rnn_cell_case(g(), mode + "Cell", mode, N, I, H))
+        cases.append(rnn_cell_case(g(), mode + "Cell_nobias_zero_state", mode, N, I, H, bias=False, initial=False))
+    cases.append(rnn_safetensors_case(g()))
+    write("rnn.json", cases)
+
+
+def write_safetensors(path, tensors):
+    """A minimal safetensors writer (no dependency): 8-byte little-endian header size, JSON header,
+    then the raw little-endian data of each tensor, as the safetensors package writes them."""
+    import struct
+    header, blobs, offset = {}, [], 0
+    for name in sorted(tensors):
+        t = tensors[name].detach().contiguous().to(torch.float32)
+        data = t.numpy().astype("<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * ((8 - len(text) % 8) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)))
+        f.write(text)
+        for b in blobs:
+            f.write(b)
+
+
+def rnn_safetensors_case(g):
+    """A PyTorch LSTM's state dict saved as rnn_lstm.safetensors, with its output on a fixed input."""
+    torch.manual_seed(g.initial_seed())
+    m = torch.nn.LSTM(3, 4, num_layers=2, bidirectional=True, batch_first=True)
+    m = m.float()
+    write_safetensors(os.path.join(OUT_DIR, "rnn_lstm.safetensors"), m.state_dict())
+    x = randn(g, 2, 5, 3).float()
+    with torch.no_grad():
+        out, (h_n, c_n) = m(x)
+    return {"name": "lstm_from_safetensors", "kind": "safetensors", "mode": "lstm", "file": "rnn_lstm.safetensors",
+            "inputSize": 3, "hiddenSize": 4, "numLayers": 2, "bidirectional": True, "batchFirst": True,
+            "input": T(x), "output": T(out), "h_n": T(h_n), "c_n": T(c_n)}
+
+
+GENERATORS = {
+    "losses": lambda: gen_losses(),
+    "activations": lambda: gen_activations(),
+    "reductions": lambda: gen_reductions(),
+    "linear": lambda: gen_linear(),
+    "optimizers": lambda: gen_optimizers(),
+    "schedulers": lambda: gen_schedulers(),
+    "clip": lambda: gen_clip(),
+    "tostring": lambda: gen_tostring(),
+    "conv": gen_conv,
+    "pool": gen_pool,
+    "norm": gen_norm,
+    "rnn": gen_rnn,
+}
+
+
 if __name__ == "__main__":
-    main()
+    import sys
+
+    # `gen_fixtures.py conv pool` regenerates only those files; no arguments regenerates everything
+    wanted = sys.argv[1:]
+    unknown = [w for w in wanted if w not in GENERATORS]
+    if unknown:
+        raise SystemExit("unknown fixture group(s) %s; known: %s" % (unknown, ", ".join(GENERATORS)))
+    if not wanted:
+        main()
+        for name in ("conv", "pool", "norm", "rnn"):
+            GENERATORS[name]()
+    else:
+        torch.manual_seed(0)
+        for name in wanted:
+            GENERATORS[name]()

@@ -96,3 +96,50 @@ export { embedding } from "../ops/embedding.js";
 export type { EmbeddingOptions } from "../ops/embedding.js";
 export { gru, gruCell, lstm, lstmCell, recurrent, rnn, rnnCell } from "../ops/rnn.js";
 export type { RecurrentMode, RecurrentOptions, RecurrentResult, RecurrentWeights } from "../ops/rnn.js";
+
+/**
+ * Channel dropout, as `torch.nn.functional.dropout2d`: in training, zeroes whole channels of
+ * (N, C, H, W) (or unbatched (C, H, W)) with probability `p` and scales the rest by 1/(1 − p).
+ * Neighbouring pixels are correlated, so dropping channels regularises convolutional features better
+ * than dropping pixels. Identity when `training` is false or `p` is 0.
+ * @example dropout2d(features, 0.25, model.training)
+ */
+export function dropout2d(
+  x: Tensor,
+  p = 0.5,
+  training = true,
+  options: { generator?: Generator } = {},
+): Tensor {
+  if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
+    throw new ValueError(`dropout2d: probability must be in [0, 1], got ${p}`);
+  }
+  if (x.rank !== 3 && x.rank !== 4) {
+    throw new ShapeError(`dropout2d: expected input (N, C, H, W) or (C, H, W), got ${fmtShape(x.shape)}`);
+  }
+  if (!training || p === 0) return x;
+  if (!isFloat(x.dtype)) throw new DTypeError(`dropout2d: input must be float32 or float64, got ${x.dtype}`);
+  if (p === 1) return x.mul(0);
+  const maskShape = x.shape.map((d, i) => (i < x.rank - 2 ? d : 1));
+  const keep = bernoulli(1 - p, maskShape, { dtype: toFloat(x.dtype), generator: options.generator });
+  return x.mul(keep.mul(1 / (1 - p)));
+}
+
+export { conv1d, conv2d, convTranspose1d, convTranspose2d } from "../ops/conv.js";
+export type { ConvOptions, ConvTransposeOptions } from "../ops/conv.js";
+export { fold, unfold } from "../ops/windows.js";
+export type { PaddingArg, SizeArg, UnfoldOptions } from "../ops/windows.js";
+export {
+  adaptiveAvgPool1d,
+  adaptiveAvgPool2d,
+  avgPool1d,
+  avgPool2d,
+  globalAvgPool2d,
+  globalMaxPool2d,
+  maxPool1d,
+  maxPool2d,
+} from "../ops/pool.js";
+export type { AdaptiveSize, AvgPoolOptions, MaxPoolOptions } from "../ops/pool.js";
+export { batchNorm, groupNorm, layerNorm } from "../ops/normalization.js";
+export type { BatchNormOptions as BatchNormFunctionalOptions, NormOptions } from "../ops/normalization.js";
+export { interpolate } from "../ops/upsample.js";
+export type { InterpolateOptions } from "../ops/upsample.js";

@@ -40,3 +40,21 @@ export type { RNNOptions } from "./rnn.js";
 export { LSTM, LSTMCell } from "./lstm.js";
 export { GRU, GRUCell } from "./gru.js";
 export { TimeDistributed } from "./time_distributed.js";
+export { Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d } from "./conv.js";
+export type { ConvLayerOptions, ConvTransposeLayerOptions } from "./conv.js";
+export {
+  AdaptiveAvgPool1d,
+  AdaptiveAvgPool2d,
+  AvgPool1d,
+  AvgPool2d,
+  GlobalAvgPool2d,
+  GlobalMaxPool2d,
+  MaxPool1d,
+  MaxPool2d,
+} from "./pool.js";
+export { BatchNorm1d, BatchNorm2d } from "./batchnorm.js";
+export type { BatchNormOptions } from "./batchnorm.js";
+export { GroupNorm, LayerNorm } from "./norm.js";
+export type { GroupNormOptions, LayerNormOptions } from "./norm.js";
+export { Dropout2d } from "./dropout.js";
+export { Upsample } from "./upsample.js";

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { DTypeError, ValueError } from "../../../src/core/errors.js";
 import { Generator, manualSeed } from "../../../src/core/random.js";
 import { ones, randint, randn } from "../../../src/ops/creation.js";
-import { dropout } from "../../../src/nn/functional.js";
-import { Dropout } from "../../../src/nn/layers/dropout.js";
+import { dropout, dropout2d } from "../../../src/nn/functional.js";
+import { Dropout, Dropout2d } from "../../../src/nn/layers/dropout.js";
 
 describe("Dropout", () => {
   it("zeroes a fraction p and scales the rest by 1/(1 − p), preserving the mean", () => {
@@ -60,5 +60,34 @@ describe("Dropout", () => {
     expect(() => dropout(ones([2]), 2)).toThrow(/dropout: probability must be in \[0, 1\], got 2/);
     expect(() => dropout(randint(0, 3, [4]), 0.5)).toThrow(DTypeError);
     expect(new Dropout(0.3).describe()).toBe("Dropout(p=0.3)");
+  });
+});
+
+describe("Dropout2d", () => {
+  it("zeroes whole channels with probability p and scales the rest", () => {
+    manualSeed(5);
+    const y = new Dropout2d(0.5).forward(ones([20, 50, 3, 3]));
+    const v = y.dataSync();
+    let dropped = 0;
+    for (let ch = 0; ch < 1000; ch++) {
+      const first = v[ch * 9];
+      for (let i = 1; i < 9; i++) expect(v[ch * 9 + i]).toBe(first);
+      expect([0, 2]).toContain(first);
+      if (first === 0) dropped++;
+    }
+    expect(Math.abs(dropped / 1000 - 0.5)).toBeLessThan(0.06);
+  });
+
+  it("is the identity in evaluation and explains bad input", () => {
+    const d = new Dropout2d(0.3);
+    const x = randn([2, 3, 4, 4]);
+    d.eval();
+    expect(d.forward(x)).toBe(x);
+    expect(dropout2d(x, 0.3, false)).toBe(x);
+    expect(new Dropout2d(0.3).forward(randn([3, 4, 4])).shape).toEqual([3, 4, 4]);
+    expect(() => new Dropout2d(0.3).forward(randn([2, 3]))).toThrow(
+      "Dropout2d(p=0.3) expected input (N, C, H, W) or (C, H, W), got (2, 3)",
+    );
+    expect(() => new Dropout2d(1.5)).toThrow(ValueError);
   });
 });

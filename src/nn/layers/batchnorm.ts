@@ -1,0 +1,146 @@
+import type { DType } from "../../core/dtype.js";
+import { ValueError } from "../../core/errors.js";
+import { noGrad } from "../../core/grad_mode.js";
+import type { Tensor } from "../../core/tensor.js";
+import { full, zeros } from "../../ops/creation.js";
+import { batchNorm } from "../../ops/normalization.js";
+import { Module, expectInput } from "../module.js";
+import { buffer, parameter } from "../parameter.js";
+
+/** Options of `BatchNorm1d` / `BatchNorm2d`. @example new BatchNorm2d(64, { momentum: 0.01 }) */
+export interface BatchNormOptions {
+  /** Added to the variance before the square root (default 1e-5). */
+  eps?: number;
+  /**
+   * Weight of each new batch in the running statistics (default 0.1); null averages all batches
+   * seen so far equally (a cumulative moving average), as PyTorch's `momentum=None`.
+   */
+  momentum?: number | null;
+  /** Learn a per-channel scale `weight` (ones) and shift `bias` (zeros) (default true). */
+  affine?: boolean;
+  /**
+   * Keep running statistics for evaluation (default true); without them the layer always normalises
+   * with the batch's own statistics.
+   */
+  trackRunningStats?: boolean;
+  /** float32 (default) or float64. */
+  dtype?: DType;
+}
+
+/**
+ * Batch normalization's state and behaviour, shared by the 1-D and 2-D layers: `weight`, `bias`
+ * (parameters) and `runningMean`, `runningVar`, `numBatchesTracked` (buffers, saved with the model).
+ */
+abstract class BatchNormBase extends Module {
+  weight: Tensor | null;
+  bias: Tensor | null;
+  runningMean: Tensor | null;
+  runningVar: Tensor | null;
+  numBatchesTracked: Tensor | null;
+  readonly eps: number;
+  readonly momentum: number | null;
+
+  constructor(
+    protected readonly kind: string,
+    readonly numFeatures: number,
+    options: BatchNormOptions,
+  ) {
+    super();
+    if (!Number.isInteger(numFeatures) || numFeatures <= 0) {
+      throw new ValueError(`${kind}: numFeatures must be a positive integer, got ${numFeatures}`);
+    }
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
+    if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1)) {
+      throw new ValueError(`${kind}: momentum must be in [0, 1] or null, got ${this.momentum}`);
+    }
+    const dtype = options.dtype ?? "float32";
+    const affine = options.affine ?? true;
+    this.weight = affine ? parameter(full([numFeatures], 1, { dtype })) : null;
+    this.bias = affine ? parameter(zeros([numFeatures], { dtype })) : null;
+    const track = options.trackRunningStats ?? true;
+    this.runningMean = track ? buffer(zeros([numFeatures], { dtype })) : null;
+    this.runningVar = track ? buffer(full([numFeatures], 1, { dtype })) : null;
+    this.numBatchesTracked = track ? buffer(zeros([], { dtype: "int32" })) : null;
+  }
+
+  protected abstract checkInput(x: Tensor): void;
+
+  forward(x: Tensor): Tensor {
+    this.checkInput(x);
+    let factor = this.momentum ?? 0;
+    if (this.training && this.numBatchesTracked) {
+      const counter = this.numBatchesTracked;
+      noGrad(() => counter.assign(counter.add(1)));
+      if (this.momentum === null) factor = 1 / counter.item();
+    }
+    // in training, or without running statistics, normalise with the batch's own statistics
+    const useBatch = this.training || this.runningMean === null;
+    return batchNorm(x, this.runningMean, this.runningVar, {
+      weight: this.weight,
+      bias: this.bias,
+      training: useBatch,
+      momentum: factor,
+      eps: this.eps,
+    });
+  }
+
+  /** Resets the running statistics to mean 0, variance 1 and no batches seen. */
+  resetRunningStats(): void {
+    noGrad(() => {
+      this.runningMean?.assign(zeros(this.runningMean.shape, { dtype: this.runningMean.dtype }));
+      this.runningVar?.assign(full(this.runningVar.shape, 1, { dtype: this.runningVar.dtype }));
+      this.numBatchesTracked?.assign(zeros([], { dtype: "int32" }));
+    });
+  }
+
+  override describe(): string {
+    const extra = [
+      this.eps !== 1e-5 ? `eps=${this.eps}` : "",
+      this.momentum !== 0.1 ? `momentum=${this.momentum}` : "",
+      this.weight ? "" : "affine=false",
+      this.runningMean ? "" : "trackRunningStats=false",
+    ].filter(Boolean);
+    return `${this.kind}(${[this.numFeatures, ...extra].join(", ")})`;
+  }
+}
+
+/**
+ * Batch normalization over (N, C) or (N, C, L) inputs, as `torch.nn.BatchNorm1d`: in training each
+ * channel is normalised with the batch's mean and (biased) variance and the running statistics move
+ * towards them by `momentum` (with the unbiased variance); in evaluation (`model.eval()`) the running
+ * statistics are used. `weight` and `bias` are learned per channel.
+ * @example
+ * const model = new Sequential(new Linear(784, 256), new BatchNorm1d(256), new ReLU(), new Linear(256, 10));
+ */
+export class BatchNorm1d extends BatchNormBase {
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super("BatchNorm1d", numFeatures, options);
+  }
+  protected checkInput(x: Tensor): void {
+    const c = this.numFeatures;
+    expectInput(
+      this.describe(),
+      x,
+      `(N, ${c}) or (N, ${c}, L)`,
+      (x.rank === 2 || x.rank === 3) && x.shape[1] === c,
+    );
+  }
+}
+
+/**
+ * Batch normalization over channels-first images (N, C, H, W), as `torch.nn.BatchNorm2d`: statistics
+ * per channel over the batch and all positions; running statistics (`runningMean`, `runningVar`,
+ * `numBatchesTracked`) are buffers, saved with the model and used in evaluation mode.
+ * @example
+ * const block = new Sequential(new Conv2d(3, 16, 3, { padding: 1, bias: false }), new BatchNorm2d(16), new ReLU());
+ */
+export class BatchNorm2d extends BatchNormBase {
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super("BatchNorm2d", numFeatures, options);
+  }
+  protected checkInput(x: Tensor): void {
+    const c = this.numFeatures;
+    expectInput(this.describe(), x, `(N, ${c}, H, W)`, x.rank === 4 && x.shape[1] === c);
+  }
+}

@@ -1,0 +1,124 @@
+import type { DType } from "../../core/dtype.js";
+import { ValueError, fmtShape } from "../../core/errors.js";
+import type { Tensor } from "../../core/tensor.js";
+import { full, zeros } from "../../ops/creation.js";
+import { groupNorm, layerNorm } from "../../ops/normalization.js";
+import { Module, expectInput } from "../module.js";
+import { parameter } from "../parameter.js";
+
+/** Options of `LayerNorm`. @example new LayerNorm(512, { eps: 1e-6 }) */
+export interface LayerNormOptions {
+  /** Added to the variance before the square root (default 1e-5). */
+  eps?: number;
+  /** Learn an elementwise `weight` (ones) and `bias` (zeros) of the normalized shape (default true). */
+  elementwiseAffine?: boolean;
+  /** With `elementwiseAffine`, also learn the bias (default true). */
+  bias?: boolean;
+  dtype?: DType;
+}
+
+/**
+ * Layer normalization, as `torch.nn.LayerNorm`: each sample is normalised over its last axes
+ * (`normalizedShape`) and scaled/shifted elementwise. The same in training and evaluation.
+ * @example
+ * new LayerNorm(64).forward(randn([8, 20, 64])).shape // [8, 20, 64]
+ */
+export class LayerNorm extends Module {
+  weight: Tensor | null;
+  bias: Tensor | null;
+  readonly normalizedShape: number[];
+  readonly eps: number;
+
+  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
+    super();
+    this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
+    if (
+      this.normalizedShape.length === 0 ||
+      this.normalizedShape.some((d) => !Number.isInteger(d) || d <= 0)
+    ) {
+      throw new ValueError(
+        `LayerNorm: normalizedShape must be positive integers, got ${JSON.stringify(normalizedShape)}`,
+      );
+    }
+    this.eps = options.eps ?? 1e-5;
+    const dtype = options.dtype ?? "float32";
+    const affine = options.elementwiseAffine ?? true;
+    this.weight = affine ? parameter(full(this.normalizedShape, 1, { dtype })) : null;
+    this.bias = affine && options.bias !== false ? parameter(zeros(this.normalizedShape, { dtype })) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    const s = this.normalizedShape;
+    const k = s.length;
+    expectInput(
+      this.describe(),
+      x,
+      `(..., ${s.join(", ")})`,
+      x.rank >= k && s.every((d, i) => x.shape[x.rank - k + i] === d),
+    );
+    return layerNorm(x, s, { weight: this.weight, bias: this.bias, eps: this.eps });
+  }
+
+  override describe(): string {
+    return `LayerNorm(${fmtShape(this.normalizedShape)}${this.eps !== 1e-5 ? `, eps=${this.eps}` : ""}${this.weight ? "" : ", elementwiseAffine=false"})`;
+  }
+}
+
+/** Options of `GroupNorm`. @example new GroupNorm(8, 64, { eps: 1e-6 }) */
+export interface GroupNormOptions {
+  eps?: number;
+  /** Learn a per-channel `weight` (ones) and `bias` (zeros) (default true). */
+  affine?: boolean;
+  dtype?: DType;
+}
+
+/**
+ * Group normalization, as `torch.nn.GroupNorm`: the channels of each sample (N, C, ...) are split
+ * into `numGroups` groups, each normalised over its channels and positions, then scaled and shifted
+ * per channel. Independent of the batch size, so it suits small batches; `numGroups` 1 normalises a
+ * whole sample, `numGroups` = C is instance normalization.
+ * @example
+ * new GroupNorm(8, 32).forward(randn([4, 32, 16, 16])).shape // [4, 32, 16, 16]
+ */
+export class GroupNorm extends Module {
+  weight: Tensor | null;
+  bias: Tensor | null;
+  readonly eps: number;
+
+  constructor(
+    readonly numGroups: number,
+    readonly numChannels: number,
+    options: GroupNormOptions = {},
+  ) {
+    super();
+    if (
+      !Number.isInteger(numGroups) ||
+      numGroups < 1 ||
+      !Number.isInteger(numChannels) ||
+      numChannels % numGroups
+    ) {
+      throw new ValueError(
+        `GroupNorm: numChannels ${numChannels} must be divisible by numGroups ${numGroups}`,
+      );
+    }
+    this.eps = options.eps ?? 1e-5;
+    const dtype = options.dtype ?? "float32";
+    const affine = options.affine ?? true;
+    this.weight = affine ? parameter(full([numChannels], 1, { dtype })) : null;
+    this.bias = affine ? parameter(zeros([numChannels], { dtype })) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    expectInput(
+      this.describe(),
+      x,
+      `(N, ${this.numChannels}, ...)`,
+      x.rank >= 2 && x.shape[1] === this.numChannels,
+    );
+    return groupNorm(x, this.numGroups, { weight: this.weight, bias: this.bias, eps: this.eps });
+  }
+
+  override describe(): string {
+    return `GroupNorm(${this.numGroups}, ${this.numChannels}${this.eps !== 1e-5 ? `, eps=${this.eps}` : ""}${this.weight ? "" : ", affine=false"})`;
+  }
+}

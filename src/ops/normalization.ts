@@ -1,0 +1,182 @@
+/**
+ * Normalization layers' functional forms, composed from reductions and elementwise ops: batch norm
+ * (with running statistics), layer norm and group norm, matched to PyTorch. Channels are axis 1.
+ */
+import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import { noGrad } from "../core/grad_mode.js";
+import type { Tensor } from "../core/tensor.js";
+import { reshape } from "./movement.js";
+import { mean, sum } from "./reduce.js";
+
+/** Options of `batchNorm`. @example batchNorm(x, rm, rv, { weight, bias, training: true }) */
+export interface BatchNormOptions {
+  /** Per-channel scale γ (C), or none. */
+  weight?: Tensor | null;
+  /** Per-channel shift β (C), or none. */
+  bias?: Tensor | null;
+  /** Normalise with the batch's statistics and update the running ones (default false: use the running ones). */
+  training?: boolean;
+  /** Weight of the new batch in the running averages: running = (1 − m)·running + m·batch (default 0.1). */
+  momentum?: number;
+  /** Added to the variance before the square root (default 1e-5). */
+  eps?: number;
+}
+
+function channelShape(x: Tensor): number[] {
+  return x.shape.map((d, i) => (i === 1 ? d : 1));
+}
+
+function checkChannelParam(op: string, name: string, t: Tensor | null | undefined, c: number): void {
+  if (t && (t.rank !== 1 || t.shape[0] !== c)) {
+    throw new ShapeError(
+      `${op}: ${name} must have shape (${c},) for ${c} channels, got ${fmtShape(t.shape)}`,
+    );
+  }
+}
+
+/** Σ over every axis but the channel axis 1, as two reductions the fast kernels take (trailing, then leading). */
+function channelSum(x: Tensor): Tensor {
+  const spatial = Array.from({ length: x.rank - 2 }, (_, i) => i + 2);
+  return sum(spatial.length > 0 ? sum(x, spatial) : x, 0);
+}
+
+function affine(
+  y: Tensor,
+  weight: Tensor | null | undefined,
+  bias: Tensor | null | undefined,
+  shape: number[],
+) {
+  let out = y;
+  if (weight) out = out.mul(reshape(weight, shape));
+  if (bias) out = out.add(reshape(bias, shape));
+  return out;
+}
+
+/**
+ * Batch normalization over (N, C), (N, C, L) or (N, C, H, W): each channel is normalised by its mean
+ * and variance over the batch and spatial axes, then scaled and shifted. In training it uses the
+ * batch's statistics (biased variance) and, when running statistics are given, updates them in place
+ * (unbiased variance, as PyTorch); otherwise it uses the running statistics.
+ * @example
+ * const rm = zeros([16]), rv = ones([16]);
+ * const y = batchNorm(randn([8, 16, 5, 5]), rm, rv, { training: true }); // rm, rv now updated
+ */
+export function batchNorm(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  options: BatchNormOptions = {},
+): Tensor {
+  const op = "batchNorm";
+  if (x.rank < 2) {
+    throw new ShapeError(`${op}: expected input (N, C) or (N, C, ...spatial), got ${fmtShape(x.shape)}`);
+  }
+  const c = x.shape[1];
+  const { weight, bias, training = false, momentum = 0.1, eps = 1e-5 } = options;
+  checkChannelParam(op, "weight", weight, c);
+  checkChannelParam(op, "bias", bias, c);
+  checkChannelParam(op, "runningMean", runningMean, c);
+  checkChannelParam(op, "runningVar", runningVar, c);
+  const shape = channelShape(x);
+  if (!training) {
+    if (!runningMean || !runningVar) {
+      throw new ValueError(`${op}: evaluation mode needs running statistics (or pass training: true)`);
+    }
+    const y = x.sub(reshape(runningMean, shape)).mul(reshape(runningVar.add(eps).rsqrt(), shape));
+    return affine(y, weight, bias, shape);
+  }
+  const count = x.size / c;
+  if (count <= 1) {
+    throw new ValueError(
+      `${op}: training needs more than one value per channel, got input ${fmtShape(x.shape)}`,
+    );
+  }
+  const mu = channelSum(x).div(count);
+  const centered = x.sub(reshape(mu, shape));
+  const variance = channelSum(centered.mul(centered)).div(count);
+  const y = centered.mul(reshape(variance.add(eps).rsqrt(), shape));
+  if (runningMean || runningVar) {
+    noGrad(() => {
+      if (runningMean) {
+        const m = mu.detach().cast(runningMean.dtype);
+        runningMean.assign(runningMean.mul(1 - momentum).add(m.mul(momentum)));
+      }
+      if (runningVar) {
+        const v = variance
+          .detach()
+          .mul(count / (count - 1))
+          .cast(runningVar.dtype);
+        runningVar.assign(runningVar.mul(1 - momentum).add(v.mul(momentum)));
+      }
+    });
+  }
+  return affine(y, weight, bias, shape);
+}
+
+/** Options of `layerNorm` and `groupNorm`. @example layerNorm(x, [64], { weight: g, bias: b }) */
+export interface NormOptions {
+  /** Elementwise scale (layer norm: the normalized shape; group norm: C), or none. */
+  weight?: Tensor | null;
+  /** Elementwise shift, or none. */
+  bias?: Tensor | null;
+  /** Added to the variance before the square root (default 1e-5). */
+  eps?: number;
+}
+
+/** (x − mean) / √(var + eps) over the given (trailing) axes, with the biased variance. */
+function standardize(x: Tensor, axes: number[], eps: number): Tensor {
+  const centered = x.sub(mean(x, axes, true));
+  return centered.mul(mean(centered.mul(centered), axes, true).add(eps).rsqrt());
+}
+
+/**
+ * Layer normalization: each sample is normalised over its last axes (`normalizedShape`), then scaled
+ * and shifted elementwise by `weight` and `bias` of that shape. The same in training and evaluation.
+ * @example layerNorm(randn([8, 20, 64]), [64]).shape // [8, 20, 64]
+ */
+export function layerNorm(
+  x: Tensor,
+  normalizedShape: number | readonly number[],
+  options: NormOptions = {},
+): Tensor {
+  const shape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
+  const k = shape.length;
+  if (k === 0 || x.rank < k || shape.some((d, i) => x.shape[x.rank - k + i] !== d)) {
+    throw new ShapeError(
+      `layerNorm: expected input (..., ${shape.join(", ")}) for normalized shape ${fmtShape(shape)}, got ${fmtShape(x.shape)}`,
+    );
+  }
+  for (const [name, t] of [
+    ["weight", options.weight],
+    ["bias", options.bias],
+  ] as const) {
+    if (t && (t.rank !== k || t.shape.some((d, i) => d !== shape[i]))) {
+      throw new ShapeError(`layerNorm: ${name} must have shape ${fmtShape(shape)}, got ${fmtShape(t.shape)}`);
+    }
+  }
+  const axes = Array.from({ length: k }, (_, i) => x.rank - k + i);
+  let y = standardize(x, axes, options.eps ?? 1e-5);
+  if (options.weight) y = y.mul(options.weight);
+  if (options.bias) y = y.add(options.bias);
+  return y;
+}
+
+/**
+ * Group normalization: the C channels of each sample (N, C, ...) are split into `numGroups` groups,
+ * each normalised over its channels and spatial positions, then scaled and shifted per channel.
+ * @example groupNorm(randn([4, 32, 8, 8]), 8).shape // [4, 32, 8, 8]
+ */
+export function groupNorm(x: Tensor, numGroups: number, options: NormOptions = {}): Tensor {
+  if (x.rank < 2) {
+    throw new ShapeError(`groupNorm: expected input (N, C, ...), got ${fmtShape(x.shape)}`);
+  }
+  const [n, c] = x.shape;
+  if (!Number.isInteger(numGroups) || numGroups < 1 || c % numGroups !== 0) {
+    throw new ValueError(`groupNorm: ${c} channels cannot be split into ${numGroups} groups`);
+  }
+  checkChannelParam("groupNorm", "weight", options.weight, c);
+  checkChannelParam("groupNorm", "bias", options.bias, c);
+  const grouped = reshape(x, [n, numGroups, x.size / (n * numGroups) || 0]);
+  const y = reshape(standardize(grouped, [2], options.eps ?? 1e-5), x.shape);
+  return affine(y, options.weight, options.bias, channelShape(x));
+}

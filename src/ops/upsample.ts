@@ -1,0 +1,69 @@
+/**
+ * Resizing of channels-first tensors (N, C, ...spatial) by nearest-neighbour upsampling, as PyTorch's
+ * `F.interpolate(mode="nearest")`: one index selection per spatial axis, so the gradient sums the
+ * copies back (a scatter-add).
+ */
+import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import type { Tensor } from "../core/tensor.js";
+import { indexSelect } from "./movement.js";
+
+/**
+ * Options of `interpolate`: exactly one of `size` (the output's spatial size) or `scaleFactor`
+ * (output = floor(input · factor)).
+ * @example interpolate(x, { scaleFactor: 2 })
+ */
+export interface InterpolateOptions {
+  size?: number | readonly number[];
+  scaleFactor?: number | readonly number[];
+  /** Only "nearest" for now (the default). */
+  mode?: "nearest";
+}
+
+/**
+ * Nearest-neighbour resize of `x` (N, C, L), (N, C, H, W) or (N, C, D, H, W): output position o reads
+ * input position floor(o · scale), with scale = 1 / scaleFactor when a factor is given and
+ * input / output otherwise, as PyTorch.
+ * @example interpolate(randn([1, 3, 14, 14]), { scaleFactor: 2 }).shape // [1, 3, 28, 28]
+ */
+export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
+  const op = "interpolate";
+  if (x.rank < 3 || x.rank > 5) {
+    throw new ShapeError(
+      `${op}: expected input (N, C, ...spatial) with 1 to 3 spatial axes, got ${fmtShape(x.shape)}`,
+    );
+  }
+  if ((options.mode ?? "nearest") !== "nearest") {
+    throw new ValueError(`${op}: mode must be "nearest", got "${options.mode}"`);
+  }
+  const nd = x.rank - 2;
+  const input = x.shape.slice(2);
+  const { size, scaleFactor } = options;
+  if ((size === undefined) === (scaleFactor === undefined)) {
+    throw new ValueError(`${op}: give exactly one of size and scaleFactor`);
+  }
+  const expandArg = (v: number | readonly number[], name: string): number[] => {
+    const list = typeof v === "number" ? new Array<number>(nd).fill(v) : [...v];
+    if (list.length !== nd || list.some((s) => !(s > 0) || !Number.isFinite(s))) {
+      throw new ValueError(
+        `${op}: ${name} must be a positive number or a list of ${nd}, got ${JSON.stringify(v)}`,
+      );
+    }
+    return list;
+  };
+  const factors = scaleFactor === undefined ? null : expandArg(scaleFactor, "scaleFactor");
+  const out = size !== undefined ? expandArg(size, "size") : input.map((v, d) => Math.floor(v * factors![d]));
+  if (out.some((v) => !Number.isInteger(v) || v < 1)) {
+    throw new ValueError(`${op}: output size ${out.join("×")} must be positive integers`);
+  }
+  let y = x;
+  for (let d = 0; d < nd; d++) {
+    if (out[d] === input[d]) continue;
+    // PyTorch computes the source index in float32
+    const scale = Math.fround(factors ? 1 / factors[d] : input[d] / out[d]);
+    const index = Array.from({ length: out[d] }, (_, o) =>
+      Math.min(Math.floor(Math.fround(o * scale)), input[d] - 1),
+    );
+    y = indexSelect(y, d + 2, index);
+  }
+  return y;
+}

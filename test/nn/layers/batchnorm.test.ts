@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import { ShapeError, ValueError } from "../../../src/core/errors.js";
+import { tidy } from "../../../src/core/memory.js";
+import { randn } from "../../../src/ops/creation.js";
+import { BatchNorm1d, BatchNorm2d } from "../../../src/nn/layers/batchnorm.js";
+import { describeEachBackend } from "../../helpers/backends.js";
+import { expectClose } from "../../helpers/close.js";
+import { type FixtureTensor, fixtureTensor, loadFixture } from "../../helpers/fixtures.js";
+
+interface Step {
+  input: FixtureTensor;
+  runningMean: FixtureTensor;
+  runningVar: FixtureTensor;
+  numBatchesTracked: number;
+}
+
+interface BatchNormCase {
+  name: string;
+  op: string;
+  options: { numFeatures: number; momentum: number | null; affine: boolean; eps: number };
+  weight: FixtureTensor | null;
+  bias: FixtureTensor | null;
+  train: {
+    output: FixtureTensor;
+    grad_output: FixtureTensor;
+    grad_input: FixtureTensor;
+    grad_weight: FixtureTensor | null;
+    grad_bias: FixtureTensor | null;
+  };
+  steps: Step[];
+  eval: {
+    input: FixtureTensor;
+    output: FixtureTensor;
+    grad_output: FixtureTensor;
+    grad_input: FixtureTensor;
+  };
+}
+
+const TOL = { rtol: 1e-4, atol: 1e-5 };
+
+describeEachBackend("BatchNorm vs PyTorch: training steps, running statistics, evaluation", () => {
+  for (const c of loadFixture<BatchNormCase>("norm").cases.filter((c) => c.op === "batchNorm")) {
+    it(c.name, () => {
+      const Layer = c.name.startsWith("batchNorm1d") ? BatchNorm1d : BatchNorm2d;
+      const { numFeatures, momentum, affine, eps } = c.options;
+      const bn = new Layer(numFeatures, { momentum, affine, eps });
+      if (affine)
+        bn.loadStateDict(
+          { weight: fixtureTensor(c.weight!), bias: fixtureTensor(c.bias!) },
+          { strict: false },
+        );
+      c.steps.forEach((step, k) => {
+        // each step in its own scope, as fit() runs them: the running statistics must survive it
+        tidy(() => {
+          const x = fixtureTensor(step.input).requiresGrad_();
+          const y = bn.forward(x);
+          if (k === 0) {
+            expectClose(y, fixtureTensor(c.train.output), TOL);
+            y.mul(fixtureTensor(c.train.grad_output)).sum().backward();
+            expectClose(x.grad!, fixtureTensor(c.train.grad_input), TOL);
+            if (affine) {
+              expectClose(bn.weight!.grad!, fixtureTensor(c.train.grad_weight!), TOL);
+              expectClose(bn.bias!.grad!, fixtureTensor(c.train.grad_bias!), TOL);
+            }
+          }
+        });
+        expectClose(bn.runningMean!, fixtureTensor(step.runningMean), TOL);
+        expectClose(bn.runningVar!, fixtureTensor(step.runningVar), TOL);
+        expect(bn.numBatchesTracked!.item()).toBe(step.numBatchesTracked);
+      });
+      bn.eval();
+      const x = fixtureTensor(c.eval.input).requiresGrad_();
+      const y = bn.forward(x);
+      expectClose(y, fixtureTensor(c.eval.output), TOL);
+      y.mul(fixtureTensor(c.eval.grad_output)).sum().backward();
+      expectClose(x.grad!, fixtureTensor(c.eval.grad_input), TOL);
+    });
+  }
+});
+
+describe("BatchNorm2d", () => {
+  it("keeps running statistics as buffers with PyTorch's names (camelCase) and no gradient", () => {
+    const bn = new BatchNorm2d(4);
+    expect(bn.namedParameters().map(([n]) => n)).toEqual(["weight", "bias"]);
+    expect(bn.namedBuffers().map(([n]) => n)).toEqual(["runningMean", "runningVar", "numBatchesTracked"]);
+    expect(bn.numBatchesTracked!.dtype).toBe("int32");
+    expect(new BatchNorm2d(4, { affine: false, trackRunningStats: false }).stateDict()).toEqual({});
+  });
+
+  it("uses batch statistics in training and running statistics in evaluation", () => {
+    const bn = new BatchNorm2d(3);
+    const x = randn([8, 3, 4, 4]).mul(5).add(3);
+    const train = bn.forward(x);
+    expect(Math.abs(train.mean().item())).toBeLessThan(1e-5);
+    const before = Array.from(bn.runningMean!.dataSync());
+    bn.eval();
+    const evalOut = bn.forward(x);
+    // eval uses the running statistics (0.1 of the way to the batch's), so the output is far from standardised
+    expect(evalOut.mean().item()).toBeGreaterThan(1);
+    expect(Array.from(bn.runningMean!.dataSync())).toEqual(before);
+    expect(bn.numBatchesTracked!.item()).toBe(1);
+    // without running statistics it always uses the batch's
+    const free = new BatchNorm2d(3, { trackRunningStats: false });
+    free.eval();
+    expect(Math.abs(free.forward(x).mean().item())).toBeLessThan(1e-5);
+    bn.resetRunningStats();
+    expect(Array.from(bn.runningVar!.dataSync())).toEqual([1, 1, 1]);
+    expect(bn.numBatchesTracked!.item()).toBe(0);
+  });
+
+  it("converts to float64 with its buffers, and explains shape errors", () => {
+    const bn = new BatchNorm1d(5).to("float64");
+    expect(bn.runningMean!.dtype).toBe("float64");
+    expect(bn.weight!.dtype).toBe("float64");
+    expect(bn.numBatchesTracked!.dtype).toBe("int32");
+    expect(bn.forward(randn([4, 5], { dtype: "float64" })).dtype).toBe("float64");
+    expect(() => new BatchNorm2d(3).forward(randn([2, 4, 5, 5]))).toThrow(ShapeError);
+    expect(() => new BatchNorm2d(3).forward(randn([2, 4, 5, 5]))).toThrow(
+      "BatchNorm2d(3) expected input (N, 3, H, W), got (2, 4, 5, 5)",
+    );
+    expect(() => new BatchNorm1d(3).forward(randn([2, 3, 4, 4]))).toThrow(
+      "expected input (N, 3) or (N, 3, L)",
+    );
+    expect(() => new BatchNorm1d(3, { momentum: 2 })).toThrow(ValueError);
+    expect(new BatchNorm2d(8, { momentum: null, affine: false }).describe()).toBe(
+      "BatchNorm2d(8, momentum=null, affine=false)",
+    );
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { ShapeError, ValueError } from "../../src/core/errors.js";
+import { gradcheck } from "../../src/core/gradcheck.js";
+import { ones, randn, tensor, zeros } from "../../src/ops/creation.js";
+import { batchNorm, groupNorm, layerNorm } from "../../src/ops/normalization.js";
+import { describeEachBackend } from "../helpers/backends.js";
+import { expectClose } from "../helpers/close.js";
+import { type FixtureTensor, fixtureTensor, loadFixture } from "../helpers/fixtures.js";
+
+interface NormCase {
+  name: string;
+  op: "layerNorm" | "groupNorm" | "batchNorm";
+  options: Record<string, any>;
+  input: FixtureTensor;
+  weight: FixtureTensor | null;
+  bias: FixtureTensor | null;
+  output: FixtureTensor;
+  grad_output: FixtureTensor;
+  grad_input: FixtureTensor;
+  grad_weight: FixtureTensor | null;
+  grad_bias: FixtureTensor | null;
+}
+
+const TOL = { rtol: 1e-4, atol: 1e-5 };
+
+describeEachBackend("layerNorm and groupNorm vs PyTorch (float32)", () => {
+  for (const c of loadFixture<NormCase>("norm").cases.filter((c) => c.op !== "batchNorm")) {
+    it(`${c.name}: output and gradients`, () => {
+      const x = fixtureTensor(c.input).requiresGrad_();
+      const weight = c.weight ? fixtureTensor(c.weight).requiresGrad_() : null;
+      const bias = c.bias ? fixtureTensor(c.bias).requiresGrad_() : null;
+      const opts = { weight, bias, eps: c.options.eps };
+      const y =
+        c.op === "layerNorm"
+          ? layerNorm(x, c.options.normalizedShape, opts)
+          : groupNorm(x, c.options.numGroups, opts);
+      expectClose(y, fixtureTensor(c.output), TOL);
+      y.mul(fixtureTensor(c.grad_output)).sum().backward();
+      expectClose(x.grad!, fixtureTensor(c.grad_input), TOL);
+      if (c.grad_weight) expectClose(weight!.grad!, fixtureTensor(c.grad_weight), TOL);
+      if (c.grad_bias) expectClose(bias!.grad!, fixtureTensor(c.grad_bias), TOL);
+    });
+  }
+});
+
+describe("batchNorm (functional)", () => {
+  it("normalises each channel over batch and space in training and updates running statistics", () => {
+    const x = randn([8, 3, 4, 4]).mul(3).add(2);
+    const rm = zeros([3]);
+    const rv = ones([3]);
+    const y = batchNorm(x, rm, rv, { training: true, momentum: 0.5 });
+    const m = y.mean([0, 2, 3]).dataSync();
+    const v = y.var([0, 2, 3], false, 0).dataSync();
+    for (let c = 0; c < 3; c++) {
+      expect(Math.abs(m[c])).toBeLessThan(1e-5);
+      expect(v[c]).toBeCloseTo(1, 3);
+    }
+    // running = 0.5 · old + 0.5 · batch (unbiased variance)
+    expectClose(rm, x.mean([0, 2, 3]).mul(0.5), { rtol: 1e-5, atol: 1e-6 });
+    expectClose(rv, x.var([0, 2, 3]).mul(0.5).add(0.5), { rtol: 1e-5, atol: 1e-6 });
+  });
+
+  it("uses the running statistics in evaluation", () => {
+    const x = randn([4, 2]);
+    const y = batchNorm(x, tensor([1, -1]), tensor([4, 0.25]), { eps: 0 });
+    expectClose(y, x.sub(tensor([1, -1])).div(tensor([2, 0.5])), { rtol: 1e-6, atol: 1e-6 });
+  });
+
+  it("passes gradcheck in training mode (float64)", () => {
+    const x = randn([4, 3, 2], { dtype: "float64", requiresGrad: true });
+    const w = randn([3], { dtype: "float64", requiresGrad: true });
+    const b = randn([3], { dtype: "float64", requiresGrad: true });
+    const r = gradcheck(
+      (x, w, b) => batchNorm(x, null, null, { weight: w, bias: b, training: true }),
+      [x, w, b],
+    );
+    expect(r.ok, r.message).toBe(true);
+    const g = randn([2, 6, 3], { dtype: "float64", requiresGrad: true });
+    expect(gradcheck((g) => groupNorm(g, 3), [g]).ok).toBe(true);
+    expect(gradcheck((g) => layerNorm(g, [6, 3]), [g]).ok).toBe(true);
+  });
+
+  it("explains what is wrong", () => {
+    expect(() => batchNorm(randn([1, 3]), null, null, { training: true })).toThrow(
+      "batchNorm: training needs more than one value per channel, got input (1, 3)",
+    );
+    expect(() => batchNorm(randn([4, 3]), null, null)).toThrow(ValueError);
+    expect(() => batchNorm(randn([4, 3]), zeros([4]), ones([4]))).toThrow(
+      "batchNorm: runningMean must have shape (3,) for 3 channels, got (4,)",
+    );
+    expect(() => layerNorm(randn([2, 5]), [4])).toThrow(
+      "layerNorm: expected input (..., 4) for normalized shape (4,), got (2, 5)",
+    );
+    expect(() => groupNorm(randn([2, 6, 3]), 4)).toThrow(
+      "groupNorm: 6 channels cannot be split into 4 groups",
+    );
+    expect(() => layerNorm(randn([2, 4]), 4, { weight: ones([3]) })).toThrow(ShapeError);
+  });
+});
