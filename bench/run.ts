@@ -8,8 +8,8 @@ import { existsSync } from "node:fs";
 import { cpus } from "node:os";
 import { type WasmBackend, setBackend } from "../src/index.js";
 import { median } from "./stats.js";
-import { strataMatmul, strataMlp } from "./strata_bench.js";
-import { loadTfjs, tfjsMatmul, tfjsMlp } from "./tfjs_bench.js";
+import { strataLstm, strataMatmul, strataMlp } from "./strata_bench.js";
+import { loadTfjs, tfjsLstm, tfjsMatmul, tfjsMlp } from "./tfjs_bench.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -23,6 +23,9 @@ const SLOW_LIMIT = 1024;
 type Row = Record<string, number | undefined>;
 const matmul: Record<number, Row> = Object.fromEntries(sizes.map((n) => [n, {}]));
 const mlp: Row = {};
+/** The LSTM row: input 32, hidden 128, sequence 50, batch 64, one training step (forward, backward, SGD). */
+const LSTM_SIZES = { input: 32, hidden: 128, seq: 50, batch: 64 };
+const lstm: Row = {};
 const notes: string[] = [];
 
 function fmt(v: number | undefined, digits = 1): string {
@@ -46,6 +49,9 @@ async function measureStrata(backend: "wasm" | "ref") {
     matmul[n][name] = median(await strataMatmul(n, runs));
   }
   mlp[name] = median(await strataMlp(MLP, BATCH, runs, backend === "ref" ? 2 : 10));
+  lstm[name] = median(
+    await strataLstm(LSTM_SIZES, backend === "ref" ? Math.min(runs, 3) : runs, backend === "ref" ? 1 : 3),
+  );
 }
 
 async function measureTfjs(backend: "cpu" | "wasm") {
@@ -62,6 +68,7 @@ async function measureTfjs(backend: "cpu" | "wasm") {
     );
   }
   mlp[name] = median(await tfjsMlp(tf, MLP, BATCH, Math.min(runs, 3), backend === "cpu" ? 1 : 2));
+  lstm[name] = median(await tfjsLstm(tf, LSTM_SIZES, Math.min(runs, 3), 1));
   if (backend === "wasm") {
     const threaded = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
     notes.push(
@@ -78,6 +85,8 @@ interface PythonResult {
     mlpThreads: number;
     matmul: Record<string, number[]>;
     mlp: number[];
+    lstm?: number[];
+    lstmThreads?: number;
   };
 }
 
@@ -92,6 +101,7 @@ function measurePython() {
     BENCH_SIZES: JSON.stringify(sizes),
     BENCH_MLP: JSON.stringify(MLP),
     BENCH_BATCH: String(BATCH),
+    BENCH_LSTM: JSON.stringify(LSTM_SIZES),
   };
   // these two slow a current OpenBLAS on this machine (see the environment notes); unset for the bench only
   delete env.OPENBLAS_CORETYPE;
@@ -117,8 +127,10 @@ function measurePython() {
   if (result.torch) {
     for (const n of sizes) matmul[n].pytorch = median(result.torch.matmul[String(n)]);
     mlp.pytorch = median(result.torch.mlp);
+    if (result.torch.lstm) lstm.pytorch = median(result.torch.lstm);
     notes.push(
-      `PyTorch ${result.torch.version} with ${result.torch.blas}; MLP best with ${result.torch.mlpThreads} torch thread(s)`,
+      `PyTorch ${result.torch.version} with ${result.torch.blas}; MLP best with ${result.torch.mlpThreads} torch thread(s)` +
+        (result.torch.lstmThreads ? `, LSTM with ${result.torch.lstmThreads}` : ""),
     );
   } else {
     notes.push(
@@ -163,6 +175,17 @@ async function main() {
       .filter((c) => c !== "numpy")
       .map((c) => fmt(mlp[c], 0))
       .join(" | ")} | ${ratio(s, mlp["tfjs-wasm"])} | ${ratio(s, mlp.pytorch)} |`,
+  );
+  const { input, hidden, seq, batch } = LSTM_SIZES;
+  console.log(
+    `\n## LSTM training step (input ${input}, hidden ${hidden}, sequence ${seq}, batch ${batch}; forward, backward, SGD), samples/s\n`,
+  );
+  const lcols = cols.filter((c) => c !== "numpy");
+  console.log(`| ${lcols.join(" | ")} | wasm / tfjs-wasm | wasm / PyTorch |`);
+  console.log(`|${lcols.map(() => "---").join("|")}|---|---|`);
+  const sl = lstm["strata-wasm"];
+  console.log(
+    `| ${lcols.map((c) => fmt(lstm[c], 0)).join(" | ")} | ${ratio(sl, lstm["tfjs-wasm"])} | ${ratio(sl, lstm.pytorch)} |`,
   );
   console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join("\n")}`);
   process.exit(0);

@@ -43,3 +43,34 @@ export async function strataMlp(
   const times = await timeRuns(step, { runs, reps: steps, warmup: 2 });
   return times.map((t) => batch / t);
 }
+
+/** Sizes of the LSTM benchmark: input features, hidden units, sequence length, batch. */
+export interface LstmBenchSizes {
+  input: number;
+  hidden: number;
+  seq: number;
+  batch: number;
+}
+
+/** One training step of a batch-first LSTM (forward over the sequence, mean of the outputs, backward, SGD). */
+export function lstmTrainingStep({ input, hidden, seq, batch }: LstmBenchSizes): () => void {
+  manualSeed(0);
+  const lstm = new nn.LSTM(input, hidden, { batchFirst: true });
+  const opt = new optim.SGD(lstm.parameters(), { lr: 0.01 });
+  const x = rand([batch, seq, input]);
+  return () =>
+    tidy(() => {
+      opt.zeroGrad();
+      const loss = lstm.forward(x).mean();
+      loss.backward();
+      opt.step();
+      loss.item();
+    });
+}
+
+/** Samples per second of the LSTM training step. */
+export async function strataLstm(sizes: LstmBenchSizes, runs: number, steps: number): Promise<number[]> {
+  const step = lstmTrainingStep(sizes);
+  const times = await timeRuns(step, { runs, reps: steps, warmup: 1 });
+  return times.map((t) => sizes.batch / t);
+}

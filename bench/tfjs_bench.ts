@@ -75,3 +75,26 @@ export async function tfjsMlp(
   y.dispose();
   return times.map((t) => batch / t);
 }
+
+/** Samples per second of one LSTM training step (tf.layers.lstm, mean of the outputs, SGD), batch-first. */
+export async function tfjsLstm(
+  tf: TF,
+  { input, hidden, seq, batch }: { input: number; hidden: number; seq: number; batch: number },
+  runs: number,
+  steps: number,
+): Promise<number[]> {
+  const model = tf.sequential({
+    layers: [tf.layers.lstm({ units: hidden, returnSequences: true, inputShape: [seq, input] })],
+  });
+  const opt = tf.train.sgd(0.01);
+  const x = tf.randomUniform([batch, seq, input]);
+  const step = async () => {
+    const loss = opt.minimize(() => (model.predict(x) as import("@tensorflow/tfjs").Tensor).mean(), true);
+    await loss?.data();
+    loss?.dispose();
+  };
+  const times = await timeRuns(step, { runs, reps: steps, warmup: 1 });
+  x.dispose();
+  model.dispose();
+  return times.map((t) => batch / t);
+}

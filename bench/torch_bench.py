@@ -14,6 +14,7 @@ runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 sizes = json.loads(os.environ.get("BENCH_SIZES", "[256, 512, 1024]"))
 mlp_sizes = json.loads(os.environ.get("BENCH_MLP", "[784, 512, 512, 10]"))
 batch = int(os.environ.get("BENCH_BATCH", "128"))
+lstm_sizes = json.loads(os.environ.get("BENCH_LSTM", '{"input": 32, "hidden": 128, "seq": 50, "batch": 64}'))
 
 
 def blas_name():
@@ -89,6 +90,26 @@ if torch is not None:
             loss.item()
 
         return [batch / t for t in timed(step, 20, warmup=3)]
+
+    def lstm(threads):
+        torch.set_num_threads(threads)
+        torch.manual_seed(0)
+        model = torch.nn.LSTM(lstm_sizes["input"], lstm_sizes["hidden"], batch_first=True)
+        opt = torch.optim.SGD(model.parameters(), lr=0.01)
+        x = torch.rand(lstm_sizes["batch"], lstm_sizes["seq"], lstm_sizes["input"])
+
+        def step():
+            opt.zero_grad()
+            loss = model(x)[0].mean()
+            loss.backward()
+            opt.step()
+            loss.item()
+
+        return [lstm_sizes["batch"] / t for t in timed(step, 5, warmup=2)]
+
+    best_lstm = max(((t, lstm(t)) for t in (1, 2)), key=lambda r: statistics.median(r[1]))
+    res["lstm"] = best_lstm[1]
+    res["lstmThreads"] = best_lstm[0]
 
     best = max(((t, mlp(t)) for t in (1, 2)), key=lambda r: statistics.median(r[1]))
     res["mlp"] = best[1]
