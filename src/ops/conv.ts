@@ -6,17 +6,21 @@
  */
 import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import type { Tensor } from "../core/tensor.js";
+import { channelwise } from "./channels.js";
 import { matmul } from "./linalg.js";
-import { reshape, transpose } from "./movement.js";
+import { fromHost } from "./creation.js";
+import { contiguous, indexSelect, pad, permute, reshape, transpose } from "./movement.js";
 import {
   type PaddingArg,
   type SizeArg,
+  type WindowSpec,
   batched,
   fmtSize,
   gatherWindows,
   scatterWindows,
   sizes,
   symmetricPads,
+  windowOffsets,
   windowSpec,
 } from "./windows.js";
 
@@ -66,8 +70,8 @@ function checkBias(op: string, bias: Tensor | null | undefined, channels: number
   }
 }
 
-function addBias(y: Tensor, bias: Tensor | null | undefined, nd: number): Tensor {
-  return bias ? y.add(reshape(bias, [bias.shape[0], ...new Array<number>(nd).fill(1)])) : y;
+function addBias(y: Tensor, bias: Tensor | null | undefined): Tensor {
+  return bias ? channelwise("add", y, bias) : y;
 }
 
 function convPads(
@@ -92,6 +96,33 @@ function convPads(
     throw new ValueError(`${op}: padding must be a number, a list, "same" or "valid", got "${padding}"`);
   }
   return symmetricPads(op, padding ?? 0, nd);
+}
+
+/**
+ * An ungrouped convolution computed channels-last: the windows are gathered from the (N, ...padded, C)
+ * layout as rows of C contiguous values, giving columns (N, P, K·C) that multiply the weight
+ * (O, K·C) in one matmul per sample. Every matmul of the forward and backward pass then reads its
+ * operands with unit stride, and col2im adds whole rows. Returns (N, O, ...out), contiguous.
+ */
+function convChannelsLast(x: Tensor, weight: Tensor, spec: WindowSpec): Tensor {
+  const [n, c] = x.shape;
+  const o = weight.shape[0];
+  const nd = spec.out.length;
+  const k = prod(spec.kernel);
+  const toLast = [0, ...Array.from({ length: nd }, (_, i) => i + 2), 1];
+  let xl = contiguous(permute(x, toLast));
+  if (spec.pads.some(([b, a]) => b > 0 || a > 0)) xl = pad(xl, [[0, 0], ...spec.pads, [0, 0]]);
+  const offsets = windowOffsets(spec, "position");
+  const cols = indexSelect(
+    reshape(xl, [n, prod(spec.padded), c]),
+    1,
+    fromHost(offsets, [offsets.length], "int32"),
+  );
+  // weight (O, C, ...kernel) in the columns' (kernel, channel) order
+  const w = reshape(contiguous(permute(weight, toLast)), [o, k * c]);
+  const y = matmul(reshape(cols, [n, prod(spec.out), k * c]), transpose(w, 0, 1));
+  const toFirst = [0, nd + 1, ...Array.from({ length: nd }, (_, i) => i + 1)];
+  return contiguous(permute(reshape(y, [n, ...spec.out, o]), toFirst));
 }
 
 /** The shared body of conv1d/conv2d/conv3d. */
@@ -129,16 +160,15 @@ function convNd(
   const spec = windowSpec(op, x.shape.slice(2), kernel, stride, dilation, pads);
   const k = prod(kernel);
   const p = prod(spec.out);
-  // cols [N, C·K, P] (per group [N, G, Cg·K, P]); weight [O, Cg·K]: y = W · cols per sample
-  const cols = gatherWindows(x, spec, "kernel");
   let y: Tensor;
   if (groups === 1) {
-    y = matmul(reshape(weight, [o, cg * k]), reshape(cols, [n, c * k, p]));
+    y = convChannelsLast(x, weight, spec);
   } else {
-    const w = reshape(weight, [groups, o / groups, cg * k]);
-    y = matmul(w, reshape(cols, [n, groups, cg * k, p]));
+    // cols [N, G, Cg·K, P]; weight [G, O/G, Cg·K]: y = W · cols per sample and group
+    const cols = reshape(gatherWindows(x, spec, "kernel"), [n, groups, cg * k, p]);
+    y = reshape(matmul(reshape(weight, [groups, o / groups, cg * k]), cols), [n, o, ...spec.out]);
   }
-  y = addBias(reshape(y, [n, o, ...spec.out]), bias, nd);
+  y = addBias(y, bias);
   return unbatched ? reshape(y, y.shape.slice(1)) : y;
 }
 
@@ -229,7 +259,7 @@ function convTransposeNd(
   // cols[n, g, (o, k), p] = Σ_c W[g, c, (o, k)] x[n, g, c, p]
   const w = transpose(reshape(weight, [groups, c / groups, og * k]), -1, -2);
   const cols = matmul(w, reshape(x, [n, groups, c / groups, p]));
-  const y = addBias(scatterWindows(reshape(cols, [n * o, k * p]), n, o, spec), bias, nd);
+  const y = addBias(scatterWindows(reshape(cols, [n * o, k * p]), n, o, spec), bias);
   return unbatched ? reshape(y, y.shape.slice(1)) : y;
 }
 

@@ -5,6 +5,7 @@
 import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import { noGrad } from "../core/grad_mode.js";
 import type { Tensor } from "../core/tensor.js";
+import { channelwise } from "./channels.js";
 import { reshape } from "./movement.js";
 import { mean, sum } from "./reduce.js";
 
@@ -22,10 +23,6 @@ export interface BatchNormOptions {
   eps?: number;
 }
 
-function channelShape(x: Tensor): number[] {
-  return x.shape.map((d, i) => (i === 1 ? d : 1));
-}
-
 function checkChannelParam(op: string, name: string, t: Tensor | null | undefined, c: number): void {
   if (t && (t.rank !== 1 || t.shape[0] !== c)) {
     throw new ShapeError(
@@ -40,15 +37,10 @@ function channelSum(x: Tensor): Tensor {
   return sum(spatial.length > 0 ? sum(x, spatial) : x, 0);
 }
 
-function affine(
-  y: Tensor,
-  weight: Tensor | null | undefined,
-  bias: Tensor | null | undefined,
-  shape: number[],
-) {
+function affine(y: Tensor, weight: Tensor | null | undefined, bias: Tensor | null | undefined): Tensor {
   let out = y;
-  if (weight) out = out.mul(reshape(weight, shape));
-  if (bias) out = out.add(reshape(bias, shape));
+  if (weight) out = channelwise("mul", out, weight);
+  if (bias) out = channelwise("add", out, bias);
   return out;
 }
 
@@ -77,13 +69,12 @@ export function batchNorm(
   checkChannelParam(op, "bias", bias, c);
   checkChannelParam(op, "runningMean", runningMean, c);
   checkChannelParam(op, "runningVar", runningVar, c);
-  const shape = channelShape(x);
   if (!training) {
     if (!runningMean || !runningVar) {
       throw new ValueError(`${op}: evaluation mode needs running statistics (or pass training: true)`);
     }
-    const y = x.sub(reshape(runningMean, shape)).mul(reshape(runningVar.add(eps).rsqrt(), shape));
-    return affine(y, weight, bias, shape);
+    const y = channelwise("mul", channelwise("sub", x, runningMean), runningVar.add(eps).rsqrt());
+    return affine(y, weight, bias);
   }
   const count = x.size / c;
   if (count <= 1) {
@@ -92,9 +83,9 @@ export function batchNorm(
     );
   }
   const mu = channelSum(x).div(count);
-  const centered = x.sub(reshape(mu, shape));
+  const centered = channelwise("sub", x, mu);
   const variance = channelSum(centered.mul(centered)).div(count);
-  const y = centered.mul(reshape(variance.add(eps).rsqrt(), shape));
+  const y = channelwise("mul", centered, variance.add(eps).rsqrt());
   if (runningMean || runningVar) {
     noGrad(() => {
       if (runningMean) {
@@ -110,7 +101,7 @@ export function batchNorm(
       }
     });
   }
-  return affine(y, weight, bias, shape);
+  return affine(y, weight, bias);
 }
 
 /** Options of `layerNorm` and `groupNorm`. @example layerNorm(x, [64], { weight: g, bias: b }) */
@@ -178,5 +169,5 @@ export function groupNorm(x: Tensor, numGroups: number, options: NormOptions = {
   checkChannelParam("groupNorm", "bias", options.bias, c);
   const grouped = reshape(x, [n, numGroups, x.size / (n * numGroups) || 0]);
   const y = reshape(standardize(grouped, [2], options.eps ?? 1e-5), x.shape);
-  return affine(y, options.weight, options.bias, channelShape(x));
+  return affine(y, options.weight, options.bias);
 }

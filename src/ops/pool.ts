@@ -7,8 +7,8 @@ import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import { fromHost } from "./creation.js";
 import { matmul } from "./linalg.js";
-import { gather, reshape, transpose } from "./movement.js";
-import { argmax, max, mean, sum } from "./reduce.js";
+import { contiguous, permute, reshape, transpose } from "./movement.js";
+import { max, mean, sum } from "./reduce.js";
 import {
   type PaddingArg,
   type SizeArg,
@@ -54,10 +54,16 @@ function prod(s: readonly number[]): number {
   return s.reduce((a, b) => a * b, 1);
 }
 
-/** Windows of `x` (N, C, ...spatial) as (N, C, ...out, K): kernel elements on the last axis. */
-function windowsLast(x: Tensor, spec: WindowSpec, padValue: number): Tensor {
+/**
+ * Windows of `x` (N, C, ...spatial) as (K, N·C·P): kernel elements on the leading axis, so the max or
+ * sum over a window is a reduction over a leading axis (a fast column reduction on SIMD backends).
+ */
+function windowsFirst(x: Tensor, spec: WindowSpec, padValue: number): Tensor {
   const [n, c] = x.shape;
-  return reshape(gatherWindows(x, spec, "position", padValue), [n, c, ...spec.out, prod(spec.kernel)]);
+  const k = prod(spec.kernel);
+  const p = prod(spec.out);
+  const cols = reshape(gatherWindows(x, spec, "kernel", padValue), [n * c, k, p]);
+  return reshape(contiguous(permute(cols, [1, 0, 2])), [k, n * c * p]);
 }
 
 function poolSpec(
@@ -92,9 +98,12 @@ function maxPoolNd(
 ): Tensor {
   const { x, unbatched } = batched(op, input, nd, layoutOf(nd));
   const spec = poolSpec(op, nd, x, kernelSize, options, (k, d) => (d * (k - 1) + 1) / 2);
-  const windows = windowsLast(x, spec, Number.NEGATIVE_INFINITY);
-  // the gradient goes to the first maximum of each window, as PyTorch's
-  const y = reshape(gather(windows, -1, argmax(windows, -1, true)), [x.shape[0], x.shape[1], ...spec.out]);
+  // ties share the gradient equally (PyTorch gives it all to the first maximum)
+  const y = reshape(max(windowsFirst(x, spec, Number.NEGATIVE_INFINITY), 0), [
+    x.shape[0],
+    x.shape[1],
+    ...spec.out,
+  ]);
   return unbatched ? reshape(y, y.shape.slice(1)) : y;
 }
 
@@ -107,8 +116,9 @@ export function maxPool1d(x: Tensor, kernelSize: SizeArg, options: MaxPoolOption
 }
 
 /**
- * Max over sliding windows of `x` (N, C, H, W); the stride defaults to the kernel size. The gradient
- * flows to the first maximum of each window, as in PyTorch.
+ * Max over sliding windows of `x` (N, C, H, W); the stride defaults to the kernel size. Where a
+ * window has several equal maxima the gradient is shared equally among them (PyTorch gives it all to
+ * the first); elsewhere it matches PyTorch.
  * @example maxPool2d(randn([64, 32, 28, 28]), 2).shape // [64, 32, 14, 14]
  */
 export function maxPool2d(x: Tensor, kernelSize: SizeArg, options: MaxPoolOptions = {}): Tensor {
@@ -144,7 +154,7 @@ function avgPoolNd(
 ): Tensor {
   const { x, unbatched } = batched(op, input, nd, layoutOf(nd));
   const spec = poolSpec(op, nd, x, kernelSize, options, (k) => k / 2);
-  const sums = sum(windowsLast(x, spec, 0), -1);
+  const sums = reshape(sum(windowsFirst(x, spec, 0), 0), [x.shape[0], x.shape[1], ...spec.out]);
   let y: Tensor;
   if (options.divisorOverride !== undefined) {
     if (!(options.divisorOverride > 0))

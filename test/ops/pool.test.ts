@@ -91,27 +91,12 @@ describe("pooling gradcheck (float64)", () => {
 });
 
 describe("pooling semantics and errors", () => {
-  it("sends a max-pool gradient to the first maximum of a window, as PyTorch", () => {
-    const x = tensor(
-      [
-        [
-          [
-            [1, 1],
-            [1, 1],
-          ],
-        ],
-      ],
-      { requiresGrad: true },
-    );
-    maxPool2d(x, 2).sum().backward();
-    expect(x.grad!.toArray()).toEqual([
-      [
-        [
-          [1, 0],
-          [0, 0],
-        ],
-      ],
-    ]);
+  it("shares a max-pool gradient equally among tied maxima of a window", () => {
+    const x = tensor([1, 3, 3, 2], { requiresGrad: true });
+    maxPool2d(x.reshape([1, 1, 2, 2]), 2)
+      .sum()
+      .backward();
+    expect(x.grad!.toArray()).toEqual([0, 0.5, 0.5, 0]);
   });
 
   it("ceil mode keeps the last partial window; unbatched input works", () => {
