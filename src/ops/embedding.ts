@@ -22,7 +22,10 @@ export interface EmbeddingOptions {
   name?: string;
 }
 
-/** `paddingIdx` as a row number in [0, rows), or null; negative values count from the end, as PyTorch. */
+/**
+ * `paddingIdx` as a row number in [0, rows), or null; negative values count from the end, as PyTorch.
+ * @example paddingRow("Embedding", -1, 10) // 9
+ */
 export function paddingRow(name: string, paddingIdx: number | null | undefined, rows: number): number | null {
   if (paddingIdx === null || paddingIdx === undefined) return null;
   if (!Number.isInteger(paddingIdx) || paddingIdx < -rows || paddingIdx >= rows) {

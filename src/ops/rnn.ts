@@ -11,6 +11,8 @@
  * it was sliced from, so T steps would cost O(T²) in backward; the joined matmul has the same FLOPs.)
  */
 import { isFloat } from "../core/dtype.js";
+import { isGradEnabled } from "../core/grad_mode.js";
+import { tidy } from "../core/memory.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import type { Generator } from "../core/random.js";
 import type { Tensor } from "../core/tensor.js";
@@ -18,10 +20,13 @@ import { bernoulli, fromHost, full, zeros } from "./creation.js";
 import { where } from "./elementwise.js";
 import { concat, stack } from "./movement.js";
 
-/** The recurrences Strata runs: LSTM, GRU and the Elman RNN with tanh or ReLU. */
+/** The recurrences Strata runs: LSTM, GRU and the Elman RNN with tanh or ReLU. @example recurrent("lstm", x, weights, null, null) */
 export type RecurrentMode = "lstm" | "gru" | "rnnTanh" | "rnnRelu";
 
-/** Gate blocks stacked in each weight: 4 for LSTM (i, f, g, o), 3 for GRU (r, z, n), 1 for an RNN. */
+/**
+ * Gate blocks stacked in each weight: 4 for LSTM (i, f, g, o), 3 for GRU (r, z, n), 1 for an RNN.
+ * @example gateCount("gru") // 3: weight_ih is [3·hidden, in]
+ */
 export function gateCount(mode: RecurrentMode): number {
   return mode === "lstm" ? 4 : mode === "gru" ? 3 : 1;
 }
@@ -67,7 +72,10 @@ export interface RecurrentOptions {
   name?: string;
 }
 
-/** What a sequence function returns: the top layer's outputs and the final states of every layer. */
+/**
+ * What a sequence function returns: the top layer's outputs and the final states of every layer.
+ * @example const { output, h, c } = recurrent("lstm", x, weights, null, null);
+ */
 export interface RecurrentResult {
   /** [T, N, D·H] (or [N, T, D·H] batch-first; [T, D·H] for an unbatched input). */
   output: Tensor;
@@ -369,17 +377,14 @@ export function recurrent(
           outputs[t] = zero;
           continue;
         }
-        const [hNew, cNew] = runStep(mode, inputs[t], h, c, w, ones, H);
-        if (masks) {
+        const advance = (): [Tensor, Tensor, Tensor | null] => {
+          const [hNew, cNew] = runStep(mode, inputs[t], h, c, w, ones, H);
+          if (!masks) return [hNew, hNew, cNew];
           const m = masks.select(0, t);
-          outputs[t] = where(m, hNew, 0);
-          h = where(m, hNew, h);
-          c = cNew && c ? where(m, cNew, c) : null;
-        } else {
-          outputs[t] = hNew;
-          h = hNew;
-          c = cNew;
-        }
+          return [where(m, hNew, 0), where(m, hNew, h), cNew && c ? where(m, cNew, c) : null];
+        };
+        // without a graph to keep, each step's intermediates are released as soon as it is done
+        [outputs[t], h, c] = isGradEnabled() ? advance() : tidy(advance);
       }
       outs.push(outputs);
       hs.push(h);
@@ -450,7 +455,7 @@ export function rnn(
   return [r.output, r.h];
 }
 
-/** "rnnTanh" or "rnnRelu" for a nonlinearity name (default tanh). */
+/** "rnnTanh" or "rnnRelu" for a nonlinearity name (default tanh). @example rnnMode("rnn", "relu") // "rnnRelu" */
 export function rnnMode(name: string, nonlinearity: string | undefined): RecurrentMode {
   if (nonlinearity === undefined || nonlinearity === "tanh") return "rnnTanh";
   if (nonlinearity === "relu") return "rnnRelu";
