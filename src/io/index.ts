@@ -21,3 +21,7 @@ export {
 export type { SafetensorsDtype, SafetensorsFile, SafetensorsTensor } from "./safetensors.js";
 export { encodeSafetensors, decodeSafetensors } from "./safetensors.js";
 export { writeFileAtomic } from "./atomic_write.js";
+export type { GrayImage } from "./png.js";
+export { crc32, encodePng, writePng } from "./png.js";
+export type { GridOptions, ImageOptions } from "./image.js";
+export { imageGrid, stackImages, toImage } from "./image.js";

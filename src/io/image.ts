@@ -1,0 +1,133 @@
+/**
+ * Tensors as greyscale pictures: one 2-D tensor as an image, or many as a grid of tiles (as
+ * torchvision's `make_grid`), ready for `encodePng` / `writePng`.
+ */
+import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import type { Tensor } from "../core/tensor.js";
+import type { GrayImage } from "./png.js";
+
+/** Options of `toImage` and `imageGrid`. @example imageGrid(filters, { scale: 8, columns: 8 }) */
+export interface ImageOptions {
+  /** The value shown black (default: the smallest value, per tile in a grid). */
+  min?: number;
+  /** The value shown white (default: the largest value, per tile in a grid). */
+  max?: number;
+  /** Enlarge each pixel to a scale × scale block (default 1). */
+  scale?: number;
+}
+
+/** Options of `imageGrid`. @example imageGrid(maps, { columns: 8, padding: 2, normalize: "all" }) */
+export interface GridOptions extends ImageOptions {
+  /** Tiles per row (default: ⌈√count⌉). */
+  columns?: number;
+  /** Pixels between tiles (default 1). */
+  padding?: number;
+  /** Grey level of the padding, 0..255 (default 255, white). */
+  background?: number;
+  /** Scale every tile to its own range (default "each") or all tiles to the common range ("all"). */
+  normalize?: "each" | "all";
+}
+
+function range(values: ArrayLike<number>, from: number, to: number): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = from; i < to; i++) {
+    if (values[i] < lo) lo = values[i];
+    if (values[i] > hi) hi = values[i];
+  }
+  return [lo, hi];
+}
+
+function checkScale(op: string, scale: number): void {
+  if (!Number.isInteger(scale) || scale < 1)
+    throw new ValueError(`${op}: scale must be a positive integer, got ${scale}`);
+}
+
+/**
+ * A 2-D tensor (H, W) as an 8-bit greyscale image, values mapped linearly from [min, max] to
+ * [0, 255] (by default the tensor's own range; a constant tensor is black).
+ * @example await writePng("digit.png", toImage(x.reshape([28, 28]), { scale: 4 }));
+ */
+export function toImage(t: Tensor, options: ImageOptions = {}): GrayImage {
+  if (t.rank !== 2) throw new ShapeError(`toImage: expected a 2-D tensor (H, W), got ${fmtShape(t.shape)}`);
+  return imageGrid(t.reshape([1, ...t.shape]), { ...options, padding: 0, columns: 1 });
+}
+
+/**
+ * Many same-sized 2-D tiles as one grid image: `tiles` is (N, H, W) or (N, 1, H, W), e.g. the filters
+ * of a first conv layer or one sample's feature maps. Each tile is scaled to its own range unless
+ * `normalize: "all"` (or explicit `min`/`max`).
+ * @example
+ * const grid = imageGrid(conv1.weight, { scale: 8, columns: 8, padding: 2 }); // 32 filters of 5×5
+ * await writePng("filters.png", grid);
+ */
+export function imageGrid(tiles: Tensor, options: GridOptions = {}): GrayImage {
+  const t =
+    tiles.rank === 4 && tiles.shape[1] === 1
+      ? tiles.reshape([tiles.shape[0], ...tiles.shape.slice(2)])
+      : tiles;
+  if (t.rank !== 3 || t.size === 0) {
+    throw new ShapeError(`imageGrid: expected tiles (N, H, W) or (N, 1, H, W), got ${fmtShape(tiles.shape)}`);
+  }
+  const [n, h, w] = t.shape;
+  const scale = options.scale ?? 1;
+  checkScale("imageGrid", scale);
+  const padding = options.padding ?? 1;
+  const columns = options.columns ?? Math.ceil(Math.sqrt(n));
+  if (!Number.isInteger(padding) || padding < 0 || !Number.isInteger(columns) || columns < 1) {
+    throw new ValueError(
+      `imageGrid: padding must be ≥ 0 and columns ≥ 1 (integers), got ${padding} and ${columns}`,
+    );
+  }
+  const rows = Math.ceil(n / columns);
+  const th = h * scale;
+  const tw = w * scale;
+  const width = columns * tw + (columns + 1) * padding;
+  const height = rows * th + (rows + 1) * padding;
+  const pixels = new Uint8Array(width * height).fill(options.background ?? 255);
+  const values = t.dataSync();
+  const all = range(values, 0, values.length);
+  for (let i = 0; i < n; i++) {
+    const [tlo, thi] = options.normalize === "all" ? all : range(values, i * h * w, (i + 1) * h * w);
+    const lo = options.min ?? tlo;
+    const hi = options.max ?? thi;
+    const span = hi - lo;
+    const x0 = padding + (i % columns) * (tw + padding);
+    const y0 = padding + Math.floor(i / columns) * (th + padding);
+    for (let y = 0; y < th; y++) {
+      const src = i * h * w + Math.floor(y / scale) * w;
+      const dst = (y0 + y) * width + x0;
+      for (let x = 0; x < tw; x++) {
+        const v = values[src + Math.floor(x / scale)];
+        const g = span > 0 ? ((v - lo) / span) * 255 : 0;
+        pixels[dst + x] = Math.max(0, Math.min(255, Math.round(g)));
+      }
+    }
+  }
+  return { width, height, pixels };
+}
+
+/**
+ * Images one above the other, each centred, with `gap` rows of `background` between them: for
+ * composing a figure from several grids.
+ * @example await writePng("figure.png", stackImages([imageGrid(filters), imageGrid(maps)], { gap: 8 }));
+ */
+export function stackImages(
+  images: GrayImage[],
+  options: { gap?: number; background?: number } = {},
+): GrayImage {
+  if (images.length === 0) throw new ValueError("stackImages: needs at least one image");
+  const gap = options.gap ?? 4;
+  const width = Math.max(...images.map((im) => im.width));
+  const height = images.reduce((h, im) => h + im.height, 0) + gap * (images.length - 1);
+  const pixels = new Uint8Array(width * height).fill(options.background ?? 255);
+  let y0 = 0;
+  for (const im of images) {
+    const x0 = Math.floor((width - im.width) / 2);
+    for (let y = 0; y < im.height; y++) {
+      pixels.set(im.pixels.subarray(y * im.width, (y + 1) * im.width), (y0 + y) * width + x0);
+    }
+    y0 += im.height + gap;
+  }
+  return { width, height, pixels };
+}
