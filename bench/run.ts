@@ -8,8 +8,8 @@ import { existsSync } from "node:fs";
 import { cpus } from "node:os";
 import { type WasmBackend, setBackend } from "../src/index.js";
 import { median } from "./stats.js";
-import { strataLstm, strataMatmul, strataMlp } from "./strata_bench.js";
-import { loadTfjs, tfjsLstm, tfjsMatmul, tfjsMlp } from "./tfjs_bench.js";
+import { strataCnn, strataLstm, strataMatmul, strataMlp } from "./strata_bench.js";
+import { loadTfjs, tfjsCnn, tfjsLstm, tfjsMatmul, tfjsMlp } from "./tfjs_bench.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -26,6 +26,9 @@ const mlp: Row = {};
 /** The LSTM row: input 32, hidden 128, sequence 50, batch 64, one training step (forward, backward, SGD). */
 const LSTM_SIZES = { input: 32, hidden: 128, seq: 50, batch: 64 };
 const lstm: Row = {};
+/** The CNN row: LeNet-like (conv 5×5×32, pool, conv 5×5×64, pool, dense 1024, dense 10), batch 64. */
+const CNN_BATCH = 64;
+const cnn: Row = {};
 const notes: string[] = [];
 
 function fmt(v: number | undefined, digits = 1): string {
@@ -52,6 +55,9 @@ async function measureStrata(backend: "wasm" | "ref") {
   lstm[name] = median(
     await strataLstm(LSTM_SIZES, backend === "ref" ? Math.min(runs, 3) : runs, backend === "ref" ? 1 : 3),
   );
+  cnn[name] = median(
+    await strataCnn(CNN_BATCH, backend === "ref" ? Math.min(runs, 2) : runs, backend === "ref" ? 1 : 2),
+  );
 }
 
 async function measureTfjs(backend: "cpu" | "wasm") {
@@ -69,6 +75,15 @@ async function measureTfjs(backend: "cpu" | "wasm") {
   }
   mlp[name] = median(await tfjsMlp(tf, MLP, BATCH, Math.min(runs, 3), backend === "cpu" ? 1 : 2));
   lstm[name] = median(await tfjsLstm(tf, LSTM_SIZES, Math.min(runs, 3), 1));
+  try {
+    // tfjs-cpu takes over a minute per CNN step: one step, and none with --quick
+    if (backend === "cpu" && quick) notes.push("tfjs-cpu: CNN skipped with --quick (over a minute per step)");
+    else if (backend === "cpu") cnn[name] = median(await tfjsCnn(tf, CNN_BATCH, 1, 1, 0));
+    else cnn[name] = median(await tfjsCnn(tf, CNN_BATCH, Math.min(runs, 3), 2));
+  } catch (e) {
+    // tfjs-wasm 4.x has no Conv2DBackpropFilter kernel: it cannot train a convolution
+    notes.push(`${name}: no CNN training (${(e as Error).message})`);
+  }
   if (backend === "wasm") {
     const threaded = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
     notes.push(
@@ -87,6 +102,8 @@ interface PythonResult {
     mlp: number[];
     lstm?: number[];
     lstmThreads?: number;
+    cnn?: number[];
+    cnnThreads?: number;
   };
 }
 
@@ -102,6 +119,7 @@ function measurePython() {
     BENCH_MLP: JSON.stringify(MLP),
     BENCH_BATCH: String(BATCH),
     BENCH_LSTM: JSON.stringify(LSTM_SIZES),
+    BENCH_CNN_BATCH: String(CNN_BATCH),
   };
   // these two slow a current OpenBLAS on this machine (see the environment notes); unset for the bench only
   delete env.OPENBLAS_CORETYPE;
@@ -128,9 +146,11 @@ function measurePython() {
     for (const n of sizes) matmul[n].pytorch = median(result.torch.matmul[String(n)]);
     mlp.pytorch = median(result.torch.mlp);
     if (result.torch.lstm) lstm.pytorch = median(result.torch.lstm);
+    if (result.torch.cnn) cnn.pytorch = median(result.torch.cnn);
     notes.push(
       `PyTorch ${result.torch.version} with ${result.torch.blas}; MLP best with ${result.torch.mlpThreads} torch thread(s)` +
-        (result.torch.lstmThreads ? `, LSTM with ${result.torch.lstmThreads}` : ""),
+        (result.torch.lstmThreads ? `, LSTM with ${result.torch.lstmThreads}` : "") +
+        (result.torch.cnnThreads ? `, CNN with ${result.torch.cnnThreads}` : ""),
     );
   } else {
     notes.push(
@@ -186,6 +206,15 @@ async function main() {
   const sl = lstm["strata-wasm"];
   console.log(
     `| ${lcols.map((c) => fmt(lstm[c], 0)).join(" | ")} | ${ratio(sl, lstm["tfjs-wasm"])} | ${ratio(sl, lstm.pytorch)} |`,
+  );
+  console.log(
+    `\n## CNN training step (LeNet-like: conv 5×5×32, max-pool 2, conv 5×5×64, max-pool 2, dense 1024, dense 10; forward, backward, SGD), batch ${CNN_BATCH}, samples/s\n`,
+  );
+  console.log(`| ${lcols.join(" | ")} | wasm / tfjs-wasm | wasm / tfjs-cpu | wasm / PyTorch |`);
+  console.log(`|${lcols.map(() => "---").join("|")}|---|---|---|`);
+  const sc = cnn["strata-wasm"];
+  console.log(
+    `| ${lcols.map((c) => fmt(cnn[c], 0)).join(" | ")} | ${ratio(sc, cnn["tfjs-wasm"])} | ${ratio(sc, cnn["tfjs-cpu"])} | ${ratio(sc, cnn.pytorch)} |`,
   );
   console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join("\n")}`);
   process.exit(0);

@@ -74,3 +74,41 @@ export async function strataLstm(sizes: LstmBenchSizes, runs: number, steps: num
   const times = await timeRuns(step, { runs, reps: steps, warmup: 1 });
   return times.map((t) => sizes.batch / t);
 }
+
+/**
+ * One training step of the LeNet-like CNN of the bench (conv 5×5×32 "same" → ReLU → max-pool 2 →
+ * conv 5×5×64 → ReLU → max-pool 2 → dense 1024 → ReLU → dense 10; cross-entropy, SGD) on (N, 1, 28, 28).
+ */
+export function cnnTrainingStep(batch: number): () => void {
+  manualSeed(0);
+  const model = new nn.Sequential(
+    new nn.Conv2d(1, 32, 5, { padding: 2 }),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Conv2d(32, 64, 5, { padding: 2 }),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Flatten(),
+    new nn.Linear(7 * 7 * 64, 1024),
+    new nn.ReLU(),
+    new nn.Linear(1024, 10),
+  );
+  const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
+  const x = rand([batch, 1, 28, 28]);
+  const y = randint(0, 10, [batch]);
+  return () =>
+    tidy(() => {
+      opt.zeroGrad();
+      const loss = nn.functional.crossEntropy(model.forward(x), y);
+      loss.backward();
+      opt.step();
+      loss.item();
+    });
+}
+
+/** Samples per second of the CNN training step. */
+export async function strataCnn(batch: number, runs: number, steps: number): Promise<number[]> {
+  const step = cnnTrainingStep(batch);
+  const times = await timeRuns(step, { runs, reps: steps, warmup: 1 });
+  return times.map((t) => batch / t);
+}

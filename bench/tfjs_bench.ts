@@ -98,3 +98,49 @@ export async function tfjsLstm(
   model.dispose();
   return times.map((t) => batch / t);
 }
+
+/**
+ * The bench's LeNet-like CNN training step in TensorFlow.js, in its native channels-last layout
+ * (N, 28, 28, 1): conv 5×5×32 same → max-pool 2 → conv 5×5×64 → max-pool 2 → dense 1024 → dense 10.
+ */
+export async function tfjsCnn(
+  tf: TF,
+  batch: number,
+  runs: number,
+  steps: number,
+  warmup = 1,
+): Promise<number[]> {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({
+        inputShape: [28, 28, 1],
+        filters: 32,
+        kernelSize: 5,
+        padding: "same",
+        activation: "relu",
+      }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({ filters: 64, kernelSize: 5, padding: "same", activation: "relu" }),
+      tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 1024, activation: "relu" }),
+      tf.layers.dense({ units: 10 }),
+    ],
+  });
+  const opt = tf.train.sgd(0.01);
+  const x = tf.randomUniform([batch, 28, 28, 1]);
+  const y = tf.oneHot(tf.randomUniform([batch], 0, 10, "int32"), 10);
+  const step = async () => {
+    const loss = opt.minimize(
+      () => tf.losses.softmaxCrossEntropy(y, model.predict(x) as import("@tensorflow/tfjs").Tensor),
+      true,
+    );
+    await loss?.data();
+    loss?.dispose();
+  };
+  const times = await timeRuns(step, { runs, reps: steps, warmup });
+  x.dispose();
+  y.dispose();
+  model.dispose();
+  return times.map((t) => batch / t);
+}

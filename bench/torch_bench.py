@@ -15,6 +15,7 @@ sizes = json.loads(os.environ.get("BENCH_SIZES", "[256, 512, 1024]"))
 mlp_sizes = json.loads(os.environ.get("BENCH_MLP", "[784, 512, 512, 10]"))
 batch = int(os.environ.get("BENCH_BATCH", "128"))
 lstm_sizes = json.loads(os.environ.get("BENCH_LSTM", '{"input": 32, "hidden": 128, "seq": 50, "batch": 64}'))
+cnn_batch = int(os.environ.get("BENCH_CNN_BATCH", "64"))
 
 
 def blas_name():
@@ -110,6 +111,32 @@ if torch is not None:
     best_lstm = max(((t, lstm(t)) for t in (1, 2)), key=lambda r: statistics.median(r[1]))
     res["lstm"] = best_lstm[1]
     res["lstmThreads"] = best_lstm[0]
+
+    def cnn(threads):
+        """The LeNet-like CNN of the bench, NCHW: conv 5x5x32 same, pool, conv 5x5x64, pool, 1024, 10."""
+        torch.set_num_threads(threads)
+        torch.manual_seed(0)
+        nn = torch.nn
+        model = nn.Sequential(
+            nn.Conv2d(1, 32, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(7 * 7 * 64, 1024), nn.ReLU(), nn.Linear(1024, 10))
+        opt = torch.optim.SGD(model.parameters(), lr=0.01)
+        x = torch.rand(cnn_batch, 1, 28, 28)
+        y = torch.randint(0, 10, (cnn_batch,))
+
+        def step():
+            opt.zero_grad()
+            loss = torch.nn.functional.cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+            loss.item()
+
+        return [cnn_batch / t for t in timed(step, 3, warmup=2)]
+
+    best_cnn = max(((t, cnn(t)) for t in (1, 2)), key=lambda r: statistics.median(r[1]))
+    res["cnn"] = best_cnn[1]
+    res["cnnThreads"] = best_cnn[0]
 
     best = max(((t, mlp(t)) for t in (1, 2)), key=lambda r: statistics.median(r[1]))
     res["mlp"] = best[1]

@@ -1,8 +1,10 @@
 /**
  * Convolutions over channels-first tensors (N, C, L) and (N, C, H, W), as PyTorch lays them out:
  * weights are (out, in / groups, ...kernel). Each is composed from primitives: pad, one gather of the
- * windows (im2col, `windows.ts`) and a batched matmul; transposed convolution is the matmul followed
- * by the scatter-add (col2im). Autograd and every backend work with no kernel of their own.
+ * windows (im2col, `windows.ts`) and a batched matmul, so the input's gradient is a scatter-add
+ * (col2im); transposed convolution is the matmul followed by that scatter-add. Autograd and every
+ * backend work with no kernel of their own. Inside, an ungrouped convolution works channels-last
+ * (see `convChannelsLast`); inputs and outputs are always channels-first.
  */
 import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import type { Tensor } from "../core/tensor.js";
