@@ -15,7 +15,10 @@ export type SizeArg = number | readonly number[];
 /** Explicit padding per spatial axis (both sides), or one number for all. @example const p: PaddingArg = 1; */
 export type PaddingArg = number | readonly number[];
 
-/** The geometry of the windows of one op: sizes of the kernel, steps, padding and output. */
+/**
+ * The geometry of the windows of one op: sizes of the kernel, steps, padding and output.
+ * @example const spec: WindowSpec = windowSpec("maxPool2d", [28, 28], [2, 2], [2, 2], [1, 1], [[0, 0], [0, 0]]);
+ */
 export interface WindowSpec {
   /** Kernel size per spatial axis. */
   kernel: number[];
@@ -44,7 +47,7 @@ export function sizes(op: string, name: string, value: SizeArg, nd: number, min 
   return list;
 }
 
-/** "(5×5)"-style text of a spatial size. */
+/** "5×5"-style text of a spatial size. @example fmtSize([5, 3]) // "5×3" */
 export function fmtSize(s: readonly number[]): string {
   return s.join("×");
 }
@@ -110,6 +113,8 @@ function gridOffsets(shape: readonly number[], steps: readonly number[]): Int32A
 /**
  * Flat offsets into the padded spatial grid of every (kernel offset, output position) pair, ordered
  * kernel-major (conv: [kernel..., out...]) or position-major (pooling: [out..., kernel...]).
+ * @example windowOffsets(windowSpec("unfold", [3, 3], [2, 2], [1, 1], [1, 1], [[0, 0], [0, 0]]), "kernel")
+ * // [0, 1, 3, 4,  1, 2, 4, 5,  3, 4, 6, 7,  4, 5, 7, 8]
  */
 export function windowOffsets(spec: WindowSpec, order: "kernel" | "position"): Int32Array {
   const nd = spec.padded.length;
@@ -142,6 +147,7 @@ function prod(s: readonly number[]): number {
 /**
  * The windows of `x` (N, C, ...spatial) as one gather: [N·C, K·P] in kernel-major order or [N·C, P·K]
  * in position-major order (K = kernel elements, P = output positions). Padding uses `padValue`.
+ * @example gatherWindows(x, spec, "position", Number.NEGATIVE_INFINITY) // max-pool windows, −∞ padding
  */
 export function gatherWindows(
   x: Tensor,
@@ -161,6 +167,7 @@ export function gatherWindows(
 /**
  * The adjoint of `gatherWindows` (col2im): adds each column entry `cols` [N·C, K·P] (kernel-major)
  * back at its place in the padded grid, then crops the padding: [N, C, ...input].
+ * @example scatterWindows(cols, n, c, spec) // sums overlapping windows back into an image
  */
 export function scatterWindows(cols: Tensor, n: number, c: number, spec: WindowSpec): Tensor {
   const offsets = windowOffsets(spec, "kernel");
@@ -175,7 +182,10 @@ export function scatterWindows(cols: Tensor, n: number, c: number, spec: WindowS
   return y;
 }
 
-/** Checks a (N, C, ...spatial) input of `nd` spatial axes, allowing an unbatched (C, ...spatial) one. */
+/**
+ * Checks a (N, C, ...spatial) input of `nd` spatial axes, allowing an unbatched (C, ...spatial) one.
+ * @example const { x, unbatched } = batched("conv2d", input, 2, "(N, C, H, W)");
+ */
 export function batched(
   op: string,
   x: Tensor,
@@ -187,7 +197,7 @@ export function batched(
   throw new ShapeError(`${op}: expected input ${layout} or unbatched, got ${fmtShape(x.shape)}`);
 }
 
-/** Padding pairs from a number or list (symmetric per axis). */
+/** Padding pairs from a number or list (symmetric per axis). @example symmetricPads("conv2d", 1, 2) // [[1, 1], [1, 1]] */
 export function symmetricPads(op: string, padding: PaddingArg, nd: number): [number, number][] {
   return sizes(op, "padding", padding, nd, 0).map((p) => [p, p]);
 }
