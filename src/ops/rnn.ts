@@ -96,7 +96,8 @@ interface Joined {
   bias: boolean;
 }
 
-type Step = (xh: Tensor, h: Tensor, c: Tensor | null, hidden: number) => [Tensor, Tensor | null];
+/** The gates of one step (the joined matmul's output) and the previous state to the new state. */
+type Step = (gates: Tensor, h: Tensor, c: Tensor | null, hidden: number) => [Tensor, Tensor | null];
 
 function column(b: Tensor | null, other: Tensor | null): Tensor | null {
   const sum = b && other ? b.add(other) : (b ?? other);
