@@ -70,6 +70,42 @@ export const LOG: i32 = 5;
 export const TANH: i32 = 6;
 export const SIGMOID: i32 = 7;
 
+// e^x for four lanes, |x| ≤ 87 (callers check): Cody–Waite reduction x = n·ln2 + r, a degree-6
+// polynomial for e^r (Cephes' expf coefficients, ~1 ulp), and 2^n built in the exponent bits.
+@inline
+function vexp(x: v128): v128 {
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(y, scale);
+}
+
+// tanh for four lanes, |x| ≤ 40: an odd polynomial below 0.625 (Cephes' tanhf), else 1 − 2/(e^{2|x|}+1)
+// with the sign put back; the polynomial avoids the cancellation of the exp form near 0.
+@inline
+function vtanh(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), f32x4.splat(-3.33332819422e-1));
+  const small = f32x4.add(x, f32x4.mul(f32x4.mul(p, z), x));
+  const e = vexp(f32x4.min(f32x4.mul(ax, f32x4.splat(2)), f32x4.splat(80)));
+  const big = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
+  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
+  return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
+}
+
 /** out[i] = f(x[i]) over n contiguous floats. */
 export function unary_f32(op: i32, x: usize, out: usize, n: i32): void {
   let i = 0;
@@ -86,23 +122,39 @@ export function unary_f32(op: i32, x: usize, out: usize, n: i32): void {
       else r = f32x4.max(v, zero);
       v128.store(out + (<usize>i << 2), r);
     }
-  }
-  for (; i < n; i++) {
-    const v = load<f32>(x + (<usize>i << 2));
-    let r: f32;
-    switch (op) {
-      case NEG: r = -v; break;
-      case ABS: r = abs(v); break;
-      case SQRT: r = sqrt(v); break;
-      case RELU: r = v != v ? v : max(v, <f32>0); break;
-      case EXP: r = <f32>Math.exp(<f64>v); break;
-      case LOG: r = <f32>Math.log(<f64>v); break;
-      case TANH: r = <f32>Math.tanh(<f64>v); break;
-      default: {
-        const d = <f64>v;
-        r = <f32>(d >= 0 ? 1 / (1 + Math.exp(-d)) : Math.exp(d) / (1 + Math.exp(d)));
+  } else if (op == EXP || op == TANH || op == SIGMOID) {
+    // SIMD where every lane is in the polynomial's range (a NaN fails the compare too); the rare
+    // vector with a lane outside it takes the exact scalar path below, lane by lane
+    const limit = f32x4.splat(op == TANH ? 40 : 80);
+    for (; i < vecEnd; i += 4) {
+      const v = v128.load(x + (<usize>i << 2));
+      if (!i32x4.all_true(f32x4.le(f32x4.abs(v), limit))) {
+        for (let l = 0; l < 4; l++) store<f32>(out + (<usize>(i + l) << 2), scalarUnary(op, load<f32>(x + (<usize>(i + l) << 2))));
+        continue;
       }
+      let r: v128;
+      if (op == EXP) r = vexp(v);
+      else if (op == TANH) r = vtanh(v);
+      else r = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), vexp(f32x4.neg(v))));
+      v128.store(out + (<usize>i << 2), r);
     }
-    store<f32>(out + (<usize>i << 2), r);
+  }
+  for (; i < n; i++) store<f32>(out + (<usize>i << 2), scalarUnary(op, load<f32>(x + (<usize>i << 2))));
+}
+
+@inline
+function scalarUnary(op: i32, v: f32): f32 {
+  switch (op) {
+    case NEG: return -v;
+    case ABS: return abs(v);
+    case SQRT: return sqrt(v);
+    case RELU: return v != v ? v : max(v, <f32>0);
+    case EXP: return <f32>Math.exp(<f64>v);
+    case LOG: return <f32>Math.log(<f64>v);
+    case TANH: return <f32>Math.tanh(<f64>v);
+    default: {
+      const d = <f64>v;
+      return <f32>(d >= 0 ? 1 / (1 + Math.exp(-d)) : Math.exp(d) / (1 + Math.exp(d)));
+    }
   }
 }
