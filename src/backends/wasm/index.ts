@@ -1,5 +1,5 @@
 import { type DType, type TypedArray, ARRAY_TYPES, bytesPerElement } from "../../core/dtype.js";
-import { isContiguous, sizeOf } from "../../core/shape.js";
+import { contiguousStrides, isContiguous, sizeOf } from "../../core/shape.js";
 import type {
   Backend,
   BinaryOp,
@@ -443,7 +443,7 @@ export class WasmBackend implements Backend, HostMemory {
     if (dims.length <= 2) {
       const [rows, cols] = dims.length === 2 ? dims : [1, dims[0] ?? 1];
       const [s0, s1] = dims.length === 2 ? strides[0] : [0, strides[0][0] ?? 1];
-      this.kernels.copy2d_32(this.ptrOf(x), s0, s1, out.ptr, rows, cols);
+      this.kernels.copy2d_32(this.ptrOf(x), s0, s1, out.ptr, rows, cols, cols);
     } else {
       const meta = this.heap.alloc(12 * dims.length);
       new Int32Array(this.wasmMemory.buffer, meta, 2 * dims.length).set([...dims, ...strides[0]]);
@@ -529,7 +529,31 @@ export class WasmBackend implements Backend, HostMemory {
   };
 
   argReduce: Backend["argReduce"] = (...args) => this.host.argReduce(...args);
-  pad: Backend["pad"] = (...args) => this.host.pad(...args);
+  /** Padding of 32-bit values: fill, then one strided 2-D copy of the input into the window. */
+  pad: Backend["pad"] = (x, pads, value) => {
+    const bytes = x.dtype === "float32" || x.dtype === "int32";
+    const outShape = x.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
+    const outStrides = contiguousStrides(outShape);
+    const plan = bytes ? collapse(x.shape, [x.strides, outStrides]) : null;
+    if (
+      plan === null ||
+      plan.dims.length > 2 ||
+      (plan.dims.length > 0 && plan.strides[1][plan.dims.length - 1] !== 1)
+    ) {
+      return this.host.pad(x, pads, value);
+    }
+    const out = this.allocStorage(x.dtype, sizeOf(outShape));
+    if (out.size === 0) return out;
+    new ARRAY_TYPES[x.dtype](this.wasmMemory.buffer, out.ptr, out.size).fill(value);
+    if (sizeOf(x.shape) === 0) return out;
+    const start = pads.reduce((acc, [before], i) => acc + before * outStrides[i], 0);
+    const two = plan.dims.length === 2;
+    const [rows, cols] = two ? plan.dims : [1, plan.dims[0] ?? 1];
+    const [s0, s1] = two ? plan.strides[0] : [0, plan.strides[0][0] ?? 1];
+    const pitch = two ? plan.strides[1][0] : cols;
+    this.kernels.copy2d_32(this.ptrOf(x), s0, s1, out.ptr + start * 4, rows, cols, pitch);
+    return out;
+  };
   concat: Backend["concat"] = (...args) => this.host.concat(...args);
 }
 

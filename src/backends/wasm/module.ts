@@ -102,7 +102,7 @@ export interface KernelExports {
     weightDecay: number,
     flags: number,
   ): void;
-  copy2d_32(x: number, s0: number, s1: number, out: number, rows: number, cols: number): void;
+  copy2d_32(x: number, s0: number, s1: number, out: number, rows: number, cols: number, pitch: number): void;
   copy_nd_32(x: number, rank: number, meta: number, out: number): void;
   gather_axis_32(
     x: number,
