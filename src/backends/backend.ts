@@ -137,6 +137,11 @@ export interface Backend extends Kernels {
   readonly name: string;
   /** Fused kernels this backend offers beyond the primitive table. */
   readonly fused?: FusedKernels;
+  /**
+   * Resolves when start-up work done in the background (kernel selection, worker threads) is over, so
+   * that what runs next computes the same way every time.
+   */
+  settled?(): Promise<void>;
   /** Whether tensors of this dtype can live on this backend. */
   supports(dtype: DType): boolean;
   /** Copies host data into a new storage. */

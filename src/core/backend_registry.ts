@@ -71,11 +71,16 @@ export function getBackend(): Backend {
  * await ready();
  */
 export async function ready(): Promise<Backend> {
-  if (current && current.name !== "ref") return current;
+  if (current && current.name !== "ref") {
+    await current.settled?.();
+    return current;
+  }
   if (envBackend()) return getBackend();
   if (!wasmSupported()) return getBackend();
   if (!instances.has("wasm")) instances.set("wasm", await createWasmBackend());
-  return setBackend("wasm");
+  const backend = setBackend("wasm");
+  await backend.settled?.();
+  return backend;
 }
 
 export function listBackends(): string[] {

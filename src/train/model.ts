@@ -164,6 +164,9 @@ export async function fitModel(
   };
   for (const cb of callbacks) cb.context = context;
   const params = model.parameters();
+  // background start-up of the backend (e.g. wasm switching to fused multiply-add kernels) must not
+  // land mid-run: a seeded run then computes identically every time
+  await params[0]?.backend.settled?.();
   for (const cb of callbacks) await cb.onTrainBegin({});
 
   let lastFinite = Number.NaN;

@@ -150,6 +150,10 @@ export class WasmBackend implements Backend, HostMemory {
     return pool.size;
   }
 
+  async settled(): Promise<void> {
+    await this.threadsReady();
+  }
+
   /** Threads a large kernel uses now (1 until the workers have started). */
   get threads(): number {
     return this.pool?.ready ? this.pool.size : 1;
