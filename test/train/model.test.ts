@@ -195,7 +195,10 @@ describe("reproducibility", () => {
       manualSeed(21);
       const [x, y] = blobs(256);
       const model = classifier();
-      model.compile({ optimizer: new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 }), loss: "crossEntropy" });
+      model.compile({
+        optimizer: new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 }),
+        loss: "crossEntropy",
+      });
       return (await model.fit([x, y], { epochs: 3, batchSize: 32, verbose: 0 })).history.loss;
     };
     expect(await run()).toEqual(await run());

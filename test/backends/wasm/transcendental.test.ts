@@ -11,7 +11,13 @@ function sweep(op: "exp" | "tanh" | "sigmoid", f: (x: number) => number, lo: num
   const n = 100_003;
   const xs = new Float32Array(n);
   for (let i = 0; i < n; i++) xs[i] = lo + ((hi - lo) * i) / (n - 1);
-  const view = { storage: wasm.upload(xs, "float32"), dtype: "float32" as const, shape: [n], strides: [1], offset: 0 };
+  const view = {
+    storage: wasm.upload(xs, "float32"),
+    dtype: "float32" as const,
+    shape: [n],
+    strides: [1],
+    offset: 0,
+  };
   const got = wasm.readSync(wasm.unary(op, view, "float32"));
   let worst = 0;
   let at = 0;
