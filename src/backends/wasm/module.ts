@@ -159,9 +159,26 @@ export function kernelBytes(
   simdBytes ??= decode(KERNELS_SIMD);
   if (preferRelaxed) {
     relaxedBytes ??= decode(KERNELS_RELAXED_SIMD);
-    if (WebAssembly.validate(relaxedBytes)) return { bytes: relaxedBytes, relaxed: true };
+    if (
+      WebAssembly.validate(relaxedBytes) ||
+      (enableRelaxedSimdSync() && WebAssembly.validate(relaxedBytes))
+    ) {
+      return { bytes: relaxedBytes, relaxed: true };
+    }
   }
   return { bytes: simdBytes, relaxed: false };
+}
+
+/**
+ * The synchronous way to set that flag, through `process.getBuiltinModule` (Node ≥ 20.16), so the very
+ * first kernels are already the fused ones and a run never switches kernels midway.
+ */
+function enableRelaxedSimdSync(): boolean {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const v8 = proc?.getBuiltinModule?.("node:v8") as { setFlagsFromString(flags: string): void } | undefined;
+  if (!v8) return false;
+  v8.setFlagsFromString("--experimental-wasm-relaxed-simd");
+  return true;
 }
 
 /**
