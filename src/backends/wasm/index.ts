@@ -558,7 +558,31 @@ export class WasmBackend implements Backend, HostMemory {
     this.kernels.copy2d_32(this.ptrOf(x), s0, s1, out.ptr + start * 4, rows, cols, pitch);
     return out;
   };
-  concat: Backend["concat"] = (...args) => this.host.concat(...args);
+  /** Concatenation of 32-bit values: each input is one strided 2-D copy into its window of the output. */
+  concat: Backend["concat"] = (xs, axis, outShape) => {
+    const dtype = xs[0].dtype;
+    if (dtype !== "float32" && dtype !== "int32") return this.host.concat(xs, axis, outShape);
+    const outStrides = contiguousStrides(outShape);
+    const plans = xs.map((x) => collapse(x.shape, [x.strides, outStrides]));
+    const fits = (p: (typeof plans)[number]) =>
+      p.dims.length <= 2 && (p.dims.length === 0 || p.strides[1][p.dims.length - 1] === 1);
+    if (!plans.every(fits)) return this.host.concat(xs, axis, outShape);
+    const out = this.allocStorage(dtype, sizeOf(outShape));
+    if (out.size === 0) return out;
+    let at = 0;
+    xs.forEach((x, i) => {
+      const plan = plans[i];
+      if (sizeOf(x.shape) > 0) {
+        const two = plan.dims.length === 2;
+        const [rows, cols] = two ? plan.dims : [1, plan.dims[0] ?? 1];
+        const [s0, s1] = two ? plan.strides[0] : [0, plan.strides[0][0] ?? 1];
+        const pitch = two ? plan.strides[1][0] : cols;
+        this.kernels.copy2d_32(this.ptrOf(x), s0, s1, out.ptr + at * outStrides[axis] * 4, rows, cols, pitch);
+      }
+      at += x.shape[axis];
+    });
+    return out;
+  };
 }
 
 /** Compiles the kernels asynchronously (as browsers require) and returns a ready backend. */

@@ -92,3 +92,41 @@ describe("wasm n-d strided copy", () => {
     });
   }
 });
+
+describe("wasm concat and pad of 32-bit values", () => {
+  for (const axis of [0, 1, 2]) {
+    it(`concat along axis ${axis}, with a permuted and a sliced input`, () => {
+      const outs = [wasm, ref].map((b) => {
+        const a = upload(b, seeded(2 * 3 * 4, 5), [2, 3, 4], "float32");
+        // a permuted view of a [4, 3, 2] tensor, read as [2, 3, 4]
+        const raw = upload(b, seeded(24, 6), [4, 3, 2], "float32");
+        const p = { ...raw, shape: [2, 3, 4], strides: [raw.strides[2], raw.strides[1], raw.strides[0]] };
+        const shapes = [a.shape, p.shape];
+        const outShape = [...a.shape];
+        outShape[axis] = shapes.reduce((n, s) => n + s[axis], 0);
+        return Array.from(b.readSync(b.concat([a, p], axis, outShape)));
+      });
+      expect(outs[0]).toEqual(outs[1]);
+    });
+  }
+
+  it("pad a transposed view", () => {
+    const outs = [wasm, ref].map((b) => {
+      const raw = upload(b, seeded(15, 8), [3, 5], "float32");
+      const t = { ...raw, shape: [5, 3], strides: [1, 5] };
+      return Array.from(
+        b.readSync(
+          b.pad(
+            t,
+            [
+              [1, 2],
+              [0, 3],
+            ],
+            -1,
+          ),
+        ),
+      );
+    });
+    expect(outs[0]).toEqual(outs[1]);
+  });
+});
