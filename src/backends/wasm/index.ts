@@ -443,12 +443,10 @@ export class WasmBackend implements Backend, HostMemory {
     if (dtype !== x.dtype || (dtype !== "float32" && dtype !== "int32")) return this.host.cast(x, dtype);
     const out = this.allocStorage(dtype, sizeOf(x.shape));
     if (out.size === 0) return out;
-    const { dims, strides } = collapse(x.shape, [x.strides]);
-    if (dims.length <= 2) {
-      const [rows, cols] = dims.length === 2 ? dims : [1, dims[0] ?? 1];
-      const [s0, s1] = dims.length === 2 ? strides[0] : [0, strides[0][0] ?? 1];
-      this.kernels.copy2d_32(this.ptrOf(x), s0, s1, out.ptr, rows, cols, cols);
-    } else {
+    const plan = this.copyPlan(x, contiguousStrides(x.shape));
+    if (plan) this.copyInto(x, plan, out.ptr);
+    else {
+      const { dims, strides } = collapse(x.shape, [x.strides]);
       const meta = this.heap.alloc(12 * dims.length);
       new Int32Array(this.wasmMemory.buffer, meta, 2 * dims.length).set([...dims, ...strides[0]]);
       this.kernels.copy_nd_32(this.ptrOf(x), dims.length, meta, out.ptr);
@@ -456,6 +454,26 @@ export class WasmBackend implements Backend, HostMemory {
     }
     return out;
   };
+
+  /**
+   * How to copy view `x` into memory laid out with `dstStrides` (a window of a larger output for pad
+   * and concat) as one strided 2-D copy: both walks collapse to at most two axes, the destination's
+   * inner one unit-stride. Null when they do not.
+   */
+  private copyPlan(x: View, dstStrides: readonly number[]) {
+    const { dims, strides } = collapse(x.shape, [x.strides, dstStrides]);
+    if (dims.length > 2 || (dims.length > 0 && strides[1][dims.length - 1] !== 1)) return null;
+    if (dims.length === 2) {
+      return { rows: dims[0], cols: dims[1], s0: strides[0][0], s1: strides[0][1], pitch: strides[1][0] };
+    }
+    const cols = dims[0] ?? 1;
+    return { rows: 1, cols, s0: 0, s1: strides[0][0] ?? 1, pitch: cols };
+  }
+
+  private copyInto(x: View, plan: NonNullable<ReturnType<WasmBackend["copyPlan"]>>, dst: number): void {
+    if (sizeOf(x.shape) === 0) return;
+    this.kernels.copy2d_32(this.ptrOf(x), plan.s0, plan.s1, dst, plan.rows, plan.cols, plan.pitch);
+  }
 
   /**
    * The indexSelect pattern of gather / scatterAdd: a contiguous 32-bit tensor and an int32 index that
@@ -535,50 +553,30 @@ export class WasmBackend implements Backend, HostMemory {
   argReduce: Backend["argReduce"] = (...args) => this.host.argReduce(...args);
   /** Padding of 32-bit values: fill, then one strided 2-D copy of the input into the window. */
   pad: Backend["pad"] = (x, pads, value) => {
-    const bytes = x.dtype === "float32" || x.dtype === "int32";
     const outShape = x.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
     const outStrides = contiguousStrides(outShape);
-    const plan = bytes ? collapse(x.shape, [x.strides, outStrides]) : null;
-    if (
-      plan === null ||
-      plan.dims.length > 2 ||
-      (plan.dims.length > 0 && plan.strides[1][plan.dims.length - 1] !== 1)
-    ) {
-      return this.host.pad(x, pads, value);
-    }
+    const plan = x.dtype === "float32" || x.dtype === "int32" ? this.copyPlan(x, outStrides) : null;
+    if (plan === null) return this.host.pad(x, pads, value);
     const out = this.allocStorage(x.dtype, sizeOf(outShape));
     if (out.size === 0) return out;
     new ARRAY_TYPES[x.dtype](this.wasmMemory.buffer, out.ptr, out.size).fill(value);
-    if (sizeOf(x.shape) === 0) return out;
     const start = pads.reduce((acc, [before], i) => acc + before * outStrides[i], 0);
-    const two = plan.dims.length === 2;
-    const [rows, cols] = two ? plan.dims : [1, plan.dims[0] ?? 1];
-    const [s0, s1] = two ? plan.strides[0] : [0, plan.strides[0][0] ?? 1];
-    const pitch = two ? plan.strides[1][0] : cols;
-    this.kernels.copy2d_32(this.ptrOf(x), s0, s1, out.ptr + start * 4, rows, cols, pitch);
+    this.copyInto(x, plan, out.ptr + start * 4);
     return out;
   };
+
   /** Concatenation of 32-bit values: each input is one strided 2-D copy into its window of the output. */
   concat: Backend["concat"] = (xs, axis, outShape) => {
     const dtype = xs[0].dtype;
-    if (dtype !== "float32" && dtype !== "int32") return this.host.concat(xs, axis, outShape);
     const outStrides = contiguousStrides(outShape);
-    const plans = xs.map((x) => collapse(x.shape, [x.strides, outStrides]));
-    const fits = (p: (typeof plans)[number]) =>
-      p.dims.length <= 2 && (p.dims.length === 0 || p.strides[1][p.dims.length - 1] === 1);
-    if (!plans.every(fits)) return this.host.concat(xs, axis, outShape);
+    const plans =
+      dtype === "float32" || dtype === "int32" ? xs.map((x) => this.copyPlan(x, outStrides)) : [null];
+    if (plans.some((p) => p === null)) return this.host.concat(xs, axis, outShape);
     const out = this.allocStorage(dtype, sizeOf(outShape));
     if (out.size === 0) return out;
     let at = 0;
     xs.forEach((x, i) => {
-      const plan = plans[i];
-      if (sizeOf(x.shape) > 0) {
-        const two = plan.dims.length === 2;
-        const [rows, cols] = two ? plan.dims : [1, plan.dims[0] ?? 1];
-        const [s0, s1] = two ? plan.strides[0] : [0, plan.strides[0][0] ?? 1];
-        const pitch = two ? plan.strides[1][0] : cols;
-        this.kernels.copy2d_32(this.ptrOf(x), s0, s1, out.ptr + at * outStrides[axis] * 4, rows, cols, pitch);
-      }
+      this.copyInto(x, plans[i]!, out.ptr + at * outStrides[axis] * 4);
       at += x.shape[axis];
     });
     return out;
