@@ -2,7 +2,7 @@ import * as ops from "../ops/index.js";
 import { StrataError, fmtShape } from "./errors.js";
 import { GRAD_RULES } from "./grad_rules.js";
 import { enableGrad, noGrad } from "./grad_mode.js";
-import { keep, tidy } from "./memory.js";
+import { beginStep, keep, tidy } from "./memory.js";
 import type { Tensor } from "./tensor.js";
 
 /** Reverse-mode differentiation: a topological sort of the recorded graph, then one reverse walk. */
@@ -27,6 +27,15 @@ export function backward(
     );
   }
   const order = topoSort(root);
+  const consumes = !(options.retainGraph ?? options.createGraph);
+  // a backward that consumes its graph starts a new training step: the previous step's tensors that
+  // this loss was not computed from are released now, before this step's gradients are allocated
+  if (consumes) {
+    beginStep(
+      root._ref,
+      order.filter((t) => t.gradFn === null).map((t) => t._ref),
+    );
+  }
   const run = () => {
     const grads = new Map<Tensor, Tensor>();
     grads.set(root, seed ?? ops.onesLike(root));
@@ -66,7 +75,7 @@ export function backward(
   if (options.createGraph) enableGrad(run);
   else tidy(() => noGrad(run));
   // as in PyTorch, building a graph of the gradients keeps the forward graph they refer to
-  if (!(options.retainGraph ?? options.createGraph)) {
+  if (consumes) {
     for (const t of order) if (t.gradFn) t.gradFn.inputs = [];
   }
 }

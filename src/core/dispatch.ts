@@ -13,17 +13,30 @@ export function wrap(backend: Backend, storage: Storage, shape: readonly number[
   return new Tensor(new Buffer(backend, storage), [...shape], contiguousStrides(shape), 0, storage.dtype);
 }
 
-/** Attaches the autograd node to `out` when grad mode is on and an input requires grad. */
+/**
+ * Attaches the autograd node to `out` when grad mode is on and an input requires grad, and always
+ * notes what `out` was computed from (the step release follows those links; see `core/memory.ts`).
+ */
 export function record(
   out: Tensor,
   op: string,
   inputs: readonly Tensor[],
   attrs: Record<string, unknown> = {},
 ): Tensor {
+  derive(out, inputs);
   if (isGradEnabled() && inputs.some((t) => t.requiresGrad)) {
-    out.requiresGrad = true;
     out.gradFn = { op, inputs, attrs };
+    out.requiresGrad = true;
+    out._ref.inGraph = true;
   }
+  return out;
+}
+
+/** Notes what `out` was computed from, for an op that is not differentiable. */
+export function derive(out: Tensor, inputs: readonly Tensor[]): Tensor {
+  const parents = inputs.map((t) => t._ref);
+  for (const p of parents) p.used = true;
+  out._ref.parents = parents;
   return out;
 }
 

@@ -4,7 +4,7 @@ import { backward } from "./autograd.js";
 import type { DType, TypedArray } from "./dtype.js";
 import { DisposedError, ShapeError } from "./errors.js";
 import { formatTensor } from "./format.js";
-import { type Buffer, track, untrack } from "./memory.js";
+import { type Buffer, type ReleaseReason, TensorRef, track, untrack } from "./memory.js";
 import { isContiguous, normAxis, sizeOf } from "./shape.js";
 
 /** A node of the autograd graph: the primitive that made a tensor, its inputs and attributes. */
@@ -28,25 +28,40 @@ export type TensorLike = Tensor | number;
  * x.grad!.toArray(); // [[2, 4], [6, 8]]
  */
 export class Tensor implements View {
-  /** Whether gradients flow to this tensor. Set it on leaves (parameters); ops propagate it. */
-  requiresGrad = false;
+  private requires = false;
   /** Accumulated gradient of a leaf after `backward()`. */
   grad: Tensor | null = null;
   /** The op that produced this tensor when it was recorded for autograd; null for leaves. */
   gradFn: GradNode | null = null;
   /** Keep `.grad` on this non-leaf tensor during backward (as PyTorch's `retain_grad`). */
   retainsGrad = false;
-  private disposed = false;
+  private readonly ref: TensorRef;
 
   /** @internal Use the creation functions; this wraps a backend buffer as a view. */
   constructor(
-    private buffer: Buffer,
+    buffer: Buffer,
     readonly shape: readonly number[],
     readonly strides: readonly number[],
     readonly offset: number,
     readonly dtype: DType,
   ) {
-    track(this, buffer);
+    this.ref = new TensorRef(buffer);
+    track(this, this.ref);
+  }
+
+  /** Whether gradients flow to this tensor. Set it on leaves (parameters); ops propagate it. */
+  get requiresGrad(): boolean {
+    return this.requires;
+  }
+  set requiresGrad(flag: boolean) {
+    this.requires = flag;
+    // a leaf that learns is the user's to keep: the step release never takes it
+    if (flag && this.gradFn === null) this.ref.pin();
+  }
+
+  /** @internal The tensor's hold on its memory and its provenance (for the step release). */
+  get _ref(): TensorRef {
+    return this.ref;
   }
 
   /** @internal */
@@ -54,7 +69,7 @@ export class Tensor implements View {
     return this.live().storage;
   }
   get backend(): Backend {
-    return this.buffer.backend;
+    return this.ref.buffer.backend;
   }
   get rank(): number {
     return this.shape.length;
@@ -68,21 +83,21 @@ export class Tensor implements View {
   get isLeaf(): boolean {
     return this.gradFn === null;
   }
+  /** Whether this tensor's memory has been released (by `dispose()`, `tidy()` or the step release). */
   get isDisposed(): boolean {
-    return this.disposed;
+    return this.ref.released;
   }
   get isContiguous(): boolean {
     return isContiguous(this.shape, this.strides);
   }
 
   private live(): Buffer {
-    if (this.disposed || !this.buffer.alive) {
+    if (this.ref.released || !this.ref.buffer.alive) {
       throw new DisposedError(
-        `tensor of shape (${this.shape.join(", ")}) and dtype ${this.dtype} was used after dispose() ` +
-          "or after the tidy() scope that created it ended",
+        `tensor of shape (${this.shape.join(", ")}) and dtype ${this.dtype} ${releasedBecause(this.ref.releasedBy)}`,
       );
     }
-    return this.buffer;
+    return this.ref.buffer;
   }
 
   /** @internal A view over the same buffer (shared memory, one more reference). */
@@ -102,8 +117,8 @@ export class Tensor implements View {
         : value.contiguousCopy();
     const buf = src.live().retain();
     if (src !== value) src.dispose();
-    this.buffer.release();
-    this.buffer = buf;
+    this.live().release();
+    this.ref.buffer = buf;
     (this as { strides: readonly number[] }).strides = value.shape.length
       ? ops.contiguousStridesOf(value.shape)
       : [];
@@ -113,10 +128,18 @@ export class Tensor implements View {
 
   /** Releases this tensor's memory now instead of at garbage collection. Views keep theirs. */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+    this.release("dispose");
+  }
+
+  /** @internal Releases the memory, remembering why (a later read says so). */
+  _release(reason: ReleaseReason): void {
+    this.release(reason);
+  }
+
+  private release(reason: ReleaseReason): void {
+    if (this.ref.released) return;
     untrack(this);
-    this.buffer.release();
+    this.ref.release(reason);
     this.gradFn = null;
   }
   [Symbol.dispose](): void {
@@ -179,7 +202,9 @@ export class Tensor implements View {
 
   /** A tensor sharing memory with this one, cut off from the graph. */
   detach(): Tensor {
-    return this._view(this.shape, this.strides, this.offset);
+    const out = this._view(this.shape, this.strides, this.offset);
+    out.ref.detachOf = this.ref;
+    return out;
   }
 
   /** Sets `requiresGrad` on a leaf and returns it, for chaining. */
@@ -472,5 +497,22 @@ export class Tensor implements View {
   }
   logSoftmax(axis = -1): Tensor {
     return ops.logSoftmax(this, axis);
+  }
+}
+
+function releasedBecause(reason: ReleaseReason | null): string {
+  switch (reason) {
+    case "step":
+      return (
+        "was released when a later backward() began: it was computed in an earlier training step and the " +
+        "next step's loss did not use it. To keep a value across steps, read it (.item(), .toArray()) or " +
+        "take .detach() / .clone() of it before the next backward(), or keep() it"
+      );
+    case "loader":
+      return "was released when the DataLoader produced the next batch; clone() a batch to keep it";
+    case "tidy":
+      return "was used after the tidy() scope that created it ended";
+    default:
+      return "was used after dispose() or after the tidy() scope that created it ended";
   }
 }

@@ -3,6 +3,7 @@
  */
 
 import { ValueError } from "../core/errors.js";
+import { tidyOwned } from "../core/memory.js";
 import { type Generator as RandomGenerator, defaultGenerator } from "../core/random.js";
 import { Tensor } from "../core/tensor.js";
 import { fromHost } from "../ops/creation.js";
@@ -164,12 +165,22 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterabl
     })();
   }
 
+  /**
+   * A batch that the loop computed with is released when the next one is produced, so a loop over
+   * the loader stays flat with no memory code. Only tensors the loader made are released (never the
+   * dataset's), and a batch nothing has computed with yet (collected with `[...loader]`) is left alone.
+   */
   private *epoch(order: Int32Array): IterableIterator<B> {
     const n = order.length;
     const count = this.length;
+    let previous: Tensor[] = [];
     for (let b = 0; b < count; b++) {
       const start = b * this.batchSize;
-      yield this.batch(order.subarray(start, Math.min(start + this.batchSize, n)));
+      const indices = order.subarray(start, Math.min(start + this.batchSize, n));
+      if (previous.some((t) => t._ref.used)) for (const t of previous) t._release("loader");
+      const [batch, made] = tidyOwned(() => this.batch(indices));
+      previous = made as Tensor[];
+      yield batch;
     }
   }
 }

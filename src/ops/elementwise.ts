@@ -1,5 +1,5 @@
 import type { BinaryOp, UnaryOp } from "../backends/backend.js";
-import { backendOf, record, wrap } from "../core/dispatch.js";
+import { backendOf, record, wrap, derive } from "../core/dispatch.js";
 import { type DType, isFloat, promoteTypes, toFloat } from "../core/dtype.js";
 import { DTypeError } from "../core/errors.js";
 import { broadcastShapes, broadcastStrides } from "../core/shape.js";
@@ -50,7 +50,7 @@ export function unaryOp(op: UnaryOp, x: Tensor): Tensor {
         : x.dtype;
   const b = backendOf(op, x);
   const out = wrap(b, b.unary(op, x, outDtype), x.shape);
-  return BOOL_RESULT.has(op) ? out : record(out, op, [x]);
+  return BOOL_RESULT.has(op) ? derive(out, [x]) : record(out, op, [x]);
 }
 
 const COMPARE = new Set<BinaryOp>(["eq", "ne", "lt", "le", "gt", "ge", "and", "or"]);
@@ -77,7 +77,7 @@ export function binaryOp(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   );
   if (ca !== ta) ca.dispose();
   if (cb !== tb) cb.dispose();
-  return COMPARE.has(op) ? out : record(out, op, [ta, tb]);
+  return COMPARE.has(op) ? derive(out, [ta, tb]) : record(out, op, [ta, tb]);
 }
 
 function castRaw(x: Tensor, dtype: DType): Tensor {

@@ -1,4 +1,4 @@
-import { backendOf, record, wrap } from "../core/dispatch.js";
+import { backendOf, record, wrap, derive } from "../core/dispatch.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import { contiguousStrides, isContiguous, normAxis, normAxes, sizeOf } from "../core/shape.js";
 import type { Tensor } from "../core/tensor.js";
@@ -37,7 +37,7 @@ function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
 /** A contiguous copy of `x`, not recorded (internal building block). */
 export function copyRaw(x: Tensor): Tensor {
   const b = backendOf("contiguous", x);
-  return wrap(b, b.cast(x, x.dtype), x.shape);
+  return derive(wrap(b, b.cast(x, x.dtype), x.shape), [x]);
 }
 
 /** Same values, contiguous memory (a view of `x` itself when it already is). */

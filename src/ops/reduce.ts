@@ -1,5 +1,5 @@
 import type { ReduceOp } from "../backends/backend.js";
-import { backendOf, record, wrap } from "../core/dispatch.js";
+import { backendOf, record, wrap, derive } from "../core/dispatch.js";
 import { DTypeError, ShapeError, fmtShape } from "../core/errors.js";
 import { normAxes, normAxis } from "../core/shape.js";
 import type { Tensor } from "../core/tensor.js";
@@ -93,7 +93,7 @@ function argReduce(op: "argmax" | "argmin", x: Tensor, axis: number | undefined,
     throw new ShapeError(`${op}: cannot reduce over an empty axis (shape ${fmtShape(x.shape)})`);
   const backend = backendOf(op, flat);
   const outShape = flat.shape.filter((_, i) => i !== a);
-  const out = wrap(backend, backend.argReduce(op, flat, a), outShape);
+  const out = derive(wrap(backend, backend.argReduce(op, flat, a), outShape), [flat]);
   if (!keepDims) return out;
   return reshape(out, axis === undefined ? x.shape.map(() => 1) : keptShape(x.shape, [a]));
 }
