@@ -5,7 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     pool: "forks",
-    // the GC-driven memory test needs global.gc
-    execArgv: ["--expose-gc"],
+
+
   },
 });

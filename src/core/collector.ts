@@ -56,6 +56,8 @@ function detectEngine(): Engine {
 const MiB = 2 ** 20;
 /** Growth past the low-water mark that is never worth a collection. */
 const SLACK = 64 * MiB;
+/** Likewise in tensors: many small ones cost the JS heap more than the backend. */
+const COUNT_SLACK = 50_000;
 
 class Collector {
   private readonly engine = detectEngine();
@@ -64,6 +66,9 @@ class Collector {
   liveBytes = 0;
   /** The least `liveBytes` has been since the last collection. */
   private lowWater = 0;
+  /** Live buffers, and their least number since the last collection. */
+  liveCount = 0;
+  private lowCount = 0;
   /** Collections asked for (for tests and the memory benchmark). */
   collections = 0;
   /** Event-loop turns seen, and the bytes allocated and still held since the current one began. */
@@ -91,16 +96,21 @@ class Collector {
   /** The current turn, for buffers to remember when they were made. */
   allocated(bytes: number): number {
     this.liveBytes += bytes;
+    this.liveCount++;
     this.heldThisTurn += bytes;
     if (!this.turnScheduled) this.scheduleTurn();
-    if (this.liveBytes > 2 * this.lowWater + SLACK) this.collect();
+    if (this.liveBytes > 2 * this.lowWater + SLACK || this.liveCount > 2 * this.lowCount + COUNT_SLACK) {
+      this.collect();
+    }
     return this.turn;
   }
 
   freed(bytes: number, turn: number): void {
     this.liveBytes -= bytes;
+    this.liveCount--;
     if (turn === this.turn) this.heldThisTurn -= bytes;
     if (this.liveBytes < this.lowWater) this.lowWater = this.liveBytes;
+    if (this.liveCount < this.lowCount) this.lowCount = this.liveCount;
   }
 
   /**
@@ -117,6 +127,7 @@ class Collector {
       }
     }
     this.lowWater = this.liveBytes;
+    this.lowCount = this.liveCount;
     return before - this.liveBytes;
   }
 

@@ -233,8 +233,8 @@ export function walkCount(): number {
  * then releases what the previous step of the same parameters marked and this one did not reach.
  *
  * A tensor of the previous step that this loss was computed from again (data reused every step, a
- * fixed input) becomes long-lived, and so do the tensors it was derived from; one reached only
- * through `detach()` (a recurrent state carried over) lives one more step. Pinned and long-lived
+ * fixed input) becomes long-lived, and so do the tensors it was derived from; one reached through
+ * a `detach()` (a recurrent state carried over, or what it was computed from) lives one more step. Pinned and long-lived
  * tensors stop the walk. Data made before a lane's first step (tensors without a gradient) is the
  * user's prepared data and is never released by a step; of what the first step computed, only its
  * graph is.
@@ -263,9 +263,10 @@ export function beginStep(root: TensorRef, params: readonly TensorRef[]): void {
       r.lane = lane;
       reached.push(r);
       if (r.parents) {
+        // below a detach() everything is a carried-over value, never data reused as such
         for (const p of r.parents) {
           stack.push(p);
-          viaDetach.push(false);
+          viaDetach.push(detached);
         }
       }
       if (r.detachOf) {

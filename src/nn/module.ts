@@ -3,7 +3,7 @@ import { zeros } from "../ops/creation.js";
 import type { DType } from "../core/dtype.js";
 import { ShapeError, fmtShape } from "../core/errors.js";
 import { noGrad } from "../core/grad_mode.js";
-import { keep } from "../core/memory.js";
+import { keep, tidy } from "../core/memory.js";
 import { Tensor } from "../core/tensor.js";
 import type { Dataset } from "../data/dataset.js";
 import type { Logs } from "../train/callbacks/callback.js";
@@ -62,8 +62,14 @@ export abstract class Module {
     return [...this.namedModules()].map(([, m]) => m);
   }
 
+  /** The module's own tensors; found once, they are pinned: a training step never releases them. */
   private *ownTensors(): Generator<[string, Tensor]> {
-    for (const [key, value] of Object.entries(this)) if (value instanceof Tensor) yield [key, value];
+    for (const [key, value] of Object.entries(this)) {
+      if (value instanceof Tensor) {
+        value._ref.pin();
+        yield [key, value];
+      }
+    }
   }
 
   /** Trainable tensors with dotted names, e.g. `["0.weight", ...]` for a Sequential. */
@@ -163,12 +169,14 @@ export abstract class Module {
       }
     }
     if (problems.length) throw new ShapeError(`loadStateDict: ${problems.join("; ")}`);
-    noGrad(() => {
-      for (const [k, t] of Object.entries(own)) {
-        const v = state[k];
-        if (v && v !== t) t.assign(v.contiguous() === v ? v.clone() : v.contiguous());
-      }
-    });
+    tidy(() =>
+      noGrad(() => {
+        for (const [k, t] of Object.entries(own)) {
+          const v = state[k];
+          if (v && v !== t) t.assign(v.contiguous() === v ? v.clone() : v.contiguous());
+        }
+      }),
+    );
     return { missing, unexpected };
   }
 

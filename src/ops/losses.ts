@@ -1,3 +1,4 @@
+import { tidy } from "../core/memory.js";
 /**
  * Loss functions, composed from primitive ops (so they run and differentiate on every backend) in
  * their numerically stable forms, with PyTorch's semantics and reductions.
@@ -185,8 +186,8 @@ function indexTarget(
   const keep = target.ne(ignoreIndex);
   const safe = where(keep, target, 0);
   if (safe.size > 0) {
-    const hi = max(safe).item();
-    const lo = min(safe).item();
+    const hi = tidy(() => max(safe).item());
+    const lo = tidy(() => min(safe).item());
     if (hi >= classes || lo < 0) {
       throw new ValueError(
         `${op}: target class ${hi >= classes ? hi : lo} is out of range for ${classes} classes`,
@@ -377,8 +378,8 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, options: Binar
   checkPair(op, input, target, "labels or probabilities");
   checkBroadcastable(op, "weight", options.weight, input.shape);
   if (input.size > 0) {
-    const lo = min(input).item();
-    const hi = max(input).item();
+    const lo = tidy(() => min(input).item());
+    const hi = tidy(() => max(input).item());
     if (lo < 0 || hi > 1) {
       throw new ValueError(
         `${op}: input must hold probabilities in [0, 1], got values from ${lo} to ${hi}; ` +

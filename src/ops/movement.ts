@@ -1,3 +1,4 @@
+import { tidy } from "../core/memory.js";
 import { backendOf, record, wrap, derive } from "../core/dispatch.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import { contiguousStrides, isContiguous, normAxis, normAxes, sizeOf } from "../core/shape.js";
@@ -322,8 +323,8 @@ export function oneHot(
 ): Tensor {
   checkIndex("oneHot", indices);
   if (indices.size > 0) {
-    const lo = min(indices).item();
-    const hi = max(indices).item();
+    const lo = tidy(() => min(indices).item());
+    const hi = tidy(() => max(indices).item());
     if (lo < 0 || hi >= numClasses) {
       throw new ValueError(
         `oneHot: class indices must be in [0, ${numClasses}), got values from ${lo} to ${hi}`,

@@ -356,7 +356,12 @@ export function recurrent(
   if (!(dropout >= 0 && dropout <= 1))
     throw new ValueError(`${name}: dropout must be in [0, 1], got ${dropout}`);
   const dtype = x.dtype;
-  const zero = zeros([N, H], { dtype });
+  // made only when needed: an unused library temporary would be left for the collector
+  let zeroState: Tensor | null = null;
+  const zero = () => {
+    zeroState ??= zeros([N, H], { dtype });
+    return zeroState;
+  };
   const hs: Tensor[] = [];
   const cs: Tensor[] = [];
   // steps[t] lists the tensors that make up the input at step t (the directions of the layer below)
@@ -368,14 +373,14 @@ export function recurrent(
       const k = l * dirs + d;
       const w = join(mode, weights[k], H);
       const ones = w.bias ? full([N, 1], 1, { dtype }) : null;
-      let h = h0 ? h0.select(0, k) : zero;
-      let c = mode === "lstm" ? (c0 ? c0.select(0, k) : zero) : null;
+      let h = h0 ? h0.select(0, k) : zero();
+      let c = mode === "lstm" ? (c0 ? c0.select(0, k) : zero()) : null;
       const outputs = new Array<Tensor>(T);
       for (let j = 0; j < T; j++) {
         const t = d === 1 ? T - 1 - j : j;
         if (t >= steps) {
           // every sequence has ended: zero output, state unchanged
-          outputs[t] = zero;
+          outputs[t] = zero();
           continue;
         }
         const advance = (): [Tensor, Tensor, Tensor | null] => {
