@@ -70,8 +70,9 @@ export function gradcheck(
       };
       const numeric = (at(eps) - at(-eps)) / (2 * eps);
       const err = Math.abs(analytic[i] - numeric);
-      if (err > worst) worst = err;
-      if (err > atol + rtol * Math.abs(numeric) && ok) {
+      if (Number.isNaN(err) || err > worst) worst = err;
+      // written as "not within" so a NaN on either side is a mismatch (NaN > tolerance is false)
+      if (!(err <= atol + rtol * Math.abs(numeric)) && ok) {
         ok = false;
         message = `input ${k}, element ${i}: analytic ${analytic[i]} vs numeric ${numeric}`;
       }

@@ -264,6 +264,10 @@ export abstract class Module {
   /**
    * Trains for `epochs` over a dataset of (input, target) pairs (or `[x, y]` tensors), with a progress
    * bar, validation, callbacks, and a clear stop if the loss diverges. Each step releases its tensors.
+   * Defaults: `epochs` 1, `batchSize` 32, `shuffle` true, `verbose` 1 (a progress bar). A step whose
+   * loss or gradients are NaN or infinite changes nothing (parameters, optimizer state, batch norm's
+   * running statistics) and ends training with a `TrainingDivergedError`; a NaN validation loss is a
+   * warning (`history.warnings`, and printed). Bad arguments and empty data are `ValueError`s.
    * @example
    * const history = await model.fit(train, { epochs: 3, batchSize: 64, validationData: test });
    */
@@ -272,7 +276,8 @@ export abstract class Module {
   }
 
   /**
-   * Mean loss and metrics over a dataset, in evaluation mode.
+   * Mean loss and metrics over a dataset, in evaluation mode (batches of 32 unless `batchSize` says
+   * otherwise). Empty data is a `ValueError`.
    * @example
    * const { loss, accuracy } = model.evaluate(test);
    */
@@ -281,7 +286,9 @@ export abstract class Module {
   }
 
   /**
-   * Outputs for a batch tensor or a dataset of inputs, computed in batches in evaluation mode.
+   * Outputs for a batch tensor or a dataset of inputs, computed in batches (of 32 by default) in
+   * evaluation mode. An empty batch (0, ...) gives an empty output; an empty dataset, whose output
+   * shape is unknown, is a `ValueError`.
    * @example
    * const classes = model.predict(images).argmax(-1);
    */

@@ -4,6 +4,7 @@
  */
 import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import { noGrad } from "../core/grad_mode.js";
+import { tidy } from "../core/memory.js";
 import type { Tensor } from "../core/tensor.js";
 import { channelwise } from "./channels.js";
 import { reshape } from "./movement.js";
@@ -48,7 +49,8 @@ function affine(y: Tensor, weight: Tensor | null | undefined, bias: Tensor | nul
  * Batch normalization over (N, C), (N, C, L) or (N, C, H, W): each channel is normalised by its mean
  * and variance over the batch and spatial axes, then scaled and shifted. In training it uses the
  * batch's statistics (biased variance) and, when running statistics are given, updates them in place
- * (unbiased variance, as PyTorch); otherwise it uses the running statistics.
+ * (unbiased variance, as PyTorch); otherwise it uses the running statistics. A batch whose statistics
+ * are NaN or infinite (a NaN in the input, an overflow) leaves the running statistics as they were.
  * @example
  * const rm = zeros([16]), rv = ones([16]);
  * const y = batchNorm(randn([8, 16, 5, 5]), rm, rv, { training: true }); // rm, rv now updated
@@ -59,6 +61,20 @@ export function batchNorm(
   runningVar: Tensor | null,
   options: BatchNormOptions = {},
 ): Tensor {
+  return batchNormUpdating(x, runningMean, runningVar, options).y;
+}
+
+/**
+ * @internal `batchNorm`, also saying whether the running statistics took this batch (false when there
+ * are none, in evaluation, or when the batch's statistics were not finite), so a layer counts only
+ * the batches its statistics hold.
+ */
+export function batchNormUpdating(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  options: BatchNormOptions = {},
+): { y: Tensor; updated: boolean } {
   const op = "batchNorm";
   if (x.rank < 2) {
     throw new ShapeError(`${op}: expected input (N, C) or (N, C, ...spatial), got ${fmtShape(x.shape)}`);
@@ -74,7 +90,7 @@ export function batchNorm(
       throw new ValueError(`${op}: evaluation mode needs running statistics (or pass training: true)`);
     }
     const y = channelwise("mul", channelwise("sub", x, runningMean), runningVar.add(eps).rsqrt());
-    return affine(y, weight, bias);
+    return { y: affine(y, weight, bias), updated: false };
   }
   const count = x.size / c;
   if (count <= 1) {
@@ -86,22 +102,31 @@ export function batchNorm(
   const centered = channelwise("sub", x, mu);
   const variance = channelSum(centered.mul(centered)).div(count);
   const y = channelwise("mul", centered, variance.add(eps).rsqrt());
-  if (runningMean || runningVar) {
+  // the candidates and the check are released here; assign keeps what it takes
+  const updated = tidy(() =>
     noGrad(() => {
+      const next: [Tensor, Tensor][] = [];
       if (runningMean) {
         const m = mu.detach().cast(runningMean.dtype);
-        runningMean.assign(runningMean.mul(1 - momentum).add(m.mul(momentum)));
+        next.push([runningMean, runningMean.mul(1 - momentum).add(m.mul(momentum))]);
       }
       if (runningVar) {
         const v = variance
           .detach()
           .mul(count / (count - 1))
           .cast(runningVar.dtype);
-        runningVar.assign(runningVar.mul(1 - momentum).add(v.mul(momentum)));
+        next.push([runningVar, runningVar.mul(1 - momentum).add(v.mul(momentum))]);
       }
-    });
-  }
-  return affine(y, weight, bias);
+      if (next.length === 0) return false;
+      // one NaN would stay in the running statistics for good and make every evaluation output NaN, so
+      // a batch that would put one there is left out (v·0 is 0 for finite v and NaN otherwise)
+      const check = next.map(([, v]) => v.mul(0).sum()).reduce((acc, v) => acc.add(v));
+      if (!Number.isFinite(check.item())) return false;
+      for (const [target, value] of next) target.assign(value);
+      return true;
+    }),
+  );
+  return { y: affine(y, weight, bias), updated };
 }
 
 /** Options of `layerNorm` and `groupNorm`. @example layerNorm(x, [64], { weight: g, bias: b }) */

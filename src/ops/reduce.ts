@@ -1,9 +1,10 @@
 import type { ReduceOp } from "../backends/backend.js";
 import { backendOf, record, wrap, derive } from "../core/dispatch.js";
 import { DTypeError, ShapeError, fmtShape } from "../core/errors.js";
+import { isGradEnabled } from "../core/grad_mode.js";
 import { normAxes, normAxis } from "../core/shape.js";
 import type { Tensor } from "../core/tensor.js";
-import { abs, asFloat, cast, div, exp, log, logicalNot, mul, pow, sqrt, sub } from "./elementwise.js";
+import { abs, asFloat, cast, div, exp, log, logicalNot, mul, pow, sqrt, sub, where } from "./elementwise.js";
 import { reshape } from "./movement.js";
 
 /** Shape after reducing `axes` with keepDims (reduced axes become 1). */
@@ -118,13 +119,34 @@ export function any(x: Tensor, axes?: number | number[], keepDims = false): Tens
   return sum(cast(x, "bool"), axes, keepDims).gt(0);
 }
 
-/** p-norm (p = Infinity gives the max-abs norm). */
+/**
+ * p-norm over `axes` (default: all elements): (Σ|x|ᵖ)^(1/p); p = Infinity gives the max-abs norm and
+ * p = 0 counts the non-zero entries. As in PyTorch (torch.linalg.vector_norm), the gradient of a norm
+ * that is 0 (a zero vector or slice) is 0 rather than NaN, and for 0 < p < 1 the zero entries of a
+ * non-zero vector get gradient 0.
+ * @example
+ * tensor([[3, 4], [0, 0]]).norm(2, 1) // [5, 0]; its gradient at the zero row is [0, 0]
+ */
 export function norm(x: Tensor, p = 2, axes?: number | number[], keepDims = false): Tensor {
   const a = abs(asFloat(x));
   if (p === Number.POSITIVE_INFINITY) return max(a, axes, keepDims);
   // the "0-norm" counts non-zero entries, as torch.linalg.vector_norm
   if (p === 0) return sum(cast(a.ne(0), a.dtype), axes, keepDims);
+  // |x| has derivative sign(x) = 0 at 0, so the 1-norm's gradient is already 0 there
   if (p === 1) return sum(a, axes, keepDims);
-  if (p === 2) return sqrt(sum(mul(a, a), axes, keepDims));
-  return pow(sum(pow(a, p), axes, keepDims), 1 / p);
+  // the root's derivative is infinite where the sum is 0 (and |x|ᵖ's at x = 0 for p < 1): 0 · ∞ would
+  // give NaN, so those points go through a constant branch instead. The forward values are the same;
+  // without a graph to record (clipGradNorm, evaluation) the plain formula saves the extra ops.
+  const guard = p > 0 && isGradEnabled() && x.requiresGrad;
+  let powered: Tensor;
+  if (p === 2) powered = mul(a, a);
+  else if (guard && p < 1) {
+    const zero = a.eq(0);
+    powered = where(zero, 0, pow(where(zero, 1, a), p));
+  } else powered = pow(a, p);
+  const s = sum(powered, axes, keepDims);
+  const root = (v: Tensor) => (p === 2 ? sqrt(v) : pow(v, 1 / p));
+  if (!guard) return root(s);
+  const zero = s.eq(0);
+  return where(zero, 0, root(where(zero, 1, s)));
 }

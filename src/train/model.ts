@@ -1,3 +1,4 @@
+import { isFloat } from "../core/dtype.js";
 import { StrataError, ValueError } from "../core/errors.js";
 import { noGrad } from "../core/grad_mode.js";
 import { tidy } from "../core/memory.js";
@@ -34,27 +35,46 @@ type Pair = [Tensor, Tensor];
 /** Training data: a dataset of (input, target) pairs, a DataLoader over one, or tensors x and y. */
 export type FitData = Dataset<Pair> | DataLoader<Pair>;
 
+/**
+ * Options of `fit`. Defaults: 1 epoch, batches of 32, shuffled each epoch, with a progress bar.
+ * @example
+ * await model.fit(train, { epochs: 10, batchSize: 64, validationSplit: 0.1 });
+ */
 export interface FitOptions {
+  /**
+   * Epochs to train, a positive integer (default 1); with `initialEpoch` the index after the last
+   * epoch, as in Keras (so `{ initialEpoch: 3, epochs: 5 }` runs epochs 4 and 5).
+   */
   epochs?: number;
+  /** Examples per step, a positive integer (default 32); a DataLoader brings its own. */
   batchSize?: number;
+  /** Reshuffle the training data every epoch (default true; a DataLoader brings its own). */
   shuffle?: boolean;
   /** Held-out data evaluated after each epoch (logged as valLoss, valAccuracy, ...). */
   validationData?: FitData | Pair;
   /** Fraction of the training data (taken from the end, before shuffling) held out for validation. */
   validationSplit?: number;
   callbacks?: Callback[];
-  /** 1 (default) shows a progress bar; 0 is silent. */
+  /** 1 (default) shows a progress bar (and warnings); 0 is silent (warnings go to the history only). */
   verbose?: 0 | 1;
+  /** Index of the first epoch, an integer ≥ 0 (default 0), to resume an earlier run. */
   initialEpoch?: number;
-  /** What a NaN or infinite loss does: throw (default) or stop training and report it in the history. */
+  /**
+   * What a NaN or infinite loss or gradient does: throw a `TrainingDivergedError` (default) or stop
+   * training and report it in the history's `stopReason`. Either way that step is not applied.
+   */
   onNonFiniteLoss?: "raise" | "stop";
 }
 
 export interface EvaluateOptions {
+  /** Examples per batch, a positive integer (default 32). */
   batchSize?: number;
 }
 
-/** Raised when the loss becomes NaN or infinite; training stops before the bad update is applied. */
+/**
+ * Raised when the loss or a gradient becomes NaN or infinite; training stops before that step changes
+ * anything (parameters, optimizer state, batch norm's running statistics).
+ */
 export class TrainingDivergedError extends StrataError {}
 
 interface Compiled {
@@ -103,6 +123,72 @@ function loaderOf(
   return data instanceof DataLoader ? data : new DataLoader(data, { batchSize, shuffle });
 }
 
+function show(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+/** Epoch counts and batch sizes: a NaN, 2.5 or "32" would otherwise give an empty or endless loop. */
+function checkCount(op: string, name: string, value: unknown, min: 0 | 1): void {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
+    const kind = min === 1 ? "a positive integer" : "an integer >= 0";
+    throw new ValueError(`${op}: ${name} must be ${kind}, got ${show(value)}`);
+  }
+}
+
+/** Empty data would train or evaluate nothing and report a NaN loss, which looks like divergence. */
+function checkNotEmpty(op: string, what: string, data: Dataset<Pair> | DataLoader<Pair>): void {
+  if (data instanceof DataLoader) {
+    if (data.length > 0) return;
+    const n = data.dataset.length;
+    throw new ValueError(
+      n === 0
+        ? `${op}: ${what} is empty (a DataLoader over 0 examples)`
+        : `${op}: ${what} gives no batches (a DataLoader over ${n} examples, batchSize ${data.batchSize}, dropLast)`,
+    );
+  }
+  if (data.length === 0) throw new ValueError(`${op}: ${what} is empty (0 examples)`);
+}
+
+/**
+ * Whether every gradient is finite, with one read back: a sum is NaN or infinite when an element is.
+ * Finite gradients whose sum overflows read as non-finite here, so `nonFiniteGradients` confirms.
+ */
+function gradientsLookFinite(params: readonly Tensor[]): boolean {
+  let total: Tensor | null = null;
+  for (const p of params) {
+    if (p.grad === null) continue;
+    // as one row: backends sum along rows fastest (wasm: SIMD), and the check reads every gradient once
+    const s = p.grad.reshape(1, p.grad.size).sum(1);
+    total = total === null ? s : total.add(s);
+  }
+  return total === null || Number.isFinite(total.item());
+}
+
+/** Names (with what they hold) of the parameters whose gradient has a NaN or infinite element. */
+function nonFiniteGradients(named: readonly [string, Tensor][]): string[] {
+  const bad: string[] = [];
+  for (const [name, p] of named) {
+    if (p.grad === null) continue;
+    const nan = p.grad.isNaN().any().item() !== 0;
+    if (nan || p.grad.isInf().any().item() !== 0) bad.push(`${name} (${nan ? "NaN" : "infinite"})`);
+  }
+  return bad;
+}
+
+/** How many NaN or infinite values the inputs and the targets of a dataset hold. */
+function countNonFinite(data: Dataset<Pair> | DataLoader<Pair>, batchSize: number): [number, number] {
+  const counts: [number, number] = [0, 0];
+  for (const batch of loaderOf(data, batchSize, false)) {
+    tidy(() => {
+      batch.forEach((t, k) => {
+        if (isFloat(t.dtype)) counts[k] += t.isFinite().logicalNot().sum().item();
+      });
+      return null;
+    });
+  }
+  return counts;
+}
+
 /** Runs one batch through the model and loss; returns the loss value and updates the metrics. */
 function runBatch(
   model: Module,
@@ -129,16 +215,27 @@ export async function fitModel(
   const c = getCompiled(model, "fit");
   const epochs = options.epochs ?? 1;
   const batchSize = options.batchSize ?? 32;
+  const initialEpoch = options.initialEpoch ?? 0;
+  checkCount("fit", "epochs", epochs, 1);
+  checkCount("fit", "batchSize", batchSize, 1);
+  checkCount("fit", "initialEpoch", initialEpoch, 0);
   let train = toDataset(data, "fit");
+  checkNotEmpty("fit", "the training data", train);
   let validation = options.validationData ? toDataset(options.validationData, "fit") : undefined;
+  if (validation) checkNotEmpty("fit", "validationData", validation);
   if (options.validationSplit !== undefined) {
     const split = options.validationSplit;
     if (!(split > 0 && split < 1))
-      throw new ValueError(`fit: validationSplit must be in (0, 1), got ${split}`);
+      throw new ValueError(`fit: validationSplit must be in (0, 1), got ${show(split)}`);
     if (train instanceof DataLoader)
       throw new ValueError("fit: validationSplit needs a dataset, not a DataLoader");
     const n = train.length;
     const nVal = Math.floor(n * split);
+    if (nVal === 0) {
+      throw new ValueError(
+        `fit: validationSplit ${split} of ${n} examples holds out none; use a larger split or validationData`,
+      );
+    }
     const indices = Array.from({ length: n }, (_, i) => i);
     validation = new Subset(train, indices.slice(n - nVal));
     train = new Subset(train, indices.slice(0, n - nVal));
@@ -163,7 +260,11 @@ export async function fitModel(
     },
   };
   for (const cb of callbacks) cb.context = context;
-  const params = model.parameters();
+  const named = model.namedParameters();
+  const params = named.map(([, p]) => p);
+  // parameters and buffers: what a rejected step puts back. The forward pass changes some in place
+  // (batch norm's running statistics, an embedding's max-norm rescaling) before the loss is known
+  const state = Object.values(model.stateDict());
   // background start-up of the backend (e.g. wasm switching to fused multiply-add kernels) must not
   // land mid-run: a seeded run then computes identically every time
   await params[0]?.backend.settled?.();
@@ -171,7 +272,7 @@ export async function fitModel(
 
   let lastFinite = Number.NaN;
   try {
-    for (let epoch = options.initialEpoch ?? 0; epoch < epochs && !context.stopTraining; epoch++) {
+    for (let epoch = initialEpoch; epoch < epochs && !context.stopTraining; epoch++) {
       model.train();
       for (const m of c.metrics) m.reset();
       for (const cb of callbacks) await cb.onEpochBegin(epoch, {});
@@ -185,25 +286,58 @@ export async function fitModel(
           const next = it.next();
           if (next.done) return null;
           const [x, y] = next.value;
+          const size = x.shape[0] ?? 1;
           c.optimizer.zeroGrad();
+          // views, not copies: storage is never written in place, so they keep the values from before
+          const saved = state.map((t) => t.detach());
+          const reject = (value: number, problem: string, hint: string) => {
+            noGrad(() => {
+              for (const [i, t] of state.entries()) t.assign(saved[i]);
+            });
+            return { value, size, problem: { problem, hint } };
+          };
           const out = model.forward(x);
           const loss = c.loss(out, y);
           const value = loss.item();
-          if (!Number.isFinite(value)) return { value, size: x.shape[0] ?? 1 };
+          if (!Number.isFinite(value)) {
+            return reject(
+              value,
+              `the loss became ${value}`,
+              "Try a lower learning rate, gradient clipping (compile({ clipNorm })) or normalised inputs",
+            );
+          }
           loss.backward();
+          // before clipping, which would spread a NaN to every gradient
+          if (!gradientsLookFinite(params)) {
+            const bad = nonFiniteGradients(named);
+            if (bad.length > 0) {
+              const several = bad.length > 1;
+              return reject(
+                value,
+                `the loss is finite (${value}) but the gradient${several ? "s" : ""} of ${bad.join(", ")} ` +
+                  `${several ? "are" : "is"} not`,
+                "An op with an infinite derivative at these values is the usual cause (sqrt or log at 0, " +
+                  "x ** p with p < 1 at 0, a division by a tiny number)",
+              );
+            }
+          }
+          // the step is accepted: the update may now release the parameters' old storage
+          for (const t of saved) t.dispose();
           if (c.clipValue !== undefined) clipGradValue(params, c.clipValue);
           if (c.clipNorm !== undefined) clipGradNorm(params, c.clipNorm);
           c.optimizer.step();
           noGrad(() => {
             for (const m of c.metrics) m.update(out, y);
           });
-          return { value, size: x.shape[0] ?? 1 };
+          return { value, size, problem: null };
         });
         if (step === null) break;
-        if (!Number.isFinite(step.value)) {
+        if (step.problem !== null) {
+          const { problem, hint } = step.problem;
           const message =
-            `fit: the loss became ${step.value} at epoch ${epoch + 1}, batch ${batch + 1} (last finite loss ${lastFinite}); ` +
-            "the update was not applied. Try a lower learning rate, gradient clipping (compile({ clipNorm })) or normalised inputs";
+            `fit: ${problem} at epoch ${epoch + 1}, batch ${batch + 1} ` +
+            `(${Number.isNaN(lastFinite) ? "the first step of this run" : `last finite loss ${lastFinite}`}); ` +
+            `the update was not applied. ${hint}`;
           if (options.onNonFiniteLoss === "stop") {
             history.stopReason = message;
             context.stopTraining = true;
@@ -223,11 +357,22 @@ export async function fitModel(
       if (seen === 0) break;
       const logs: Logs = { loss: lossSum / seen };
       for (const m of c.metrics) logs[m.name] = m.result();
+      const warnings: string[] = [];
       if (validation) {
         const v = evaluateModel(model, validation, { batchSize });
         for (const [k, val] of Object.entries(v)) logs[`val${k[0].toUpperCase()}${k.slice(1)}`] = val;
+        // not a reason to stop (the training steps were fine), but a NaN in a log is easy to miss
+        if (!Number.isFinite(v.loss)) {
+          const [inputs, targets] = countNonFinite(validation, batchSize);
+          const cause =
+            inputs + targets > 0
+              ? `the validation data has ${inputs + targets} non-finite values: ${inputs} in the inputs, ${targets} in the targets`
+              : "the validation data is all finite, so the model's outputs or the loss on it are not";
+          warnings.push(`validation: loss is ${v.loss} on epoch ${epoch + 1} (${cause})`);
+        }
       }
       for (const cb of callbacks) await cb.onEpochEnd(epoch, logs);
+      for (const w of warnings) for (const cb of callbacks) await cb.onWarning(w);
     }
   } finally {
     for (const cb of callbacks) await cb.onTrainEnd({});
@@ -238,7 +383,11 @@ export async function fitModel(
 /** Mean loss and metrics over a dataset, in evaluation mode and without gradients; see `Module.evaluate`. */
 export function evaluateModel(model: Module, data: FitData | Pair, options: EvaluateOptions = {}): Logs {
   const c = getCompiled(model, "evaluate");
-  const loader = loaderOf(toDataset(data, "evaluate"), options.batchSize ?? 32, false);
+  const batchSize = options.batchSize ?? 32;
+  checkCount("evaluate", "batchSize", batchSize, 1);
+  const dataset = toDataset(data, "evaluate");
+  checkNotEmpty("evaluate", "the data", dataset);
+  const loader = loaderOf(dataset, batchSize, false);
   // the training logs of an epoch are taken before validation runs, so the metric objects can be reused
   const metrics = c.metrics;
   for (const m of metrics) m.reset();
@@ -263,7 +412,7 @@ export function evaluateModel(model: Module, data: FitData | Pair, options: Eval
   } finally {
     model.train(wasTraining);
   }
-  const logs: Logs = { loss: seen ? lossSum / seen : Number.NaN };
+  const logs: Logs = { loss: lossSum / seen };
   for (const m of metrics) logs[m.name] = m.result();
   return logs;
 }
@@ -275,13 +424,27 @@ export function predictModel(
   options: EvaluateOptions = {},
 ): Tensor {
   const batchSize = options.batchSize ?? 32;
+  checkCount("predict", "batchSize", batchSize, 1);
+  const isTensor = "dataSync" in x;
+  if (isTensor && x.rank === 0) {
+    throw new ValueError("predict: expected a batch of inputs (N, ...), got a 0-d tensor");
+  }
+  // an empty dataset has no example to show the output's shape; an empty batch tensor does
+  if (!isTensor && x.length === 0) {
+    throw new ValueError(
+      "predict: the dataset is empty (0 examples), so the output shape is unknown; pass a tensor of " +
+        "shape (0, ...) for an empty result",
+    );
+  }
   const wasTraining = model.training;
   model.eval();
   try {
     return tidy(() =>
       noGrad(() => {
+        // an empty batch goes through the model once, which gives the output shape, (0, ...)
+        if (isTensor && x.shape[0] === 0) return model.forward(x);
         const outputs: Tensor[] = [];
-        if ("dataSync" in x) {
+        if (isTensor) {
           for (let at = 0; at < x.shape[0]; at += batchSize)
             outputs.push(model.forward(x.slice(0, at, at + batchSize)));
         } else {
@@ -289,7 +452,6 @@ export function predictModel(
             outputs.push(model.forward(Array.isArray(batch) ? batch[0] : (batch as Tensor)));
           }
         }
-        if (outputs.length === 0) throw new ValueError("predict: no inputs");
         return concat(outputs, 0);
       }),
     );

@@ -29,6 +29,15 @@ describeEachBackend("gradcheck", () => {
     expect(r.message).toMatch(/^input 0, element \d+: analytic .* vs numeric /);
   });
 
+  it("fails a NaN gradient (a NaN difference is not within any tolerance)", () => {
+    const x = tensor([0, 1, 1.5], { dtype: "float64", requiresGrad: true });
+    // √|x| at 0: the chain rule gives ∞ · sign(0) = NaN, the central difference 0
+    const r = gradcheck((t) => t.abs().sqrt(), [x]);
+    expect(r.ok).toBe(false);
+    expect(r.maxAbsError).toBeNaN();
+    expect(r.message).toBe("input 0, element 0: analytic NaN vs numeric 0");
+  });
+
   it("catches a broken rule in the rule table", () => {
     GRAD_RULES.sin = (g, { inputs: [x] }) => [g.mul(x.cos()).mul(1.01)];
     const x = randn([4], { dtype: "float64", requiresGrad: true });

@@ -60,6 +60,48 @@ describe("batchNorm (functional)", () => {
     expectClose(rv, x.var([0, 2, 3]).mul(0.5).add(0.5), { rtol: 1e-5, atol: 1e-6 });
   });
 
+  it("leaves the running statistics as they were for a batch with NaN, Infinity or an overflowing variance", () => {
+    const rm = tensor([0.5, -0.5]);
+    const rv = tensor([2, 3]);
+    const bad = [
+      tensor([
+        [1, 2],
+        [Number.NaN, 4],
+        [5, 6],
+      ]),
+      tensor([
+        [1, Number.POSITIVE_INFINITY],
+        [3, 4],
+        [5, 6],
+      ]),
+      // finite inputs whose squared deviations overflow float32
+      tensor([
+        [3e38, 1],
+        [-3e38, 2],
+        [0, 3],
+      ]),
+    ];
+    for (const x of bad) {
+      const y = batchNorm(x, rm, rv, { training: true });
+      expect(y.shape).toEqual([3, 2]);
+      expect(Array.from(rm.dataSync())).toEqual([0.5, -0.5]);
+      expect(Array.from(rv.dataSync())).toEqual([2, 3]);
+    }
+    // a finite batch still updates them
+    batchNorm(
+      tensor([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]),
+      rm,
+      rv,
+      { training: true, momentum: 0.5 },
+    );
+    expectClose(rm, [0.5 * 0.5 + 0.5 * 3, -0.5 * 0.5 + 0.5 * 4]);
+    expectClose(rv, [0.5 * 2 + 0.5 * 4, 0.5 * 3 + 0.5 * 4]);
+  });
+
   it("uses the running statistics in evaluation", () => {
     const x = randn([4, 2]);
     const y = batchNorm(x, tensor([1, -1]), tensor([4, 0.25]), { eps: 0 });

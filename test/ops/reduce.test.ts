@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DTypeError, ShapeError } from "../../src/core/errors.js";
+import { gradcheck } from "../../src/core/gradcheck.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { fromHost, tensor, zeros } from "../../src/ops/creation.js";
 import * as R from "../../src/ops/reduce.js";
@@ -229,5 +230,77 @@ describe("norm with p = 0", () => {
         .norm(0, 1)
         .toArray(),
     ).toEqual([2, 1]);
+  });
+});
+
+describeEachBackend("norm's gradient where the norm is 0", () => {
+  const P = [2, 3, 1.5, 0.5, 1, Number.POSITIVE_INFINITY];
+
+  it.each(P)("p = %s: 0 at the zero vector, as PyTorch (not NaN)", (p) => {
+    for (const dtype of ["float32", "float64"] as const) {
+      const x = zeros([4], { dtype, requiresGrad: true });
+      const n = x.norm(p);
+      expect(n.item()).toBe(0);
+      n.backward();
+      expect(Array.from(x.grad!.dataSync())).toEqual([0, 0, 0, 0]);
+    }
+  });
+
+  it.each(P)("p = %s over axes: zero slices get 0, the others their usual gradient", (p) => {
+    const values = [0, 0, 0, 3, 0, -4, 0, 0, 0, 1, 2, -2];
+    const x = fromHost(values, [2, 2, 3], "float64").requiresGrad_();
+    const n = x.norm(p, [2], true);
+    expect(n.shape).toEqual([2, 2, 1]);
+    n.sum().backward();
+    const g = Array.from(x.grad!.dataSync());
+    expect(g.every(Number.isFinite)).toBe(true);
+    expect([...g.slice(0, 3), ...g.slice(6, 9)]).toEqual([0, 0, 0, 0, 0, 0]);
+    // PyTorch's formula for the non-zero slices: sign(x)·|x|^(p−1) / ‖x‖^(p−1), and 0 at x = 0 for p < 1
+    const expected = (slice: number[]) => {
+      const norm =
+        p === Number.POSITIVE_INFINITY
+          ? Math.max(...slice.map(Math.abs))
+          : sum(slice.map((v) => Math.abs(v) ** p)) ** (1 / p);
+      if (p === Number.POSITIVE_INFINITY) {
+        const ties = slice.filter((v) => Math.abs(v) === norm).length;
+        return slice.map((v) => (Math.abs(v) === norm ? Math.sign(v) / ties : 0));
+      }
+      return slice.map((v) => (v === 0 ? 0 : Math.sign(v) * (Math.abs(v) / norm) ** (p - 1)));
+    };
+    expectClose(g.slice(3, 6), expected(values.slice(3, 6)), { rtol: 1e-12, atol: 1e-12 });
+    expectClose(g.slice(9, 12), expected(values.slice(9, 12)), { rtol: 1e-12, atol: 1e-12 });
+  });
+
+  it("the values are the same with and without a graph to record", () => {
+    const values = [0, 0, 0, 3, 0, -4, 1e-20, 0, 0, Number.NaN, 2, Number.POSITIVE_INFINITY];
+    for (const p of P) {
+      const plain = fromHost(values, [4, 3], "float32").norm(p, 1);
+      const graphed = fromHost(values, [4, 3], "float32").requiresGrad_().norm(p, 1);
+      expect(Array.from(graphed.dataSync())).toEqual(Array.from(plain.dataSync()));
+    }
+  });
+
+  it.each([2, 3, 1.5, 0.5])(
+    "p = %s passes gradcheck (float64) away from zero, over all and over axes",
+    (p) => {
+      const x = fromHost(seededValues(12, 7, 0.5, 2), [3, 4], "float64").mul(
+        fromHost([1, -1, 1, -1, -1, 1, 1, 1, -1, -1, 1, -1], [3, 4], "float64"),
+      );
+      const leaf = x.detach().requiresGrad_();
+      for (const fn of [
+        (t: Tensor) => t.norm(p),
+        (t: Tensor) => t.norm(p, 1),
+        (t: Tensor) => t.norm(p, [0], true),
+      ]) {
+        const r = gradcheck(fn, [leaf]);
+        expect(r.ok, r.message).toBe(true);
+      }
+    },
+  );
+
+  it.each([2, 3, 1.5, 0.5])("p = %s: 0 is also the central difference at a zero slice (gradcheck)", (p) => {
+    const x = fromHost([0, 0, 0, 1, -2, 0.5, 0, 0, 0], [3, 3], "float64").requiresGrad_();
+    const r = gradcheck((t) => t.norm(p, 1), [x]);
+    expect(r.ok, r.message).toBe(true);
   });
 });

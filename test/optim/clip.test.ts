@@ -61,6 +61,17 @@ describe("clipGradNorm", () => {
     expect(a.grad).toBeNull();
   });
 
+  it("all-zero gradients: the total norm is 0 and they stay 0 (no NaN from the zero norm)", () => {
+    for (const p of [2, 3, 0.5, Number.POSITIVE_INFINITY]) {
+      const a = zeros([3]).requiresGrad_();
+      const b = zeros([2, 2]).requiresGrad_();
+      a.grad = zeros([3]);
+      b.grad = zeros([2, 2]);
+      expect(clipGradNorm([a, b], 1, p)).toBe(0);
+      expect([...a.grad.dataSync(), ...b.grad.dataSync()]).toEqual([0, 0, 0, 0, 0, 0, 0]);
+    }
+  });
+
   it("accepts a single tensor and any p", () => {
     const a = zeros([3]).requiresGrad_();
     a.grad = tensor([1, 2, 3], { dtype: "float64" }).cast("float32");

@@ -1,14 +1,22 @@
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { StrataError, ValueError } from "../../src/core/errors.js";
 import { manualSeed } from "../../src/core/random.js";
 import type { Tensor } from "../../src/core/tensor.js";
+import { DataLoader } from "../../src/data/dataloader.js";
 import { TensorDataset } from "../../src/data/dataset.js";
 import { ReLU } from "../../src/nn/layers/activation.js";
+import { BatchNorm1d, BatchNorm2d } from "../../src/nn/layers/batchnorm.js";
+import { Conv2d } from "../../src/nn/layers/conv.js";
+import { Flatten } from "../../src/nn/layers/flatten.js";
 import { Linear } from "../../src/nn/layers/linear.js";
+import { Module } from "../../src/nn/module.js";
 import { Sequential } from "../../src/nn/sequential.js";
-import { randn } from "../../src/ops/creation.js";
+import { fromHost, rand, randn, zeros } from "../../src/ops/creation.js";
+import { Adam } from "../../src/optim/adam.js";
+import type { Optimizer } from "../../src/optim/optimizer.js";
 import { SGD } from "../../src/optim/sgd.js";
 import { CSVLogger } from "../../src/train/callbacks/csv_logger.js";
 import { EarlyStopping } from "../../src/train/callbacks/early_stopping.js";
@@ -26,6 +34,36 @@ function blobs(n: number): [Tensor, Tensor] {
 
 function classifier() {
   return new Sequential(new Linear(2, 16), new ReLU(), new Linear(16, 2));
+}
+
+/** Every parameter and buffer's values, by name. */
+function stateValues(model: Module): Record<string, number[]> {
+  return Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, Array.from(t.dataSync())]));
+}
+
+/** The optimizer's per-parameter state (step counts and moment estimates) as plain values. */
+function optimizerValues(opt: Optimizer): unknown {
+  const { state } = opt.stateDict();
+  return Object.entries(state).map(([i, s]) => [
+    i,
+    Object.fromEntries(
+      Object.entries(s).map(([k, v]) => [k, typeof v === "number" ? v : Array.from(v.dataSync())]),
+    ),
+  ]);
+}
+
+/** A copy of `x` with NaN at the given flat positions. */
+function withNaN(x: Tensor, at: number[]): Tensor {
+  const values = Array.from(x.dataSync());
+  for (const i of at) values[i] = Number.NaN;
+  return fromHost(values, x.shape, x.dtype);
+}
+
+/** √x at 0 has an infinite derivative: a finite loss whose gradients are not. */
+class Sqrt extends Module {
+  forward(x: Tensor): Tensor {
+    return x.sqrt();
+  }
 }
 
 describe("compile / fit / evaluate / predict", () => {
@@ -91,9 +129,204 @@ describe("compile / fit / evaluate / predict", () => {
     expect(history.stopReason).toMatch(/the update was not applied/);
   });
 
+  it("a NaN input batch rejected by fit leaves batch norm's running statistics, the weights and the optimizer state as they were", async () => {
+    manualSeed(7);
+    const model = new Sequential(
+      new Conv2d(1, 4, 3),
+      new BatchNorm2d(4),
+      new ReLU(),
+      new Flatten(),
+      new Linear(16, 2),
+    );
+    const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+    model.compile({ optimizer: opt, loss: "crossEntropy" });
+    const x = randn([8, 1, 4, 4]);
+    const y = rand([8]).mul(2).floor().int();
+    await model.fit([x, y], { epochs: 2, batchSize: 4, verbose: 0 });
+    const before = stateValues(model);
+    const momentum = optimizerValues(opt);
+    expect(before["1.numBatchesTracked"]).toEqual([4]);
+    const xNaN = withNaN(x, [5]);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      await expect(model.fit([xNaN, y], { epochs: 1, batchSize: 8, verbose: 0 })).rejects.toThrow(
+        TrainingDivergedError,
+      );
+      expect(stateValues(model)).toEqual(before);
+      expect(optimizerValues(opt)).toEqual(momentum);
+      const history = await model.fit([xNaN, y], {
+        epochs: 1,
+        batchSize: 8,
+        verbose: 0,
+        onNonFiniteLoss: "stop",
+      });
+      expect(history.stopReason).toMatch(/loss became NaN at epoch 1, batch 1 .*the update was not applied/);
+      expect(stateValues(model)).toEqual(before);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("a rejected step also undoes the running statistics of a finite batch (NaN in the targets)", async () => {
+    manualSeed(8);
+    const model = new Sequential(new Linear(3, 4), new BatchNorm1d(4), new Linear(4, 1));
+    model.compile({ optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: "mse" });
+    const x = randn([6, 3]);
+    const y = randn([6, 1]);
+    await model.fit([x, y], { epochs: 1, batchSize: 6, verbose: 0 });
+    const before = stateValues(model);
+    // the inputs are fine, so batch norm takes this batch into its statistics; the loss is NaN
+    await expect(model.fit([x, withNaN(y, [2])], { epochs: 1, batchSize: 6, verbose: 0 })).rejects.toThrow(
+      /loss became NaN/,
+    );
+    expect(stateValues(model)).toEqual(before);
+    expect(before["1.numBatchesTracked"]).toEqual([1]);
+  });
+
+  it("a finite loss with non-finite gradients is rejected before the update, naming the parameter", async () => {
+    manualSeed(9);
+    // √(x·w) with positive inputs and weights is fine; an all-zero batch puts √ at 0
+    const model = new Sequential(new Linear(2, 3, { bias: false }), new Sqrt());
+    const opt = new Adam(model.parameters(), { lr: 0.01 });
+    model.compile({ optimizer: opt, loss: "mse" });
+    model.parameters()[0].assign(rand([3, 2]).add(0.5));
+    const x = rand([4, 2]).add(0.5);
+    const y = rand([4, 3]);
+    await model.fit([x, y], { epochs: 1, batchSize: 4, verbose: 0 });
+    const before = stateValues(model);
+    const adamState = optimizerValues(opt);
+    const bad = model.fit([zeros([4, 2]), y], { epochs: 1, batchSize: 4, verbose: 0 });
+    await expect(bad).rejects.toThrow(TrainingDivergedError);
+    await expect(bad).rejects.toThrow(
+      /^fit: the loss is finite \([\d.]+\) but the gradient of 0\.weight \(NaN\) is not at epoch 1, batch 1 \(the first step of this run\); the update was not applied\. An op with an infinite derivative/,
+    );
+    expect(stateValues(model)).toEqual(before);
+    expect(optimizerValues(opt)).toEqual(adamState);
+    const history = await model.fit([zeros([4, 2]), y], {
+      epochs: 1,
+      batchSize: 4,
+      verbose: 0,
+      onNonFiniteLoss: "stop",
+    });
+    expect(history.stopReason).toMatch(/gradient of 0\.weight/);
+    expect(history.epoch).toEqual([]);
+    expect(stateValues(model)).toEqual(before);
+  });
+
+  it("a NaN validation loss is a warning in the history and the progress output; training goes on", async () => {
+    manualSeed(10);
+    const [x, y] = blobs(32);
+    const [vx, vy] = blobs(16);
+    const model = classifier();
+    model.compile({ optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: "crossEntropy" });
+    let text = "";
+    const bar = new ProgressBar({ output: { isTTY: false, write: (t) => (text += t) } });
+    const history = await model.fit([x, y], {
+      epochs: 2,
+      batchSize: 16,
+      verbose: 0,
+      validationData: [withNaN(vx, [0, 7, 20]), vy],
+      callbacks: [bar],
+    });
+    expect(history.epoch).toEqual([0, 1]);
+    expect(history.history.valLoss.every(Number.isNaN)).toBe(true);
+    expect(history.history.loss.every(Number.isFinite)).toBe(true);
+    expect(history.warnings).toEqual(
+      [1, 2].map(
+        (e) =>
+          `validation: loss is NaN on epoch ${e} (the validation data has 3 non-finite values: 3 in the inputs, 0 in the targets)`,
+      ),
+    );
+    expect(text).toContain(`Warning: ${history.warnings[0]}\n`);
+    // finite data the loss overflows on: the warning says the data is not the cause
+    const reg = new Sequential(new Linear(2, 1));
+    reg.compile({ optimizer: new SGD(reg.parameters(), { lr: 0 }), loss: "mse" });
+    const h = await reg.fit([x, randn([32, 1])], {
+      verbose: 0,
+      validationData: [vx, fromHost(new Array(16).fill(3e38), [16, 1], "float32")],
+    });
+    expect(h.warnings).toEqual([
+      "validation: loss is Infinity on epoch 1 (the validation data is all finite, so the model's outputs or the loss on it are not)",
+    ]);
+  });
+
   it("fit before compile is an error that says what to do", async () => {
     const model = classifier();
     await expect(model.fit([randn([4, 2]), randn([4])])).rejects.toThrow(/compile/);
+  });
+});
+
+describe("argument checks", () => {
+  function compiled() {
+    const model = classifier();
+    model.compile({ optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: "crossEntropy" });
+    return model;
+  }
+
+  it.each([
+    [{ epochs: Number.NaN }, "epochs must be a positive integer, got NaN"],
+    [{ epochs: 0 }, "epochs must be a positive integer, got 0"],
+    [{ epochs: -2 }, "epochs must be a positive integer, got -2"],
+    [{ epochs: 2.5 }, "epochs must be a positive integer, got 2.5"],
+    [{ epochs: Number.POSITIVE_INFINITY }, "epochs must be a positive integer, got Infinity"],
+    [{ epochs: "3" as unknown as number }, 'epochs must be a positive integer, got "3"'],
+    [{ batchSize: 0 }, "batchSize must be a positive integer, got 0"],
+    [{ batchSize: 1.5 }, "batchSize must be a positive integer, got 1.5"],
+    [{ batchSize: Number.NaN }, "batchSize must be a positive integer, got NaN"],
+    [{ initialEpoch: -1 }, "initialEpoch must be an integer >= 0, got -1"],
+  ])("fit(%j) is a ValueError naming the argument and the value", async (options, message) => {
+    const [x, y] = blobs(8);
+    const fit = compiled().fit([x, y], { verbose: 0, ...options });
+    await expect(fit).rejects.toThrow(ValueError);
+    await expect(fit).rejects.toThrow(`fit: ${message}`);
+  });
+
+  it("fit with empty training or validation data is a ValueError", async () => {
+    const model = compiled();
+    const [x, y] = blobs(8);
+    const empty: [Tensor, Tensor] = [zeros([0, 2]), zeros([0], { dtype: "int32" })];
+    await expect(model.fit(empty, { verbose: 0 })).rejects.toThrow(
+      /^fit: the training data is empty \(0 examples\)$/,
+    );
+    await expect(model.fit([x, y], { verbose: 0, validationData: empty })).rejects.toThrow(
+      "fit: validationData is empty (0 examples)",
+    );
+    await expect(model.fit([x, y], { verbose: 0, validationSplit: 0.1 })).rejects.toThrow(
+      "fit: validationSplit 0.1 of 8 examples holds out none",
+    );
+    const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 16, dropLast: true });
+    await expect(model.fit(loader, { verbose: 0 })).rejects.toThrow(
+      "fit: the training data gives no batches (a DataLoader over 8 examples, batchSize 16, dropLast)",
+    );
+    // nothing was trained or counted
+    expect(model.parameters().every((p) => p.grad === null)).toBe(true);
+  });
+
+  it("evaluate of empty data is a ValueError; predict of an empty batch is an empty output", () => {
+    const model = compiled();
+    expect(() => model.evaluate([zeros([0, 2]), zeros([0], { dtype: "int32" })])).toThrow(
+      "evaluate: the data is empty (0 examples)",
+    );
+    const [x, y] = blobs(8);
+    expect(() => model.evaluate([x, y], { batchSize: 0 })).toThrow(
+      "evaluate: batchSize must be a positive integer, got 0",
+    );
+    expect(model.predict(zeros([0, 2])).shape).toEqual([0, 2]);
+    const err = (() => {
+      try {
+        model.predict(new TensorDataset(zeros([0, 2])));
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(StrataError);
+    expect(String(err)).toMatch(
+      /predict: the dataset is empty \(0 examples\), so the output shape is unknown/,
+    );
+    expect(() => model.predict(zeros([]))).toThrow(
+      "predict: expected a batch of inputs (N, ...), got a 0-d tensor",
+    );
+    expect(() => model.predict(x, { batchSize: -1 })).toThrow(ValueError);
   });
 });
 

@@ -3,7 +3,7 @@ import { ValueError } from "../../core/errors.js";
 import { noGrad } from "../../core/grad_mode.js";
 import type { Tensor } from "../../core/tensor.js";
 import { full, zeros } from "../../ops/creation.js";
-import { batchNorm } from "../../ops/normalization.js";
+import { batchNormUpdating } from "../../ops/normalization.js";
 import { Module, expectInput } from "../module.js";
 import { buffer, parameter } from "../parameter.js";
 
@@ -30,6 +30,8 @@ export interface BatchNormOptions {
 /**
  * Batch normalization's state and behaviour, shared by the 1-D and 2-D layers: `weight`, `bias`
  * (parameters) and `runningMean`, `runningVar`, `numBatchesTracked` (buffers, saved with the model).
+ * A training batch whose statistics are NaN or infinite is not taken into the running statistics
+ * (nor counted); the first one is reported with `console.warn`.
  */
 abstract class BatchNormBase extends Module {
   weight: Tensor | null;
@@ -39,6 +41,7 @@ abstract class BatchNormBase extends Module {
   numBatchesTracked: Tensor | null;
   readonly eps: number;
   readonly momentum: number | null;
+  private warnedNonFinite = false;
 
   constructor(
     protected readonly kind: string,
@@ -68,21 +71,30 @@ abstract class BatchNormBase extends Module {
 
   forward(x: Tensor): Tensor {
     this.checkInput(x);
-    let factor = this.momentum ?? 0;
-    if (this.training && this.numBatchesTracked) {
-      const counter = this.numBatchesTracked;
-      noGrad(() => counter.assign(counter.add(1)));
-      if (this.momentum === null) factor = 1 / counter.item();
-    }
+    const counter = this.training ? this.numBatchesTracked : null;
+    // momentum null: the cumulative average weighs this batch by 1 / (batches so far, this one included)
+    const factor = this.momentum ?? (counter ? 1 / (counter.item() + 1) : 0);
     // in training, or without running statistics, normalise with the batch's own statistics
     const useBatch = this.training || this.runningMean === null;
-    return batchNorm(x, this.runningMean, this.runningVar, {
+    const { y, updated } = batchNormUpdating(x, this.runningMean, this.runningVar, {
       weight: this.weight,
       bias: this.bias,
       training: useBatch,
       momentum: factor,
       eps: this.eps,
     });
+    if (counter) {
+      if (updated) noGrad(() => counter.assign(counter.add(1)));
+      else if (!this.warnedNonFinite) {
+        // once per layer: a hand-written loop that keeps feeding such batches would print it every step
+        this.warnedNonFinite = true;
+        console.warn(
+          `${this.describe()}: a training batch has a NaN or infinite mean or variance; the running ` +
+            "statistics were left as they were (so are those of later such batches, without a warning)",
+        );
+      }
+    }
+    return y;
   }
 
   /** Resets the running statistics to mean 0, variance 1 and no batches seen. */

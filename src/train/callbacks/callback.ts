@@ -31,6 +31,8 @@ export class Callback {
   onEpochEnd(_epoch: number, _logs: Logs): void | Promise<void> {}
   onBatchBegin(_batch: number, _logs: Logs): void | Promise<void> {}
   onBatchEnd(_batch: number, _logs: Logs): void | Promise<void> {}
+  /** Something the run should not hide but that does not stop it, such as a NaN validation loss. */
+  onWarning(_message: string): void | Promise<void> {}
 }
 
 /** Picks the direction to optimise a monitored quantity: losses and errors go down, the rest up. */

@@ -11,10 +11,16 @@ export class History extends Callback {
   readonly history: Record<string, number[]> = {};
   /** Why training ended early, if it did (early stopping, divergence). */
   stopReason: string | null = null;
+  /** Warnings of the run, in order (e.g. "validation: loss is NaN on epoch 3 (...)"). */
+  readonly warnings: string[] = [];
 
   override onEpochEnd(epoch: number, logs: Logs): void {
     this.epoch.push(epoch);
     for (const [k, v] of Object.entries(logs)) (this.history[k] ??= []).push(v);
+  }
+
+  override onWarning(message: string): void {
+    this.warnings.push(message);
   }
 
   /** The last logged value of a key. */

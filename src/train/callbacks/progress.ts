@@ -83,6 +83,10 @@ export class ProgressBar extends Callback {
     this.out.write(this.out.isTTY ? `\r${text}\x1b[K\n` : `${text}\n`);
   }
 
+  override onWarning(message: string): void {
+    this.out.write(`Warning: ${message}\n`);
+  }
+
   private line(done: number, total: number, logs: Logs, now: number, final: boolean): string {
     const elapsed = (now - this.start) / 1000;
     const digits = String(total).length;

@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ShapeError, ValueError } from "../../../src/core/errors.js";
 import { tidy } from "../../../src/core/memory.js";
-import { randn } from "../../../src/ops/creation.js";
+import { fromHost, randn } from "../../../src/ops/creation.js";
 import { BatchNorm1d, BatchNorm2d } from "../../../src/nn/layers/batchnorm.js";
 import { describeEachBackend } from "../../helpers/backends.js";
 import { expectClose } from "../../helpers/close.js";
@@ -106,6 +106,47 @@ describe("BatchNorm2d", () => {
     bn.resetRunningStats();
     expect(Array.from(bn.runningVar!.dataSync())).toEqual([1, 1, 1]);
     expect(bn.numBatchesTracked!.item()).toBe(0);
+  });
+
+  it("does not take a NaN training batch into its running statistics or count, and warns once", () => {
+    for (const momentum of [0.1, null]) {
+      const bn = new BatchNorm2d(2, { momentum });
+      const good = randn([4, 2, 3, 3]);
+      const values = Array.from(good.dataSync());
+      values[7] = Number.NaN;
+      const nan = fromHost(values, good.shape, "float32");
+      bn.forward(good);
+      const before = [bn.runningMean, bn.runningVar].map((t) => Array.from(t!.dataSync()));
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+      try {
+        bn.forward(nan);
+        bn.forward(nan);
+        expect(warn).toHaveBeenCalledTimes(1);
+        expect(String(warn.mock.calls[0][0])).toMatch(
+          /^BatchNorm2d\(2(, momentum=null)?\): a training batch has a NaN or infinite mean or variance; the running statistics were left as they were/,
+        );
+      } finally {
+        warn.mockRestore();
+      }
+      expect([bn.runningMean, bn.runningVar].map((t) => Array.from(t!.dataSync()))).toEqual(before);
+      expect(bn.numBatchesTracked!.item()).toBe(1);
+      // later finite batches count on from there: with momentum null, the mean of the two good batches
+      bn.forward(good.mul(3));
+      expect(bn.numBatchesTracked!.item()).toBe(2);
+      const batchMean = (x: typeof good) => x.mean([0, 2, 3]);
+      const want =
+        momentum === null
+          ? batchMean(good)
+              .add(batchMean(good.mul(3)))
+              .div(2)
+          : batchMean(good)
+              .mul(0.1 * 0.9)
+              .add(batchMean(good.mul(3)).mul(0.1));
+      expectClose(bn.runningMean!, want, { rtol: 1e-5, atol: 1e-6 });
+      // evaluation is not poisoned
+      bn.eval();
+      expect(Array.from(bn.forward(good).dataSync()).every(Number.isFinite)).toBe(true);
+    }
   });
 
   it("converts to float64 with its buffers, and explains shape errors", () => {
