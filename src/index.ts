@@ -8,6 +8,7 @@ export { Tensor } from "./core/tensor.js";
 export type { NestedArray, TensorLike, GradNode } from "./core/tensor.js";
 export type { DType, TypedArray } from "./core/dtype.js";
 export { StrataError, ShapeError, DTypeError, ValueError, DisposedError } from "./core/errors.js";
+export { FileError } from "./core/errors.js";
 export { Generator, manualSeed } from "./core/random.js";
 export { tidy, keep } from "./core/memory.js";
 export { noGrad, enableGrad, isGradEnabled } from "./core/grad_mode.js";

@@ -18,6 +18,25 @@ export class ValueError extends StrataError {}
 /** Use of a tensor whose memory was released with `dispose()` or by `tidy()`. */
 export class DisposedError extends StrataError {}
 
+/**
+ * A file or folder that cannot be read or written. The message names the user's path and the reason in
+ * words (read-only location, disk full, a parent that is a file, ...); `cause` keeps the system error.
+ * @example
+ * try { await saveModel(model, "/mnt/ro/m.safetensors"); }
+ * catch (e) { if (e instanceof FileError) console.error(e.message, e.path, (e.cause as NodeJS.ErrnoException).code); }
+ */
+export class FileError extends StrataError {
+  readonly path: string;
+  constructor(message: string, path: string, options?: { cause?: unknown }) {
+    super(message);
+    this.path = path;
+    // like `new Error(message, { cause })`: an own, non-enumerable property
+    if (options !== undefined && "cause" in options) {
+      Object.defineProperty(this, "cause", { value: options.cause, writable: true, configurable: true });
+    }
+  }
+}
+
 export function fmtShape(shape: readonly number[]): string {
   return `(${shape.join(", ")}${shape.length === 1 ? "," : ""})`;
 }

@@ -4,6 +4,8 @@
  * Pure (no Node APIs); works in the browser.
  */
 
+import { ValueError } from "../core/errors.js";
+
 /** Options for {@link parseCsv}. */
 export interface ParseCsvOptions {
   /** Whether the first record holds the column names (default `true`). Without a header the columns are named `"0"`, `"1"`, … */
@@ -19,6 +21,12 @@ export interface Csv {
   columns: string[];
   rows: string[][];
 }
+
+/**
+ * The line (1-based) on which each row of a `parseCsv` result starts, for error messages; kept aside,
+ * keyed by the rows array, so that `Csv` stays plain columns and rows.
+ */
+const rowLines = new WeakMap<string[][], number[]>();
 
 /** A dense row-major numeric matrix made from a CSV by {@link csvToNumbers}. */
 export interface NumericCsv {
@@ -60,7 +68,7 @@ function tokenize(text: string, delim: string): RawRecord[] {
         for (;;) {
           const q = text.indexOf('"', i);
           if (q < 0) {
-            throw new Error(
+            throw new ValueError(
               `parseCsv: unterminated quoted field starting on line ${quoteLine} (a '"' opens a field that never closes)`,
             );
           }
@@ -81,7 +89,7 @@ function tokenize(text: string, delim: string): RawRecord[] {
         value = buf;
         const c = text[i];
         if (i < n && c !== delim && c !== "\n" && c !== "\r") {
-          throw new Error(
+          throw new ValueError(
             `parseCsv: line ${line}: unexpected character ${JSON.stringify(c)} after a closing quote ` +
               `(inside a quoted field, write a quote as "")`,
           );
@@ -129,7 +137,7 @@ function tokenize(text: string, delim: string): RawRecord[] {
  * (`""`); records end with CRLF, LF or CR; a leading byte-order mark is ignored. Fields are not trimmed.
  *
  * Every record must have as many fields as the header (or, without a header, as the first record);
- * otherwise an `Error` names the line. A trailing line break does not add an empty record.
+ * otherwise a `ValueError` names the line. A trailing line break does not add an empty record.
  *
  * @example
  * ```ts
@@ -144,7 +152,7 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Csv {
   const delimiter = options.delimiter ?? ",";
   const skipEmpty = options.skipEmpty ?? true;
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === "\n" || delimiter === "\r") {
-    throw new Error(
+    throw new ValueError(
       `parseCsv: delimiter must be a single character other than '"', CR or LF, got ${JSON.stringify(delimiter)}`,
     );
   }
@@ -163,16 +171,19 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): Csv {
   }
   const width = columns.length;
   const rows: string[][] = new Array(body.length);
+  const lines: number[] = new Array(body.length);
   for (let r = 0; r < body.length; r++) {
     const rec = body[r];
     if (rec.fields.length !== width) {
-      throw new Error(
+      throw new ValueError(
         `parseCsv: line ${rec.line} has ${rec.fields.length} field(s), expected ${width} ` +
           `(${header ? "from the header" : "from the first line"})`,
       );
     }
     rows[r] = rec.fields;
+    lines[r] = rec.line;
   }
+  rowLines.set(rows, lines);
   return { columns, rows };
 }
 
@@ -189,10 +200,25 @@ const SPECIAL = new Map<string, number>([
   ["-infinity", -Infinity],
 ]);
 
-function parseNumber(s: string): number | undefined {
+/** The number in `s`, undefined when it is not one, or "overflow" when its digits exceed float64. */
+function parseNumber(s: string): number | undefined | "overflow" {
   const t = s.trim();
-  if (NUMBER_RE.test(t)) return Number(t);
+  if (NUMBER_RE.test(t)) {
+    const v = Number(t);
+    return Number.isFinite(v) ? v : "overflow";
+  }
   return SPECIAL.get(t.toLowerCase());
+}
+
+/**
+ * Where a data row is, for error messages: `row 3 (line 4)`; the row counts data rows from 1 (header not
+ * counted), the line is the file's, which differs with a header, skipped blank lines or quoted line breaks.
+ * @example
+ * csvRowName(parseCsv("a\n1\n\n2\n"), 1); // "row 2 (line 4)"
+ */
+export function csvRowName(csv: Csv, r: number): string {
+  const line = rowLines.get(csv.rows)?.[r];
+  return line === undefined ? `row ${r + 1}` : `row ${r + 1} (line ${line})`;
 }
 
 /**
@@ -200,8 +226,9 @@ function parseNumber(s: string): number | undefined {
  *
  * Cells may be decimal numbers with optional sign, fraction and exponent, surrounded by whitespace, or
  * `NaN` / `Inf` / `Infinity` (any case, optional sign). Anything else — including an empty cell, hex
- * (`0x10`) or thousands separators — throws an `Error` naming the data row (1-based, header not
- * counted), the column and the offending text.
+ * (`0x10`), thousands separators, or a number too large for float64 such as `1e400` (which would
+ * silently become Infinity) — throws a `ValueError` naming the data row (1-based, header not counted)
+ * and its line, the column and the offending text.
  *
  * @param options.columns which columns to keep, by name, in the output order (default: all).
  *
@@ -219,7 +246,7 @@ export function csvToNumbers(csv: Csv | string, options: { columns?: string[] } 
   const indices = names.map((name) => {
     const j = parsed.columns.indexOf(name);
     if (j < 0) {
-      throw new Error(
+      throw new ValueError(
         `csvToNumbers: no column named ${JSON.stringify(name)}; the columns are ${JSON.stringify(parsed.columns)}`,
       );
     }
@@ -234,10 +261,15 @@ export function csvToNumbers(csv: Csv | string, options: { columns?: string[] } 
       const j = indices[c];
       const cell = row[j];
       const v = cell === undefined ? undefined : parseNumber(cell);
-      if (v === undefined) {
-        throw new Error(
-          `csvToNumbers: row ${r + 1}, column ${JSON.stringify(parsed.columns[j])} (index ${j}): ` +
-            `${cell === undefined ? "missing cell" : `${JSON.stringify(cell)} is not a number`}`,
+      if (v === undefined || v === "overflow") {
+        const what =
+          cell === undefined
+            ? "missing cell"
+            : v === "overflow"
+              ? `${JSON.stringify(cell)} is too large (it would become ${cell.trim().startsWith("-") ? "-" : ""}Infinity)`
+              : `${JSON.stringify(cell)} is not a number`;
+        throw new ValueError(
+          `csvToNumbers: ${csvRowName(parsed, r)}, column ${JSON.stringify(parsed.columns[j])} (index ${j}): ${what}`,
         );
       }
       data[r * cols + c] = v;

@@ -5,9 +5,10 @@
  */
 
 import { ValueError } from "../core/errors.js";
+import { fileError } from "../io/file_error.js";
 import type { Tensor } from "../core/tensor.js";
 import { fromHost } from "../ops/creation.js";
-import { type Csv, csvToNumbers, parseCsv } from "./csv.js";
+import { type Csv, csvRowName, csvToNumbers, parseCsv } from "./csv.js";
 import { TensorDataset } from "./dataset.js";
 
 /**
@@ -53,6 +54,29 @@ function fail(where: string, err: unknown): never {
   throw new ValueError(`${where}: ${msg}`);
 }
 
+const FLOAT32_MAX = 3.4028234663852886e38;
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+/**
+ * Throws when a finite value of `values` (row-major, `columns.length` wide) would become Infinity as
+ * float32, e.g. "1e39": the error names the row, line, column and cell text.
+ */
+function checkFloat32(where: string, csv: Csv, values: Float64Array, columns: number[], label = "column") {
+  const cols = columns.length;
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k];
+    if (Math.abs(v) > FLOAT32_MAX && Number.isFinite(v)) {
+      const r = Math.floor(k / cols);
+      const j = columns[k % cols];
+      throw new ValueError(
+        `${where}: ${csvRowName(csv, r)}, ${label} ${JSON.stringify(csv.columns[j])}: ` +
+          `${JSON.stringify(csv.rows[r][j])} is too large for float32 (it would become Infinity)`,
+      );
+    }
+  }
+}
+
 function resolveTarget(where: string, csv: Csv, target: string | number): number {
   const n = csv.columns.length;
   if (typeof target === "number") {
@@ -87,8 +111,11 @@ function targetTensor(
   if (values === undefined) {
     if (dtype === "float32") fail(where, numericError);
     const empty = csv.rows.findIndex((row) => row[j].trim() === "");
-    if (empty >= 0)
-      throw new ValueError(`${where}: row ${empty + 1}, target column ${JSON.stringify(name)} is empty`);
+    if (empty >= 0) {
+      throw new ValueError(
+        `${where}: ${csvRowName(csv, empty)}, target column ${JSON.stringify(name)} is empty`,
+      );
+    }
     // class labels: sorted distinct names, each row gets the index of its name
     const labels = csv.rows.map((row) => row[j]);
     const classes = [...new Set(labels)].sort();
@@ -101,9 +128,22 @@ function targetTensor(
   if (chosen === "int32" && !ints) {
     const r = values.findIndex((v) => !Number.isInteger(v));
     throw new ValueError(
-      `${where}: targetDtype int32 needs integer targets, but row ${r + 1} of column ${JSON.stringify(name)} ` +
-        `is ${JSON.stringify(csv.rows[r][j])}`,
+      `${where}: targetDtype int32 needs integer targets, but ${csvRowName(csv, r)} of column ` +
+        `${JSON.stringify(name)} is ${JSON.stringify(csv.rows[r][j])}`,
     );
+  }
+  if (chosen === "int32") {
+    // fromHost would wrap 3e9 around to -1294967296
+    const r = values.findIndex((v) => v < INT32_MIN || v > INT32_MAX);
+    if (r >= 0) {
+      throw new ValueError(
+        `${where}: ${csvRowName(csv, r)}, target column ${JSON.stringify(name)}: ` +
+          `${JSON.stringify(csv.rows[r][j])} is outside the int32 range [${INT32_MIN}, ${INT32_MAX}]` +
+          (dtype === undefined ? ` (pass targetDtype: "float32" to keep it as a float)` : ""),
+      );
+    }
+  } else {
+    checkFloat32(where, csv, values, [j], "target column");
   }
   return { target: fromHost(values, [values.length], chosen) };
 }
@@ -145,6 +185,12 @@ function toTensors(text: string, options: LoadCsvOptions, where: string): CsvTen
   } catch (err) {
     fail(where, err);
   }
+  checkFloat32(
+    where,
+    csv,
+    numeric.data,
+    columns.map((c) => csv.columns.indexOf(c)),
+  );
   const features = fromHost(numeric.data, [numeric.rows, numeric.cols], "float32");
   if (t < 0) return { features, columns };
   return {
@@ -164,17 +210,18 @@ async function readText(path: string | URL): Promise<string> {
   try {
     return await fs.readFile(path, "utf8");
   } catch (err) {
-    throw new ValueError(
-      `loadCsv: cannot read ${String(path)}: ${(err as Error).message}` +
-        " (a string without a line break is read as a file path; CSV text needs at least one line break)",
-    );
+    const e = fileError("loadCsv", "read", String(path), err);
+    e.message +=
+      " (a string without a line break is read as a file path; CSV text needs at least one line break)";
+    throw e;
   }
 }
 
 /**
  * Loads a CSV file (or CSV text: any string with a line break) into a float32 feature matrix and an
- * optional target column. Every feature cell must be a number; errors name the file, the row and the
- * column. A `URL` is read as a file.
+ * optional target column. Every feature cell must be a number that fits float32, and an integer target
+ * must fit int32 (or pass `targetDtype: "float32"`); errors name the file, the row and its line, the
+ * column and the cell. A `URL` is read as a file.
  * @example
  * const { features, target, columns, classes } = await loadCsv("data/iris.csv", { target: "species" });
  * // features: [150, 4] float32, target: [150] int32, classes: ["setosa", "versicolor", "virginica"]

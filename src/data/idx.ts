@@ -7,6 +7,8 @@
  * This module is pure (no Node APIs) and works in the browser.
  */
 
+import { ValueError } from "../core/errors.js";
+
 /** Element types an IDX file can hold. */
 export type IdxType = "uint8" | "int8" | "int16" | "int32" | "float32" | "float64";
 
@@ -34,7 +36,7 @@ function hex(n: number): string {
  * Parses the bytes of an IDX file (uncompressed) into its dimensions and a typed array of its data.
  *
  * Multi-byte element types are converted from big-endian to the platform's order, and the data is
- * always copied into a freshly allocated (hence aligned) typed array. Throws an `Error` naming the
+ * always copied into a freshly allocated (hence aligned) typed array. Throws a `ValueError` naming the
  * file (`name`) and what is wrong when the header is short, the magic is bad, the type code is
  * unknown, the data is truncated or there are trailing bytes.
  *
@@ -51,10 +53,10 @@ function hex(n: number): string {
 export function parseIdx(bytes: Uint8Array, name = "IDX data"): IdxArray {
   const where = `${name}: `;
   if (bytes.length < 4) {
-    throw new Error(`${where}too short for an IDX header: need at least 4 bytes, got ${bytes.length}`);
+    throw new ValueError(`${where}too short for an IDX header: need at least 4 bytes, got ${bytes.length}`);
   }
   if (bytes[0] !== 0 || bytes[1] !== 0) {
-    throw new Error(
+    throw new ValueError(
       `${where}bad IDX magic: expected the first two bytes to be 0x00 0x00, got ${hex(bytes[0])} ${hex(bytes[1])}` +
         " (is the file gzip-compressed? gzip files start with 0x1f 0x8b)",
     );
@@ -62,7 +64,7 @@ export function parseIdx(bytes: Uint8Array, name = "IDX data"): IdxArray {
   const code = bytes[2];
   const info = TYPE_CODES[code];
   if (info === undefined) {
-    throw new Error(
+    throw new ValueError(
       `${where}unknown IDX type code ${hex(code)}; expected one of 0x08 (uint8), 0x09 (int8), 0x0b (int16), ` +
         "0x0c (int32), 0x0d (float32), 0x0e (float64)",
     );
@@ -70,7 +72,7 @@ export function parseIdx(bytes: Uint8Array, name = "IDX data"): IdxArray {
   const ndims = bytes[3];
   const headerLen = 4 + 4 * ndims;
   if (bytes.length < headerLen) {
-    throw new Error(
+    throw new ValueError(
       `${where}too short for the IDX header: ${ndims} dimension(s) need ${headerLen} header bytes, got ${bytes.length}`,
     );
   }
@@ -85,14 +87,14 @@ export function parseIdx(bytes: Uint8Array, name = "IDX data"): IdxArray {
   const shapeText = `${dims.length === 0 ? "scalar" : dims.join("x")} ${info.type}`;
   const expected = count * info.size;
   if (!Number.isSafeInteger(expected)) {
-    throw new Error(`${where}dimensions ${shapeText} are too large`);
+    throw new ValueError(`${where}dimensions ${shapeText} are too large`);
   }
   const got = bytes.length - headerLen;
   if (got < expected) {
-    throw new Error(`${where}truncated data: expected ${expected} bytes for ${shapeText}, got ${got}`);
+    throw new ValueError(`${where}truncated data: expected ${expected} bytes for ${shapeText}, got ${got}`);
   }
   if (got > expected) {
-    throw new Error(
+    throw new ValueError(
       `${where}${got - expected} trailing extra byte(s): expected ${expected} bytes for ${shapeText}, got ${got}`,
     );
   }
@@ -132,4 +134,34 @@ export function parseIdx(bytes: Uint8Array, name = "IDX data"): IdxArray {
     }
   }
   return { dims, type: info.type, data };
+}
+
+/**
+ * Checks that every value of an IDX label array is a class index in `0..numClasses - 1`, so that a
+ * corrupt or foreign label file fails at load instead of deep inside a loss. Throws a `ValueError` naming
+ * the file (`name`), the first bad index and its value, and how many labels are out of range.
+ *
+ * @example
+ * ```ts
+ * const labels = parseIdx(bytes, "train-labels-idx1-ubyte");
+ * checkIdxLabels(labels, 10, "train-labels-idx1-ubyte"); // MNIST digits are 0..9
+ * ```
+ */
+export function checkIdxLabels(labels: IdxArray, numClasses: number, name = "IDX data"): void {
+  const data = labels.data;
+  let first = -1;
+  let bad = 0;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (!(Number.isInteger(v) && v >= 0 && v < numClasses)) {
+      if (first < 0) first = i;
+      bad++;
+    }
+  }
+  if (first >= 0) {
+    throw new ValueError(
+      `${name}: label ${data[first]} at index ${first} is out of range: labels must be 0..${numClasses - 1} ` +
+        `(${bad} of ${data.length} labels are out of range)`,
+    );
+  }
 }

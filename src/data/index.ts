@@ -20,6 +20,6 @@ export { loadCsv, csvToTensors, csvDataset } from "./csv_dataset.js";
 export type { Csv, NumericCsv, ParseCsvOptions } from "./csv.js";
 export { parseCsv, csvToNumbers } from "./csv.js";
 export type { IdxArray, IdxType } from "./idx.js";
-export { parseIdx } from "./idx.js";
+export { parseIdx, checkIdxLabels } from "./idx.js";
 export type { MnistArrays } from "./mnist_files.js";
 export { loadMnistArrays, MNIST_FILES } from "./mnist_files.js";

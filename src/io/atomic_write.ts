@@ -3,6 +3,30 @@
  * this module in a browser bundle does not fail; calling `writeFileAtomic` there will.
  */
 
+import { FileError, ValueError } from "../core/errors.js";
+import { fileError } from "./file_error.js";
+
+/** The parts of `node:fs/promises` a write uses; tests pass a stand-in to simulate a full disk. */
+export type AtomicWriteFs = Pick<
+  typeof import("node:fs/promises"),
+  "mkdir" | "open" | "readdir" | "rename" | "rm" | "stat"
+>;
+
+/**
+ * Temporary files of the writes running in this process. Kept on `globalThis` so that two copies of
+ * Strata loaded in one process do not sweep away each other's files.
+ */
+const inFlight: Set<string> = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for("strata.writeFileAtomic.inFlight")
+] ??= new Set<string>()) as Set<string>;
+
+/**
+ * A temporary file whose process is alive is swept only once untouched for this long: the process may be
+ * an unrelated one that reused a dead writer's pid, while a live write keeps touching its file until the
+ * rename.
+ */
+const STALE_AFTER_MS = 60 * 60 * 1000;
+
 function randomSuffix(): string {
   const bytes = new Uint8Array(6);
   globalThis.crypto.getRandomValues(bytes);
@@ -10,29 +34,116 @@ function randomSuffix(): string {
 }
 
 /**
- * Writes `data` to `path` atomically: readers see either the old file or the complete new one, never a
- * partial file, even if the process crashes or the machine loses power mid-write.
- *
- * It creates the parent directory if missing, writes to a temporary file `.${basename}.${pid}.${random}.tmp`
- * in the same directory, fsyncs it, renames it over `path` (keeping the old file's permission bits when
- * there was one), then fsyncs the directory where the platform allows (silently skipped elsewhere, e.g.
- * on Windows). If any step fails the temporary file is removed, `path` is left as it was, and the error is
- * rethrown. Strings are written as UTF-8.
- *
- * @example
- * ```ts
- * await writeFileAtomic("checkpoints/model.safetensors", encodeSafetensors(weights));
- * await writeFileAtomic("runs/log.json", JSON.stringify(history));
- * ```
+ * The writer's pid when `rest` (a directory entry after `.<base>.`) is a temporary file of a write to
+ * `<base>`: `strata-tmp-<pid>-<hex>` now, `<pid>.<12 hex>.tmp` in earlier versions.
  */
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const fs = await import("node:fs/promises");
+function tempFilePid(rest: string): number | undefined {
+  const m = /^strata-tmp-(\d+)-[0-9a-f]+$/.exec(rest) ?? /^(\d+)\.[0-9a-f]{12}\.tmp$/.exec(rest);
+  return m === null ? undefined : Number(m[1]);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM"; // alive, but another user's
+  }
+}
+
+/** Removes temporary files of earlier writes to `<dir>/<base>` that were killed before their rename. */
+async function removeStaleTemps(
+  fs: AtomicWriteFs,
+  dir: string,
+  base: string,
+  join: (...p: string[]) => string,
+) {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  const prefix = `.${base}.`;
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = tempFilePid(name.slice(prefix.length));
+    const full = join(dir, name);
+    if (pid === undefined || inFlight.has(full)) continue;
+    // Our own pid on a file we are not writing means an earlier process had the same pid (a restarted
+    // container), so only other live pids can own a write in progress.
+    if (pid !== process.pid && processAlive(pid)) {
+      const st = await fs.stat(full).catch(() => undefined);
+      if (st === undefined || Date.now() - st.mtimeMs < STALE_AFTER_MS) continue;
+    }
+    await fs.rm(full, { force: true }).catch(() => {});
+  }
+}
+
+/**
+ * Creates `dir` and its missing parents one level at a time: `mkdir({ recursive: true })` can spin
+ * forever where `mkdir` answers ENOENT under an existing parent (e.g. in /proc), and walking up tells
+ * which ancestor is a file.
+ */
+async function ensureDir(
+  fs: AtomicWriteFs,
+  op: string,
+  path: string,
+  dir: string,
+  dirname: (p: string) => string,
+): Promise<void> {
+  const notADirectory = (cause?: unknown) =>
+    new FileError(`${op}: cannot write ${path}: ${dir} is a file, not a directory`, path, { cause });
+  try {
+    if (!(await fs.stat(dir)).isDirectory()) throw notADirectory();
+    return;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "ENOTDIR") throw err;
+    const parent = dirname(dir);
+    if (parent === dir) throw err;
+    await ensureDir(fs, op, path, parent, dirname);
+  }
+  try {
+    await fs.mkdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") {
+      throw fileError(op, "write", path, err, { context: `cannot create the folder ${dir}` });
+    }
+    // created meanwhile by a concurrent write, or a file
+    if (!(await fs.stat(dir)).isDirectory()) throw notADirectory(err);
+  }
+}
+
+/**
+ * {@link writeFileAtomic} with the operation named in errors (`op`) and, for tests, a stand-in `fs`.
+ * @example
+ * await writeAtomic("runs/m.safetensors", bytes, { op: "saveModel" });
+ */
+export async function writeAtomic(
+  path: string,
+  data: Uint8Array | string,
+  options: { op: string; fs?: AtomicWriteFs },
+): Promise<void> {
+  const op = options.op;
+  if (typeof data !== "string" && !(data instanceof Uint8Array)) {
+    throw new ValueError(
+      `${op}: data must be a Uint8Array or a string, got ${(data as object)?.constructor?.name ?? typeof data}`,
+    );
+  }
+  const fs = options.fs ?? (await import("node:fs/promises"));
   const nodePath = await import("node:path");
   const dir = nodePath.dirname(path);
   const base = nodePath.basename(path);
-  await fs.mkdir(dir, { recursive: true });
-  const tmp = nodePath.join(dir, `.${base}.${process.pid}.${randomSuffix()}.tmp`);
+  try {
+    await ensureDir(fs, op, path, dir, nodePath.dirname);
+  } catch (err) {
+    throw fileError(op, "write", path, err);
+  }
+  await removeStaleTemps(fs, dir, base, nodePath.join);
+  const tmp = nodePath.join(dir, `.${base}.strata-tmp-${process.pid}-${randomSuffix()}`);
 
+  inFlight.add(tmp);
   let handle: Awaited<ReturnType<typeof fs.open>> | undefined;
   try {
     handle = await fs.open(tmp, "wx");
@@ -50,7 +161,9 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   } catch (err) {
     if (handle !== undefined) await handle.close().catch(() => {});
     await fs.rm(tmp, { force: true }).catch(() => {});
-    throw err;
+    throw fileError(op, "write", path, err, { hidden: tmp });
+  } finally {
+    inFlight.delete(tmp);
   }
 
   let dirHandle: Awaited<ReturnType<typeof fs.open>> | undefined;
@@ -62,4 +175,29 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   } finally {
     await dirHandle?.close().catch(() => {});
   }
+}
+
+/**
+ * Writes `data` to `path` atomically: readers see either the old file or the complete new one, never a
+ * partial file, even if the process crashes or the machine loses power mid-write.
+ *
+ * It creates missing parent directories, writes to a hidden temporary file
+ * `.<name>.strata-tmp-<pid>-<random>` in the same directory, fsyncs it, renames it over `path` (keeping
+ * the old file's permission bits when there was one), then fsyncs the directory where the platform allows
+ * (silently skipped elsewhere, e.g. on Windows). Strings are written as UTF-8.
+ *
+ * A temporary file left by a write that was killed is removed by the next write to the same `path`
+ * (when its process is gone, or after an hour untouched); a write still running in another process keeps
+ * its file. If any step fails, the temporary file is removed, `path` is left as it was, and a `FileError`
+ * names `path` and the reason in words (read-only location, disk full, a parent that is a file, ...),
+ * with the system error as its `cause`.
+ *
+ * @example
+ * ```ts
+ * await writeFileAtomic("checkpoints/model.safetensors", encodeSafetensors(weights));
+ * await writeFileAtomic("runs/log.json", JSON.stringify(history));
+ * ```
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  await writeAtomic(path, data, { op: "writeFileAtomic" });
 }

@@ -4,7 +4,7 @@
  * import, so a browser bundle still builds) or the standard `CompressionStream` in browsers.
  */
 import { ShapeError, ValueError } from "../core/errors.js";
-import { writeFileAtomic } from "./atomic_write.js";
+import { writeAtomic } from "./atomic_write.js";
 
 /**
  * An 8-bit greyscale image: `pixels` holds `width · height` values (0 black, 255 white), row by row.
@@ -108,5 +108,5 @@ export async function encodePng(image: GrayImage): Promise<Uint8Array> {
  * @example await writePng("out/digit.png", toImage(images.select(0, 0).squeeze()));
  */
 export async function writePng(path: string, image: GrayImage): Promise<void> {
-  await writeFileAtomic(path, await encodePng(image));
+  await writeAtomic(path, await encodePng(image), { op: "writePng" });
 }

@@ -8,6 +8,8 @@
  * Pure (no Node APIs); works in the browser.
  */
 
+import { DTypeError, ShapeError, ValueError } from "../core/errors.js";
+
 /** Element types Strata stores; they map to the safetensors codes F32, F64, I32 and BOOL. */
 export type SafetensorsDtype = "float32" | "float64" | "int32" | "bool";
 
@@ -92,7 +94,7 @@ export function encodeSafetensors(
     const metaKeys = Object.keys(metadata).sort();
     for (const k of metaKeys) {
       if (typeof metadata[k] !== "string") {
-        throw new Error(
+        throw new ValueError(
           `encodeSafetensors: metadata value for ${JSON.stringify(k)} must be a string, got ${typeof metadata[k]}`,
         );
       }
@@ -106,31 +108,31 @@ export function encodeSafetensors(
   const layout: { begin: number; t: SafetensorsTensor; size: number }[] = [];
   for (const name of names) {
     if (name === METADATA_KEY) {
-      throw new Error(`encodeSafetensors: "${METADATA_KEY}" is reserved and cannot be a tensor name`);
+      throw new ValueError(`encodeSafetensors: "${METADATA_KEY}" is reserved and cannot be a tensor name`);
     }
     const t = tensors[name];
     const enc = Object.hasOwn(ENCODE, t.dtype) ? ENCODE[t.dtype] : undefined;
     if (enc === undefined) {
-      throw new Error(
+      throw new DTypeError(
         `encodeSafetensors: tensor ${JSON.stringify(name)} has unsupported dtype ${JSON.stringify(t.dtype)}; ` +
           `expected one of ${Object.keys(ENCODE).join(", ")}`,
       );
     }
     if (!(t.data instanceof enc.ctor)) {
-      throw new Error(
+      throw new DTypeError(
         `encodeSafetensors: tensor ${JSON.stringify(name)} has dtype ${t.dtype}, so its data must be a ` +
           `${enc.ctor.name}, got ${t.data?.constructor?.name ?? typeof t.data}`,
       );
     }
     if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw new Error(
+      throw new ShapeError(
         `encodeSafetensors: tensor ${JSON.stringify(name)} has an invalid shape ${JSON.stringify(t.shape)} ` +
           "(expected an array of non-negative integers)",
       );
     }
     const count = shapeSize(t.shape);
     if (count !== t.data.length) {
-      throw new Error(
+      throw new ShapeError(
         `encodeSafetensors: tensor ${JSON.stringify(name)} has shape ${describeShape(t.shape)} ` +
           `(${count} elements) but its data has ${t.data.length} elements`,
       );
@@ -210,7 +212,7 @@ function isIntArray(v: unknown): v is number[] {
  * | I64               | `int32`; throws if a value is outside the int32 range |
  * | BOOL              | `bool` (`Uint8Array` of 0/1; any non-zero byte reads as 1) |
  *
- * Throws an `Error` saying what is wrong for: a file shorter than 8 bytes, a header length beyond the end of
+ * Throws a `ValueError` saying what is wrong for: a file shorter than 8 bytes, a header length beyond the end of
  * the file, a header that is not UTF-8 JSON object, a bad `__metadata__` (must map strings to strings), an
  * entry without a valid `dtype` / `shape` / `data_offsets`, an unknown dtype, offsets out of range or whose
  * length doesn't match shape × item size, overlapping tensors, and gaps (including unused bytes at the end).
@@ -222,7 +224,7 @@ function isIntArray(v: unknown): v is number[] {
  * ```
  */
 export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
-  const err = (msg: string) => new Error(`decodeSafetensors: ${msg}`);
+  const err = (msg: string) => new ValueError(`decodeSafetensors: ${msg}`);
   if (bytes.length < 8) {
     throw err(`file is too short: need at least 8 bytes for the header length, got ${bytes.length}`);
   }

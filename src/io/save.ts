@@ -1,6 +1,7 @@
 /**
- * Saving and loading tensors and models as safetensors (https://github.com/huggingface/safetensors),
- * with model configurations as JSON beside them. Files are written atomically. `serialize` /
+ * Saving and loading tensors and models as safetensors (https://github.com/huggingface/safetensors).
+ * A model's configuration is stored inside the weights file (so one atomic rename covers both) and
+ * copied as JSON beside it for people and other tools. Files are written atomically. `serialize` /
  * `deserialize` work on bytes and run in browsers; the file functions load Node's `fs` on demand.
  */
 
@@ -10,7 +11,8 @@ import { keep } from "../core/memory.js";
 import type { Tensor } from "../core/tensor.js";
 import type { Module } from "../nn/module.js";
 import { fromHost } from "../ops/creation.js";
-import { writeFileAtomic } from "./atomic_write.js";
+import { writeAtomic } from "./atomic_write.js";
+import { fileError } from "./file_error.js";
 import { type SafetensorsTensor, decodeSafetensors, encodeSafetensors } from "./safetensors.js";
 
 /**
@@ -76,7 +78,7 @@ export async function saveTensors(
   tensors: TensorMap,
   metadata?: Record<string, string>,
 ): Promise<void> {
-  await writeFileAtomic(path, await serialize(tensors, metadata));
+  await writeAtomic(path, await serialize(tensors, metadata), { op: "saveTensors" });
 }
 
 async function readBytes(op: string, path: string): Promise<Uint8Array> {
@@ -85,7 +87,7 @@ async function readBytes(op: string, path: string): Promise<Uint8Array> {
     const b = await fs.readFile(path);
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   } catch (err) {
-    throw new ValueError(`${op}: cannot read ${path}: ${(err as Error).message}`);
+    throw fileError(op, "read", path, err);
   }
 }
 
@@ -150,8 +152,8 @@ export async function loadTensorsWithMetadata(
 }
 
 /**
- * Where `saveModel` writes the configuration: `.safetensors` replaced by `.json` (other names get
- * `.json` appended).
+ * Where `saveModel` writes the JSON copy of the configuration: `.safetensors` replaced by `.json` (other
+ * names get `.json` appended).
  * @example
  * configPath("runs/mlp.safetensors"); // "runs/mlp.json"
  */
@@ -159,10 +161,35 @@ export function configPath(path: string): string {
   return `${path.endsWith(".safetensors") ? path.slice(0, -".safetensors".length) : path}.json`;
 }
 
+/** Metadata key of the configuration (as JSON text) inside a weights file written by `saveModel`. */
+const CONFIG_KEY = "strata.config";
 /**
- * Saves a model's parameters and buffers (`stateDict()`) to `path` as safetensors and, when `config`
- * is given, the configuration needed to rebuild it as JSON in `<path without .safetensors>.json`.
- * Both files are written atomically. Returns the paths written.
+ * Metadata key marking a weights file whose configuration, if it has one, is inside it (saves before
+ * this key kept it only in the JSON file beside the weights).
+ */
+const LAYOUT_KEY = "strata.layout";
+const LAYOUT = "config-inside";
+
+function configText(config: object): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(config);
+  } catch (err) {
+    throw new ValueError(`saveModel: the config cannot be written as JSON: ${(err as Error).message}`);
+  }
+  if (typeof text !== "string") {
+    throw new ValueError(`saveModel: the config must be a JSON object, got ${typeof config}`);
+  }
+  return text;
+}
+
+/**
+ * Saves a model's parameters and buffers (`stateDict()`) to `path` as safetensors. A `config` (what is
+ * needed to rebuild the model) is stored in the same file, in the safetensors metadata under
+ * `"strata.config"` as JSON text, so the weights and their config are replaced together by one atomic
+ * rename: a save killed at any moment leaves the previous save or the new one, never a mix. The config
+ * is then also written as JSON to `<path without .safetensors>.json` for people and other tools;
+ * `loadConfig` reads the copy inside the weights. Returns the paths written.
  * @example
  * await saveModel(model, "checkpoints/mlp.safetensors", { hidden: 128 });
  * // later: const m = new MLP(await loadConfig("checkpoints/mlp.safetensors")); await loadModel(m, "checkpoints/mlp.safetensors");
@@ -172,26 +199,104 @@ export async function saveModel(
   path: string,
   config?: object,
 ): Promise<{ weights: string; config?: string }> {
-  await saveTensors(path, model.stateDict(), { format: "strata" });
+  const metadata: Record<string, string> = { format: "strata", [LAYOUT_KEY]: LAYOUT };
+  if (config !== undefined) metadata[CONFIG_KEY] = configText(config);
+  await writeAtomic(path, await serialize(model.stateDict(), metadata), { op: "saveModel" });
   if (config === undefined) return { weights: path };
   const json = configPath(path);
-  await writeFileAtomic(json, `${JSON.stringify(config, null, 2)}\n`);
+  await writeAtomic(json, `${JSON.stringify(config, null, 2)}\n`, { op: "saveModel" });
   return { weights: path, config: json };
 }
 
+/** The `__metadata__` of a safetensors file, reading only its header; undefined when there is no file. */
+async function readMetadata(op: string, path: string): Promise<Record<string, string> | undefined> {
+  const fs = await import("node:fs/promises");
+  let handle: Awaited<ReturnType<typeof fs.open>>;
+  try {
+    handle = await fs.open(path, "r");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw fileError(op, "read", path, err);
+  }
+  try {
+    const invalid = (why: string) => new ValueError(`${op}: ${path} is not a valid safetensors file: ${why}`);
+    const { size } = await handle.stat();
+    const head = new Uint8Array(8);
+    if (size < 8 || (await handle.read(head, 0, 8, 0)).bytesRead < 8) {
+      throw invalid(`the file has only ${size} bytes, less than the 8-byte header length`);
+    }
+    const view = new DataView(head.buffer);
+    const headerLen = view.getUint32(0, true);
+    if (view.getUint32(4, true) !== 0 || headerLen > size - 8) {
+      throw invalid(`the header length is beyond the end of the file (${size} bytes)`);
+    }
+    const text = new Uint8Array(headerLen);
+    if ((await handle.read(text, 0, headerLen, 8)).bytesRead < headerLen) {
+      throw invalid(`the header is cut off (expected ${headerLen} bytes)`);
+    }
+    let header: unknown;
+    try {
+      header = JSON.parse(new TextDecoder().decode(text));
+    } catch (err) {
+      throw invalid(`the header is not valid JSON: ${(err as Error).message}`);
+    }
+    const meta = (header as { __metadata__?: unknown } | null)?.__metadata__;
+    const out: Record<string, string> = {};
+    if (typeof meta === "object" && meta !== null) {
+      for (const [k, v] of Object.entries(meta)) if (typeof v === "string") setOwn(out, k, v);
+    }
+    return out;
+  } catch (err) {
+    throw fileError(op, "read", path, err);
+  } finally {
+    await handle.close().catch(() => {});
+  }
+}
+
+function parseConfig<C>(op: string, text: string, where: string): C {
+  try {
+    return JSON.parse(text) as C;
+  } catch (err) {
+    throw new ValueError(`${op}: ${where} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  const fs = await import("node:fs/promises");
+  return fs.stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
 /**
- * Reads the JSON configuration that `saveModel` wrote beside `path`.
+ * Reads the configuration saved with the weights at `path`. For a file written by `saveModel` it is the
+ * config stored inside the weights file, so it always belongs to the same save as the weights, whatever
+ * the JSON copy beside it says. For files written by earlier versions or by other tools (no config
+ * inside) it reads the JSON file beside them, `<path without .safetensors>.json`. A weights file that
+ * `saveModel` wrote without a config has none: then a JSON file beside it is from another save, and
+ * `loadConfig` refuses it with a `ValueError` naming both files.
  * @example
- * const config = await loadConfig("checkpoints/mlp.safetensors"); // reads checkpoints/mlp.json
+ * const config = await loadConfig("checkpoints/mlp.safetensors"); // { hidden: 128 }
  */
 export async function loadConfig<C = Record<string, unknown>>(path: string): Promise<C> {
   const json = configPath(path);
-  const bytes = await readBytes("loadConfig", json);
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes)) as C;
-  } catch (err) {
-    throw new ValueError(`loadConfig: ${json} is not valid JSON: ${(err as Error).message}`);
+  const metadata = await readMetadata("loadConfig", path);
+  if (metadata !== undefined && Object.hasOwn(metadata, CONFIG_KEY)) {
+    return parseConfig<C>("loadConfig", metadata[CONFIG_KEY], `the config stored in ${path}`);
   }
+  if (metadata !== undefined && metadata[LAYOUT_KEY] === LAYOUT) {
+    throw new ValueError(
+      (await exists(json))
+        ? `loadConfig: ${path} was saved without a config, so ${json} is not from the same save as these ` +
+            "weights (it is left from an earlier save or was written separately) and may not describe them; " +
+            "save the model with its config, saveModel(model, path, config), to keep the two together"
+        : `loadConfig: ${path} was saved without a config (saveModel(model, path) with no config argument)`,
+    );
+  }
+  // earlier saves and other tools keep the config only beside the weights
+  const bytes = await readBytes("loadConfig", json);
+  return parseConfig<C>("loadConfig", new TextDecoder().decode(bytes), json);
 }
 
 /** Every difference between a file's tensors and a model's, one line each (empty when they fit). */

@@ -121,14 +121,31 @@ describe("csvToNumbers", () => {
   it("errors naming row, column and text for a non-number", () => {
     const csv = parseCsv("x,y\n1,2\n3,abc\n");
     expect(() => csvToNumbers(csv)).toThrow(
-      'csvToNumbers: row 2, column "y" (index 1): "abc" is not a number',
+      'csvToNumbers: row 2 (line 3), column "y" (index 1): "abc" is not a number',
     );
   });
 
   it("rejects empty cells, hex and prototype names", () => {
-    expect(() => csvToNumbers('x\n1\n""\n')).toThrow(/row 2, column "x" \(index 0\): "" is not a number/);
+    expect(() => csvToNumbers('x\n1\n""\n')).toThrow(
+      /row 2 \(line 3\), column "x" \(index 0\): "" is not a number/,
+    );
     expect(() => csvToNumbers("x\n0x10\n")).toThrow(/"0x10" is not a number/);
     expect(() => csvToNumbers("x\nconstructor\n")).toThrow(/"constructor" is not a number/);
+  });
+
+  it("rejects a number too large for float64 instead of making it Infinity", () => {
+    expect(() => csvToNumbers("x\n1\n1e400\n")).toThrow(
+      'csvToNumbers: row 2 (line 3), column "x" (index 0): "1e400" is too large (it would become Infinity)',
+    );
+    expect(() => csvToNumbers("x\n -1e400\n")).toThrow(
+      /" -1e400" is too large \(it would become -Infinity\)/,
+    );
+    expect(Array.from(csvToNumbers("x\n1e308\ninf\n").data)).toEqual([1e308, Infinity]);
+  });
+
+  it("gives the file's line beside the row when blank lines or quoted line breaks shift it", () => {
+    expect(() => csvToNumbers('x,y\n1,"a\nb"\n')).toThrow(/row 1 \(line 2\), column "y"/);
+    expect(() => csvToNumbers("x\n1\n\n\nabc\n")).toThrow(/row 2 \(line 5\), column "x"/);
   });
 
   it("errors on an unknown column", () => {

@@ -89,12 +89,53 @@ describe("loadCsv", () => {
     const path = join(dir, "bad.csv");
     await expect(loadCsv(path)).rejects.toThrow(ValueError);
     await expect(loadCsv(path)).rejects.toThrow(
-      `loadCsv: ${path}: row 2, column "b" (index 1): "oops" is not a number`,
+      `loadCsv: ${path}: row 2 (line 3), column "b" (index 1): "oops" is not a number`,
     );
   });
 
+  it("rejects an integer target outside int32, naming the file, row, line, column and value", async () => {
+    const path = join(dir, "big.csv");
+    await writeFile(path, "x,y\n1,2\n2,3000000000\n3,-5\n");
+    const err = await loadCsv(path, { target: "y" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValueError);
+    expect((err as Error).message).toBe(
+      `loadCsv: ${path}: row 2 (line 3), target column "y": "3000000000" is outside the int32 range ` +
+        '[-2147483648, 2147483647] (pass targetDtype: "float32" to keep it as a float)',
+    );
+    expect(() => csvToTensors("x,y\n1,-3e9\n", { target: "y", targetDtype: "int32" })).toThrow(
+      'csvToTensors: row 1 (line 2), target column "y": "-3e9" is outside the int32 range [-2147483648, 2147483647]',
+    );
+    const { target } = await loadCsv(path, { target: "y", targetDtype: "float32" });
+    expect(target!.toArray()).toEqual([2, 3e9, -5]);
+  });
+
+  it("rejects a feature that would overflow to Infinity, naming the file, row, line, column and value", async () => {
+    const path = join(dir, "huge.csv");
+    await writeFile(path, "a,b\n1,2\n1e400,3\n");
+    await expect(loadCsv(path)).rejects.toThrow(
+      new ValueError(
+        `loadCsv: ${path}: row 2 (line 3), column "a" (index 0): "1e400" is too large (it would become Infinity)`,
+      ),
+    );
+    // beyond float32 (the features' dtype) but not float64
+    expect(() => csvToTensors("a,b\n1,-1e39\n")).toThrow(
+      new ValueError(
+        'csvToTensors: row 1 (line 2), column "b": "-1e39" is too large for float32 (it would become Infinity)',
+      ),
+    );
+    expect(() => csvToTensors("a,t\n1,1e39\n", { target: "t", targetDtype: "float32" })).toThrow(
+      /row 1 \(line 2\), target column "t": "1e39" is too large for float32/,
+    );
+    // written infinities are still read as such
+    expect(csvToTensors("a\ninf\n-Infinity\n").features.toArray()).toEqual([[Infinity], [-Infinity]]);
+  });
+
   it("reports other problems clearly", async () => {
-    await expect(loadCsv(join(dir, "missing.csv"))).rejects.toThrow(/cannot read .*missing\.csv/);
+    await expect(loadCsv(join(dir, "missing.csv"))).rejects.toThrow(
+      new RegExp(
+        `^loadCsv: cannot read ${join(dir, "missing.csv")}: no such file \\(ENOENT\\) \\(a string without`,
+      ),
+    );
     expect(() => csvToTensors("a,b\n1,2\n", { target: "c" })).toThrow(
       /no target column named "c"; the columns are \["a","b"\]/,
     );
@@ -103,7 +144,7 @@ describe("loadCsv", () => {
     expect(() => csvToTensors("a,a\n1,2\n")).toThrow(/"a" appears twice/);
     expect(() => csvToTensors("\n")).toThrow(/empty/);
     expect(() => csvToTensors("a,t\n1,x\n2,\n", { target: "t" })).toThrow(
-      /row 2, target column "t" is empty/,
+      /row 2 \(line 3\), target column "t" is empty/,
     );
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseIdx } from "../../src/data/idx.js";
+import { ValueError } from "../../src/core/errors.js";
+import { checkIdxLabels, parseIdx } from "../../src/data/idx.js";
 
 function idx(code: number, dims: number[], payload: number[] | Uint8Array): Uint8Array {
   const header = new Uint8Array(4 + 4 * dims.length);
@@ -107,5 +108,27 @@ describe("parseIdx", () => {
 
   it("uses a default name", () => {
     expect(() => parseIdx(new Uint8Array(0))).toThrow(/^IDX data: too short/);
+  });
+});
+
+describe("checkIdxLabels", () => {
+  it("accepts labels 0..numClasses-1", () => {
+    expect(() => checkIdxLabels(parseIdx(idx(0x08, [4], [0, 9, 3, 9])), 10, "labels")).not.toThrow();
+  });
+
+  it("names the file, the first bad index and value, and how many are bad", () => {
+    const labels = parseIdx(idx(0x08, [5], [1, 2, 10, 255, 3]), "train-labels-idx1-ubyte");
+    expect(() => checkIdxLabels(labels, 10, "train-labels-idx1-ubyte")).toThrow(
+      new ValueError(
+        "train-labels-idx1-ubyte: label 10 at index 2 is out of range: labels must be 0..9 (2 of 5 labels are out of range)",
+      ),
+    );
+  });
+
+  it("rejects negative labels of a signed type against the class count", () => {
+    const labels = parseIdx(idx(0x09, [3], [0, 0xff, 1])); // int8: 0, -1, 1
+    expect(() => checkIdxLabels(labels, 2)).toThrow(
+      /^IDX data: label -1 at index 1 is out of range: labels must be 0..1/,
+    );
   });
 });

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { FileError, ValueError } from "../../src/core/errors.js";
 import { loadMnistArrays, MNIST_FILES } from "../../src/data/mnist_files.js";
 
 function idxBytes(dims: number[]): Uint8Array {
@@ -98,9 +99,34 @@ describe("loadMnistArrays", () => {
     );
   });
 
+  it("errors at load on a label outside 0..9, naming the file, index and value", async () => {
+    const labels = idxBytes([4]);
+    labels[labels.length - 2] = 10; // the label at index 2
+    await withFiles(
+      {
+        [MNIST_FILES.trainImages]: idxBytes([3, 28, 28]),
+        [MNIST_FILES.trainLabels]: idxBytes([3]),
+        [MNIST_FILES.testImages]: idxBytes([4, 28, 28]),
+        [MNIST_FILES.testLabels]: labels,
+      },
+      async (dir) => {
+        const err = await loadMnistArrays({ dir }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(ValueError);
+        expect((err as Error).message).toBe(
+          `${join(dir, MNIST_FILES.testLabels)}: label 10 at index 2 is out of range: labels must be 0..9 ` +
+            "(1 of 4 labels are out of range)",
+        );
+      },
+    );
+  });
+
   it("errors with the path when a file is missing", async () => {
     await withFiles({}, async (dir) => {
-      await expect(loadMnistArrays({ dir })).rejects.toThrow(/cannot read .*-idx\d-ubyte/);
+      const err = await loadMnistArrays({ dir }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FileError);
+      expect((err as Error).message).toMatch(
+        /^loadMnistArrays: cannot read .*-idx\d-ubyte: no such file \(ENOENT\)$/,
+      );
     });
   });
 });

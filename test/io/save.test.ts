@@ -1,11 +1,15 @@
-import { mkdtemp, readFile, readdir, rm, truncate, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { build } from "esbuild";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ShapeError } from "../../src/core/errors.js";
+import { FileError, ShapeError, ValueError } from "../../src/core/errors.js";
 import { manualSeed } from "../../src/core/random.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import {
+  configPath,
   deserialize,
   deserializeWithMetadata,
   loadConfig,
@@ -18,7 +22,7 @@ import {
 } from "../../src/io/save.js";
 import { Module } from "../../src/nn/module.js";
 import { buffer, parameter } from "../../src/nn/parameter.js";
-import { randn, tensor, zeros } from "../../src/ops/creation.js";
+import { full, randn, tensor, zeros } from "../../src/ops/creation.js";
 
 /** A tiny model: a parameter, a nested child with its own parameter, and an int32 buffer. */
 class Head extends Module {
@@ -199,4 +203,156 @@ describe("saveModel / loadModel", () => {
       /junk\.safetensors is not a valid safetensors file: decodeSafetensors: header length/,
     );
   });
+});
+
+describe("saveModel: weights and config from one save", () => {
+  it("stores the config inside the weights file as string metadata, and a JSON copy beside it", async () => {
+    const path = join(dir, "m.safetensors");
+    const config = { inputs: 4, outputs: 3, name: "tiny", layers: [1, 2] };
+    await saveModel(new Tiny(), path, config);
+    const { metadata } = await loadTensorsWithMetadata(path);
+    // a string -> string map, as PyTorch and Hugging Face tools expect
+    expect(metadata).toEqual({
+      format: "strata",
+      "strata.layout": "config-inside",
+      "strata.config": JSON.stringify(config),
+    });
+    expect(JSON.parse(await readFile(join(dir, "m.json"), "utf8"))).toEqual(config);
+    // the copy inside is what loadConfig reads
+    await rm(join(dir, "m.json"));
+    expect(await loadConfig(path)).toEqual(config);
+  });
+
+  it("a torn pair (weights of one save, JSON of another) loads the config saved with the weights", async () => {
+    const [a, b] = [join(dir, "a"), join(dir, "b")];
+    await saveModel(new Tiny(4, 3), join(a, "m.safetensors"), { inputs: 4 });
+    await saveModel(new Tiny(5, 3), join(b, "m.safetensors"), { inputs: 5 });
+    const torn = join(dir, "torn");
+    await mkdir(torn);
+    await copyFile(join(a, "m.safetensors"), join(torn, "m.safetensors"));
+    await copyFile(join(b, "m.json"), join(torn, "m.json"));
+    const path = join(torn, "m.safetensors");
+    const config = await loadConfig<{ inputs: number }>(path);
+    expect(config).toEqual({ inputs: 4 });
+    await loadModel(new Tiny(config.inputs, 3), path); // the weights fit the config
+  });
+
+  it("refuses a JSON file that is not from the weights' save, naming both files", async () => {
+    const path = join(dir, "m.safetensors");
+    await saveModel(new Tiny(), path, { inputs: 4 });
+    await saveModel(new Tiny(), path); // no config: m.json is left from the first save
+    const err = await loadConfig(path).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValueError);
+    expect((err as Error).message).toContain(
+      `loadConfig: ${path} was saved without a config, so ${configPath(path)}`,
+    );
+    expect((err as Error).message).toContain("is not from the same save as these weights");
+    await rm(configPath(path));
+    await expect(loadConfig(path)).rejects.toThrow(`loadConfig: ${path} was saved without a config`);
+  });
+
+  it("still reads the JSON beside weights saved before configs went inside, or by other tools", async () => {
+    const path = join(dir, "old.safetensors");
+    const model = new Tiny();
+    await saveTensors(path, model.stateDict(), { format: "strata" }); // what saveModel used to write
+    await writeFile(join(dir, "old.json"), JSON.stringify({ inputs: 4, outputs: 3 }, null, 2));
+    expect(await loadConfig(path)).toEqual({ inputs: 4, outputs: 3 });
+    await loadModel(new Tiny(), path);
+    await saveTensors(path, model.stateDict()); // no metadata at all
+    expect(await loadConfig(path)).toEqual({ inputs: 4, outputs: 3 });
+    // and the config alone, without weights
+    await rm(path);
+    expect(await loadConfig(path)).toEqual({ inputs: 4, outputs: 3 });
+  });
+
+  it("names the file when the weights or the JSON are not readable", async () => {
+    const path = join(dir, "junk.safetensors");
+    await writeFile(path, "not a safetensors file");
+    await expect(loadConfig(path)).rejects.toThrow(
+      new RegExp(`^loadConfig: ${path.replace(/[.\\]/g, "\\$&")} is not a valid safetensors file`),
+    );
+    const missing = join(dir, "none.safetensors");
+    const err = await loadConfig(missing).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FileError);
+    expect((err as Error).message).toBe(
+      `loadConfig: cannot read ${join(dir, "none.json")}: no such file (ENOENT)`,
+    );
+  });
+
+  it("refuses a config that is not JSON before writing anything", async () => {
+    const config: Record<string, unknown> = { a: 1 };
+    config.self = config;
+    const path = join(dir, "m.safetensors");
+    await expect(saveModel(new Tiny(), path, config)).rejects.toThrow(
+      /^saveModel: the config cannot be written as JSON/,
+    );
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("names the user's path and the cause when the parent is a file", async () => {
+    const file = join(dir, "runs");
+    await writeFile(file, "a file, not a folder");
+    const path = join(file, "m.safetensors");
+    const err = await saveModel(new Tiny(), path, { a: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FileError);
+    expect((err as Error).message).toBe(
+      `saveModel: cannot write ${path}: ${file} is a file, not a directory`,
+    );
+    expect((err as FileError).path).toBe(path);
+  });
+});
+
+/** The model of save_kill_child.ts: every value of save i is i. */
+class KillNet extends Module {
+  weight = parameter(full([16, 16], -1));
+  bias = parameter(full([16], -1));
+  forward(x: Tensor): Tensor {
+    return x.matmul(this.weight).add(this.bias);
+  }
+}
+
+describe("saveModel killed mid-save", () => {
+  it("leaves weights and config of one complete save, whenever the process is killed", async () => {
+    // bundled once, so that each child starts in a fraction of a second
+    const child = join(dir, "child.mjs");
+    await build({
+      entryPoints: [new URL("./save_kill_child.ts", import.meta.url).pathname],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      outfile: child,
+      logLevel: "silent",
+    });
+    const path = join(dir, "out", "k.safetensors");
+    let next = 1;
+    for (let kill = 0; kill < 20; kill++) {
+      const proc = spawn(process.execPath, [child, path, String(next)], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      const exited = once(proc, "exit");
+      // "ready": its first save is complete
+      await Promise.race([
+        once(proc.stdout, "data"),
+        exited.then(([code]) => {
+          throw new Error(`the saving child exited with code ${code} before its first save`);
+        }),
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 25));
+      proc.kill("SIGKILL");
+      await exited;
+
+      const config = await loadConfig<{ step: number }>(path);
+      expect(config.step).toBeGreaterThanOrEqual(next);
+      const net = new KillNet();
+      await loadModel(net, path);
+      expect(new Set([...net.weight.dataSync(), ...net.bias.dataSync()])).toEqual(new Set([config.step]));
+      // the JSON copy is written after the weights: this save's, or the one before if killed in between
+      const copy = JSON.parse(await readFile(configPath(path), "utf8")) as { step: number };
+      expect([config.step, config.step - 1]).toContain(copy.step);
+      next = config.step + 1;
+    }
+    // the next save removes the temp files the killed saves left
+    await saveModel(new KillNet(), path, { step: 0 });
+    expect((await readdir(join(dir, "out"))).sort()).toEqual(["k.json", "k.safetensors"]);
+  }, 60_000);
 });

@@ -8,7 +8,7 @@ export interface ModelCheckpointOptions {
   /** Only write when the monitored quantity improves. */
   saveBestOnly?: boolean;
   mode?: "auto" | "min" | "max";
-  /** Extra JSON config written beside the weights. */
+  /** Config saved with the weights: inside the weights file (read by `loadConfig`) and as JSON beside it. */
   config?: Record<string, unknown>;
 }
 
