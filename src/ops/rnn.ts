@@ -366,7 +366,7 @@ export function recurrent(
   const cs: Tensor[] = [];
   // steps[t] lists the tensors that make up the input at step t (the directions of the layer below)
   let inputs: Tensor[][] = unstack(x, timeAxis).map((xt) => [xt]);
-  let top: Tensor[] = [];
+  let top: Tensor[][] = [];
   for (let l = 0; l < layers; l++) {
     const outs: Tensor[][] = [];
     for (let d = 0; d < dirs; d++) {
@@ -397,7 +397,7 @@ export function recurrent(
       if (c) cs.push(c);
     }
     if (l === layers - 1) {
-      top = outs.map((o) => stack(o, timeAxis));
+      top = outs;
     } else {
       const drop = dropout > 0 && options.training !== false;
       inputs = Array.from({ length: T }, (_, t) =>
@@ -405,10 +405,31 @@ export function recurrent(
       );
     }
   }
+  // joined on first use: a layer that returns only the sequence (or only the state) never makes the
+  // other, which would otherwise be left for the collector
+  let output: Tensor | null = null;
+  let h: Tensor | null = null;
+  let c: Tensor | null = null;
   return {
-    output: dirs === 2 ? concat(top, 2) : top[0],
-    h: stack(hs, 0),
-    c: mode === "lstm" ? stack(cs, 0) : null,
+    get output() {
+      output ??=
+        dirs === 2
+          ? concat(
+              top.map((o) => stack(o, timeAxis)),
+              2,
+            )
+          : stack(top[0], timeAxis);
+      return output;
+    },
+    get h() {
+      h ??= stack(hs, 0);
+      return h;
+    },
+    get c() {
+      if (mode !== "lstm") return null;
+      c ??= stack(cs, 0);
+      return c;
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { DType } from "../../core/dtype.js";
 import { ValueError } from "../../core/errors.js";
 import { noGrad } from "../../core/grad_mode.js";
+import { tidy } from "../../core/memory.js";
 import type { Tensor } from "../../core/tensor.js";
 import { full, zeros } from "../../ops/creation.js";
 import { batchNormUpdating } from "../../ops/normalization.js";
@@ -84,7 +85,7 @@ abstract class BatchNormBase extends Module {
       eps: this.eps,
     });
     if (counter) {
-      if (updated) noGrad(() => counter.assign(counter.add(1)));
+      if (updated) tidy(() => noGrad(() => counter.assign(counter.add(1))));
       else if (!this.warnedNonFinite) {
         // once per layer: a hand-written loop that keeps feeding such batches would print it every step
         this.warnedNonFinite = true;
