@@ -7,7 +7,15 @@
 export { Tensor } from "./core/tensor.js";
 export type { NestedArray, TensorLike, GradNode } from "./core/tensor.js";
 export type { DType, TypedArray } from "./core/dtype.js";
-export { StrataError, ShapeError, DTypeError, ValueError, DisposedError } from "./core/errors.js";
+export {
+  StrataError,
+  ShapeError,
+  DTypeError,
+  ValueError,
+  DisposedError,
+  OutOfMemoryError,
+  BackendError,
+} from "./core/errors.js";
 export { FileError } from "./core/errors.js";
 export { Generator, manualSeed } from "./core/random.js";
 export { tidy, keep } from "./core/memory.js";
@@ -18,6 +26,7 @@ export { setBackend, getBackend, registerBackend, listBackends, ready } from "./
 export type { Backend, Kernels, FusedKernels, Storage, View, MemoryInfo } from "./backends/backend.js";
 export { RefBackend } from "./backends/ref/index.js";
 export { WasmBackend, createWasmBackend, type WasmBackendOptions } from "./backends/wasm/index.js";
+export type { HeapStats } from "./backends/wasm/heap.js";
 export * from "./ops/creation.js";
 export {
   add,

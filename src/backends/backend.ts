@@ -144,6 +144,13 @@ export interface Backend extends Kernels {
   settled?(): Promise<void>;
   /** Whether tensors of this dtype can live on this backend. */
   supports(dtype: DType): boolean;
+  /**
+   * The most elements of `dtype` one storage can ever hold (the wasm heap's cap, a typed array's
+   * length limit), so that ops refuse a larger shape before building anything on the host.
+   */
+  maxElements(dtype: DType): number;
+  /** A new storage of `size` elements all equal to `value` (0 or 1 for bool), made without a host copy. */
+  fill(dtype: DType, size: number, value: number): Storage;
   /** Copies host data into a new storage. */
   upload(data: TypedArray, dtype: DType): Storage;
   /** Copies a whole storage back to the host. */

@@ -1,3 +1,5 @@
+import { OutOfMemoryError, ValueError, fmtBytes } from "./errors.js";
+
 /** Element types a tensor can hold. `float64` is for gradient checks on the reference backend. */
 export type DType = "float32" | "float64" | "int32" | "bool";
 
@@ -21,8 +23,21 @@ export function bytesPerElement(dtype: DType): number {
   return ARRAY_TYPES[dtype].BYTES_PER_ELEMENT;
 }
 
+/** A zeroed host array; the engine's RangeError (no memory, length over its limit) becomes a StrataError. */
 export function allocArray(dtype: DType, size: number): TypedArray {
-  return new ARRAY_TYPES[dtype](size);
+  try {
+    return new ARRAY_TYPES[dtype](size);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    if (!(Number.isInteger(size) && size >= 0)) {
+      throw new ValueError(`cannot make a ${dtype} array of ${size} elements: not a valid length`);
+    }
+    const bytes = size * bytesPerElement(dtype);
+    throw new OutOfMemoryError(
+      `cannot allocate a host array of ${size.toLocaleString("en-US")} ${dtype} elements ` +
+        `(${fmtBytes(bytes)}): ${e.message}`,
+    );
+  }
 }
 
 const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };

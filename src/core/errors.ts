@@ -1,4 +1,7 @@
-/** Base class of every error Strata throws on bad input; the message names the op, shapes and dtypes. */
+/**
+ * Base class of every error Strata throws (bad input, exhausted memory, a failing backend); the message
+ * names the op, shapes and dtypes.
+ */
 export class StrataError extends Error {
   constructor(message: string) {
     super(message);
@@ -37,6 +40,23 @@ export class FileError extends StrataError {
   }
 }
 
+/**
+ * A backend could not find memory for a tensor: the request is larger than the backend can ever hold,
+ * or its memory is full of live tensors. The message names the request, what is live and what to do.
+ */
+export class OutOfMemoryError extends StrataError {}
+
+/** A backend failed inside itself (a kernel trapped, a worker thread failed): a bug, not bad input. */
+export class BackendError extends StrataError {}
+
 export function fmtShape(shape: readonly number[]): string {
   return `(${shape.join(", ")}${shape.length === 1 ? "," : ""})`;
+}
+
+/** A byte count in the largest binary unit that leaves at least 1 of it: "512 B", "3.50 MiB", "7.45 GiB". */
+export function fmtBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let i = 0;
+  while (i < units.length - 1 && Math.abs(bytes) >= 1024 ** (i + 1)) i++;
+  return i === 0 ? `${bytes} B` : `${(bytes / 1024 ** i).toFixed(2)} ${units[i]}`;
 }

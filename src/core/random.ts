@@ -1,3 +1,5 @@
+import { ValueError } from "./errors.js";
+
 /**
  * One seeded generator for the whole library (`manualSeed`), so a training run is reproducible.
  * Values are drawn on the host and uploaded, which keeps them identical on every backend.
@@ -73,6 +75,9 @@ export class Generator {
 
   /** Fisher–Yates permutation of 0..n-1. */
   permutation(n: number): Int32Array {
+    if (!(Number.isInteger(n) && n >= 0)) {
+      throw new ValueError(`permutation: n must be a non-negative integer, got ${n}`);
+    }
     const p = new Int32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
     for (let i = n - 1; i > 0; i--) {

@@ -9,9 +9,9 @@
 import type { DType } from "../core/dtype.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import { type Generator, defaultGenerator } from "../core/random.js";
-import { sizeOf } from "../core/shape.js";
+import { checkShape, sizeOf } from "../core/shape.js";
 import { Tensor } from "../core/tensor.js";
-import { fromHost, full, rand, randn } from "../ops/creation.js";
+import { checkFits, fromHost, full, rand, randn } from "../ops/creation.js";
 
 /** A shape, or a tensor whose shape (and dtype, unless `dtype` is given) the new tensor takes. */
 export type ShapeLike = readonly number[] | Tensor;
@@ -232,11 +232,12 @@ export function kaimingNormal(shape: ShapeLike, options: KaimingOptions = {}): T
  * const w = orthogonal([64, 64]); // wᵀw ≈ I
  */
 export function orthogonal(shape: ShapeLike, options: InitOptions & { gain?: number } = {}): Tensor {
-  const s = shapeOf(shape);
+  const s = checkShape("init.orthogonal", shapeOf(shape));
   if (s.length < 2) {
     throw new ShapeError(`init.orthogonal: needs a tensor with at least 2 dimensions, got ${fmtShape(s)}`);
   }
   const dtype = dtypeOf("orthogonal", shape, options);
+  checkFits("init.orthogonal", s, dtype);
   const gain = options.gain ?? 1;
   const g = options.generator ?? defaultGenerator;
   const rows = s[0];

@@ -1,7 +1,15 @@
 import { getBackend } from "../core/backend_registry.js";
 import { wrap } from "../core/dispatch.js";
-import { type DType, type TypedArray, allocArray, dtypeOfArray, isFloat } from "../core/dtype.js";
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import type { Backend } from "../backends/backend.js";
+import {
+  type DType,
+  type TypedArray,
+  allocArray,
+  bytesPerElement,
+  dtypeOfArray,
+  isFloat,
+} from "../core/dtype.js";
+import { DTypeError, OutOfMemoryError, ShapeError, ValueError, fmtBytes, fmtShape } from "../core/errors.js";
 import { type Generator, defaultGenerator } from "../core/random.js";
 import { checkShape, sizeOf } from "../core/shape.js";
 import type { NestedArray, Tensor } from "../core/tensor.js";
@@ -17,6 +25,28 @@ export interface RandomOptions extends CreateOptions {
 
 type HostArray = TypedArray | Int8Array | Int16Array | Uint16Array | Uint32Array | Uint8ClampedArray;
 
+/**
+ * Throws an OutOfMemoryError naming `op` when a tensor of `shape` and `dtype` is larger than `backend`
+ * can ever hold. Ops that build their values on the host call it first: zeros([2e9]) would otherwise
+ * fill an 8 GB array (tens of seconds, and more memory than the machine may have) only to fail on upload.
+ */
+export function checkFits(
+  op: string,
+  shape: readonly number[],
+  dtype: DType,
+  backend: Backend = getBackend(),
+): void {
+  const n = sizeOf(shape);
+  const max = backend.maxElements(dtype);
+  if (n <= max) return;
+  const bytes = bytesPerElement(dtype);
+  const count = (x: number) => x.toLocaleString("en-US");
+  throw new OutOfMemoryError(
+    `${op}: shape ${fmtShape(shape)} holds ${count(n)} ${dtype} elements = ${fmtBytes(n * bytes)}, ` +
+      `more than the ${backend.name} backend can hold (${count(max)} elements = ${fmtBytes(max * bytes)})`,
+  );
+}
+
 /** Wraps host values of the given dtype as a tensor on the current backend (the array is copied). */
 export function fromHost(
   values: ArrayLike<number>,
@@ -28,6 +58,7 @@ export function fromHost(
   if (!backend.supports(dtype)) {
     throw new DTypeError(`tensor: dtype ${dtype} is not supported by the ${backend.name} backend`);
   }
+  checkFits("tensor", shape, dtype, backend);
   const n = sizeOf(shape);
   if (values.length !== n) {
     throw new ShapeError(
@@ -104,33 +135,43 @@ export function scalar(value: number | boolean, options: CreateOptions = {}): Te
   return tensor(value, options);
 }
 
-export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
-  const s = checkShape("full", shape);
+/** `full` under the name of the op the user called, for error messages. */
+function filled(op: string, shape: readonly number[], value: number, options: CreateOptions): Tensor {
+  const s = checkShape(op, shape);
   const dtype = options.dtype ?? "float32";
-  const data = allocArray(dtype, sizeOf(s));
-  if (value !== 0) data.fill(dtype === "bool" ? (value ? 1 : 0) : value);
-  return fromHost(data, s, dtype, options.requiresGrad);
+  const backend = getBackend();
+  if (!backend.supports(dtype)) {
+    throw new DTypeError(`${op}: dtype ${dtype} is not supported by the ${backend.name} backend`);
+  }
+  checkFits(op, s, dtype, backend);
+  const t = wrap(backend, backend.fill(dtype, sizeOf(s), dtype === "bool" ? (value ? 1 : 0) : value), s);
+  if (options.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
+  return filled("full", shape, value, options);
 }
 
 /** @example zeros([2, 3]) */
 export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled("zeros", shape, 0, options);
 }
 
 export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled("ones", shape, 1, options);
 }
 
 export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
-  return full(t.shape, 0, { dtype: t.dtype, ...options });
+  return filled("zerosLike", t.shape, 0, { dtype: t.dtype, ...options });
 }
 
 export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
-  return full(t.shape, 1, { dtype: t.dtype, ...options });
+  return filled("onesLike", t.shape, 1, { dtype: t.dtype, ...options });
 }
 
 export function fullLike(t: Tensor, value: number, options: CreateOptions = {}): Tensor {
-  return full(t.shape, value, { dtype: t.dtype, ...options });
+  return filled("fullLike", t.shape, value, { dtype: t.dtype, ...options });
 }
 
 /**
@@ -143,9 +184,13 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
     start = 0;
   }
   if (step === 0) throw new ValueError("arange: step must be non-zero");
+  if (![start, end, step].every(Number.isFinite)) {
+    throw new ValueError(`arange: start, end and step must be finite, got ${start}, ${end}, ${step}`);
+  }
   const n = Math.max(0, Math.ceil((end - start) / step));
   const ints = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
   const dtype = options.dtype ?? (ints ? "int32" : "float32");
+  checkFits("arange", [n], dtype);
   const data = allocArray(dtype, n);
   for (let i = 0; i < n; i++) data[i] = start + i * step;
   return fromHost(data, [n], dtype, options.requiresGrad);
@@ -156,6 +201,7 @@ export function linspace(start: number, end: number, steps: number, options: Cre
   if (!Number.isInteger(steps) || steps < 0)
     throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
   const dtype = options.dtype ?? "float32";
+  checkFits("linspace", [steps], dtype);
   const data = allocArray(dtype, steps);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
   for (let i = 0; i < steps; i++) data[i] = i === steps - 1 && steps > 1 ? end : start + i * delta;
@@ -164,10 +210,12 @@ export function linspace(start: number, end: number, steps: number, options: Cre
 
 /** Identity matrix (n × m, m defaults to n). */
 export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
+  const shape = checkShape("eye", [n, m]);
   const dtype = options.dtype ?? "float32";
+  checkFits("eye", shape, dtype);
   const data = allocArray(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
-  return fromHost(data, checkShape("eye", [n, m]), dtype, options.requiresGrad);
+  return fromHost(data, shape, dtype, options.requiresGrad);
 }
 
 function floatDtype(op: string, options: CreateOptions): DType {
@@ -186,6 +234,7 @@ export function rand(
 ): Tensor {
   const s = checkShape("rand", shape);
   const dtype = floatDtype("rand", options);
+  checkFits("rand", s, dtype);
   const g = options.generator ?? defaultGenerator;
   const low = options.low ?? 0;
   const high = options.high ?? 1;
@@ -201,6 +250,7 @@ export function randn(
 ): Tensor {
   const s = checkShape("randn", shape);
   const dtype = floatDtype("randn", options);
+  checkFits("randn", s, dtype);
   const g = options.generator ?? defaultGenerator;
   const mean = options.mean ?? 0;
   const std = options.std ?? 1;
@@ -220,6 +270,7 @@ export function randint(
   const s = checkShape("randint", shape);
   const g = options.generator ?? defaultGenerator;
   const dtype = options.dtype ?? "int32";
+  checkFits("randint", s, dtype);
   const data = allocArray(dtype, sizeOf(s));
   for (let i = 0; i < data.length; i++) data[i] = g.int(low, high);
   return fromHost(data, s, dtype);
@@ -236,6 +287,7 @@ export function bernoulli(
   if (typeof p === "number") {
     if (!(p >= 0 && p <= 1)) throw new ValueError(`bernoulli: probability must be in [0, 1], got ${p}`);
     const s = checkShape("bernoulli", shape ?? []);
+    checkFits("bernoulli", s, dtype);
     const data = allocArray(dtype, sizeOf(s));
     for (let i = 0; i < data.length; i++) data[i] = g.uniform() < p ? 1 : 0;
     return fromHost(data, s, dtype);
@@ -253,5 +305,6 @@ export function bernoulli(
 /** A random permutation of 0..n-1 (int32). */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
   const g = options.generator ?? defaultGenerator;
+  checkFits("randperm", checkShape("randperm", [n]), "int32");
   return fromHost(g.permutation(n), [n], "int32");
 }

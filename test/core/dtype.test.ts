@@ -8,7 +8,16 @@ import {
   promoteTypes,
   toFloat,
 } from "../../src/core/dtype.js";
-import { DTypeError, DisposedError, ShapeError, StrataError, ValueError } from "../../src/core/errors.js";
+import {
+  BackendError,
+  DTypeError,
+  DisposedError,
+  OutOfMemoryError,
+  ShapeError,
+  StrataError,
+  ValueError,
+  fmtBytes,
+} from "../../src/core/errors.js";
 
 describe("dtypes", () => {
   it("promoteTypes: bool < int32 < float32 < float64, symmetric", () => {
@@ -35,12 +44,27 @@ describe("dtypes", () => {
   });
 
   it("errors form a hierarchy with their class name", () => {
-    for (const E of [ShapeError, DTypeError, ValueError, DisposedError]) {
+    for (const E of [ShapeError, DTypeError, ValueError, DisposedError, OutOfMemoryError, BackendError]) {
       const e = new E("msg");
       expect(e).toBeInstanceOf(StrataError);
       expect(e).toBeInstanceOf(Error);
       expect(e.name).toBe(E.name);
       expect(e.message).toBe("msg");
     }
+  });
+
+  it("allocArray turns the engine's RangeError into a StrataError naming the size", () => {
+    // 2^33 elements is over V8's typed-array length limit, so nothing is allocated
+    expect(() => allocArray("float32", 2 ** 33)).toThrow(OutOfMemoryError);
+    expect(() => allocArray("float32", 2 ** 33)).toThrow(/8,589,934,592 float32 elements \(32\.00 GiB\)/);
+    expect(() => allocArray("int32", -1)).toThrow(ValueError);
+  });
+
+  it("fmtBytes picks the largest binary unit", () => {
+    expect(fmtBytes(0)).toBe("0 B");
+    expect(fmtBytes(1023)).toBe("1023 B");
+    expect(fmtBytes(1536)).toBe("1.50 KiB");
+    expect(fmtBytes(3.5 * 2 ** 20)).toBe("3.50 MiB");
+    expect(fmtBytes(8e9)).toBe("7.45 GiB");
   });
 });

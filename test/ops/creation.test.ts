@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
-import { ShapeError, StrataError } from "../../src/core/errors.js";
+import { getBackend } from "../../src/core/backend_registry.js";
+import { OutOfMemoryError, ShapeError, StrataError, ValueError } from "../../src/core/errors.js";
 import { Generator, manualSeed } from "../../src/core/random.js";
 import {
   arange,
@@ -307,5 +308,66 @@ describeEachBackend("creation", () => {
     expect([...v].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(v).not.toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(randperm(0).shape).toEqual([0]);
+  });
+
+  it("a shape larger than the backend can hold is refused before any host array is made", () => {
+    const backend = getBackend();
+    const live = backend.memory();
+    const huge = [100_000, 100_000];
+    const named = (op: string) =>
+      new RegExp(
+        `^${op}: shape \\(100000, 100000\\) holds 10,000,000,000 float32 elements = 37\\.25 GiB, ` +
+          `more than the ${backend.name} backend can hold \\([\\d,]+ elements = [\\d.]+ GiB\\)$`,
+      );
+    const cases: [string, () => unknown][] = [
+      ["zeros", () => zeros(huge)],
+      ["ones", () => ones(huge)],
+      ["full", () => full(huge, 3)],
+      ["rand", () => rand(huge)],
+      ["randn", () => randn(huge)],
+      ["bernoulli", () => bernoulli(0.5, huge, { dtype: "float32" })],
+      ["eye", () => eye(100_000)],
+      ["tensor", () => tensor(new Float32Array(4), { shape: huge })],
+    ];
+    for (const [op, make] of cases) {
+      expect(make, op).toThrow(OutOfMemoryError);
+      expect(make, op).toThrow(named(op));
+    }
+    expect(() => randint(0, 5, huge)).toThrow(
+      /^randint: shape \(100000, 100000\) holds 10,000,000,000 int32/,
+    );
+    expect(() => ones(huge, { dtype: "float64" })).toThrow(/float64 elements = 74\.51 GiB/);
+    expect(() => arange(0, 3e9)).toThrow(/^arange: shape \(3000000000,\) holds 3,000,000,000 int32/);
+    expect(() => arange(0, 3e9, 0.5)).toThrow(OutOfMemoryError);
+    expect(() => linspace(0, 1, 3e9)).toThrow(/^linspace: shape \(3000000000,\) holds/);
+    expect(() => randperm(3e9)).toThrow(/^randperm: shape \(3000000000,\) holds/);
+    expect(backend.memory()).toEqual(live);
+  });
+
+  it("a size that is negative, NaN, infinite or fractional is an error naming the op", () => {
+    const bad = [[2, -1], [Number.NaN], [Number.POSITIVE_INFINITY], [1.5, 2]];
+    for (const shape of bad) {
+      const cases: [string, () => unknown][] = [
+        ["zeros", () => zeros(shape)],
+        ["ones", () => ones(shape)],
+        ["full", () => full(shape, 1)],
+        ["rand", () => rand(shape)],
+        ["randn", () => randn(shape)],
+        ["randint", () => randint(0, 3, shape)],
+        ["bernoulli", () => bernoulli(0.5, shape)],
+        ["tensor", () => tensor([1], { shape })],
+      ];
+      for (const [op, make] of cases) {
+        expect(make, `${op} ${shape}`).toThrow(ShapeError);
+        expect(make, `${op} ${shape}`).toThrow(new RegExp(`^${op}: invalid shape`));
+      }
+    }
+    expect(() => eye(-1)).toThrow(/^eye: invalid shape \(-1, -1\)/);
+    expect(() => eye(2, 1.5)).toThrow(ShapeError);
+    expect(() => randperm(-1)).toThrow(/^randperm: invalid shape/);
+    expect(() => randperm(2.5)).toThrow(ShapeError);
+    expect(() => arange(0, Number.NaN)).toThrow(ValueError);
+    expect(() => arange(0, Number.POSITIVE_INFINITY)).toThrow(/^arange: start, end and step must be finite/);
+    expect(() => linspace(0, 1, -1)).toThrow(ValueError);
   });
 });

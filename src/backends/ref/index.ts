@@ -1,4 +1,5 @@
 import { type DType, type TypedArray, allocArray, bytesPerElement } from "../../core/dtype.js";
+import { DisposedError } from "../../core/errors.js";
 import type { Backend, Kernels, MemoryInfo, Storage, View } from "../backend.js";
 import { hostKernels } from "../host/kernels.js";
 import type { HostMemory } from "../host/memory.js";
@@ -18,6 +19,11 @@ export class RefBackend implements Backend, HostMemory {
     return true;
   }
 
+  /** The host kernels address elements with int32 offsets (and Node 20 caps a typed array at 2^32). */
+  maxElements(_dtype: DType): number {
+    return 2 ** 31 - 1;
+  }
+
   alloc(dtype: DType, size: number): { storage: Storage; data: TypedArray } {
     const data = allocArray(dtype, size);
     return { storage: this.track(new RefStorage(dtype, data)), data };
@@ -33,12 +39,18 @@ export class RefBackend implements Backend, HostMemory {
     return s;
   }
 
+  fill(dtype: DType, size: number, value: number): Storage {
+    const data = allocArray(dtype, size);
+    if (value !== 0) data.fill(value);
+    return this.track(new RefStorage(dtype, data));
+  }
+
   upload(data: TypedArray, dtype: DType): Storage {
     return this.track(new RefStorage(dtype, data));
   }
   readSync(storage: Storage): TypedArray {
     const s = storage as RefStorage;
-    if (s.released) throw new Error("reference backend: read of a released storage");
+    if (s.released) throw new DisposedError("reference backend: read of a released storage");
     return s.data.slice();
   }
   read(storage: Storage): Promise<TypedArray> {

@@ -1,4 +1,5 @@
 import type { DType, TypedArray } from "../../core/dtype.js";
+import { DisposedError } from "../../core/errors.js";
 import type { Storage, View } from "../backend.js";
 
 /** Reference storage: a plain typed array in the JavaScript heap. */
@@ -15,6 +16,6 @@ export class RefStorage implements Storage {
 
 export function arrayOf(view: View): TypedArray {
   const s = view.storage as RefStorage;
-  if (s.released) throw new Error("reference backend: storage used after release");
+  if (s.released) throw new DisposedError("reference backend: storage used after release");
   return s.data;
 }

@@ -1,4 +1,5 @@
 import { type DType, type TypedArray, ARRAY_TYPES, bytesPerElement } from "../../core/dtype.js";
+import { DisposedError, OutOfMemoryError } from "../../core/errors.js";
 import { contiguousStrides, isContiguous, sizeOf } from "../../core/shape.js";
 import type {
   Backend,
@@ -14,7 +15,7 @@ import { hostKernels } from "../host/kernels.js";
 import { matmulPlan } from "../host/matmul.js";
 import type { HostMemory } from "../host/memory.js";
 import { collapse, collapse2d } from "./collapse.js";
-import { Heap } from "./heap.js";
+import { Heap, type HeapStats, outOfMemoryMessage } from "./heap.js";
 import {
   type KernelExports,
   enableRelaxedSimd,
@@ -61,6 +62,11 @@ export interface WasmBackendOptions {
    * SharedArrayBuffer exists.
    */
   sharedMemory?: boolean;
+  /**
+   * The most bytes tensors may take together (default: all wasm32 can address, 4 GiB less the kernels'
+   * first MiB). Allocations beyond it throw an OutOfMemoryError instead of growing the memory.
+   */
+  maxBytes?: number;
   /** @internal A module compiled elsewhere (asynchronously, as browsers require). */
   module?: { module: WebAssembly.Module; relaxed: boolean };
 }
@@ -104,7 +110,7 @@ export class WasmBackend implements Backend, HostMemory {
     const shared = options.sharedMemory ?? sharedMemorySupported();
     this.sharedMemory = shared;
     this.wasmMemory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared });
-    this.heap = new Heap(this.wasmMemory, HEAP_BASE);
+    this.heap = new Heap(this.wasmMemory, HEAP_BASE, { maxBytes: options.maxBytes });
     let compiled = options.module;
     if (!compiled) {
       const { bytes, relaxed } = kernelBytes(shared && (options.preferRelaxedSimd ?? true), shared);
@@ -170,6 +176,15 @@ export class WasmBackend implements Backend, HostMemory {
     return true;
   }
 
+  maxElements(dtype: DType): number {
+    return Math.floor(this.heap.maxBytes / bytesPerElement(dtype));
+  }
+
+  /** The heap's live bytes, peak, capacity and largest free block. */
+  heapStats(): HeapStats {
+    return this.heap.stats();
+  }
+
   // ---- memory ----
 
   /** For the host kernels, which expect zeroed output as a fresh typed array is (heap blocks are reused). */
@@ -182,19 +197,33 @@ export class WasmBackend implements Backend, HostMemory {
 
   private allocStorage(dtype: DType, size: number): WasmStorage {
     const bytes = size * bytesPerElement(dtype);
-    const ptr = this.heap.alloc(Math.max(bytes, 1));
+    const ptr = this.heapAlloc(bytes);
     this.live++;
     this.liveBytes += bytes;
     return new WasmStorage(dtype, size, ptr, bytes);
   }
 
+  /** A heap block for a storage or a kernel's scratch: the one place where a full heap becomes an error. */
+  private heapAlloc(bytes: number): number {
+    const ptr = this.heap.tryAlloc(bytes);
+    if (ptr < 0) throw new OutOfMemoryError(outOfMemoryMessage(bytes, this.heap.stats()));
+    return ptr;
+  }
+
   private arrayOf(s: WasmStorage): TypedArray {
-    if (s.released) throw new Error("wasm backend: storage used after release");
+    if (s.released) throw new DisposedError("wasm backend: storage used after release");
     return new ARRAY_TYPES[s.dtype](this.wasmMemory.buffer, s.ptr, s.size);
   }
 
   dataOf(view: View): TypedArray {
     return this.arrayOf(view.storage as WasmStorage);
+  }
+
+  fill(dtype: DType, size: number, value: number): Storage {
+    const storage = this.allocStorage(dtype, size);
+    // a reused heap block holds old values, so zeros are written too
+    this.arrayOf(storage).fill(value);
+    return storage;
   }
 
   upload(data: TypedArray, dtype: DType): Storage {
@@ -239,7 +268,7 @@ export class WasmBackend implements Backend, HostMemory {
     const bp = (b.storage as WasmStorage).ptr;
     const pool = this.pool?.ready && m * n * k >= PARALLEL_MIN_WORK && n >= 16 ? this.pool : null;
     const threads = pool ? pool.size : 1;
-    const pack = this.heap.alloc(Math.max(k, 1) * 8 * 4 * threads);
+    const pack = this.heapAlloc(Math.max(k, 1) * 8 * 4 * threads);
     for (let t = 0; t < aBase.length; t++) {
       const cp = out.ptr + t * m * n * 4;
       if (k === 0) {
@@ -427,11 +456,11 @@ export class WasmBackend implements Backend, HostMemory {
     let src = this.ptrOf(x);
     let partial = 0;
     if (trail > 0) {
-      partial = this.heap.alloc(4 * outerSize * keptSize);
+      partial = this.heapAlloc(4 * outerSize * keptSize);
       this.kernels.reduce_rows_f32(code, src, outerSize * keptSize, innerSize, partial);
       src = partial;
     }
-    const scratch = this.heap.alloc(keptSize * 8);
+    const scratch = this.heapAlloc(keptSize * 8);
     this.kernels.reduce_cols_f32(code, src, outerSize, keptSize, out.ptr, scratch);
     this.heap.release(scratch);
     if (partial) this.heap.release(partial);
@@ -447,7 +476,7 @@ export class WasmBackend implements Backend, HostMemory {
     if (plan) this.copyInto(x, plan, out.ptr);
     else {
       const { dims, strides } = collapse(x.shape, [x.strides]);
-      const meta = this.heap.alloc(12 * dims.length);
+      const meta = this.heapAlloc(12 * dims.length);
       new Int32Array(this.wasmMemory.buffer, meta, 2 * dims.length).set([...dims, ...strides[0]]);
       this.kernels.copy_nd_32(this.ptrOf(x), dims.length, meta, out.ptr);
       this.heap.release(meta);
@@ -495,7 +524,7 @@ export class WasmBackend implements Backend, HostMemory {
     const step = index.strides[axis];
     const all = this.arrayOf(index.storage as WasmStorage);
     const len = base[axis];
-    const ptr = this.heap.alloc(4 * Math.max(count, 1));
+    const ptr = this.heapAlloc(4 * Math.max(count, 1));
     const dst = new Int32Array(this.wasmMemory.buffer, ptr, count);
     for (let i = 0; i < count; i++) {
       const v = all[index.offset + i * step];

@@ -1,3 +1,4 @@
+import { BackendError } from "../../core/errors.js";
 import { KERNELS_RELAXED_SIMD, KERNELS_SIMD, KERNELS_UNSHARED_SIMD } from "./kernels.generated.js";
 
 /** The functions the AssemblyScript kernels export (pointers are byte addresses in the shared memory). */
@@ -215,5 +216,5 @@ export function instantiateSync(module: WebAssembly.Module, memory: WebAssembly.
 }
 
 function abortImport(): never {
-  throw new Error("wasm kernel aborted");
+  throw new BackendError("wasm kernel aborted");
 }

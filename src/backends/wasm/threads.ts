@@ -6,6 +6,7 @@
  * each worker runs its share and counts itself done. Node workers are unref'd, so a process exits when
  * its work ends; `terminate()` stops them at once.
  */
+import { BackendError } from "../../core/errors.js";
 import type { KernelExports } from "./module.js";
 
 /** Control block layout (Int32 slots). */
@@ -152,7 +153,7 @@ export class ThreadPool {
     }
     if (Atomics.exchange(ctrl, ERROR, 0) !== 0) {
       this.broken = true;
-      throw new Error(`wasm thread pool: kernel ${name} failed in a worker thread`);
+      throw new BackendError(`wasm thread pool: kernel ${name} failed in a worker thread`);
     }
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { offsetsOf, stridedOffsets } from "../../../src/backends/host/memory.js";
 import { RefStorage, arrayOf } from "../../../src/backends/ref/storage.js";
+import { DisposedError } from "../../../src/core/errors.js";
 import { naivePermute } from "../../helpers/naive.js";
 import { view } from "./helpers.js";
 
@@ -16,6 +17,7 @@ describe("ref storage", () => {
     const v = view([1, 2], "float32", [2]);
     expect(arrayOf(v)).toBe(v.storage.data);
     v.storage.released = true;
+    expect(() => arrayOf(v)).toThrow(DisposedError);
     expect(() => arrayOf(v)).toThrow(/used after release/);
   });
 

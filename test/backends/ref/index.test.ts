@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RefBackend } from "../../../src/backends/ref/index.js";
 import { ALL_DTYPES } from "../../../src/core/dtype.js";
+import { DisposedError } from "../../../src/core/errors.js";
 
 describe("RefBackend", () => {
   it("supports every dtype", () => {
@@ -67,7 +68,17 @@ describe("RefBackend", () => {
     expect(Array.from(b.readSync(s))).toEqual([1, 2, 3]);
     expect(Array.from(await b.read(s))).toEqual([1, 2, 3]);
     b.release(s);
+    expect(() => b.readSync(s)).toThrow(DisposedError);
     expect(() => b.readSync(s)).toThrow(/released/);
     await expect(b.read(s)).rejects.toThrow(/released/);
+  });
+
+  it("fill makes a counted storage of one value; maxElements is what int32 offsets can address", () => {
+    const b = new RefBackend();
+    const s = b.fill("int32", 3, 7);
+    expect(Array.from(b.readSync(s))).toEqual([7, 7, 7]);
+    expect(Array.from(b.readSync(b.fill("float64", 2, 0)))).toEqual([0, 0]);
+    expect(b.memory()).toEqual({ storages: 2, bytes: 12 + 16 });
+    for (const d of ALL_DTYPES) expect(b.maxElements(d)).toBe(2 ** 31 - 1);
   });
 });

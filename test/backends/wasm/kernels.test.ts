@@ -21,6 +21,7 @@ import { RefBackend } from "../../../src/backends/ref/index.js";
 import { WasmBackend } from "../../../src/backends/wasm/index.js";
 import type { WasmStorage } from "../../../src/backends/wasm/storage.js";
 import { ALL_DTYPES, type DType, type TypedArray, allocArray } from "../../../src/core/dtype.js";
+import { DisposedError } from "../../../src/core/errors.js";
 
 /**
  * Plain-SIMD kernels, then (where the engine can be told to accept it) the relaxed-SIMD (FMA) build;
@@ -1229,9 +1230,25 @@ describe("memory", () => {
     same("scatterAdd into a reused block", (be, up) => be.scatterAdd([64], "float32", 0, up(index), up(src)));
   });
 
+  it("fill writes every element, in a reused block too; maxElements is the heap's cap", () => {
+    const junk = wasm.upload(new Float32Array(100).fill(123), "float32");
+    wasm.release(junk);
+    const z = wasm.fill("float32", 100, 0);
+    expect((z as WasmStorage).ptr).toBe((junk as WasmStorage).ptr);
+    expect(Array.from(wasm.readSync(z))).toEqual(new Array(100).fill(0));
+    const b = wasm.fill("bool", 3, 1);
+    const i = wasm.fill("int32", 2, -5);
+    expect(Array.from(wasm.readSync(b))).toEqual([1, 1, 1]);
+    expect(Array.from(wasm.readSync(i))).toEqual([-5, -5]);
+    for (const t of [z, b, i]) wasm.release(t);
+    expect(wasm.maxElements("float32")).toBe((4 * 2 ** 30 - 2 ** 20) / 4);
+    expect(wasm.maxElements("float64")).toBe((4 * 2 ** 30 - 2 ** 20) / 8);
+  });
+
   it("uses freed storage after release is an error", () => {
     const s = wasm.upload(new Float32Array(4), "float32");
     wasm.release(s);
+    expect(() => wasm.readSync(s)).toThrow(DisposedError);
     expect(() => wasm.readSync(s)).toThrow(/after release/);
   });
 
