@@ -160,4 +160,17 @@ export interface Backend extends Kernels {
   /** Releases a storage; using it afterwards is an error. */
   release(storage: Storage): void;
   memory(): MemoryInfo;
+  /**
+   * Set by the tensor layer when the backend is created: what to run when memory runs short, before
+   * an allocation fails (a backend's memory is invisible to the JS garbage collector).
+   */
+  memoryPressure?: MemoryPressure;
+}
+
+/** How a backend asks the layer above for memory back, and for the words to say if none comes. */
+export interface MemoryPressure {
+  /** Collects tensors no longer referenced; where the engine allows, their memory is back on return. */
+  reclaim(): void;
+  /** A sentence about memory held by tensors that may no longer be referenced, for the error. */
+  explain(): string;
 }

@@ -2,7 +2,17 @@ import type { Backend } from "../backends/backend.js";
 import { RefBackend } from "../backends/ref/index.js";
 import { WasmBackend, createWasmBackend } from "../backends/wasm/index.js";
 import { wasmSupported } from "../backends/wasm/module.js";
+import { collector } from "./collector.js";
 import { ValueError } from "./errors.js";
+
+/** Lets the backend ask the collector for memory back before it reports running out. */
+function withPressure(backend: Backend): Backend {
+  backend.memoryPressure = {
+    reclaim: () => collector.collect(),
+    explain: () => collector.explainHeld(),
+  };
+  return backend;
+}
 
 const factories = new Map<string, () => Backend>([
   ["ref", () => new RefBackend()],
@@ -31,7 +41,7 @@ export function setBackend(name: string): Backend {
   }
   let b = instances.get(name);
   if (!b) {
-    b = factory();
+    b = withPressure(factory());
     instances.set(name, b);
   }
   current = b;
@@ -77,7 +87,7 @@ export async function ready(): Promise<Backend> {
   }
   if (envBackend()) return getBackend();
   if (!wasmSupported()) return getBackend();
-  if (!instances.has("wasm")) instances.set("wasm", await createWasmBackend());
+  if (!instances.has("wasm")) instances.set("wasm", withPressure(await createWasmBackend()));
   const backend = setBackend("wasm");
   await backend.settled?.();
   return backend;

@@ -54,8 +54,10 @@ function detectEngine(): Engine {
 }
 
 const MiB = 2 ** 20;
-/** Growth past the low-water mark that is never worth a collection. */
-const SLACK = 64 * MiB;
+/** Growth past the low-water mark that is always worth a collection while collections pay. */
+const MIN_SLACK = 16 * MiB;
+/** The most the slack grows to when collections find nothing (a loop that manages its memory). */
+const MAX_SLACK = 256 * MiB;
 /** Likewise in tensors: many small ones cost the JS heap more than the backend. */
 const COUNT_SLACK = 50_000;
 
@@ -76,8 +78,17 @@ class Collector {
   private turnScheduled = false;
   heldThisTurn = 0;
 
+  /** Growth past the low-water mark that triggers a collection; adapts to what collections find. */
+  private slack = MIN_SLACK;
+  /** Bytes finalization gave back since the last collection. */
+  private reclaimed = 0;
+
   constructor() {
-    this.registry = new this.engine.Registry((ref: Releasable) => ref.release("collected"));
+    this.registry = new this.engine.Registry((ref: Releasable) => {
+      const before = this.liveBytes;
+      ref.release("collected");
+      this.reclaimed += before - this.liveBytes;
+    });
   }
 
   /** Whether a loop that never yields to the event loop can still be reclaimed here. */
@@ -99,7 +110,8 @@ class Collector {
     this.liveCount++;
     this.heldThisTurn += bytes;
     if (!this.turnScheduled) this.scheduleTurn();
-    if (this.liveBytes > 2 * this.lowWater + SLACK || this.liveCount > 2 * this.lowCount + COUNT_SLACK) {
+    if (this.liveBytes > this.lowWater + this.slack || this.liveCount > 2 * this.lowCount + COUNT_SLACK) {
+      this.adapt();
       this.collect();
     }
     return this.turn;
@@ -114,11 +126,24 @@ class Collector {
   }
 
   /**
+   * Collections that give memory back keep the trigger tight (a loop dropping tensors stays within a
+   * few MiB of flat); ones that find nothing (memory that is only a step's working set) loosen it, so
+   * a training loop soon stops paying for them.
+   */
+  private adapt(): void {
+    if (this.collections === 0) return;
+    const ceiling = Math.max(MAX_SLACK, this.lowWater);
+    if (this.reclaimed < this.slack / 4) this.slack = Math.min(2 * this.slack, ceiling);
+    else this.slack = Math.max(MIN_SLACK, this.slack / 2);
+  }
+
+  /**
    * Asks the engine to collect; where it can finalize synchronously, the memory of unreachable
    * tensors is back when this returns. Returns the bytes that came back synchronously.
    */
   collect(): number {
     const before = this.liveBytes;
+    this.reclaimed = 0;
     if (this.engine.gc) {
       this.collections++;
       this.engine.gc();

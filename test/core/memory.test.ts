@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { getBackend } from "../../src/core/backend_registry.js";
-import { DisposedError } from "../../src/core/errors.js";
+import { WasmBackend } from "../../src/backends/wasm/index.js";
+import { getBackend, registerBackend, setBackend } from "../../src/core/backend_registry.js";
+import { collector } from "../../src/core/collector.js";
+import { DisposedError, OutOfMemoryError } from "../../src/core/errors.js";
 import { keep, tidy } from "../../src/core/memory.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { randn, tensor, zeros } from "../../src/ops/creation.js";
@@ -233,5 +235,30 @@ describeEachBackend("memory", () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     expect(bytes()).toBeLessThan(before + 100 * 2 ** 20);
+  });
+});
+
+describe("running out of memory", () => {
+  it("a synchronous loop that drops tensors is reclaimed where the engine can, else told why", () => {
+    registerBackend("wasm-64mib", () => new WasmBackend({ maxBytes: 64 * 2 ** 20, threads: 1 }));
+    const previous = getBackend().name;
+    setBackend("wasm-64mib");
+    try {
+      const run = () => {
+        // 400 MiB of 4 MiB tensors, each dropped at once, with no await in between
+        for (let i = 0; i < 100; i++)
+          randn([2 ** 20])
+            .sum()
+            .item();
+      };
+      if (collector.reclaimsSynchronously) {
+        expect(run).not.toThrow();
+      } else {
+        expect(run).toThrow(OutOfMemoryError);
+        expect(run).toThrow(/since the event loop last ran.*yield to the event loop/s);
+      }
+    } finally {
+      setBackend(previous);
+    }
   });
 });

@@ -7,6 +7,7 @@ import type {
   FusedKernels,
   Kernels,
   MemoryInfo,
+  MemoryPressure,
   Storage,
   UnaryOp,
   View,
@@ -204,9 +205,19 @@ export class WasmBackend implements Backend, HostMemory {
   }
 
   /** A heap block for a storage or a kernel's scratch: the one place where a full heap becomes an error. */
+  memoryPressure?: MemoryPressure;
+
   private heapAlloc(bytes: number): number {
-    const ptr = this.heap.tryAlloc(bytes);
-    if (ptr < 0) throw new OutOfMemoryError(outOfMemoryMessage(bytes, this.heap.stats()));
+    let ptr = this.heap.tryAlloc(bytes);
+    if (ptr < 0 && this.memoryPressure) {
+      // tensors the program dropped may still hold memory the collector has not seen as scarce
+      this.memoryPressure.reclaim();
+      ptr = this.heap.tryAlloc(bytes);
+    }
+    if (ptr < 0) {
+      const extra = this.memoryPressure?.explain();
+      throw new OutOfMemoryError(outOfMemoryMessage(bytes, this.heap.stats(), extra));
+    }
     return ptr;
   }
 
