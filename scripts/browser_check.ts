@@ -72,6 +72,12 @@ async function check(isolated: boolean): Promise<Record<string, unknown>> {
   }
 }
 
+/** The page's hand-written loop held no more tensors after its last epoch than after its first. */
+function handLoopFlat(loop: unknown): boolean {
+  const { first, last } = (loop ?? {}) as { first?: unknown; last?: unknown };
+  return typeof first === "number" && typeof last === "number" && last <= first + 8;
+}
+
 let failed = false;
 for (const isolated of [true, false]) {
   const r = await check(isolated);
@@ -81,6 +87,7 @@ for (const isolated of [true, false]) {
     r.backend === "wasm" &&
     typeof r.accuracy === "number" &&
     r.accuracy > 0.9 &&
+    handLoopFlat(r.handLoop) &&
     typeof r.matmulError === "number" &&
     r.matmulError < 1e-3 &&
     // an isolated page has SharedArrayBuffer, so the worker pool must be up

@@ -2,7 +2,17 @@
  * What the headless-browser check runs in a page: pick the fastest backend with `ready()`, train a
  * small classifier with `fit`, and write the outcome as JSON into <pre id="result">.
  */
-import { type WasmBackend, manualSeed, nn, optim, randn, ready } from "../../src/index.js";
+import {
+  type Tensor,
+  type WasmBackend,
+  data,
+  getBackend,
+  manualSeed,
+  nn,
+  optim,
+  randn,
+  ready,
+} from "../../src/index.js";
 
 async function main() {
   const backend = await ready();
@@ -26,8 +36,31 @@ async function main() {
     relaxedSimd: wasm.relaxedSimd ?? false,
     threads,
     matmulError: threadedMatmulError(),
+    handLoop: handWrittenLoop(x, y),
     accuracy: model.evaluate([x, y]).accuracy,
   };
+}
+
+/**
+ * The README's loop shape by hand (plain for over a DataLoader, no memory code): live tensors after
+ * the last block must not exceed those after the first (the step release holds in pages too).
+ */
+function handWrittenLoop(x: Tensor, y: Tensor): { first: number; last: number } {
+  const model = new nn.Sequential(new nn.Linear(2, 32), new nn.ReLU(), new nn.Linear(32, 2));
+  const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+  const counts: number[] = [];
+  for (let epoch = 0; epoch < 30; epoch++) {
+    for (const [xb, yb] of new data.DataLoader(new data.TensorDataset(x, y), {
+      batchSize: 32,
+      shuffle: true,
+    })) {
+      opt.zeroGrad();
+      nn.functional.crossEntropy(model.forward(xb), yb).backward();
+      opt.step();
+    }
+    counts.push(getBackend().memory().storages);
+  }
+  return { first: counts[0], last: counts[counts.length - 1] };
 }
 
 /**
