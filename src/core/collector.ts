@@ -56,8 +56,11 @@ function detectEngine(): Engine {
 const MiB = 2 ** 20;
 /** Growth past the low-water mark that is always worth a collection while collections pay. */
 const MIN_SLACK = 16 * MiB;
-/** The most the slack grows to when collections find nothing (a loop that manages its memory). */
-const MAX_SLACK = 256 * MiB;
+/**
+ * The most the slack grows to while collections find nothing: a training step's working set can be
+ * hundreds of MiB, and collecting in every step would cost a few percent of it.
+ */
+const MAX_SLACK = 4096 * MiB;
 /** Likewise in tensors: many small ones cost the JS heap more than the backend. */
 const COUNT_SLACK = 50_000;
 
@@ -132,8 +135,7 @@ class Collector {
    */
   private adapt(): void {
     if (this.collections === 0) return;
-    const ceiling = Math.max(MAX_SLACK, this.lowWater);
-    if (this.reclaimed < this.slack / 4) this.slack = Math.min(2 * this.slack, ceiling);
+    if (this.reclaimed < this.slack / 4) this.slack = Math.min(2 * this.slack, MAX_SLACK);
     else this.slack = Math.max(MIN_SLACK, this.slack / 2);
   }
 

@@ -1,5 +1,5 @@
 /**
- * The memory contract, tested as users write their loops: no tidy, dispose, using, keep, gc() or
+ * The memory contract, tested as users write their loops: no tidy, dispose, using, keep, collector calls or
  * timers in the loops below (docs/ARCHITECTURE.md, "Memory"). Only the tests named "safety net"
  * rely on the garbage collector, and they yield to the event loop as a server or a page does.
  */
