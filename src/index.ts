@@ -4,6 +4,10 @@
  * import { tensor } from "strata-dl";
  * tensor([[1, 2], [3, 4]]).matmul(tensor([[1], [1]])).toArray(); // [[3], [7]]
  */
+// the op methods and backward() are installed on Tensor by the floors that own them
+import "./ops/methods.js";
+import "./autograd/methods.js";
+
 export { Tensor } from "./core/tensor.js";
 export type { NestedArray, TensorLike, GradNode } from "./core/tensor.js";
 export type { DType, TypedArray } from "./core/dtype.js";
@@ -20,8 +24,8 @@ export { FileError } from "./core/errors.js";
 export { Generator, manualSeed } from "./core/random.js";
 export { tidy, keep } from "./core/memory.js";
 export { noGrad, enableGrad, isGradEnabled } from "./core/grad_mode.js";
-export { gradcheck } from "./core/gradcheck.js";
-export type { GradcheckOptions, GradcheckResult } from "./core/gradcheck.js";
+export { gradcheck } from "./autograd/gradcheck.js";
+export type { GradcheckOptions, GradcheckResult } from "./autograd/gradcheck.js";
 export { setBackend, getBackend, registerBackend, listBackends, ready } from "./core/backend_registry.js";
 export type { Backend, Kernels, FusedKernels, Storage, View, MemoryInfo } from "./backends/backend.js";
 export { RefBackend } from "./backends/ref/index.js";

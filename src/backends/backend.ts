@@ -1,4 +1,4 @@
-import type { DType, TypedArray } from "../core/dtype.js";
+import type { DType, TypedArray } from "../base/dtype.js";
 
 /** A block of memory owned by a backend: a typed array, WebAssembly memory or a GPU buffer. Opaque above it. */
 export interface Storage {

@@ -34,9 +34,7 @@ export function record(
 
 /** Notes what `out` was computed from, for an op that is not differentiable. */
 export function derive(out: Tensor, inputs: readonly Tensor[]): Tensor {
-  const parents = inputs.map((t) => t._ref);
-  for (const p of parents) p.used = true;
-  out._ref.parents = parents;
+  out._ref.deriveFrom(inputs.map((t) => t._ref));
   return out;
 }
 

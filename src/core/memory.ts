@@ -17,6 +17,8 @@ export class Buffer {
     readonly storage: Storage,
   ) {
     this.bytes = storage.size * bytesPerElement(storage.dtype);
+    // the backend asks the collector for memory back before it reports running out
+    backend.memoryPressure ??= pressure;
     this.turn = collector.allocated(this.bytes);
   }
   get alive(): boolean {
@@ -34,6 +36,13 @@ export class Buffer {
     }
   }
 }
+
+const pressure = {
+  reclaim: () => {
+    collector.collect();
+  },
+  explain: () => collector.explainHeld(),
+};
 
 /** Why a tensor's memory went back: the error for a later read names it. */
 export type ReleaseReason = "dispose" | "tidy" | "step" | "loader" | "collected";
@@ -85,6 +94,12 @@ export class TensorRef {
     this.detachOf = null;
     if (reason !== "collected") collector.forget(this);
     this.buffer.release();
+  }
+
+  /** Notes that this tensor was computed from `parents` (an op read them). */
+  deriveFrom(parents: TensorRef[]): void {
+    for (const p of parents) p.used = true;
+    this.parents = parents;
   }
 
   /** Exempts this tensor from the step release for good. */

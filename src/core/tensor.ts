@@ -1,11 +1,9 @@
 import type { Backend, View } from "../backends/backend.js";
-import * as ops from "../ops/index.js";
-import { backward } from "./autograd.js";
-import type { DType, TypedArray } from "./dtype.js";
-import { DisposedError, ShapeError } from "./errors.js";
+import type { DType, TypedArray } from "../base/dtype.js";
+import { DisposedError, ShapeError, StrataError, ValueError, fmtShape } from "../base/errors.js";
 import { formatTensor } from "./format.js";
-import { type Buffer, type ReleaseReason, TensorRef, track, untrack } from "./memory.js";
-import { isContiguous, normAxis, sizeOf } from "./shape.js";
+import { Buffer, type ReleaseReason, TensorRef, track, untrack } from "./memory.js";
+import { contiguousStrides, isContiguous, sizeOf } from "../base/shape.js";
 
 /** A node of the autograd graph: the primitive that made a tensor, its inputs and attributes. */
 export interface GradNode {
@@ -110,7 +108,7 @@ export class Tensor implements View {
    * update parameters without changing their identity. Not recorded for autograd.
    */
   assign(value: Tensor): this {
-    ops.checkAssign(this, value);
+    checkAssign(this, value);
     const src =
       value.isContiguous && value.offset === 0 && value.size === value.storage.size
         ? value
@@ -120,7 +118,7 @@ export class Tensor implements View {
     this.live().release();
     this.ref.buffer = buf;
     (this as { strides: readonly number[] }).strides = value.shape.length
-      ? ops.contiguousStridesOf(value.shape)
+      ? contiguousStrides(value.shape)
       : [];
     (this as { offset: number }).offset = 0;
     return this;
@@ -168,12 +166,15 @@ export class Tensor implements View {
 
   /** Nested JavaScript arrays (booleans for bool tensors); a number for a 0-d tensor. */
   toArray(): NestedArray {
-    return ops.nest(this.dataSync(), this.shape, this.dtype === "bool");
+    return nest(this.dataSync(), this.shape, this.dtype === "bool");
   }
 
   /** The single value of a one-element tensor. */
   item(): number {
-    return ops.item(this);
+    if (this.size !== 1) {
+      throw new ValueError(`item: only one-element tensors have an item, got shape ${fmtShape(this.shape)}`);
+    }
+    return this.dataSync()[0];
   }
 
   /** PyTorch-style printing, e.g. `tensor([[1.0000, 2.5000]])`. */
@@ -187,18 +188,20 @@ export class Tensor implements View {
 
   /** @internal A contiguous copy with no autograd record. */
   contiguousCopy(): Tensor {
-    return ops.copyRaw(this);
+    const b = this.backend;
+    const storage = b.cast(this, this.dtype);
+    const out = new Tensor(
+      new Buffer(b, storage),
+      [...this.shape],
+      contiguousStrides(this.shape),
+      0,
+      this.dtype,
+    );
+    out.ref.deriveFrom([this.ref]);
+    return out;
   }
 
-  // ---- autograd ----
-
-  /**
-   * Computes gradients of this tensor with respect to every leaf that requires grad, adding them into
-   * `.grad`. A non-scalar needs the seed gradient `grad` of its own shape.
-   */
-  backward(grad?: Tensor, options: { retainGraph?: boolean; createGraph?: boolean } = {}): void {
-    backward(this, grad, options);
-  }
+  // ---- autograd (backward() is installed by src/autograd/methods.ts) ----
 
   /** A tensor sharing memory with this one, cut off from the graph. */
   detach(): Tensor {
@@ -209,7 +212,11 @@ export class Tensor implements View {
 
   /** Sets `requiresGrad` on a leaf and returns it, for chaining. */
   requiresGrad_(flag = true): this {
-    ops.checkRequiresGrad(this, flag);
+    if (flag && this.dtype !== "float32" && this.dtype !== "float64") {
+      throw new StrataError(`requiresGrad: only float tensors can require gradients, got ${this.dtype}`);
+    }
+    if (!this.isLeaf)
+      throw new StrataError("requiresGrad: can only be set on leaf tensors; use detach() first");
     this.requiresGrad = flag;
     return this;
   }
@@ -218,285 +225,6 @@ export class Tensor implements View {
   retainGrad(): this {
     this.retainsGrad = true;
     return this;
-  }
-
-  // ---- elementwise ----
-  add(other: TensorLike): Tensor {
-    return ops.add(this, other);
-  }
-  sub(other: TensorLike): Tensor {
-    return ops.sub(this, other);
-  }
-  mul(other: TensorLike): Tensor {
-    return ops.mul(this, other);
-  }
-  div(other: TensorLike): Tensor {
-    return ops.div(this, other);
-  }
-  pow(other: TensorLike): Tensor {
-    return ops.pow(this, other);
-  }
-  maximum(other: TensorLike): Tensor {
-    return ops.maximum(this, other);
-  }
-  minimum(other: TensorLike): Tensor {
-    return ops.minimum(this, other);
-  }
-  neg(): Tensor {
-    return ops.neg(this);
-  }
-  exp(): Tensor {
-    return ops.exp(this);
-  }
-  log(): Tensor {
-    return ops.log(this);
-  }
-  sqrt(): Tensor {
-    return ops.sqrt(this);
-  }
-  rsqrt(): Tensor {
-    return ops.rsqrt(this);
-  }
-  abs(): Tensor {
-    return ops.abs(this);
-  }
-  sign(): Tensor {
-    return ops.sign(this);
-  }
-  sin(): Tensor {
-    return ops.sin(this);
-  }
-  cos(): Tensor {
-    return ops.cos(this);
-  }
-  tanh(): Tensor {
-    return ops.tanh(this);
-  }
-  sigmoid(): Tensor {
-    return ops.sigmoid(this);
-  }
-  relu(): Tensor {
-    return ops.relu(this);
-  }
-  floor(): Tensor {
-    return ops.floor(this);
-  }
-  ceil(): Tensor {
-    return ops.ceil(this);
-  }
-  round(): Tensor {
-    return ops.round(this);
-  }
-  erf(): Tensor {
-    return ops.erf(this);
-  }
-  log1p(): Tensor {
-    return ops.log1p(this);
-  }
-  expm1(): Tensor {
-    return ops.expm1(this);
-  }
-  reciprocal(): Tensor {
-    return ops.reciprocal(this);
-  }
-  square(): Tensor {
-    return ops.square(this);
-  }
-  /** Limits values to [min, max]; either bound may be omitted. */
-  clip(min?: number, max?: number): Tensor {
-    return ops.clip(this, min, max);
-  }
-  /** Alias of `clip`, as in PyTorch. */
-  clamp(min?: number, max?: number): Tensor {
-    return ops.clip(this, min, max);
-  }
-  eq(other: TensorLike): Tensor {
-    return ops.eq(this, other);
-  }
-  ne(other: TensorLike): Tensor {
-    return ops.ne(this, other);
-  }
-  lt(other: TensorLike): Tensor {
-    return ops.lt(this, other);
-  }
-  le(other: TensorLike): Tensor {
-    return ops.le(this, other);
-  }
-  gt(other: TensorLike): Tensor {
-    return ops.gt(this, other);
-  }
-  ge(other: TensorLike): Tensor {
-    return ops.ge(this, other);
-  }
-  logicalAnd(other: TensorLike): Tensor {
-    return ops.logicalAnd(this, other);
-  }
-  logicalOr(other: TensorLike): Tensor {
-    return ops.logicalOr(this, other);
-  }
-  logicalNot(): Tensor {
-    return ops.logicalNot(this);
-  }
-  isNaN(): Tensor {
-    return ops.isNaN(this);
-  }
-  isInf(): Tensor {
-    return ops.isInf(this);
-  }
-  isFinite(): Tensor {
-    return ops.isFinite(this);
-  }
-  /** Elementwise `this ? a : b` for a bool tensor. */
-  where(a: TensorLike, b: TensorLike): Tensor {
-    return ops.where(this, a, b);
-  }
-  /** Converts to another dtype (a copy, even when the dtype is the same). */
-  cast(dtype: DType): Tensor {
-    return ops.cast(this, dtype);
-  }
-  float(): Tensor {
-    return ops.cast(this, "float32");
-  }
-  double(): Tensor {
-    return ops.cast(this, "float64");
-  }
-  int(): Tensor {
-    return ops.cast(this, "int32");
-  }
-  bool(): Tensor {
-    return ops.cast(this, "bool");
-  }
-
-  // ---- reductions (axes: one axis, a list, or all when omitted) ----
-  sum(axes?: number | number[], keepDims = false): Tensor {
-    return ops.sum(this, axes, keepDims);
-  }
-  mean(axes?: number | number[], keepDims = false): Tensor {
-    return ops.mean(this, axes, keepDims);
-  }
-  max(axes?: number | number[], keepDims = false): Tensor {
-    return ops.max(this, axes, keepDims);
-  }
-  min(axes?: number | number[], keepDims = false): Tensor {
-    return ops.min(this, axes, keepDims);
-  }
-  /** Variance with Bessel's correction by default (`correction` 1), as torch.var. */
-  var(axes?: number | number[], keepDims = false, correction = 1): Tensor {
-    return ops.variance(this, axes, keepDims, correction);
-  }
-  std(axes?: number | number[], keepDims = false, correction = 1): Tensor {
-    return ops.std(this, axes, keepDims, correction);
-  }
-  logSumExp(axes?: number | number[], keepDims = false): Tensor {
-    return ops.logSumExp(this, axes, keepDims);
-  }
-  argmax(axis?: number, keepDims = false): Tensor {
-    return ops.argmax(this, axis, keepDims);
-  }
-  argmin(axis?: number, keepDims = false): Tensor {
-    return ops.argmin(this, axis, keepDims);
-  }
-  all(axes?: number | number[], keepDims = false): Tensor {
-    return ops.all(this, axes, keepDims);
-  }
-  any(axes?: number | number[], keepDims = false): Tensor {
-    return ops.any(this, axes, keepDims);
-  }
-  /** p-norm over axes (default: all elements, p = 2). */
-  norm(p = 2, axes?: number | number[], keepDims = false): Tensor {
-    return ops.norm(this, p, axes, keepDims);
-  }
-
-  // ---- linear algebra ----
-  /** Matrix product with numpy semantics: 1-D operands, batch axes broadcast. */
-  matmul(other: Tensor): Tensor {
-    return ops.matmul(this, other);
-  }
-
-  // ---- views and movement ----
-  reshape(...shape: number[] | [readonly number[]]): Tensor {
-    return ops.reshape(this, ops.shapeArg(shape));
-  }
-  view(...shape: number[] | [readonly number[]]): Tensor {
-    return ops.reshape(this, ops.shapeArg(shape));
-  }
-  permute(...axes: number[] | [readonly number[]]): Tensor {
-    return ops.permute(this, ops.shapeArg(axes));
-  }
-  transpose(axis0 = -2, axis1 = -1): Tensor {
-    return ops.transpose(this, axis0, axis1);
-  }
-  /** Transpose of a matrix (the last two axes). */
-  get T(): Tensor {
-    return ops.transpose(this, -2, -1);
-  }
-  expand(...shape: number[] | [readonly number[]]): Tensor {
-    return ops.expand(this, ops.shapeArg(shape));
-  }
-  expandAs(other: Tensor): Tensor {
-    return ops.expand(this, other.shape);
-  }
-  squeeze(axes?: number | number[]): Tensor {
-    return ops.squeeze(this, axes);
-  }
-  unsqueeze(axis: number): Tensor {
-    return ops.unsqueeze(this, axis);
-  }
-  flatten(startAxis = 0, endAxis = -1): Tensor {
-    return ops.flatten(this, startAxis, endAxis);
-  }
-  /** Elements `start` (inclusive) to `end` (exclusive) with `step` along `axis`; negative indices count from the end. */
-  slice(axis: number, start?: number, end?: number, step = 1): Tensor {
-    return ops.slice(this, axis, start, end, step);
-  }
-  /** `length` elements along `axis` from `start` (negative counts from the end). */
-  narrow(axis: number, start: number, length: number): Tensor {
-    const n = this.shape[normAxis("narrow", axis, this.rank)];
-    const s = start < 0 ? start + n : start;
-    if (!Number.isInteger(s) || !Number.isInteger(length) || s < 0 || length < 0 || s + length > n) {
-      throw new ShapeError(
-        `narrow: start ${start} and length ${length} do not fit axis ${axis} of size ${n}`,
-      );
-    }
-    return ops.slice(this, axis, s, s + length, 1);
-  }
-  /** The sub-tensor at `index` along `axis` (the axis is removed). */
-  select(axis: number, index: number): Tensor {
-    return ops.select(this, axis, index);
-  }
-  /** A contiguous tensor with the same values (this tensor itself when already contiguous). */
-  contiguous(): Tensor {
-    return ops.contiguous(this);
-  }
-  /** A copy that is part of the graph. */
-  clone(): Tensor {
-    return ops.clone(this);
-  }
-  pad(pads: [number, number][], value = 0): Tensor {
-    return ops.pad(this, pads, value);
-  }
-  split(sizeOrSections: number | number[], axis = 0): Tensor[] {
-    return ops.split(this, sizeOrSections, axis);
-  }
-  chunk(chunks: number, axis = 0): Tensor[] {
-    return ops.chunk(this, chunks, axis);
-  }
-  gather(axis: number, index: Tensor): Tensor {
-    return ops.gather(this, axis, index);
-  }
-  indexSelect(axis: number, index: Tensor | number[]): Tensor {
-    return ops.indexSelect(this, axis, index);
-  }
-  oneHot(numClasses: number, dtype: "float32" | "float64" | "int32" = "float32"): Tensor {
-    return ops.oneHot(this, numClasses, dtype);
-  }
-
-  // ---- activations ----
-  softmax(axis = -1): Tensor {
-    return ops.softmax(this, axis);
-  }
-  logSoftmax(axis = -1): Tensor {
-    return ops.logSoftmax(this, axis);
   }
 }
 
@@ -515,4 +243,36 @@ function releasedBecause(reason: ReleaseReason | null): string {
     default:
       return "was used after dispose() or after the tidy() scope that created it ended";
   }
+}
+
+function checkAssign(target: Tensor, value: Tensor): void {
+  if (target.shape.length !== value.shape.length || target.shape.some((d, i) => d !== value.shape[i])) {
+    throw new ShapeError(
+      `assign: value of shape ${fmtShape(value.shape)} does not match target ${fmtShape(target.shape)}`,
+    );
+  }
+  if (target.dtype !== value.dtype) {
+    throw new ShapeError(`assign: value dtype ${value.dtype} does not match target dtype ${target.dtype}`);
+  }
+  if (target.backend !== value.backend) throw new StrataError("assign: value lives on another backend");
+}
+
+/** Row-major values as nested arrays (booleans for bool tensors); a number for a 0-d tensor. */
+function nest(values: TypedArray, shape: readonly number[], asBool: boolean): NestedArray {
+  const conv = (v: number): number | boolean => (asBool ? v !== 0 : v);
+  if (shape.length === 0) return conv(values[0]) as NestedArray;
+  const build = (depth: number, offset: number, stride: number): NestedArray[] => {
+    const n = shape[depth];
+    const inner = stride / (n || 1);
+    const out: NestedArray[] = [];
+    for (let i = 0; i < n; i++) {
+      out.push(
+        depth === shape.length - 1
+          ? (conv(values[offset + i]) as NestedArray)
+          : build(depth + 1, offset + i * inner, inner),
+      );
+    }
+    return out;
+  };
+  return build(0, 0, sizeOf(shape));
 }

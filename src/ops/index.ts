@@ -4,4 +4,3 @@ export * from "./elementwise.js";
 export * from "./linalg.js";
 export * from "./movement.js";
 export * from "./reduce.js";
-export * from "./util.js";

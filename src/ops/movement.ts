@@ -37,8 +37,7 @@ function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
 
 /** A contiguous copy of `x`, not recorded (internal building block). */
 export function copyRaw(x: Tensor): Tensor {
-  const b = backendOf("contiguous", x);
-  return derive(wrap(b, b.cast(x, x.dtype), x.shape), [x]);
+  return x.contiguousCopy();
 }
 
 /** Same values, contiguous memory (a view of `x` itself when it already is). */

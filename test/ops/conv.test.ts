@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ShapeError, ValueError } from "../../src/core/errors.js";
-import { type GradcheckResult, gradcheck } from "../../src/core/gradcheck.js";
+import { type GradcheckResult, gradcheck } from "../../src/autograd/gradcheck.js";
 import { manualSeed } from "../../src/core/random.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { randn, tensor } from "../../src/ops/creation.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DType } from "../../src/core/dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../../src/core/errors.js";
-import { gradcheck } from "../../src/core/gradcheck.js";
+import { gradcheck } from "../../src/autograd/gradcheck.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { fromHost, randint, randn, rand, tensor, zeros } from "../../src/ops/creation.js";
 import * as L from "../../src/ops/losses.js";

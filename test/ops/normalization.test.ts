@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ShapeError, ValueError } from "../../src/core/errors.js";
-import { gradcheck } from "../../src/core/gradcheck.js";
+import { gradcheck } from "../../src/autograd/gradcheck.js";
 import { ones, randn, tensor, zeros } from "../../src/ops/creation.js";
 import { batchNorm, groupNorm, layerNorm } from "../../src/ops/normalization.js";
 import { describeEachBackend } from "../helpers/backends.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DTypeError, ShapeError } from "../../src/core/errors.js";
-import { gradcheck } from "../../src/core/gradcheck.js";
+import { gradcheck } from "../../src/autograd/gradcheck.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { fromHost, tensor, zeros } from "../../src/ops/creation.js";
 import * as R from "../../src/ops/reduce.js";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DTypeError, ShapeError, ValueError } from "../../src/core/errors.js";
 import { getBackend } from "../../src/core/backend_registry.js";
 import { noGrad } from "../../src/core/grad_mode.js";
-import { gradcheck } from "../../src/core/gradcheck.js";
+import { gradcheck } from "../../src/autograd/gradcheck.js";
 import { manualSeed } from "../../src/core/random.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { randn, tensor, zeros } from "../../src/ops/creation.js";

@@ -1,5 +1,5 @@
-import type { DType } from "../../core/dtype.js";
-import { sizeOf } from "../../core/shape.js";
+import type { DType } from "../../base/dtype.js";
+import { sizeOf } from "../../base/shape.js";
 import type { BinaryOp, UnaryOp, Storage, View } from "../backend.js";
 import { type HostMemory, offsetsOf } from "./memory.js";
 

@@ -1,4 +1,4 @@
-import { type TypedArray, allocArray } from "../../core/dtype.js";
+import { type TypedArray, allocArray } from "../../base/dtype.js";
 import type { Storage, View } from "../backend.js";
 import { type HostMemory, stridedOffsets } from "./memory.js";
 

@@ -1,4 +1,4 @@
-import type { DType, TypedArray } from "../../core/dtype.js";
+import type { DType, TypedArray } from "../../base/dtype.js";
 import type { Storage, View } from "../backend.js";
 
 /**

@@ -1,6 +1,6 @@
-import type { DType } from "../../core/dtype.js";
-import { contiguousStrides as stridesOf, sizeOf } from "../../core/shape.js";
-import { ValueError, fmtShape } from "../../core/errors.js";
+import type { DType } from "../../base/dtype.js";
+import { contiguousStrides as stridesOf, sizeOf } from "../../base/shape.js";
+import { ValueError, fmtShape } from "../../base/errors.js";
 import type { Storage, View } from "../backend.js";
 import { type HostMemory, offsetsOf, stridedOffsets } from "./memory.js";
 

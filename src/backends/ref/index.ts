@@ -1,5 +1,5 @@
-import { type DType, type TypedArray, allocArray, bytesPerElement } from "../../core/dtype.js";
-import { DisposedError } from "../../core/errors.js";
+import { type DType, type TypedArray, allocArray, bytesPerElement } from "../../base/dtype.js";
+import { DisposedError } from "../../base/errors.js";
 import type { Backend, Kernels, MemoryInfo, Storage, View } from "../backend.js";
 import { hostKernels } from "../host/kernels.js";
 import type { HostMemory } from "../host/memory.js";

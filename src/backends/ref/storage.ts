@@ -1,5 +1,5 @@
-import type { DType, TypedArray } from "../../core/dtype.js";
-import { DisposedError } from "../../core/errors.js";
+import type { DType, TypedArray } from "../../base/dtype.js";
+import { DisposedError } from "../../base/errors.js";
 import type { Storage, View } from "../backend.js";
 
 /** Reference storage: a plain typed array in the JavaScript heap. */

@@ -1,4 +1,4 @@
-import { OutOfMemoryError, ValueError, fmtBytes } from "../../core/errors.js";
+import { OutOfMemoryError, ValueError, fmtBytes } from "../../base/errors.js";
 
 /** Bytes per allocation unit: every block starts and ends on a multiple of it. */
 const UNIT = 64;

@@ -1,6 +1,6 @@
-import { type DType, type TypedArray, ARRAY_TYPES, bytesPerElement } from "../../core/dtype.js";
-import { DisposedError, OutOfMemoryError } from "../../core/errors.js";
-import { contiguousStrides, isContiguous, sizeOf } from "../../core/shape.js";
+import { type DType, type TypedArray, ARRAY_TYPES, bytesPerElement } from "../../base/dtype.js";
+import { DisposedError, OutOfMemoryError } from "../../base/errors.js";
+import { contiguousStrides, isContiguous, sizeOf } from "../../base/shape.js";
 import type {
   Backend,
   BinaryOp,

@@ -1,4 +1,4 @@
-import { BackendError } from "../../core/errors.js";
+import { BackendError } from "../../base/errors.js";
 import { KERNELS_RELAXED_SIMD, KERNELS_SIMD, KERNELS_UNSHARED_SIMD } from "./kernels.generated.js";
 
 /** The functions the AssemblyScript kernels export (pointers are byte addresses in the shared memory). */

@@ -1,4 +1,4 @@
-import type { DType } from "../../core/dtype.js";
+import type { DType } from "../../base/dtype.js";
 import type { Storage } from "../backend.js";
 
 /** A tensor's memory inside the wasm heap: a byte address and an element count. */

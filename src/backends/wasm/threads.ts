@@ -6,7 +6,7 @@
  * each worker runs its share and counts itself done. Node workers are unref'd, so a process exits when
  * its work ends; `terminate()` stops them at once.
  */
-import { BackendError } from "../../core/errors.js";
+import { BackendError } from "../../base/errors.js";
 import type { KernelExports } from "./module.js";
 
 /** Control block layout (Int32 slots). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ShapeError, ValueError } from "../../../src/core/errors.js";
-import { gradcheck } from "../../../src/core/gradcheck.js";
+import { gradcheck } from "../../../src/autograd/gradcheck.js";
 import { manualSeed } from "../../../src/core/random.js";
 import { randn } from "../../../src/ops/creation.js";
 import { linear } from "../../../src/nn/functional.js";

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ShapeError, ValueError } from "../../../src/core/errors.js";
 import { noGrad } from "../../../src/core/grad_mode.js";
-import { gradcheck } from "../../../src/core/gradcheck.js";
+import { gradcheck } from "../../../src/autograd/gradcheck.js";
 import { manualSeed } from "../../../src/core/random.js";
 import type { Tensor } from "../../../src/core/tensor.js";
 import { deserialize } from "../../../src/io/save.js";

@@ -1,5 +1,5 @@
 import * as ops from "../ops/index.js";
-import type { Tensor } from "./tensor.js";
+import type { Tensor } from "../core/tensor.js";
 
 /** What a rule sees: the inputs and output of the forward op, its attributes, which inputs need grads. */
 export interface GradContext {

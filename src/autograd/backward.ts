@@ -1,9 +1,9 @@
 import * as ops from "../ops/index.js";
-import { StrataError, fmtShape } from "./errors.js";
+import { StrataError, fmtShape } from "../base/errors.js";
 import { GRAD_RULES } from "./grad_rules.js";
-import { enableGrad, noGrad } from "./grad_mode.js";
-import { beginStep, keep, tidy } from "./memory.js";
-import type { Tensor } from "./tensor.js";
+import { enableGrad, noGrad } from "../core/grad_mode.js";
+import { beginStep, keep, tidy } from "../core/memory.js";
+import type { Tensor } from "../core/tensor.js";
 
 /** Reverse-mode differentiation: a topological sort of the recorded graph, then one reverse walk. */
 export function backward(

@@ -1,8 +1,8 @@
 import * as ops from "../ops/index.js";
-import { StrataError } from "./errors.js";
-import { noGrad } from "./grad_mode.js";
-import { Generator } from "./random.js";
-import type { Tensor } from "./tensor.js";
+import { StrataError } from "../base/errors.js";
+import { noGrad } from "../core/grad_mode.js";
+import { Generator } from "../core/random.js";
+import type { Tensor } from "../core/tensor.js";
 
 export interface GradcheckOptions {
   eps?: number;

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
-import { GRAD_RULES } from "../../src/core/grad_rules.js";
-import { gradcheck } from "../../src/core/gradcheck.js";
+import { GRAD_RULES } from "../../src/autograd/grad_rules.js";
+import { gradcheck } from "../../src/autograd/gradcheck.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import * as A from "../../src/ops/activation.js";
 import { fromHost } from "../../src/ops/creation.js";

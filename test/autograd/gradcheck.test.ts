@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from "vitest";
 import { StrataError } from "../../src/core/errors.js";
-import { GRAD_RULES, type GradRule } from "../../src/core/grad_rules.js";
-import { gradcheck } from "../../src/core/gradcheck.js";
+import { GRAD_RULES, type GradRule } from "../../src/autograd/grad_rules.js";
+import { gradcheck } from "../../src/autograd/gradcheck.js";
 import { randn, tensor } from "../../src/ops/creation.js";
 import { describeEachBackend } from "../helpers/backends.js";
 

@@ -1,0 +1,62 @@
+/**
+ * Base class of every error Strata throws (bad input, exhausted memory, a failing backend); the message
+ * names the op, shapes and dtypes.
+ */
+export class StrataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Shapes that do not fit the op (matmul inner sizes, broadcasting, reshape sizes, axes out of range). */
+export class ShapeError extends StrataError {}
+
+/** A dtype the op does not accept (e.g. float labels for cross-entropy, bool in matmul). */
+export class DTypeError extends StrataError {}
+
+/** A value outside what the op accepts (labels out of range, negative sizes, a NaN loss). */
+export class ValueError extends StrataError {}
+
+/** Use of a tensor whose memory was released with `dispose()` or by `tidy()`. */
+export class DisposedError extends StrataError {}
+
+/**
+ * A file or folder that cannot be read or written. The message names the user's path and the reason in
+ * words (read-only location, disk full, a parent that is a file, ...); `cause` keeps the system error.
+ * @example
+ * try { await saveModel(model, "/mnt/ro/m.safetensors"); }
+ * catch (e) { if (e instanceof FileError) console.error(e.message, e.path, (e.cause as NodeJS.ErrnoException).code); }
+ */
+export class FileError extends StrataError {
+  readonly path: string;
+  constructor(message: string, path: string, options?: { cause?: unknown }) {
+    super(message);
+    this.path = path;
+    // like `new Error(message, { cause })`: an own, non-enumerable property
+    if (options !== undefined && "cause" in options) {
+      Object.defineProperty(this, "cause", { value: options.cause, writable: true, configurable: true });
+    }
+  }
+}
+
+/**
+ * A backend could not find memory for a tensor: the request is larger than the backend can ever hold,
+ * or its memory is full of live tensors. The message names the request, what is live and what to do.
+ */
+export class OutOfMemoryError extends StrataError {}
+
+/** A backend failed inside itself (a kernel trapped, a worker thread failed): a bug, not bad input. */
+export class BackendError extends StrataError {}
+
+export function fmtShape(shape: readonly number[]): string {
+  return `(${shape.join(", ")}${shape.length === 1 ? "," : ""})`;
+}
+
+/** A byte count in the largest binary unit that leaves at least 1 of it: "512 B", "3.50 MiB", "7.45 GiB". */
+export function fmtBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let i = 0;
+  while (i < units.length - 1 && Math.abs(bytes) >= 1024 ** (i + 1)) i++;
+  return i === 0 ? `${bytes} B` : `${(bytes / 1024 ** i).toFixed(2)} ${units[i]}`;
+}
