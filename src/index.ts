@@ -7,6 +7,7 @@
 // the op methods and backward() are installed on Tensor by the floors that own them
 import "./ops/methods.js";
 import "./autograd/methods.js";
+import "./train/module_methods.js";
 
 export { Tensor } from "./core/tensor.js";
 export type { NestedArray, TensorLike, GradNode } from "./core/tensor.js";
@@ -111,8 +112,8 @@ export {
   gather,
   scatterAdd,
   indexSelect,
-  oneHot,
 } from "./ops/movement.js";
+export { oneHot } from "./ops/one_hot.js";
 export {
   softmax,
   logSoftmax,

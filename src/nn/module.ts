@@ -5,19 +5,6 @@ import { ShapeError, fmtShape } from "../core/errors.js";
 import { noGrad } from "../core/grad_mode.js";
 import { keep, tidy } from "../core/memory.js";
 import { Tensor } from "../core/tensor.js";
-import type { Dataset } from "../data/dataset.js";
-import type { Logs } from "../train/callbacks/callback.js";
-import type { History } from "../train/callbacks/history.js";
-import {
-  type CompileConfig,
-  type EvaluateOptions,
-  type FitData,
-  type FitOptions,
-  compileModel,
-  evaluateModel,
-  fitModel,
-  predictModel,
-} from "../train/model.js";
 
 /**
  * Base class of every layer and model. Parameters (tensors that require grad), buffers (other tensor
@@ -247,53 +234,6 @@ export abstract class Module {
 
   toString(): string {
     return this.summary();
-  }
-
-  // ---- the Keras-style loop (src/train/model.ts) ----
-
-  /**
-   * Chooses the optimizer, loss and metrics that `fit` and `evaluate` use.
-   * @example
-   * model.compile({ optimizer: new optim.Adam(model.parameters()), loss: "crossEntropy", metrics: ["accuracy"] });
-   */
-  compile(config: CompileConfig): this {
-    compileModel(this, config);
-    return this;
-  }
-
-  /**
-   * Trains for `epochs` over a dataset of (input, target) pairs (or `[x, y]` tensors), with a progress
-   * bar, validation, callbacks, and a clear stop if the loss diverges. Each step releases its tensors.
-   * Defaults: `epochs` 1, `batchSize` 32, `shuffle` true, `verbose` 1 (a progress bar). A step whose
-   * loss or gradients are NaN or infinite changes nothing (parameters, optimizer state, batch norm's
-   * running statistics) and ends training with a `TrainingDivergedError`; a NaN validation loss is a
-   * warning (`history.warnings`, and printed). Bad arguments and empty data are `ValueError`s.
-   * @example
-   * const history = await model.fit(train, { epochs: 3, batchSize: 64, validationData: test });
-   */
-  fit(data: FitData | [Tensor, Tensor], options?: FitOptions): Promise<History> {
-    return fitModel(this, data, options);
-  }
-
-  /**
-   * Mean loss and metrics over a dataset, in evaluation mode (batches of 32 unless `batchSize` says
-   * otherwise). Empty data is a `ValueError`.
-   * @example
-   * const { loss, accuracy } = model.evaluate(test);
-   */
-  evaluate(data: FitData | [Tensor, Tensor], options?: EvaluateOptions): Logs {
-    return evaluateModel(this, data, options);
-  }
-
-  /**
-   * Outputs for a batch tensor or a dataset of inputs, computed in batches (of 32 by default) in
-   * evaluation mode. An empty batch (0, ...) gives an empty output; an empty dataset, whose output
-   * shape is unknown, is a `ValueError`.
-   * @example
-   * const classes = model.predict(images).argmax(-1);
-   */
-  predict(x: Tensor | Dataset<Tensor | Tensor[]>, options?: EvaluateOptions): Tensor {
-    return predictModel(this, x, options);
   }
 }
 

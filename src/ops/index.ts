@@ -3,4 +3,5 @@ export * from "./creation.js";
 export * from "./elementwise.js";
 export * from "./linalg.js";
 export * from "./movement.js";
+export * from "./one_hot.js";
 export * from "./reduce.js";

@@ -1,12 +1,10 @@
-import { tidy } from "../core/memory.js";
-import { backendOf, record, wrap, derive } from "../core/dispatch.js";
+import { backendOf, record, wrap } from "../core/dispatch.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import { contiguousStrides, isContiguous, normAxis, normAxes, sizeOf } from "../core/shape.js";
 import type { Tensor } from "../core/tensor.js";
 import { promoteTypes } from "../core/dtype.js";
 import { arange, fromHost } from "./creation.js";
 import { cast, eq } from "./elementwise.js";
-import { max, min, sum } from "./reduce.js";
 
 /** Accepts `f(2, 3)` and `f([2, 3])` alike. */
 export function shapeArg(args: readonly number[] | readonly [readonly number[]]): number[] {
@@ -270,7 +268,7 @@ export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
   return split(x, Math.max(1, Math.ceil(x.shape[a] / chunks)), a);
 }
 
-function checkIndex(op: string, index: Tensor): void {
+export function checkIndex(op: string, index: Tensor): void {
   if (index.dtype !== "int32") throw new DTypeError(`${op}: index must be int32, got ${index.dtype}`);
 }
 
@@ -312,32 +310,4 @@ export function indexSelect(x: Tensor, axis: number, index: Tensor | number[]): 
   const lifted = x.shape.map((_, i) => (i === a ? idx.shape[0] : 1));
   // a broadcast view of the index, so gather needs no index copy of the output size
   return gather(x, a, expand(reshape(idx, lifted), outShape));
-}
-
-/** One-hot encoding of int32 class indices: shape [..., numClasses]. */
-export function oneHot(
-  indices: Tensor,
-  numClasses: number,
-  dtype: "float32" | "float64" | "int32" = "float32",
-): Tensor {
-  checkIndex("oneHot", indices);
-  if (indices.size > 0) {
-    const lo = tidy(() => min(indices).item());
-    const hi = tidy(() => max(indices).item());
-    if (lo < 0 || hi >= numClasses) {
-      throw new ValueError(
-        `oneHot: class indices must be in [0, ${numClasses}), got values from ${lo} to ${hi}`,
-      );
-    }
-  }
-  return cast(eq(unsqueeze(indices, -1), arange(0, numClasses, 1, { dtype: "int32" })), dtype);
-}
-
-/** Sums `g` down to `shape` (the adjoint of broadcasting). */
-export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
-  if (g.rank === shape.length && g.shape.every((d, i) => d === shape[i])) return g;
-  const lead = g.rank - shape.length;
-  const axes: number[] = [];
-  for (let i = 0; i < g.rank; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
-  return reshape(sum(g, axes), shape);
 }

@@ -150,3 +150,12 @@ export function norm(x: Tensor, p = 2, axes?: number | number[], keepDims = fals
   const zero = s.eq(0);
   return where(zero, 0, root(where(zero, 1, s)));
 }
+
+/** Sums `g` down to `shape` (the adjoint of broadcasting). */
+export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  if (g.rank === shape.length && g.shape.every((d, i) => d === shape[i])) return g;
+  const lead = g.rank - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < g.rank; i++) if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
+  return reshape(sum(g, axes), shape);
+}
