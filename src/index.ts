@@ -11,7 +11,7 @@ import "./train/module_methods.js";
 
 export { Tensor } from "./core/tensor.js";
 export type { NestedArray, TensorLike, GradNode } from "./core/tensor.js";
-export type { DType, TypedArray } from "./core/dtype.js";
+export type { DType, TypedArray } from "./base/dtype.js";
 export {
   StrataError,
   ShapeError,
@@ -20,14 +20,14 @@ export {
   DisposedError,
   OutOfMemoryError,
   BackendError,
-} from "./core/errors.js";
-export { FileError } from "./core/errors.js";
+} from "./base/errors.js";
+export { FileError } from "./base/errors.js";
 export { Generator, manualSeed } from "./core/random.js";
 export { tidy, keep } from "./core/memory.js";
 export { noGrad, enableGrad, isGradEnabled } from "./core/grad_mode.js";
 export { gradcheck } from "./autograd/gradcheck.js";
 export type { GradcheckOptions, GradcheckResult } from "./autograd/gradcheck.js";
-export { setBackend, getBackend, registerBackend, listBackends, ready } from "./core/backend_registry.js";
+export { setBackend, getBackend, registerBackend, listBackends, ready } from "./backends/registry.js";
 export type { Backend, Kernels, FusedKernels, Storage, View, MemoryInfo } from "./backends/backend.js";
 export { RefBackend } from "./backends/ref/index.js";
 export { WasmBackend, createWasmBackend, type WasmBackendOptions } from "./backends/wasm/index.js";

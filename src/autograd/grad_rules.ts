@@ -1,5 +1,6 @@
-import * as ops from "../ops/index.js";
+import type { Prim } from "../backends/backend.js";
 import type { Tensor } from "../core/tensor.js";
+import * as ops from "../ops/index.js";
 
 /** What a rule sees: the inputs and output of the forward op, its attributes, which inputs need grads. */
 export interface GradContext {
@@ -15,15 +16,13 @@ export interface GradContext {
  */
 export type GradRule = (g: Tensor, ctx: GradContext) => (Tensor | null)[];
 
-// read at call time, not import time: ops and this file import each other, so a destructured
-// binding can be taken before ops has finished loading (and be undefined)
-const where: typeof ops.where = (c, a, b) => ops.where(c, a, b);
+const where = ops.where;
 
 /**
  * Every derivative in Strata, one line of math each, written with differentiable ops so the same
  * rules serve every backend and higher-order gradients.
  */
-export const GRAD_RULES: Record<string, GradRule> = {
+export const GRAD_RULES: Record<Prim, GradRule> = {
   // d(a + b) = da + db
   add: (g) => [g, g],
   // d(a - b) = da - db

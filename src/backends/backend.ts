@@ -61,6 +61,34 @@ export type BinaryOp =
 
 export type ReduceOp = "sum" | "max" | "min";
 
+/** Unary ops whose result is bool: not differentiable, never recorded. */
+export type BoolUnaryOp = "not" | "isnan" | "isinf";
+/** Comparisons and logic: bool results, never recorded. */
+export type CompareOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "and" | "or";
+
+/**
+ * The primitives: the ops that call a kernel of the table (or only change a view) and record a
+ * gradient. One type keys `PRIM_KERNELS` below and the gradient rules (`src/autograd/grad_rules.ts`),
+ * so a primitive without a kernel or without a rule does not compile; everything else in Strata is
+ * composed from these.
+ */
+export type Prim =
+  | Exclude<UnaryOp, BoolUnaryOp>
+  | Exclude<BinaryOp, CompareOp>
+  | ReduceOp
+  | "cast"
+  | "where"
+  | "matmul"
+  | "pad"
+  | "concat"
+  | "gather"
+  | "scatterAdd"
+  | "contiguous"
+  | ViewPrim;
+
+/** Primitives that change only shape, strides and offset: no kernel runs. */
+export type ViewPrim = "reshape" | "permute" | "expand" | "slice";
+
 /**
  * The primitive kernels every backend implements. Each returns a new contiguous storage.
  * Everything else in Strata (activations, softmax, losses, layers, gradients) is composed from these,
@@ -174,3 +202,47 @@ export interface MemoryPressure {
   /** A sentence about memory held by tensors that may no longer be referenced, for the error. */
   explain(): string;
 }
+
+/** The kernel that computes each primitive ("view" for those that only change the view). */
+export const PRIM_KERNELS: Readonly<Record<Prim, keyof Kernels | "view">> = {
+  neg: "unary",
+  exp: "unary",
+  log: "unary",
+  sqrt: "unary",
+  abs: "unary",
+  sign: "unary",
+  sin: "unary",
+  cos: "unary",
+  tanh: "unary",
+  sigmoid: "unary",
+  relu: "unary",
+  floor: "unary",
+  ceil: "unary",
+  round: "unary",
+  erf: "unary",
+  log1p: "unary",
+  expm1: "unary",
+  reciprocal: "unary",
+  add: "binary",
+  sub: "binary",
+  mul: "binary",
+  div: "binary",
+  pow: "binary",
+  maximum: "binary",
+  minimum: "binary",
+  sum: "reduce",
+  max: "reduce",
+  min: "reduce",
+  cast: "cast",
+  where: "where",
+  matmul: "matmul",
+  pad: "pad",
+  concat: "concat",
+  gather: "gather",
+  scatterAdd: "scatterAdd",
+  contiguous: "cast",
+  reshape: "view",
+  permute: "view",
+  expand: "view",
+  slice: "view",
+};

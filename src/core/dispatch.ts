@@ -1,9 +1,9 @@
-import type { Backend, Storage } from "../backends/backend.js";
+import type { Backend, Prim, Storage } from "../backends/backend.js";
 import { isGradEnabled } from "./grad_mode.js";
 import { Buffer } from "./memory.js";
-import { contiguousStrides } from "./shape.js";
+import { contiguousStrides } from "../base/shape.js";
 import { Tensor } from "./tensor.js";
-import { StrataError } from "./errors.js";
+import { StrataError } from "../base/errors.js";
 
 /**
  * The one dispatch point between ops and backends: every kernel result becomes a tensor here, and
@@ -19,7 +19,7 @@ export function wrap(backend: Backend, storage: Storage, shape: readonly number[
  */
 export function record(
   out: Tensor,
-  op: string,
+  op: Prim,
   inputs: readonly Tensor[],
   attrs: Record<string, unknown> = {},
 ): Tensor {

@@ -1,4 +1,4 @@
-import type { DType, TypedArray } from "./dtype.js";
+import type { DType, TypedArray } from "../base/dtype.js";
 
 /** Printing follows PyTorch's rules: 4 decimals, scientific notation for wide ranges, "..." past 1000 elements. */
 const PRECISION = 4;

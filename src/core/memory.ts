@@ -1,5 +1,5 @@
 import type { Backend, Storage } from "../backends/backend.js";
-import { bytesPerElement } from "./dtype.js";
+import { bytesPerElement } from "../base/dtype.js";
 import { collector } from "./collector.js";
 
 /**

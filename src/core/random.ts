@@ -1,4 +1,4 @@
-import { ValueError } from "./errors.js";
+import { ValueError } from "../base/errors.js";
 
 /**
  * One seeded generator for the whole library (`manualSeed`), so a training run is reproducible.

@@ -1,4 +1,4 @@
-import type { Backend, View } from "../backends/backend.js";
+import type { Backend, Prim, View } from "../backends/backend.js";
 import type { DType, TypedArray } from "../base/dtype.js";
 import { DisposedError, ShapeError, StrataError, ValueError, fmtShape } from "../base/errors.js";
 import { formatTensor } from "./format.js";
@@ -7,7 +7,7 @@ import { contiguousStrides, isContiguous, sizeOf } from "../base/shape.js";
 
 /** A node of the autograd graph: the primitive that made a tensor, its inputs and attributes. */
 export interface GradNode {
-  readonly op: string;
+  readonly op: Prim;
   /** Emptied once backward has used the node (unless retainGraph), so intermediates can be freed. */
   inputs: readonly Tensor[];
   readonly attrs: Readonly<Record<string, unknown>>;

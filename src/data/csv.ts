@@ -4,7 +4,7 @@
  * Pure (no Node APIs); works in the browser.
  */
 
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 
 /** Options for {@link parseCsv}. */
 export interface ParseCsvOptions {

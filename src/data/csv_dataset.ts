@@ -4,7 +4,7 @@
  * where `csvToTensors` takes the text directly.
  */
 
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 import { fileError } from "../io/file_error.js";
 import type { Tensor } from "../core/tensor.js";
 import { fromHost } from "../ops/creation.js";

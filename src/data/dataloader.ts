@@ -2,7 +2,7 @@
  * The DataLoader: batches of a dataset, optionally shuffled anew each epoch by the seeded generator.
  */
 
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 import { tidyOwned } from "../core/memory.js";
 import { type Generator as RandomGenerator, defaultGenerator } from "../core/random.js";
 import { Tensor } from "../core/tensor.js";

@@ -4,7 +4,7 @@
  * the `DataLoader` uses when it can.
  */
 
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { keep, tidy } from "../core/memory.js";
 import { type Generator as RandomGenerator, defaultGenerator } from "../core/random.js";
 import type { Tensor } from "../core/tensor.js";

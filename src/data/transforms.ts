@@ -4,11 +4,11 @@
  * the training data.
  */
 
-import { isFloat } from "../core/dtype.js";
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import { isFloat } from "../base/dtype.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { noGrad } from "../core/grad_mode.js";
 import { tidy } from "../core/memory.js";
-import { normAxes, normAxis } from "../core/shape.js";
+import { normAxes, normAxis } from "../base/shape.js";
 import { Tensor } from "../core/tensor.js";
 import { fromHost } from "../ops/creation.js";
 import { cast } from "../ops/elementwise.js";

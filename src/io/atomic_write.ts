@@ -3,7 +3,7 @@
  * this module in a browser bundle does not fail; calling `writeFileAtomic` there will.
  */
 
-import { FileError, ValueError } from "../core/errors.js";
+import { FileError, ValueError } from "../base/errors.js";
 import { fileError } from "./file_error.js";
 
 /** The parts of `node:fs/promises` a write uses; tests pass a stand-in to simulate a full disk. */

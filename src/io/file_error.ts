@@ -3,7 +3,7 @@
  * and name the user's path, not a hidden temporary file. Pure (no Node APIs).
  */
 
-import { FileError, StrataError } from "../core/errors.js";
+import { FileError, StrataError } from "../base/errors.js";
 
 /** Reasons that read the same whatever was being done. */
 const REASONS: Record<string, string> = {

@@ -2,7 +2,7 @@
  * Tensors as greyscale pictures: one 2-D tensor as an image, or many as a grid of tiles (as
  * torchvision's `make_grid`), ready for `encodePng` / `writePng`.
  */
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import type { GrayImage } from "./png.js";
 

@@ -3,7 +3,7 @@
  * without a dependency. Compression is zlib's deflate, from `node:zlib` in Node (loaded with a dynamic
  * import, so a browser bundle still builds) or the standard `CompressionStream` in browsers.
  */
-import { ShapeError, ValueError } from "../core/errors.js";
+import { ShapeError, ValueError } from "../base/errors.js";
 import { writeAtomic } from "./atomic_write.js";
 
 /**

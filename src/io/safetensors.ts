@@ -8,7 +8,7 @@
  * Pure (no Node APIs); works in the browser.
  */
 
-import { DTypeError, ShapeError, ValueError } from "../core/errors.js";
+import { DTypeError, ShapeError, ValueError } from "../base/errors.js";
 
 /** Element types Strata stores; they map to the safetensors codes F32, F64, I32 and BOOL. */
 export type SafetensorsDtype = "float32" | "float64" | "int32" | "bool";

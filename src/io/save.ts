@@ -5,8 +5,8 @@
  * `deserialize` work on bytes and run in browsers; the file functions load Node's `fs` on demand.
  */
 
-import type { DType } from "../core/dtype.js";
-import { ShapeError, StrataError, ValueError, fmtShape } from "../core/errors.js";
+import type { DType } from "../base/dtype.js";
+import { ShapeError, StrataError, ValueError, fmtShape } from "../base/errors.js";
 import { keep } from "../core/memory.js";
 import type { Tensor } from "../core/tensor.js";
 import type { Module } from "../nn/module.js";

@@ -6,8 +6,8 @@
  * const F = nn.functional;
  * const loss = F.crossEntropy(F.linear(F.relu(x), w, b), labels);
  */
-import { isFloat, toFloat } from "../core/dtype.js";
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import { isFloat, toFloat } from "../base/dtype.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import type { Generator } from "../core/random.js";
 import type { Tensor } from "../core/tensor.js";
 import { bernoulli } from "../ops/creation.js";

@@ -6,10 +6,10 @@
  * import { init } from "strata-dl/nn";
  * const w = parameter(init.kaimingNormal([128, 784], { nonlinearity: "relu" }));
  */
-import type { DType } from "../core/dtype.js";
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import type { DType } from "../base/dtype.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { type Generator, defaultGenerator } from "../core/random.js";
-import { checkShape, sizeOf } from "../core/shape.js";
+import { checkShape, sizeOf } from "../base/shape.js";
 import { Tensor } from "../core/tensor.js";
 import { checkFits, fromHost, full, rand, randn } from "../ops/creation.js";
 

@@ -1,7 +1,7 @@
 import { cast } from "../ops/elementwise.js";
 import { zeros } from "../ops/creation.js";
-import type { DType } from "../core/dtype.js";
-import { ShapeError, fmtShape } from "../core/errors.js";
+import type { DType } from "../base/dtype.js";
+import { ShapeError, fmtShape } from "../base/errors.js";
 import { noGrad } from "../core/grad_mode.js";
 import { keep, tidy } from "../core/memory.js";
 import { Tensor } from "../core/tensor.js";

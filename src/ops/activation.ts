@@ -1,4 +1,4 @@
-import { normAxis } from "../core/shape.js";
+import { normAxis } from "../base/shape.js";
 import type { Tensor } from "../core/tensor.js";
 import {
   add,

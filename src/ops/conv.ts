@@ -6,7 +6,7 @@
  * backend work with no kernel of their own. Inside, an ungrouped convolution works channels-last
  * (see `convChannelsLast`); inputs and outputs are always channels-first.
  */
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import { channelwise } from "./channels.js";
 import { matmul } from "./linalg.js";

@@ -1,4 +1,4 @@
-import { getBackend } from "../core/backend_registry.js";
+import { getBackend } from "../backends/registry.js";
 import { wrap } from "../core/dispatch.js";
 import type { Backend } from "../backends/backend.js";
 import {
@@ -8,10 +8,10 @@ import {
   bytesPerElement,
   dtypeOfArray,
   isFloat,
-} from "../core/dtype.js";
-import { DTypeError, OutOfMemoryError, ShapeError, ValueError, fmtBytes, fmtShape } from "../core/errors.js";
+} from "../base/dtype.js";
+import { DTypeError, OutOfMemoryError, ShapeError, ValueError, fmtBytes, fmtShape } from "../base/errors.js";
 import { type Generator, defaultGenerator } from "../core/random.js";
-import { checkShape, sizeOf } from "../core/shape.js";
+import { checkShape, sizeOf } from "../base/shape.js";
 import type { NestedArray, Tensor } from "../core/tensor.js";
 
 export interface CreateOptions {

@@ -1,8 +1,8 @@
-import type { BinaryOp, UnaryOp } from "../backends/backend.js";
+import type { BinaryOp, BoolUnaryOp, CompareOp, UnaryOp } from "../backends/backend.js";
 import { backendOf, record, wrap, derive } from "../core/dispatch.js";
-import { type DType, isFloat, promoteTypes, toFloat } from "../core/dtype.js";
-import { DTypeError } from "../core/errors.js";
-import { broadcastShapes, broadcastStrides } from "../core/shape.js";
+import { type DType, isFloat, promoteTypes, toFloat } from "../base/dtype.js";
+import { DTypeError } from "../base/errors.js";
+import { broadcastShapes, broadcastStrides } from "../base/shape.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { fromHost } from "./creation.js";
 
@@ -38,6 +38,7 @@ const FLOAT_RESULT = new Set<UnaryOp>([
   "reciprocal",
 ]);
 const BOOL_RESULT = new Set<UnaryOp>(["not", "isnan", "isinf"]);
+const boolResult = (op: UnaryOp): op is BoolUnaryOp => BOOL_RESULT.has(op);
 
 /** Applies a unary primitive; float-valued functions of ints give float32, as in PyTorch. */
 export function unaryOp(op: UnaryOp, x: Tensor): Tensor {
@@ -50,10 +51,11 @@ export function unaryOp(op: UnaryOp, x: Tensor): Tensor {
         : x.dtype;
   const b = backendOf(op, x);
   const out = wrap(b, b.unary(op, x, outDtype), x.shape);
-  return BOOL_RESULT.has(op) ? derive(out, [x]) : record(out, op, [x]);
+  return boolResult(op) ? derive(out, [x]) : record(out, op, [x]);
 }
 
 const COMPARE = new Set<BinaryOp>(["eq", "ne", "lt", "le", "gt", "ge", "and", "or"]);
+const compare = (op: BinaryOp): op is CompareOp => COMPARE.has(op);
 
 /** Applies a binary primitive with numpy broadcasting and PyTorch's type promotion. */
 export function binaryOp(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
@@ -77,7 +79,7 @@ export function binaryOp(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   );
   if (ca !== ta) ca.dispose();
   if (cb !== tb) cb.dispose();
-  return COMPARE.has(op) ? derive(out, [ta, tb]) : record(out, op, [ta, tb]);
+  return compare(op) ? derive(out, [ta, tb]) : record(out, op, [ta, tb]);
 }
 
 function castRaw(x: Tensor, dtype: DType): Tensor {

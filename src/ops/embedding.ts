@@ -1,4 +1,4 @@
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { noGrad } from "../core/grad_mode.js";
 import { tidy } from "../core/memory.js";
 import type { Tensor } from "../core/tensor.js";

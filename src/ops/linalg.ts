@@ -1,7 +1,7 @@
 import { backendOf, record, wrap } from "../core/dispatch.js";
-import { promoteTypes } from "../core/dtype.js";
-import { DTypeError, ShapeError, fmtShape } from "../core/errors.js";
-import { broadcastShapes } from "../core/shape.js";
+import { promoteTypes } from "../base/dtype.js";
+import { DTypeError, ShapeError, fmtShape } from "../base/errors.js";
+import { broadcastShapes } from "../base/shape.js";
 import type { Tensor } from "../core/tensor.js";
 import { broadcastView, cast } from "./elementwise.js";
 import { squeeze, unsqueeze } from "./movement.js";

@@ -3,8 +3,8 @@ import { tidy } from "../core/memory.js";
  * Loss functions, composed from primitive ops (so they run and differentiate on every backend) in
  * their numerically stable forms, with PyTorch's semantics and reductions.
  */
-import { isFloat } from "../core/dtype.js";
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import { isFloat } from "../base/dtype.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import { logSoftmax } from "./activation.js";
 import { abs, cast, exp, log, log1p, maximum, mul, neg, sub, where } from "./elementwise.js";

@@ -1,10 +1,10 @@
 import { backendOf, record, wrap } from "../core/dispatch.js";
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
-import { contiguousStrides, isContiguous, normAxis, normAxes, sizeOf } from "../core/shape.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { contiguousStrides, isContiguous, normAxis, normAxes, sizeOf } from "../base/shape.js";
 import type { Tensor } from "../core/tensor.js";
-import { promoteTypes } from "../core/dtype.js";
-import { arange, fromHost } from "./creation.js";
-import { cast, eq } from "./elementwise.js";
+import { promoteTypes } from "../base/dtype.js";
+import { fromHost } from "./creation.js";
+import { cast } from "./elementwise.js";
 
 /** Accepts `f(2, 3)` and `f([2, 3])` alike. */
 export function shapeArg(args: readonly number[] | readonly [readonly number[]]): number[] {

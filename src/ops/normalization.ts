@@ -2,7 +2,7 @@
  * Normalization layers' functional forms, composed from reductions and elementwise ops: batch norm
  * (with running statistics), layer norm and group norm, matched to PyTorch. Channels are axis 1.
  */
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { noGrad } from "../core/grad_mode.js";
 import { tidy } from "../core/memory.js";
 import type { Tensor } from "../core/tensor.js";

@@ -3,7 +3,7 @@
  * one gather (`windows.ts`) laid out with the kernel axis last, then a max or mean over that axis, so
  * the backward pass is the reduction's gradient followed by a scatter-add: no kernel of its own.
  */
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import { fromHost } from "./creation.js";
 import { matmul } from "./linalg.js";

@@ -1,8 +1,8 @@
 import type { ReduceOp } from "../backends/backend.js";
 import { backendOf, record, wrap, derive } from "../core/dispatch.js";
-import { DTypeError, ShapeError, fmtShape } from "../core/errors.js";
+import { DTypeError, ShapeError, fmtShape } from "../base/errors.js";
 import { isGradEnabled } from "../core/grad_mode.js";
-import { normAxes, normAxis } from "../core/shape.js";
+import { normAxes, normAxis } from "../base/shape.js";
 import type { Tensor } from "../core/tensor.js";
 import { abs, asFloat, cast, div, exp, log, logicalNot, mul, pow, sqrt, sub, where } from "./elementwise.js";
 import { reshape } from "./movement.js";

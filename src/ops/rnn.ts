@@ -10,10 +10,10 @@
  * slicing out each step would be one big matmul, but a slice's gradient is padded to the size of what
  * it was sliced from, so T steps would cost O(T²) in backward; the joined matmul has the same FLOPs.)
  */
-import { isFloat } from "../core/dtype.js";
+import { isFloat } from "../base/dtype.js";
 import { isGradEnabled } from "../core/grad_mode.js";
 import { tidy } from "../core/memory.js";
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import type { Generator } from "../core/random.js";
 import type { Tensor } from "../core/tensor.js";
 import { bernoulli, fromHost, full, zeros } from "./creation.js";

@@ -3,7 +3,7 @@
  * `F.interpolate(mode="nearest")`: one index selection per spatial axis, so the gradient sums the
  * copies back (a scatter-add).
  */
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import { indexSelect } from "./movement.js";
 

@@ -4,7 +4,7 @@
  * precomputed int32 index into the padded, flattened spatial grid, so its gradient is `scatterAdd`
  * (col2im) and every backend runs it with the primitive kernels it already has.
  */
-import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import { fromHost } from "./creation.js";
 import { expand, indexSelect, pad, reshape, scatterAdd, slice } from "./movement.js";

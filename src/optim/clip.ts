@@ -1,4 +1,4 @@
-import { StrataError, ValueError } from "../core/errors.js";
+import { StrataError, ValueError } from "../base/errors.js";
 import { noGrad } from "../core/grad_mode.js";
 import { tidy } from "../core/memory.js";
 import { Tensor } from "../core/tensor.js";

@@ -1,4 +1,4 @@
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 import { enableGrad, noGrad } from "../core/grad_mode.js";
 import { keep, tidy } from "../core/memory.js";
 import { Tensor } from "../core/tensor.js";

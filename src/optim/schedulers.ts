@@ -1,4 +1,4 @@
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 import type { Optimizer } from "./optimizer.js";
 
 /**

@@ -1,4 +1,4 @@
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 
 /**
  * @internal Throws a `ValueError` naming the optimizer, the option and what was expected, unless `ok`.

@@ -1,4 +1,4 @@
-import { ValueError } from "../core/errors.js";
+import { ValueError } from "../base/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import * as losses from "../ops/losses.js";
 

@@ -1,5 +1,5 @@
-import { isFloat } from "../core/dtype.js";
-import { StrataError, ValueError } from "../core/errors.js";
+import { isFloat } from "../base/dtype.js";
+import { StrataError, ValueError } from "../base/errors.js";
 import { noGrad } from "../core/grad_mode.js";
 import { tidy } from "../core/memory.js";
 import type { Tensor } from "../core/tensor.js";

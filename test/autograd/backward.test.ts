@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { StrataError } from "../../src/core/errors.js";
+import { StrataError } from "../../src/base/errors.js";
 import { enableGrad, isGradEnabled, noGrad } from "../../src/core/grad_mode.js";
 import { tidy } from "../../src/core/memory.js";
 import type { Tensor } from "../../src/core/tensor.js";

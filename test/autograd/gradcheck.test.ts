@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from "vitest";
-import { StrataError } from "../../src/core/errors.js";
+import { StrataError } from "../../src/base/errors.js";
 import { GRAD_RULES, type GradRule } from "../../src/autograd/grad_rules.js";
 import { gradcheck } from "../../src/autograd/gradcheck.js";
 import { randn, tensor } from "../../src/ops/creation.js";

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { RefBackend } from "../../src/backends/ref/index.js";
-import { getBackend, listBackends, registerBackend, setBackend } from "../../src/core/backend_registry.js";
+import { getBackend, listBackends, registerBackend, setBackend } from "../../src/backends/registry.js";
 import { record, wrap } from "../../src/core/dispatch.js";
-import { StrataError, ValueError } from "../../src/core/errors.js";
+import { StrataError, ValueError } from "../../src/base/errors.js";
 import { noGrad } from "../../src/core/grad_mode.js";
 import { tensor } from "../../src/ops/creation.js";
 import { matmul } from "../../src/ops/linalg.js";

@@ -7,7 +7,7 @@ import {
   isFloat,
   promoteTypes,
   toFloat,
-} from "../../src/core/dtype.js";
+} from "../../src/base/dtype.js";
 import {
   BackendError,
   DTypeError,
@@ -17,7 +17,7 @@ import {
   StrataError,
   ValueError,
   fmtBytes,
-} from "../../src/core/errors.js";
+} from "../../src/base/errors.js";
 
 describe("dtypes", () => {
   it("promoteTypes: bool < int32 < float32 < float64, symmetric", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { WasmBackend } from "../../src/backends/wasm/index.js";
-import { getBackend, registerBackend, setBackend } from "../../src/core/backend_registry.js";
+import { getBackend, registerBackend, setBackend } from "../../src/backends/registry.js";
 import { collector } from "../../src/core/collector.js";
-import { DisposedError, OutOfMemoryError } from "../../src/core/errors.js";
+import { DisposedError, OutOfMemoryError } from "../../src/base/errors.js";
 import { keep, tidy } from "../../src/core/memory.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { randn, tensor, zeros } from "../../src/ops/creation.js";

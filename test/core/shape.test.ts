@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError, fmtShape } from "../../src/core/errors.js";
+import { ShapeError, fmtShape } from "../../src/base/errors.js";
 import {
   broadcastShapes,
   broadcastStrides,
@@ -10,7 +10,7 @@ import {
   normAxis,
   sameShape,
   sizeOf,
-} from "../../src/core/shape.js";
+} from "../../src/base/shape.js";
 
 describe("shape utilities", () => {
   it("sizeOf and contiguousStrides", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { getBackend } from "../../src/core/backend_registry.js";
-import { ValueError } from "../../src/core/errors.js";
+import { getBackend } from "../../src/backends/registry.js";
+import { ValueError } from "../../src/base/errors.js";
 import { Tensor } from "../../src/core/tensor.js";
 import { arange, fromHost, tensor, zeros } from "../../src/ops/creation.js";
 import { describeEachBackend } from "../helpers/backends.js";

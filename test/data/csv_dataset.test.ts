@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ValueError } from "../../src/core/errors.js";
+import { ValueError } from "../../src/base/errors.js";
 import { csvDataset, csvToTensors, loadCsv } from "../../src/data/csv_dataset.js";
 import { DataLoader } from "../../src/data/dataloader.js";
 

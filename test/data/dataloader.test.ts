@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ValueError } from "../../src/core/errors.js";
+import { ValueError } from "../../src/base/errors.js";
 import { Generator, manualSeed } from "../../src/core/random.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { DataLoader, defaultCollate } from "../../src/data/dataloader.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError, ValueError } from "../../src/core/errors.js";
+import { ShapeError, ValueError } from "../../src/base/errors.js";
 import { Generator, manualSeed } from "../../src/core/random.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { type Dataset, Subset, TensorDataset, randomSplit } from "../../src/data/dataset.js";

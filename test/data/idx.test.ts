@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ValueError } from "../../src/core/errors.js";
+import { ValueError } from "../../src/base/errors.js";
 import { checkIdxLabels, parseIdx } from "../../src/data/idx.js";
 
 function idx(code: number, dims: number[], payload: number[] | Uint8Array): Uint8Array {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FileError, ValueError } from "../../src/core/errors.js";
+import { FileError, ValueError } from "../../src/base/errors.js";
 import { loadMnistArrays, MNIST_FILES } from "../../src/data/mnist_files.js";
 
 function idxBytes(dims: number[]): Uint8Array {

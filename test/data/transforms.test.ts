@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError, ValueError } from "../../src/core/errors.js";
+import { ShapeError, ValueError } from "../../src/base/errors.js";
 import { minMaxScale, normalize, standardize } from "../../src/data/transforms.js";
 import { ones, tensor } from "../../src/ops/creation.js";
 import { expectClose } from "../helpers/close.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe } from "vitest";
-import { getBackend, listBackends, setBackend } from "../../src/core/backend_registry.js";
+import { getBackend, listBackends, setBackend } from "../../src/backends/registry.js";
 
 /**
  * Runs a suite once per registered backend, so every backend passes the same tests. Set

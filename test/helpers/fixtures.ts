@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { DType } from "../../src/core/dtype.js";
+import type { DType } from "../../src/base/dtype.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { fromHost } from "../../src/ops/creation.js";
 

@@ -4,7 +4,7 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FileError, ValueError } from "../../src/core/errors.js";
+import { FileError, ValueError } from "../../src/base/errors.js";
 import { type AtomicWriteFs, writeAtomic, writeFileAtomic } from "../../src/io/atomic_write.js";
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FileError, StrataError, ValueError } from "../../src/core/errors.js";
+import { FileError, StrataError, ValueError } from "../../src/base/errors.js";
 import { describeFileError, fileError } from "../../src/io/file_error.js";
 
 const systemError = (code: string, message = `${code}: raw message`) =>

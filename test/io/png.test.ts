@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { ShapeError } from "../../src/core/errors.js";
+import { ShapeError } from "../../src/base/errors.js";
 import { arange, tensor } from "../../src/ops/creation.js";
 import { imageGrid, stackImages, toImage } from "../../src/io/image.js";
 import { crc32, encodePng, writePng } from "../../src/io/png.js";

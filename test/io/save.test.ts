@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FileError, ShapeError, ValueError } from "../../src/core/errors.js";
+import { FileError, ShapeError, ValueError } from "../../src/base/errors.js";
 import { manualSeed } from "../../src/core/random.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError, ValueError } from "../../src/core/errors.js";
+import { ShapeError, ValueError } from "../../src/base/errors.js";
 import { Generator, manualSeed } from "../../src/core/random.js";
 import { zeros } from "../../src/ops/creation.js";
 import * as init from "../../src/nn/init.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError } from "../../src/core/errors.js";
+import { ShapeError } from "../../src/base/errors.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { randn, zeros } from "../../src/ops/creation.js";
 import * as nn from "../../src/nn/index.js";

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
-import { getBackend } from "../../src/core/backend_registry.js";
-import { OutOfMemoryError, ShapeError, StrataError, ValueError } from "../../src/core/errors.js";
+import { getBackend } from "../../src/backends/registry.js";
+import { OutOfMemoryError, ShapeError, StrataError, ValueError } from "../../src/base/errors.js";
 import { Generator, manualSeed } from "../../src/core/random.js";
 import {
   arange,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DTypeError, ShapeError } from "../../src/core/errors.js";
+import { DTypeError, ShapeError } from "../../src/base/errors.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { arange, fromHost, tensor, zeros } from "../../src/ops/creation.js";
 import * as ops from "../../src/ops/elementwise.js";

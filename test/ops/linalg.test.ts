@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DTypeError, ShapeError } from "../../src/core/errors.js";
+import { DTypeError, ShapeError } from "../../src/base/errors.js";
 import { fromHost, tensor, zeros } from "../../src/ops/creation.js";
 import { matmul } from "../../src/ops/linalg.js";
 import { describeEachBackend } from "../helpers/backends.js";

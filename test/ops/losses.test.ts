@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { DType } from "../../src/core/dtype.js";
-import { DTypeError, ShapeError, ValueError } from "../../src/core/errors.js";
+import type { DType } from "../../src/base/dtype.js";
+import { DTypeError, ShapeError, ValueError } from "../../src/base/errors.js";
 import { gradcheck } from "../../src/autograd/gradcheck.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { fromHost, randint, randn, rand, tensor, zeros } from "../../src/ops/creation.js";

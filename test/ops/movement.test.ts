@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { getBackend } from "../../src/core/backend_registry.js";
-import { DTypeError, ShapeError, ValueError } from "../../src/core/errors.js";
+import { getBackend } from "../../src/backends/registry.js";
+import { DTypeError, ShapeError, ValueError } from "../../src/base/errors.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { arange, fromHost, tensor, zeros } from "../../src/ops/creation.js";
 import * as M from "../../src/ops/movement.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError, ValueError } from "../../src/core/errors.js";
+import { ShapeError, ValueError } from "../../src/base/errors.js";
 import { gradcheck } from "../../src/autograd/gradcheck.js";
 import { ones, randn, tensor, zeros } from "../../src/ops/creation.js";
 import { batchNorm, groupNorm, layerNorm } from "../../src/ops/normalization.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DTypeError, ShapeError, ValueError } from "../../src/core/errors.js";
-import { getBackend } from "../../src/core/backend_registry.js";
+import { DTypeError, ShapeError, ValueError } from "../../src/base/errors.js";
+import { getBackend } from "../../src/backends/registry.js";
 import { noGrad } from "../../src/core/grad_mode.js";
 import { gradcheck } from "../../src/autograd/gradcheck.js";
 import { manualSeed } from "../../src/core/random.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { StrataError, ValueError } from "../../src/core/errors.js";
-import { getBackend } from "../../src/core/backend_registry.js";
+import { StrataError, ValueError } from "../../src/base/errors.js";
+import { getBackend } from "../../src/backends/registry.js";
 import { tidy } from "../../src/core/memory.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { tensor, zeros } from "../../src/ops/creation.js";

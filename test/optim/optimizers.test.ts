@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ValueError } from "../../src/core/errors.js";
-import { getBackend } from "../../src/core/backend_registry.js";
+import { ValueError } from "../../src/base/errors.js";
+import { getBackend } from "../../src/backends/registry.js";
 import { tidy } from "../../src/core/memory.js";
 import { tensor, zeros } from "../../src/ops/creation.js";
 import { Adagrad, Adam, AdamW, RMSprop, SGD } from "../../src/optim/index.js";

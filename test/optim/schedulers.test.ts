@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ValueError } from "../../src/core/errors.js";
+import { ValueError } from "../../src/base/errors.js";
 import { zeros } from "../../src/ops/creation.js";
 import {
   CosineAnnealingLR,

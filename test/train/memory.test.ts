@@ -4,7 +4,7 @@
  * rely on the garbage collector, and they yield to the event loop as a server or a page does.
  */
 import { describe, expect, it } from "vitest";
-import { getBackend } from "../../src/core/backend_registry.js";
+import { getBackend } from "../../src/backends/registry.js";
 import { noGrad } from "../../src/core/grad_mode.js";
 import { manualSeed } from "../../src/core/random.js";
 import type { Tensor } from "../../src/core/tensor.js";

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { StrataError, ValueError } from "../../src/core/errors.js";
+import { StrataError, ValueError } from "../../src/base/errors.js";
 import { manualSeed } from "../../src/core/random.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { DataLoader } from "../../src/data/dataloader.js";

@@ -1,5 +1,5 @@
-import type { DType } from "../../core/dtype.js";
-import { ValueError } from "../../core/errors.js";
+import type { DType } from "../../base/dtype.js";
+import { ValueError } from "../../base/errors.js";
 import { noGrad } from "../../core/grad_mode.js";
 import { tidy } from "../../core/memory.js";
 import type { Tensor } from "../../core/tensor.js";

@@ -1,5 +1,5 @@
-import type { DType } from "../../core/dtype.js";
-import { ValueError } from "../../core/errors.js";
+import type { DType } from "../../base/dtype.js";
+import { ValueError } from "../../base/errors.js";
 import type { Generator } from "../../core/random.js";
 import type { Tensor } from "../../core/tensor.js";
 import {

@@ -1,4 +1,4 @@
-import { ValueError } from "../../core/errors.js";
+import { ValueError } from "../../base/errors.js";
 import type { Generator } from "../../core/random.js";
 import type { Tensor } from "../../core/tensor.js";
 import { dropout, dropout2d } from "../functional.js";

@@ -1,5 +1,5 @@
-import type { DType } from "../../core/dtype.js";
-import { ShapeError, ValueError, fmtShape } from "../../core/errors.js";
+import type { DType } from "../../base/dtype.js";
+import { ShapeError, ValueError, fmtShape } from "../../base/errors.js";
 import { noGrad } from "../../core/grad_mode.js";
 import type { Generator } from "../../core/random.js";
 import type { Tensor } from "../../core/tensor.js";

@@ -1,5 +1,5 @@
-import type { DType } from "../../core/dtype.js";
-import { ValueError, fmtShape } from "../../core/errors.js";
+import type { DType } from "../../base/dtype.js";
+import { ValueError, fmtShape } from "../../base/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { full, zeros } from "../../ops/creation.js";
 import { groupNorm, layerNorm } from "../../ops/normalization.js";

@@ -1,4 +1,4 @@
-import { ShapeError } from "../../core/errors.js";
+import { ShapeError } from "../../base/errors.js";
 import type { Tensor } from "../../core/tensor.js";
 import { Module, expectInput } from "../module.js";
 

@@ -1,4 +1,4 @@
-import { ValueError } from "../../core/errors.js";
+import { ValueError } from "../../base/errors.js";
 import { noGrad } from "../../core/grad_mode.js";
 import { keep } from "../../core/memory.js";
 import type { Tensor } from "../../core/tensor.js";

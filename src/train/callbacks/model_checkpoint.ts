@@ -1,4 +1,4 @@
-import { ValueError } from "../../core/errors.js";
+import { ValueError } from "../../base/errors.js";
 import { saveModel } from "../../io/save.js";
 import { Callback, type Logs, monitorMode } from "./callback.js";
 

@@ -1,7 +1,7 @@
 import type { Storage, View } from "../../../src/backends/backend.js";
 import { RefBackend } from "../../../src/backends/ref/index.js";
 import { RefStorage } from "../../../src/backends/ref/storage.js";
-import { type DType, allocArray } from "../../../src/core/dtype.js";
+import { type DType, allocArray } from "../../../src/base/dtype.js";
 
 /** A hand-made view over a fresh reference storage holding `values`. */
 export function view(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { offsetsOf, stridedOffsets } from "../../../src/backends/host/memory.js";
 import { RefStorage, arrayOf } from "../../../src/backends/ref/storage.js";
-import { DisposedError } from "../../../src/core/errors.js";
+import { DisposedError } from "../../../src/base/errors.js";
 import { naivePermute } from "../../helpers/naive.js";
 import { view } from "./helpers.js";
 

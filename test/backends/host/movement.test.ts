@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { concat, gather, pad, scatterAdd } from "../../../src/backends/host/movement.js";
-import { ValueError } from "../../../src/core/errors.js";
+import { ValueError } from "../../../src/base/errors.js";
 import { mem, values, view } from "./helpers.js";
 
 describe("ref movement kernels", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RefBackend } from "../../../src/backends/ref/index.js";
-import { ALL_DTYPES } from "../../../src/core/dtype.js";
-import { DisposedError } from "../../../src/core/errors.js";
+import { ALL_DTYPES } from "../../../src/base/dtype.js";
+import { DisposedError } from "../../../src/base/errors.js";
 
 describe("RefBackend", () => {
   it("supports every dtype", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Backend } from "../../../src/backends/backend.js";
 import { RefBackend } from "../../../src/backends/ref/index.js";
 import { WasmBackend } from "../../../src/backends/wasm/index.js";
-import { contiguousStrides } from "../../../src/core/shape.js";
+import { contiguousStrides } from "../../../src/base/shape.js";
 
 /**
  * The wasm fast paths for the indexSelect pattern (gather / scatterAdd with an index that varies along

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { Heap, outOfMemoryMessage } from "../../../src/backends/wasm/heap.js";
 import { WasmBackend } from "../../../src/backends/wasm/index.js";
-import { getBackend, registerBackend, setBackend } from "../../../src/core/backend_registry.js";
-import { OutOfMemoryError, StrataError } from "../../../src/core/errors.js";
+import { getBackend, registerBackend, setBackend } from "../../../src/backends/registry.js";
+import { OutOfMemoryError, StrataError } from "../../../src/base/errors.js";
 import { ones, zeros } from "../../../src/ops/creation.js";
 
 const KiB = 1024;

@@ -20,8 +20,8 @@ import type {
 import { RefBackend } from "../../../src/backends/ref/index.js";
 import { WasmBackend } from "../../../src/backends/wasm/index.js";
 import type { WasmStorage } from "../../../src/backends/wasm/storage.js";
-import { ALL_DTYPES, type DType, type TypedArray, allocArray } from "../../../src/core/dtype.js";
-import { DisposedError } from "../../../src/core/errors.js";
+import { ALL_DTYPES, type DType, type TypedArray, allocArray } from "../../../src/base/dtype.js";
+import { DisposedError } from "../../../src/base/errors.js";
 
 /**
  * Plain-SIMD kernels, then (where the engine can be told to accept it) the relaxed-SIMD (FMA) build;

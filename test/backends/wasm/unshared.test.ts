@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { registerBackend, setBackend } from "../../../src/core/backend_registry.js";
+import { registerBackend, setBackend } from "../../../src/backends/registry.js";
 import { WasmBackend } from "../../../src/backends/wasm/index.js";
 import { manualSeed } from "../../../src/core/random.js";
 import { Linear } from "../../../src/nn/layers/linear.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { ShapeError, ValueError } from "../../../src/core/errors.js";
+import { ShapeError, ValueError } from "../../../src/base/errors.js";
 import { tidy } from "../../../src/core/memory.js";
 import { fromHost, randn } from "../../../src/ops/creation.js";
 import { BatchNorm1d, BatchNorm2d } from "../../../src/nn/layers/batchnorm.js";

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { getBackend } from "../../../src/core/backend_registry.js";
+import { getBackend } from "../../../src/backends/registry.js";
 import { manualSeed } from "../../../src/core/random.js";
 import { TensorDataset } from "../../../src/data/dataset.js";
 import { fromHost, rand, randint } from "../../../src/ops/creation.js";

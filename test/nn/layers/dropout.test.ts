@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DTypeError, ValueError } from "../../../src/core/errors.js";
+import { DTypeError, ValueError } from "../../../src/base/errors.js";
 import { Generator, manualSeed } from "../../../src/core/random.js";
 import { ones, randint, randn } from "../../../src/ops/creation.js";
 import { dropout, dropout2d } from "../../../src/nn/functional.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DTypeError, ValueError } from "../../../src/core/errors.js";
+import { DTypeError, ValueError } from "../../../src/base/errors.js";
 import { manualSeed } from "../../../src/core/random.js";
 import { embedding } from "../../../src/nn/functional.js";
 import { Embedding } from "../../../src/nn/layers/embedding.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError, ValueError } from "../../../src/core/errors.js";
+import { ShapeError, ValueError } from "../../../src/base/errors.js";
 import { gradcheck } from "../../../src/autograd/gradcheck.js";
 import { manualSeed } from "../../../src/core/random.js";
 import { randn } from "../../../src/ops/creation.js";

@@ -3,7 +3,7 @@
  * dispose) over each kind of model holds the same number of tensors after 60 steps as after 20.
  */
 import { describe, expect, it } from "vitest";
-import { getBackend } from "../../../src/core/backend_registry.js";
+import { getBackend } from "../../../src/backends/registry.js";
 import { manualSeed } from "../../../src/core/random.js";
 import type { Tensor } from "../../../src/core/tensor.js";
 import {

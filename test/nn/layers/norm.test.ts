@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError, ValueError } from "../../../src/core/errors.js";
+import { ShapeError, ValueError } from "../../../src/base/errors.js";
 import { randn } from "../../../src/ops/creation.js";
 import { GroupNorm, LayerNorm } from "../../../src/nn/layers/norm.js";
 import { describeEachBackend } from "../../helpers/backends.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError } from "../../../src/core/errors.js";
+import { ShapeError } from "../../../src/base/errors.js";
 import { arange, randn } from "../../../src/ops/creation.js";
 import {
   AdaptiveAvgPool1d,

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ShapeError, ValueError } from "../../../src/core/errors.js";
+import { ShapeError, ValueError } from "../../../src/base/errors.js";
 import { noGrad } from "../../../src/core/grad_mode.js";
 import { gradcheck } from "../../../src/autograd/gradcheck.js";
 import { manualSeed } from "../../../src/core/random.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError } from "../../../src/core/errors.js";
+import { ShapeError } from "../../../src/base/errors.js";
 import { manualSeed } from "../../../src/core/random.js";
 import { Flatten } from "../../../src/nn/layers/flatten.js";
 import { Linear } from "../../../src/nn/layers/linear.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError, ValueError } from "../../../src/core/errors.js";
+import { ShapeError, ValueError } from "../../../src/base/errors.js";
 import { arange, randn } from "../../../src/ops/creation.js";
 import { Upsample } from "../../../src/nn/layers/upsample.js";
 

@@ -1,2 +1,0 @@
-/** Moved to the ground floor: `src/base/dtype.ts`. Kept until every import is updated. */
-export * from "../base/dtype.js";
