@@ -133,13 +133,19 @@ export interface AdamStep {
   biasCorrection2Sqrt: number;
 }
 
-/** Hyperparameters of one SGD step. */
+/** Hyperparameters of one SGD step: also `SGD`'s options, so the two cannot drift apart. */
 export interface SgdStep {
+  /** Learning rate (default 1e-3, as in PyTorch 2). */
   lr: number;
+  /** Momentum factor; 0 (the default) is plain gradient descent. */
   momentum: number;
+  /** Dampening of the gradient's contribution to the momentum buffer (not applied on the first step). */
   dampening: number;
+  /** L2 penalty: `weightDecay · param` is added to the gradient. */
   weightDecay: number;
+  /** Nesterov momentum (needs momentum > 0 and dampening 0). */
   nesterov: boolean;
+  /** Ascend instead of descend. */
   maximize: boolean;
 }
 

@@ -1,4 +1,6 @@
 import type { AdamStep, SgdStep } from "../backends/backend.js";
+
+export type { SgdStep };
 import { wrap } from "../core/dispatch.js";
 import type { Tensor } from "../core/tensor.js";
 

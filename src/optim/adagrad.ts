@@ -48,11 +48,8 @@ const ADAGRAD_DEFAULTS: AdagradOptions = {
  * opt.zeroGrad(); loss.backward(); opt.step();
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
-  constructor(
-    params: Iterable<Tensor> | Iterable<ParamGroup<AdagradOptions>>,
-    options: Partial<AdagradOptions> = {},
-  ) {
-    super(params, { ...ADAGRAD_DEFAULTS, ...options });
+  protected defaultOptions(): AdagradOptions {
+    return ADAGRAD_DEFAULTS;
   }
 
   protected override validate(o: AdagradOptions, where: string): void {

@@ -132,11 +132,8 @@ function adamUpdate(
  * opt.zeroGrad(); loss.backward(); opt.step();
  */
 export class Adam extends Optimizer<AdamOptions> {
-  constructor(
-    params: Iterable<Tensor> | Iterable<ParamGroup<AdamOptions>>,
-    options: Partial<AdamOptions> = {},
-  ) {
-    super(params, { ...ADAM_DEFAULTS, ...options });
+  protected defaultOptions(): AdamOptions {
+    return ADAM_DEFAULTS;
   }
 
   protected override validate(o: AdamOptions, where: string): void {
@@ -161,11 +158,8 @@ export class Adam extends Optimizer<AdamOptions> {
  * opt.zeroGrad(); loss.backward(); opt.step();
  */
 export class AdamW extends Optimizer<AdamOptions> {
-  constructor(
-    params: Iterable<Tensor> | Iterable<ParamGroup<AdamOptions>>,
-    options: Partial<AdamOptions> = {},
-  ) {
-    super(params, { ...ADAM_DEFAULTS, weightDecay: 0.01, ...options });
+  protected override defaultOptions(): AdamOptions {
+    return { ...ADAM_DEFAULTS, weightDecay: 0.01 };
   }
 
   protected override validate(o: AdamOptions, where: string): void {

@@ -76,7 +76,8 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
   /** Per-parameter state, created on a parameter's first update. Replaced tensors are disposed. */
   state = new Map<Tensor, ParamState>();
 
-  constructor(params: Iterable<Tensor> | Iterable<ParamGroup<O>>, defaults: O) {
+  constructor(params: Iterable<Tensor> | Iterable<ParamGroup<O>>, options: Partial<O> = {}) {
+    const defaults = { ...this.defaultOptions(), ...options } as O;
     this.validate(defaults, "defaults");
     this.defaults = { ...defaults };
     if (
@@ -100,6 +101,9 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
   protected get optimizerName(): string {
     return this.constructor.name;
   }
+
+  /** The optimizer's defaults (PyTorch's), which the options given to the constructor override. */
+  protected abstract defaultOptions(): O;
 
   /**
    * Checks a group's options, throwing a `ValueError` that names the optimizer and the option.

@@ -52,11 +52,8 @@ const RMSPROP_DEFAULTS: RMSpropOptions = {
  * opt.zeroGrad(); loss.backward(); opt.step();
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(
-    params: Iterable<Tensor> | Iterable<ParamGroup<RMSpropOptions>>,
-    options: Partial<RMSpropOptions> = {},
-  ) {
-    super(params, { ...RMSPROP_DEFAULTS, ...options });
+  protected defaultOptions(): RMSpropOptions {
+    return RMSPROP_DEFAULTS;
   }
 
   protected override validate(o: RMSpropOptions, where: string): void {

@@ -1,5 +1,5 @@
 import type { Tensor } from "../core/tensor.js";
-import { fusedSgdStep } from "../ops/fused.js";
+import { type SgdStep, fusedSgdStep } from "../ops/fused.js";
 import { copyRaw } from "../ops/movement.js";
 import {
   Optimizer,
@@ -15,20 +15,7 @@ import { checkOption, checkOptions, finite, isBool, nonNegative } from "./valida
  * @example
  * const options: SGDOptions = { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 5e-4, maximize: false };
  */
-export interface SGDOptions extends OptimizerOptions {
-  /** Learning rate (default 1e-3, as in PyTorch 2). */
-  lr: number;
-  /** Momentum factor; 0 (the default) is plain gradient descent. */
-  momentum: number;
-  /** Dampening of the gradient's contribution to the momentum buffer (not applied on the first step). */
-  dampening: number;
-  /** L2 penalty: `weightDecay · param` is added to the gradient. */
-  weightDecay: number;
-  /** Nesterov momentum (needs momentum > 0 and dampening 0). */
-  nesterov: boolean;
-  /** Ascend instead of descend. */
-  maximize: boolean;
-}
+export interface SGDOptions extends OptimizerOptions, SgdStep {}
 
 const SGD_DEFAULTS: SGDOptions = {
   lr: 1e-3,
@@ -51,11 +38,8 @@ const SGD_DEFAULTS: SGDOptions = {
  * opt.zeroGrad(); loss.backward(); opt.step();
  */
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(
-    params: Iterable<Tensor> | Iterable<ParamGroup<SGDOptions>>,
-    options: Partial<SGDOptions> = {},
-  ) {
-    super(params, { ...SGD_DEFAULTS, ...options });
+  protected defaultOptions(): SGDOptions {
+    return SGD_DEFAULTS;
   }
 
   protected override validate(o: SGDOptions, where: string): void {
