@@ -1,5 +1,6 @@
 import { ShapeError, ValueError, fmtShape } from "../core/errors.js";
 import type { Tensor } from "../core/tensor.js";
+import type { LossKind } from "./losses_by_name.js";
 
 /**
  * A running metric over the batches of an epoch, computed on the host from predictions and targets.
@@ -65,6 +66,42 @@ export class Accuracy implements Metric {
     const truth = targetClasses(this.name, prediction, target);
     for (let i = 0; i < pred.length; i++) if (pred[i] === truth[i]) this.correct++;
     this.total += pred.length;
+  }
+  result(): number {
+    return this.total === 0 ? 0 : this.correct / this.total;
+  }
+  reset(): void {
+    this.correct = 0;
+    this.total = 0;
+  }
+}
+
+/**
+ * Fraction of correct yes/no predictions, element by element (so multi-label outputs count each label):
+ * a prediction above `threshold` (0.5 for probabilities, 0 for logits) is a yes, and a target is a yes
+ * when above 0.5. The accuracy `compile` uses with `"bce"` (threshold 0.5) and `"bceWithLogits"` (0).
+ * @example
+ * const acc = new BinaryAccuracy("accuracy", 0);
+ * acc.update(tensor([2.1, -0.3]), tensor([1, 1])); acc.result(); // 0.5
+ */
+export class BinaryAccuracy implements Metric {
+  private correct = 0;
+  private total = 0;
+  constructor(
+    readonly name = "accuracy",
+    private readonly threshold = 0.5,
+  ) {}
+  update(prediction: Tensor, target: Tensor): void {
+    if (prediction.size !== target.size) {
+      throw new ShapeError(
+        `${this.name}: prediction ${fmtShape(prediction.shape)} and target ${fmtShape(target.shape)} differ in size ` +
+          "(binary accuracy compares them element by element)",
+      );
+    }
+    const p = prediction.dataSync();
+    const t = target.dataSync();
+    for (let i = 0; i < p.length; i++) if (p[i] > this.threshold === t[i] > 0.5) this.correct++;
+    this.total += p.length;
   }
   result(): number {
     return this.total === 0 ? 0 : this.correct / this.total;
@@ -150,10 +187,20 @@ export class MeanAbsoluteError extends MeanError {
 
 export type MetricSpec = "accuracy" | "mse" | "mae" | `top${number}Accuracy` | Metric;
 
-/** Turns a metric name into a Metric (`"accuracy"`, `"top5Accuracy"`, `"mse"`, `"mae"`). */
-export function resolveMetric(spec: MetricSpec): Metric {
+/**
+ * Turns a metric name into a Metric (`"accuracy"`, `"top5Accuracy"`, `"mse"`, `"mae"`). With the loss's
+ * kind, `"accuracy"` means what fits it, as in Keras: a `BinaryAccuracy` for BCE (threshold 0.5) and
+ * BCE with logits (threshold 0), the argmax `Accuracy` otherwise.
+ * @example
+ * resolveMetric("accuracy", "binaryLogits"); // BinaryAccuracy with threshold 0
+ */
+export function resolveMetric(spec: MetricSpec, kind?: LossKind): Metric {
   if (typeof spec !== "string") return spec;
-  if (spec === "accuracy") return new Accuracy();
+  if (spec === "accuracy") {
+    if (kind === "binary") return new BinaryAccuracy("accuracy", 0.5);
+    if (kind === "binaryLogits") return new BinaryAccuracy("accuracy", 0);
+    return new Accuracy();
+  }
   if (spec === "mse") return new MeanSquaredError();
   if (spec === "mae") return new MeanAbsoluteError();
   const topK = /^top(\d+)Accuracy$/.exec(spec);
@@ -161,4 +208,16 @@ export function resolveMetric(spec: MetricSpec): Metric {
   throw new ValueError(
     `compile: unknown metric "${spec}"; use accuracy, top5Accuracy, mse, mae or a Metric object`,
   );
+}
+
+/**
+ * The metrics `compile` uses when given none: accuracy for a classification loss (cross-entropy, NLL,
+ * BCE, BCE with logits, by name, function or module), nothing for regression losses (MSE, L1, Huber,
+ * ...) and for loss functions of your own. `metrics: []` turns the default off.
+ * @example
+ * defaultMetrics("multiclass").map((m) => m.name); // ["accuracy"]
+ * defaultMetrics(undefined); // []
+ */
+export function defaultMetrics(kind: LossKind | undefined): Metric[] {
+  return kind === undefined ? [] : [resolveMetric("accuracy", kind)];
 }
