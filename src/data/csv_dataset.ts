@@ -307,7 +307,7 @@ export async function loadCsv(source: string | URL, options: LoadCsvOptions = {}
  * `DataLoader`.
  * @example
  * const ds = await csvDataset("data/housing.csv", { target: "price", targetDtype: "float32" });
- * const [trainSet, testSet] = randomSplit(ds, [0.8, 0.2]);
+ * const [trainSet, testSet] = trainTestSplit(ds, { testSize: 0.2, seed: 0 });
  */
 export async function csvDataset(
   source: string | URL,

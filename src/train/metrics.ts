@@ -53,19 +53,42 @@ function targetClasses(metric: string, prediction: Tensor, target: Tensor): Int3
   return classesOf(t, target.shape, 0.5);
 }
 
-/** Fraction of correct class predictions (argmax over classes; threshold 0.5 for a single output). */
+/** `t` with axis 1 moved last: (N, C, d...) → (N, d..., C), so classes are the last axis. */
+function classesLast(t: Tensor): Tensor {
+  const axes = [0, ...Array.from({ length: t.rank - 2 }, (_, i) => i + 2), 1];
+  return t.permute(axes);
+}
+
+/**
+ * Fraction of correct class predictions: argmax over the classes, or a `threshold` (0.5) for a single
+ * output. The classes are the last axis by default; with `classAxis: 1` they are axis 1 of (N, C, d...)
+ * outputs, as cross-entropy reads them (what `compile` uses for `"crossEntropy"` and `"nll"`). Negative
+ * integer labels (cross-entropy's `ignoreIndex`, -100) are not counted.
+ * @example
+ * const acc = new Accuracy(); acc.update(logits, labels); acc.result();
+ * new Accuracy("accuracy", 0.5, 1).update(sequenceLogits, tokenLabels); // (N, C, T) against (N, T)
+ */
 export class Accuracy implements Metric {
   private correct = 0;
   private total = 0;
   constructor(
     readonly name = "accuracy",
     private readonly threshold = 0.5,
+    private readonly classAxis: "last" | 1 = "last",
   ) {}
   update(prediction: Tensor, target: Tensor): void {
+    if (this.classAxis === 1 && prediction.rank >= 3) {
+      const floatTarget = target.dtype !== "int32" && target.dtype !== "bool";
+      prediction = classesLast(prediction);
+      if (floatTarget && target.rank === prediction.rank) target = classesLast(target);
+    }
     const pred = classesOf(prediction.dataSync(), prediction.shape, this.threshold);
     const truth = targetClasses(this.name, prediction, target);
-    for (let i = 0; i < pred.length; i++) if (pred[i] === truth[i]) this.correct++;
-    this.total += pred.length;
+    for (let i = 0; i < pred.length; i++) {
+      if (truth[i] < 0) continue;
+      if (pred[i] === truth[i]) this.correct++;
+      this.total++;
+    }
   }
   result(): number {
     return this.total === 0 ? 0 : this.correct / this.total;
@@ -190,7 +213,8 @@ export type MetricSpec = "accuracy" | "mse" | "mae" | `top${number}Accuracy` | M
 /**
  * Turns a metric name into a Metric (`"accuracy"`, `"top5Accuracy"`, `"mse"`, `"mae"`). With the loss's
  * kind, `"accuracy"` means what fits it, as in Keras: a `BinaryAccuracy` for BCE (threshold 0.5) and
- * BCE with logits (threshold 0), the argmax `Accuracy` otherwise.
+ * BCE with logits (threshold 0), the argmax `Accuracy` over axis 1 for cross-entropy and NLL (as they
+ * read (N, C, d...) outputs), the argmax over the last axis otherwise.
  * @example
  * resolveMetric("accuracy", "binaryLogits"); // BinaryAccuracy with threshold 0
  */
@@ -199,7 +223,7 @@ export function resolveMetric(spec: MetricSpec, kind?: LossKind): Metric {
   if (spec === "accuracy") {
     if (kind === "binary") return new BinaryAccuracy("accuracy", 0.5);
     if (kind === "binaryLogits") return new BinaryAccuracy("accuracy", 0);
-    return new Accuracy();
+    return kind === "multiclass" ? new Accuracy("accuracy", 0.5, 1) : new Accuracy();
   }
   if (spec === "mse") return new MeanSquaredError();
   if (spec === "mae") return new MeanAbsoluteError();

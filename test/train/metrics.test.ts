@@ -94,4 +94,28 @@ describe("metrics", () => {
     expect(defaultMetrics("binary").map((m) => m.constructor.name)).toEqual(["BinaryAccuracy"]);
     expect(defaultMetrics(undefined)).toEqual([]);
   });
+
+  it("reads classes on axis 1 of (N, C, d...) for cross-entropy, and skips ignored labels", () => {
+    // 1 example, 3 classes, 2 positions: argmax over the classes is 2 at position 0 and 0 at position 1
+    const seq = tensor([
+      [
+        [0.1, 0.9],
+        [0.2, 0.0],
+        [0.7, 0.1],
+      ],
+    ]);
+    const acc = resolveMetric("accuracy", "multiclass");
+    acc.update(seq, tensor([[2, 1]], { dtype: "int32" }));
+    expect(acc.result()).toBe(0.5);
+    acc.update(seq, tensor([[-100, 0]], { dtype: "int32" })); // the ignored label is not counted
+    expect(acc.result()).toBeCloseTo(2 / 3);
+    // probabilities of the input's shape, also with classes on axis 1
+    const probs = new Accuracy("accuracy", 0.5, 1);
+    probs.update(seq, seq);
+    expect(probs.result()).toBe(1);
+    // the last-axis reading (explicit "accuracy" without a loss) sees 1·3 rows of 2 "classes"
+    expect(() => new Accuracy().update(seq, tensor([[2, 1]], { dtype: "int32" }))).toThrow(
+      /2 labels for 3 predictions/,
+    );
+  });
 });

@@ -9,13 +9,13 @@ import { DataLoader } from "../../src/data/dataloader.js";
 import { TensorDataset } from "../../src/data/dataset.js";
 import { ReLU } from "../../src/nn/layers/activation.js";
 import { BatchNorm1d, BatchNorm2d } from "../../src/nn/layers/batchnorm.js";
-import { Conv2d } from "../../src/nn/layers/conv.js";
+import { Conv1d, Conv2d } from "../../src/nn/layers/conv.js";
 import { Flatten } from "../../src/nn/layers/flatten.js";
 import { Linear } from "../../src/nn/layers/linear.js";
 import { BCEWithLogitsLoss, CrossEntropyLoss } from "../../src/nn/layers/loss.js";
 import { Module } from "../../src/nn/module.js";
 import { Sequential } from "../../src/nn/sequential.js";
-import { fromHost, rand, randn, zeros } from "../../src/ops/creation.js";
+import { fromHost, rand, randint, randn, zeros } from "../../src/ops/creation.js";
 import { Adam } from "../../src/optim/adam.js";
 import type { Optimizer } from "../../src/optim/optimizer.js";
 import { SGD } from "../../src/optim/sgd.js";
@@ -269,6 +269,11 @@ describe("compile / fit / evaluate / predict", () => {
     expect(keys("crossEntropy", [])).toEqual(["loss"]);
     expect(keys("crossEntropy", ["mae"], y.oneHot(2).float())).toEqual(["loss", "mae"]);
     expect(keys("mse", undefined, y.oneHot(2).float())).toEqual(["loss"]);
+    // (N, C, L) outputs: accuracy reads the classes on axis 1, as cross-entropy does
+    const conv = new Conv1d(2, 3, 1);
+    conv.compile({ optimizer: new SGD(conv.parameters(), { lr: 0.1 }), loss: "crossEntropy" });
+    const seq = await conv.fit([randn([8, 2, 5]), randint(0, 3, [8, 5])], { batchSize: 4, verbose: 0 });
+    expect(Object.keys(seq.history).sort()).toEqual(["accuracy", "loss"]); // the last-axis reading would throw
     // BCE with logits: accuracy thresholds the logits at 0, so it matches the logits' signs
     const model = binary();
     model.compile({ optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: new BCEWithLogitsLoss() });

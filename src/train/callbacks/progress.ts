@@ -1,6 +1,6 @@
 import { Callback, type Logs } from "./callback.js";
 
-/** Where progress goes: a terminal (bar redrawn in place) or a log (plain lines). */
+/** Where progress goes: a terminal (bar redrawn in place) or a log (one line per epoch). */
 export interface ProgressOutput {
   isTTY: boolean;
   write(text: string): void;
