@@ -81,7 +81,11 @@ export interface LabeledCsv extends CsvFeatures {
  */
 export type CsvTensors = CsvFeatures | LabeledCsv;
 
-/** Options that name a target column, which makes {@link loadCsv} return a {@link LabeledCsv}. */
+/**
+ * Options that name a target column, which makes {@link loadCsv} return a {@link LabeledCsv}.
+ * @example
+ * const options: LoadCsvTargetOptions = { target: "species" };
+ */
 export type LoadCsvTargetOptions = LoadCsvOptions & { target: string | number };
 
 function fail(where: string, err: unknown): never {

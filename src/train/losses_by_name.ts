@@ -47,6 +47,8 @@ export function resolveLoss(spec: LossSpec): LossFn {
  * What a loss says about the task, for the metrics `compile` defaults to: "multiclass" (class indices
  * or probabilities over classes: cross-entropy, NLL), "binary" (probabilities: BCE), "binaryLogits"
  * (BCE with logits), or undefined (regression losses, and functions it does not know).
+ * @example
+ * const kind: LossKind | undefined = lossKind(config.loss);
  */
 export type LossKind = "multiclass" | "binary" | "binaryLogits";
 
