@@ -29,25 +29,64 @@ export interface LoadCsvOptions {
    * not numbers, such as "setosa" / "virginica".
    */
   targetDtype?: "int32" | "float32";
+  /**
+   * Treat the target's values as class labels even when they are numbers: the distinct values, sorted
+   * (numerically when they are all numbers), become 0..k-1, listed in `classes` (default false: integer
+   * targets are used as they are). Not with `targetDtype`.
+   */
+  categorical?: boolean;
 }
 
 /**
- * Tensors made from a CSV.
+ * The feature part of what {@link loadCsv} and {@link csvToTensors} return (all of it without a target).
  * @example
- * const { features, target, columns, classes }: CsvTensors = await loadCsv("iris.csv", { target: "species" });
+ * const { features, columns }: CsvFeatures = await loadCsv("points.csv");
  */
-export interface CsvTensors {
+export interface CsvFeatures {
   /** Feature columns as float32 `[rows, columns.length]`. */
   features: Tensor;
-  /** The target column as `[rows]` (when `target` was given). */
-  target?: Tensor;
   /** The names of the feature columns, in the order of `features`' columns. */
   columns: string[];
-  /** The name of the target column (when `target` was given). */
-  targetColumn?: string;
-  /** For a non-numeric target: the class names, sorted; the target holds indices into this list. */
-  classes?: string[];
 }
+
+/**
+ * What {@link loadCsv} returns when a target column is named: the features and the target.
+ * @example
+ * const { features, target, numClasses }: LabeledCsv = await loadCsv("wine.csv", { target: "class" });
+ */
+export interface LabeledCsv extends CsvFeatures {
+  /** The target column as `[rows]`: int32 class indices or integers, or float32 values. */
+  target: Tensor;
+  /** The name of the target column. */
+  targetColumn: string;
+  /**
+   * For class names ("setosa", ...) or with `categorical: true`: the distinct labels, sorted (numbers
+   * numerically); the target holds indices into this list.
+   */
+  classes?: string[];
+  /**
+   * For an int32 target with no negative value: the number of outputs a classifier needs so that every
+   * label is a valid class index, `max + 1` (labels 0, 1, 2 give 3; labels 1, 2, 3 give 4, class 0 unused:
+   * pass `categorical: true` to map them to 0, 1, 2). With `classes`, its length. Absent for a float
+   * target.
+   */
+  numClasses?: number;
+}
+
+/**
+ * Tensors made from a CSV: {@link LabeledCsv} when a target was asked for, {@link CsvFeatures} when not.
+ * @example
+ * const loaded: CsvTensors = csvToTensors(text, options); // options decided at run time
+ * if ("target" in loaded) console.log(loaded.target.shape);
+ */
+export type CsvTensors = CsvFeatures | LabeledCsv;
+
+/**
+ * Options that name a target column, which makes {@link loadCsv} return a {@link LabeledCsv}.
+ * @example
+ * const options: LoadCsvTargetOptions = { target: "species" };
+ */
+export type LoadCsvTargetOptions = LoadCsvOptions & { target: string | number };
 
 function fail(where: string, err: unknown): never {
   const msg = (err as Error).message.replace(/^(parseCsv|csvToNumbers): /, "");
@@ -94,12 +133,25 @@ function resolveTarget(where: string, csv: Csv, target: string | number): number
   return j;
 }
 
-function targetTensor(
-  where: string,
-  csv: Csv,
-  j: number,
-  dtype: "int32" | "float32" | undefined,
-): { target: Tensor; classes?: string[] } {
+type TargetPart = Pick<LabeledCsv, "target" | "classes" | "numClasses">;
+
+/** Labels as int32 indices into their sorted distinct values (sorted numerically when they are `values`). */
+function classIndices(labels: readonly string[] | Float64Array): TargetPart {
+  const distinct: (string | number)[] =
+    labels instanceof Float64Array ? [...new Set(labels)].sort((a, b) => a - b) : [...new Set(labels)].sort();
+  const index = new Map(distinct.map((v, i) => [v, i]));
+  const ids = Int32Array.from(labels as ArrayLike<string | number>, (v) => index.get(v)!);
+  const classes = distinct.map(String);
+  return { target: fromHost(ids, [ids.length], "int32"), classes, numClasses: classes.length };
+}
+
+function targetTensor(where: string, csv: Csv, j: number, options: LoadCsvOptions): TargetPart {
+  const dtype = options.targetDtype;
+  if (options.categorical && dtype !== undefined) {
+    throw new ValueError(
+      `${where}: categorical targets are int32 class indices; drop targetDtype ${JSON.stringify(dtype)}`,
+    );
+  }
   const name = csv.columns[j];
   let values: Float64Array | undefined;
   let numericError: unknown;
@@ -117,12 +169,9 @@ function targetTensor(
       );
     }
     // class labels: sorted distinct names, each row gets the index of its name
-    const labels = csv.rows.map((row) => row[j]);
-    const classes = [...new Set(labels)].sort();
-    const index = new Map(classes.map((c, i) => [c, i]));
-    const ids = Int32Array.from(labels, (l) => index.get(l)!);
-    return { target: fromHost(ids, [ids.length], "int32"), classes };
+    return classIndices(csv.rows.map((row) => row[j]));
   }
+  if (options.categorical) return classIndices(values);
   const ints = values.every(Number.isInteger);
   const chosen = dtype ?? (ints ? "int32" : "float32");
   if (chosen === "int32" && !ints) {
@@ -145,16 +194,27 @@ function targetTensor(
   } else {
     checkFloat32(where, csv, values, [j], "target column");
   }
-  return { target: fromHost(values, [values.length], chosen) };
+  const target = fromHost(values, [values.length], chosen);
+  if (chosen === "float32") return { target };
+  let max = -1;
+  for (const v of values) {
+    if (v < 0) return { target }; // negative integers: not class indices
+    if (v > max) max = v;
+  }
+  return { target, numClasses: max + 1 };
 }
 
 /**
  * Parses CSV text into tensors (pure; works in browsers). See {@link loadCsv}.
  * @example
- * const { features, target } = csvToTensors("x,y,label\n1,2,0\n3,4,1\n", { target: "label" });
+ * const { features, target, numClasses } = csvToTensors("x,y,label\n1,2,0\n3,4,1\n", { target: "label" });
  * features.shape; // [2, 2] float32
- * target!.dtype;  // "int32"
+ * target.dtype;   // "int32"
+ * numClasses;     // 2
  */
+export function csvToTensors(text: string, options: LoadCsvTargetOptions): LabeledCsv;
+export function csvToTensors(text: string, options?: LoadCsvOptions & { target?: undefined }): CsvFeatures;
+export function csvToTensors(text: string, options?: LoadCsvOptions): CsvTensors;
 export function csvToTensors(text: string, options: LoadCsvOptions = {}): CsvTensors {
   return toTensors(text, options, "csvToTensors");
 }
@@ -178,6 +238,9 @@ function toTensors(text: string, options: LoadCsvOptions, where: string): CsvTen
     seen.set(c, j);
   });
   const t = options.target === undefined ? -1 : resolveTarget(where, csv, options.target);
+  if (t < 0 && options.categorical) {
+    throw new ValueError(`${where}: categorical applies to a target column; name one with target`);
+  }
   const columns = csv.columns.filter((_, j) => j !== t);
   let numeric: ReturnType<typeof csvToNumbers>;
   try {
@@ -197,7 +260,7 @@ function toTensors(text: string, options: LoadCsvOptions, where: string): CsvTen
     features,
     columns,
     targetColumn: csv.columns[t],
-    ...targetTensor(where, csv, t, options.targetDtype),
+    ...targetTensor(where, csv, t, options),
   };
 }
 
@@ -218,14 +281,25 @@ async function readText(path: string | URL): Promise<string> {
 }
 
 /**
- * Loads a CSV file (or CSV text: any string with a line break) into a float32 feature matrix and an
- * optional target column. Every feature cell must be a number that fits float32, and an integer target
- * must fit int32 (or pass `targetDtype: "float32"`); errors name the file, the row and its line, the
- * column and the cell. A `URL` is read as a file.
+ * Loads a CSV file (or CSV text: any string with a line break) into a float32 feature matrix and, when
+ * `target` names a column, that column as the target (then the result's type has `target`). Every
+ * feature cell must be a number that fits float32, and an integer target must fit int32 (or pass
+ * `targetDtype: "float32"`); errors name the file, the row and its line, the column and the cell. A
+ * `URL` is read as a file.
+ *
+ * Classes: class names ("setosa", ...) become int32 indices into the sorted `classes`; integer labels
+ * stay as they are, with `numClasses = max + 1` (the size of a classifier's output layer), or become
+ * indices into their sorted distinct values with `categorical: true`.
  * @example
- * const { features, target, columns, classes } = await loadCsv("data/iris.csv", { target: "species" });
- * // features: [150, 4] float32, target: [150] int32, classes: ["setosa", "versicolor", "virginica"]
+ * const { features, target, columns, classes, numClasses } = await loadCsv("data/iris.csv", { target: "species" });
+ * // features: [150, 4] float32, target: [150] int32, classes: ["setosa", "versicolor", "virginica"], numClasses: 3
  */
+export async function loadCsv(source: string | URL, options: LoadCsvTargetOptions): Promise<LabeledCsv>;
+export async function loadCsv(
+  source: string | URL,
+  options?: LoadCsvOptions & { target?: undefined },
+): Promise<CsvFeatures>;
+export async function loadCsv(source: string | URL, options?: LoadCsvOptions): Promise<CsvTensors>;
 export async function loadCsv(source: string | URL, options: LoadCsvOptions = {}): Promise<CsvTensors> {
   if (typeof source === "string" && isInlineText(source)) return toTensors(source, options, "loadCsv");
   const text = await readText(source);
@@ -237,14 +311,16 @@ export async function loadCsv(source: string | URL, options: LoadCsvOptions = {}
  * `DataLoader`.
  * @example
  * const ds = await csvDataset("data/housing.csv", { target: "price", targetDtype: "float32" });
- * const [trainSet, testSet] = randomSplit(ds, [0.8, 0.2]);
+ * const [trainSet, testSet] = trainTestSplit(ds, { testSize: 0.2, seed: 0 });
  */
 export async function csvDataset(
   source: string | URL,
-  options: LoadCsvOptions & { target: string | number },
+  options: LoadCsvTargetOptions,
 ): Promise<TensorDataset<[Tensor, Tensor]>>;
 export async function csvDataset(source: string | URL, options?: LoadCsvOptions): Promise<TensorDataset>;
 export async function csvDataset(source: string | URL, options: LoadCsvOptions = {}): Promise<TensorDataset> {
-  const { features, target } = await loadCsv(source, options);
-  return target ? new TensorDataset(features, target) : new TensorDataset(features);
+  const loaded = await loadCsv(source, options);
+  return "target" in loaded
+    ? new TensorDataset(loaded.features, loaded.target)
+    : new TensorDataset(loaded.features);
 }

@@ -1,5 +1,5 @@
 /**
- * Data: datasets, the DataLoader, MNIST, CSV and normalisation helpers.
+ * Data: datasets, the DataLoader, MNIST, CSV, train/test splits and normalisation helpers.
  * @example
  * import { data } from "strata-dl";
  * const { train, test } = await data.mnist();
@@ -13,9 +13,17 @@ export type { DataLoaderOptions } from "./dataloader.js";
 export { DataLoader, defaultCollate } from "./dataloader.js";
 export type { MnistOptions } from "./mnist.js";
 export { mnist, MNIST_MEAN, MNIST_STD } from "./mnist.js";
+export type { SplitOptions, SplitIndices } from "./split.js";
+export { trainTestSplit, trainTestIndices } from "./split.js";
 export type { Axes, Stat, Standardized, MinMaxScaled } from "./transforms.js";
-export { normalize, standardize, minMaxScale } from "./transforms.js";
-export type { LoadCsvOptions, CsvTensors } from "./csv_dataset.js";
+export { normalize, standardize, minMaxScale, Standardizer } from "./transforms.js";
+export type {
+  LoadCsvOptions,
+  LoadCsvTargetOptions,
+  CsvTensors,
+  CsvFeatures,
+  LabeledCsv,
+} from "./csv_dataset.js";
 export { loadCsv, csvToTensors, csvDataset } from "./csv_dataset.js";
 export type { Csv, NumericCsv, ParseCsvOptions } from "./csv.js";
 export { parseCsv, csvToNumbers } from "./csv.js";

@@ -1,13 +1,13 @@
 /**
- * Normalisation helpers for features and images. The fitting helpers (`standardize`, `minMaxScale`)
- * return their statistics and an `apply` function, so test data gets exactly the transform fitted on
- * the training data.
+ * Normalisation helpers for features and images. `Standardizer.fit` (and the one-call `standardize`,
+ * `minMaxScale`) keep their statistics, so test data gets exactly the transform fitted on the training
+ * data.
  */
 
 import { isFloat } from "../base/dtype.js";
 import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { noGrad } from "../core/grad_mode.js";
-import { tidy } from "../core/memory.js";
+import { keep, tidy } from "../core/memory.js";
 import { normAxes, normAxis } from "../base/shape.js";
 import { Tensor } from "../core/tensor.js";
 import { fromHost } from "../ops/creation.js";
@@ -76,6 +76,90 @@ function reduceAxes(op: string, x: Tensor, axis: Axes): number[] | undefined {
 }
 
 /**
+ * Per-feature standardisation fitted once and applied to any data, like scikit-learn's
+ * `StandardScaler`: `fit` learns the mean and the population standard deviation (divisor n) of the
+ * training rows; `transform` maps any rows to `(x - mean) / std` with those statistics. A constant
+ * feature has std 0, which is replaced by 1, so it maps to 0 instead of NaN. The statistics are kept out
+ * of training steps' release (`keep`), since a scaler outlives them; `dispose()` frees them.
+ * @example
+ * const scaler = Standardizer.fit(xTrain);  // statistics of the training rows only
+ * const zTrain = scaler.transform(xTrain);
+ * const zTest = scaler.transform(xTest);    // the training mean and std
+ * scaler.inverseTransform(zTest);           // back to xTest's units
+ */
+export class Standardizer {
+  /**
+   * Statistics that broadcast against the data (as `fit` makes them: the reduced axes kept as size 1).
+   * Use it to restore a saved scaler: `new Standardizer(tensor([[m1, m2]]), tensor([[s1, s2]]))`.
+   */
+  constructor(
+    readonly mean: Tensor,
+    readonly std: Tensor,
+  ) {
+    keep(mean);
+    keep(std);
+  }
+
+  /**
+   * Fits the statistics on `x` over `axis`: 0 by default (each feature of `[N, F]` rows), `[0, 2, 3]`
+   * for the channels of NCHW images, `null` for one mean and std over everything.
+   * @example
+   * const scaler = Standardizer.fit(tensor([[1, 10], [3, 10]])); // mean [[2, 10]], std [[1, 1]]
+   */
+  static fit(x: Tensor, axis: Axes = 0): Standardizer {
+    const axes = reduceAxes("Standardizer.fit", x, axis);
+    if (x.size === 0)
+      throw new ShapeError(`Standardizer.fit: cannot fit on an empty tensor ${fmtShape(x.shape)}`);
+    const xf = asFloat(x);
+    const { mean, std } = noGrad(() =>
+      tidy(() => {
+        const m = xf.mean(axes, true);
+        const s = xf.std(axes, true, 0);
+        return { mean: m, std: s.eq(0).where(1, s) };
+      }),
+    );
+    return new Standardizer(mean, std);
+  }
+
+  /**
+   * `(x - mean) / std` with the fitted statistics (integer input becomes float32).
+   * @example
+   * const zTest = Standardizer.fit(xTrain).transform(xTest);
+   */
+  transform(x: Tensor): Tensor {
+    return this.apply("transform", x, (xf) => xf.sub(this.mean).div(this.std));
+  }
+
+  /**
+   * `z * std + mean`: the inverse of `transform`.
+   * @example
+   * scaler.inverseTransform(scaler.transform(x)); // x, up to rounding
+   */
+  inverseTransform(z: Tensor): Tensor {
+    return this.apply("inverseTransform", z, (zf) => zf.mul(this.std).add(this.mean));
+  }
+
+  /** Frees the statistics. */
+  dispose(): void {
+    this.mean.dispose();
+    this.std.dispose();
+  }
+
+  private apply(op: string, x: Tensor, f: (xf: Tensor) => Tensor): Tensor {
+    const m = this.mean.shape;
+    // the statistics must broadcast against x without growing it: same rank, each axis 1 or x's size
+    const fits = m.length === x.rank && m.every((d, i) => d === 1 || d === x.shape[i]);
+    if (!fits) {
+      throw new ShapeError(
+        `Standardizer.${op}: fitted statistics of shape ${fmtShape(m)} do not match data of shape ` +
+          `${fmtShape(x.shape)} (fit on rows with the same features)`,
+      );
+    }
+    return f(asFloat(x));
+  }
+}
+
+/**
  * The result of {@link standardize}.
  * @example
  * const { result, mean, std, apply }: Standardized = standardize(x);
@@ -94,23 +178,16 @@ export interface Standardized {
 /**
  * Fits per-feature statistics on `x` over `axis` (default 0: the examples of `[N, F]` rows; `[0, 2, 3]`
  * for the channels of NCHW images; `null` for one mean and std over everything) and returns the
- * standardised data with the statistics, to reuse on test data.
+ * standardised data with the statistics, to reuse on test data. The same as {@link Standardizer}`.fit`
+ * then `transform`, in one call.
  * @example
  * const { result: trainZ, apply } = standardize(trainX);
  * const testZ = apply(testX); // uses the training mean and std
  */
 export function standardize(x: Tensor, axis: Axes = 0): Standardized {
-  const axes = reduceAxes("standardize", x, axis);
-  const xf = asFloat(x);
-  const { mean, std } = noGrad(() =>
-    tidy(() => {
-      const m = xf.mean(axes, true);
-      const s = xf.std(axes, true, 0);
-      return { mean: m, std: s.eq(0).where(1, s) };
-    }),
-  );
-  const apply = (y: Tensor) => asFloat(y).sub(mean).div(std);
-  return { result: apply(xf), mean, std, apply };
+  const scaler = Standardizer.fit(x, axis);
+  const apply = (y: Tensor) => scaler.transform(y);
+  return { result: apply(x), mean: scaler.mean, std: scaler.std, apply };
 }
 
 /**

@@ -1,7 +1,9 @@
 export * from "./callbacks/index.js";
-export { type LossFn, type LossSpec, resolveLoss } from "./losses_by_name.js";
+export { type LossFn, type LossKind, type LossSpec, lossKind, resolveLoss } from "./losses_by_name.js";
 export {
   Accuracy,
+  BinaryAccuracy,
+  defaultMetrics,
   MeanAbsoluteError,
   MeanSquaredError,
   type Metric,

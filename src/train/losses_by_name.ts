@@ -42,3 +42,46 @@ export function resolveLoss(spec: LossSpec): LossFn {
   }
   return (p, t) => spec.forward(p, t);
 }
+
+/**
+ * What a loss says about the task, for the metrics `compile` defaults to: "multiclass" (class indices
+ * or probabilities over classes: cross-entropy, NLL), "binary" (probabilities: BCE), "binaryLogits"
+ * (BCE with logits), or undefined (regression losses, and functions it does not know).
+ * @example
+ * const kind: LossKind | undefined = lossKind(config.loss);
+ */
+export type LossKind = "multiclass" | "binary" | "binaryLogits";
+
+const KIND_BY_NAME: Record<string, LossKind> = {
+  crossEntropy: "multiclass",
+  nll: "multiclass",
+  bce: "binary",
+  bceWithLogits: "binaryLogits",
+};
+
+const KIND_BY_FUNCTION = new Map<unknown, LossKind>([
+  [losses.crossEntropy, "multiclass"],
+  [losses.nllLoss, "multiclass"],
+  [losses.binaryCrossEntropy, "binary"],
+  [losses.binaryCrossEntropyWithLogits, "binaryLogits"],
+]);
+
+/**
+ * The kind of a loss given to `compile`: by name, by the `nn.functional` loss itself, or by the loss
+ * module's own fields (`nn.CrossEntropyLoss` and `nn.NLLLoss` have `ignoreIndex`, `nn.BCEWithLogitsLoss`
+ * `posWeight`, `nn.BCELoss` a `weight` and neither). Read from fields, not imported classes: the loss
+ * modules extend `Module`, which imports this file, so importing them here would be a cycle.
+ * @example
+ * lossKind("crossEntropy"); // "multiclass"
+ * lossKind(new nn.BCEWithLogitsLoss()); // "binaryLogits"
+ * lossKind("mse"); // undefined
+ */
+export function lossKind(spec: LossSpec): LossKind | undefined {
+  if (typeof spec === "string") return KIND_BY_NAME[spec];
+  if (typeof spec === "function") return KIND_BY_FUNCTION.get(spec);
+  if (spec === null || typeof spec !== "object" || !("reduction" in spec)) return undefined;
+  if ("ignoreIndex" in spec) return "multiclass";
+  if ("posWeight" in spec) return "binaryLogits";
+  if ("weight" in spec) return "binary";
+  return undefined;
+}

@@ -1,5 +1,6 @@
 import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import type { Tensor } from "../core/tensor.js";
+import type { LossKind } from "./losses_by_name.js";
 
 /**
  * A running metric over the batches of an epoch, computed on the host from predictions and targets.
@@ -52,8 +53,61 @@ function targetClasses(metric: string, prediction: Tensor, target: Tensor): Int3
   return classesOf(t, target.shape, 0.5);
 }
 
-/** Fraction of correct class predictions (argmax over classes; threshold 0.5 for a single output). */
+/** `t` with axis 1 moved last: (N, C, d...) → (N, d..., C), so classes are the last axis. */
+function classesLast(t: Tensor): Tensor {
+  const axes = [0, ...Array.from({ length: t.rank - 2 }, (_, i) => i + 2), 1];
+  return t.permute(axes);
+}
+
+/**
+ * Fraction of correct class predictions: argmax over the classes, or a `threshold` (0.5) for a single
+ * output. The classes are the last axis by default; with `classAxis: 1` they are axis 1 of (N, C, d...)
+ * outputs, as cross-entropy reads them (what `compile` uses for `"crossEntropy"` and `"nll"`). Negative
+ * integer labels (cross-entropy's `ignoreIndex`, -100) are not counted.
+ * @example
+ * const acc = new Accuracy(); acc.update(logits, labels); acc.result();
+ * new Accuracy("accuracy", 0.5, 1).update(sequenceLogits, tokenLabels); // (N, C, T) against (N, T)
+ */
 export class Accuracy implements Metric {
+  private correct = 0;
+  private total = 0;
+  constructor(
+    readonly name = "accuracy",
+    private readonly threshold = 0.5,
+    private readonly classAxis: "last" | 1 = "last",
+  ) {}
+  update(prediction: Tensor, target: Tensor): void {
+    if (this.classAxis === 1 && prediction.rank >= 3) {
+      const floatTarget = target.dtype !== "int32" && target.dtype !== "bool";
+      prediction = classesLast(prediction);
+      if (floatTarget && target.rank === prediction.rank) target = classesLast(target);
+    }
+    const pred = classesOf(prediction.dataSync(), prediction.shape, this.threshold);
+    const truth = targetClasses(this.name, prediction, target);
+    for (let i = 0; i < pred.length; i++) {
+      if (truth[i] < 0) continue;
+      if (pred[i] === truth[i]) this.correct++;
+      this.total++;
+    }
+  }
+  result(): number {
+    return this.total === 0 ? 0 : this.correct / this.total;
+  }
+  reset(): void {
+    this.correct = 0;
+    this.total = 0;
+  }
+}
+
+/**
+ * Fraction of correct yes/no predictions, element by element (so multi-label outputs count each label):
+ * a prediction above `threshold` (0.5 for probabilities, 0 for logits) is a yes, and a target is a yes
+ * when above 0.5. The accuracy `compile` uses with `"bce"` (threshold 0.5) and `"bceWithLogits"` (0).
+ * @example
+ * const acc = new BinaryAccuracy("accuracy", 0);
+ * acc.update(tensor([2.1, -0.3]), tensor([1, 1])); acc.result(); // 0.5
+ */
+export class BinaryAccuracy implements Metric {
   private correct = 0;
   private total = 0;
   constructor(
@@ -61,10 +115,16 @@ export class Accuracy implements Metric {
     private readonly threshold = 0.5,
   ) {}
   update(prediction: Tensor, target: Tensor): void {
-    const pred = classesOf(prediction.dataSync(), prediction.shape, this.threshold);
-    const truth = targetClasses(this.name, prediction, target);
-    for (let i = 0; i < pred.length; i++) if (pred[i] === truth[i]) this.correct++;
-    this.total += pred.length;
+    if (prediction.size !== target.size) {
+      throw new ShapeError(
+        `${this.name}: prediction ${fmtShape(prediction.shape)} and target ${fmtShape(target.shape)} differ in size ` +
+          "(binary accuracy compares them element by element)",
+      );
+    }
+    const p = prediction.dataSync();
+    const t = target.dataSync();
+    for (let i = 0; i < p.length; i++) if (p[i] > this.threshold === t[i] > 0.5) this.correct++;
+    this.total += p.length;
   }
   result(): number {
     return this.total === 0 ? 0 : this.correct / this.total;
@@ -150,10 +210,21 @@ export class MeanAbsoluteError extends MeanError {
 
 export type MetricSpec = "accuracy" | "mse" | "mae" | `top${number}Accuracy` | Metric;
 
-/** Turns a metric name into a Metric (`"accuracy"`, `"top5Accuracy"`, `"mse"`, `"mae"`). */
-export function resolveMetric(spec: MetricSpec): Metric {
+/**
+ * Turns a metric name into a Metric (`"accuracy"`, `"top5Accuracy"`, `"mse"`, `"mae"`). With the loss's
+ * kind, `"accuracy"` means what fits it, as in Keras: a `BinaryAccuracy` for BCE (threshold 0.5) and
+ * BCE with logits (threshold 0), the argmax `Accuracy` over axis 1 for cross-entropy and NLL (as they
+ * read (N, C, d...) outputs), the argmax over the last axis otherwise.
+ * @example
+ * resolveMetric("accuracy", "binaryLogits"); // BinaryAccuracy with threshold 0
+ */
+export function resolveMetric(spec: MetricSpec, kind?: LossKind): Metric {
   if (typeof spec !== "string") return spec;
-  if (spec === "accuracy") return new Accuracy();
+  if (spec === "accuracy") {
+    if (kind === "binary") return new BinaryAccuracy("accuracy", 0.5);
+    if (kind === "binaryLogits") return new BinaryAccuracy("accuracy", 0);
+    return kind === "multiclass" ? new Accuracy("accuracy", 0.5, 1) : new Accuracy();
+  }
   if (spec === "mse") return new MeanSquaredError();
   if (spec === "mae") return new MeanAbsoluteError();
   const topK = /^top(\d+)Accuracy$/.exec(spec);
@@ -161,4 +232,16 @@ export function resolveMetric(spec: MetricSpec): Metric {
   throw new ValueError(
     `compile: unknown metric "${spec}"; use accuracy, top5Accuracy, mse, mae or a Metric object`,
   );
+}
+
+/**
+ * The metrics `compile` uses when given none: accuracy for a classification loss (cross-entropy, NLL,
+ * BCE, BCE with logits, by name, function or module), nothing for regression losses (MSE, L1, Huber,
+ * ...) and for loss functions of your own. `metrics: []` turns the default off.
+ * @example
+ * defaultMetrics("multiclass").map((m) => m.name); // ["accuracy"]
+ * defaultMetrics(undefined); // []
+ */
+export function defaultMetrics(kind: LossKind | undefined): Metric[] {
+  return kind === undefined ? [] : [resolveMetric("accuracy", kind)];
 }

@@ -11,8 +11,8 @@ import { clipGradNorm, clipGradValue } from "../optim/clip.js";
 import type { Callback, Logs, TrainingContext } from "./callbacks/callback.js";
 import { History } from "./callbacks/history.js";
 import { ProgressBar } from "./callbacks/progress.js";
-import { type LossFn, type LossSpec, resolveLoss } from "./losses_by_name.js";
-import { type Metric, type MetricSpec, resolveMetric } from "./metrics.js";
+import { type LossFn, type LossSpec, lossKind, resolveLoss } from "./losses_by_name.js";
+import { type Metric, type MetricSpec, defaultMetrics, resolveMetric } from "./metrics.js";
 
 /** What `compile` needs of an optimizer (every `optim` optimizer fits). */
 export interface OptimizerLike {
@@ -21,9 +21,20 @@ export interface OptimizerLike {
   paramGroups?: { lr: number }[];
 }
 
+/**
+ * What `compile` takes.
+ * @example
+ * const config: CompileConfig = { optimizer: new optim.Adam(model.parameters()), loss: "crossEntropy" };
+ */
 export interface CompileConfig {
   optimizer: OptimizerLike;
   loss: LossSpec;
+  /**
+   * Metrics logged by `fit` and returned by `evaluate`, beside the loss. Default: `["accuracy"]` for a
+   * classification loss (`"crossEntropy"`, `"nll"`, `"bce"`, `"bceWithLogits"`, their `nn.functional`
+   * functions or loss modules), none for a regression loss or a loss function of your own; `[]` turns
+   * the default off. `"accuracy"` with BCE compares each output with 0.5, with BCE-with-logits with 0.
+   */
   metrics?: MetricSpec[];
   /** Rescale gradients whose global L2 norm exceeds this (like Keras's clipnorm). */
   clipNorm?: number;
@@ -55,7 +66,10 @@ export interface FitOptions {
   /** Fraction of the training data (taken from the end, before shuffling) held out for validation. */
   validationSplit?: number;
   callbacks?: Callback[];
-  /** 1 (default) shows a progress bar (and warnings); 0 is silent (warnings go to the history only). */
+  /**
+   * 1 (default) shows progress and warnings: a bar redrawn in place on a terminal, one line per epoch
+   * when stdout is not one (a log, a pipe); 0 is silent (warnings go to the history only).
+   */
   verbose?: 0 | 1;
   /** Index of the first epoch, an integer ≥ 0 (default 0), to resume an earlier run. */
   initialEpoch?: number;
@@ -91,10 +105,12 @@ export function compileModel(model: Module, config: CompileConfig): void {
   if (!config.optimizer || typeof config.optimizer.step !== "function") {
     throw new ValueError("compile: an optimizer is required, e.g. new optim.Adam(model.parameters())");
   }
+  const kind = lossKind(config.loss);
   compiled.set(model, {
     optimizer: config.optimizer,
     loss: resolveLoss(config.loss),
-    metrics: (config.metrics ?? []).map(resolveMetric),
+    metrics:
+      config.metrics === undefined ? defaultMetrics(kind) : config.metrics.map((m) => resolveMetric(m, kind)),
     clipNorm: config.clipNorm,
     clipValue: config.clipValue,
   });

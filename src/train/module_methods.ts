@@ -22,7 +22,9 @@ import {
 declare module "../nn/module.js" {
   interface Module {
     /**
-     * Chooses the optimizer, loss and metrics that `fit` and `evaluate` use.
+     * Chooses the optimizer, loss and metrics that `fit` and `evaluate` use. Without `metrics`, a
+     * classification loss (`"crossEntropy"`, `"nll"`, `"bce"`, `"bceWithLogits"` or their modules) reports
+     * accuracy and other losses nothing more; `metrics: []` turns that off.
      * @example
      * model.compile({ optimizer: new optim.Adam(model.parameters()), loss: "crossEntropy", metrics: ["accuracy"] });
      */

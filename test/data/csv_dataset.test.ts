@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ValueError } from "../../src/base/errors.js";
-import { csvDataset, csvToTensors, loadCsv } from "../../src/data/csv_dataset.js";
+import type { Tensor } from "../../src/core/tensor.js";
+import { type LoadCsvOptions, csvDataset, csvToTensors, loadCsv } from "../../src/data/csv_dataset.js";
 import { DataLoader } from "../../src/data/dataloader.js";
 
 const IRIS = `sepal_length,sepal_width,species
@@ -80,9 +81,9 @@ describe("loadCsv", () => {
   });
 
   it("loads everything as features without a target", () => {
-    const { features, target } = csvToTensors("a,b\n1,2\n");
-    expect(features.shape).toEqual([1, 2]);
-    expect(target).toBeUndefined();
+    const loaded = csvToTensors("a,b\n1,2\n");
+    expect(loaded.features.shape).toEqual([1, 2]);
+    expect(Object.keys(loaded).sort()).toEqual(["columns", "features"]);
   });
 
   it("names the file, row and column of a bad cell", async () => {
@@ -146,6 +147,54 @@ describe("loadCsv", () => {
     expect(() => csvToTensors("a,t\n1,x\n2,\n", { target: "t" })).toThrow(
       /row 2 \(line 3\), target column "t" is empty/,
     );
+  });
+});
+
+describe("classes and types", () => {
+  it("gives the class count of integer labels as max + 1, and none for floats or negatives", () => {
+    expect(csvToTensors("x,y\n1,0\n2,2\n3,1\n", { target: "y" }).numClasses).toBe(3);
+    // labels used as they are: 1..3 index a 4-way output, class 0 unused
+    expect(csvToTensors("x,y\n1,1\n2,3\n", { target: "y" }).numClasses).toBe(4);
+    expect(csvToTensors("x,y\n1,0.5\n2,1\n", { target: "y" }).numClasses).toBeUndefined();
+    expect(
+      csvToTensors("x,y\n1,0\n2,1\n", { target: "y", targetDtype: "float32" }).numClasses,
+    ).toBeUndefined();
+    expect(csvToTensors("x,y\n1,-1\n2,1\n", { target: "y" }).numClasses).toBeUndefined();
+    expect(csvToTensors(IRIS, { target: "species" }).numClasses).toBe(3);
+  });
+
+  it("maps numeric labels to 0..k-1 in numeric order with categorical", () => {
+    const { target, classes, numClasses } = csvToTensors("x,y\n1,10\n2,2\n3,10\n4,-1.5\n", {
+      target: "y",
+      categorical: true,
+    });
+    expect(classes).toEqual(["-1.5", "2", "10"]);
+    expect(numClasses).toBe(3);
+    expect(target.dtype).toBe("int32");
+    expect(target.toArray()).toEqual([2, 1, 2, 0]);
+    expect(csvToTensors(IRIS, { target: "species", categorical: true }).classes).toEqual([
+      "setosa",
+      "versicolor",
+      "virginica",
+    ]);
+    expect(() =>
+      csvToTensors("x,y\n1,0\n", { target: "y", categorical: true, targetDtype: "int32" }),
+    ).toThrow(/categorical targets are int32 class indices; drop targetDtype "int32"/);
+    expect(() => csvToTensors("x,y\n1,0\n", { categorical: true })).toThrow(
+      /categorical applies to a target column; name one with target/,
+    );
+  });
+
+  it("types a target as present when one is asked for, and absent when not", async () => {
+    const labeled = await loadCsv(join(dir, "iris.csv"), { target: "species" });
+    const target: Tensor = labeled.target; // no `!` needed: a compile error if the type were optional
+    expect(target.shape).toEqual([4]);
+    const plain = csvToTensors("a,b\n1,2\n");
+    // @ts-expect-error: no target field without a target column (tsc fails if this compiles)
+    expect(plain.target).toBeUndefined();
+    const options: LoadCsvOptions = { target: "b" }; // typed as options that may or may not name one
+    const either = csvToTensors("a,b\n1,2\n", options);
+    expect("target" in either && either.target.shape).toEqual([1]);
   });
 });
 

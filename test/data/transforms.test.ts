@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ShapeError, ValueError } from "../../src/base/errors.js";
-import { minMaxScale, normalize, standardize } from "../../src/data/transforms.js";
-import { ones, tensor } from "../../src/ops/creation.js";
+import { Standardizer, minMaxScale, normalize, standardize } from "../../src/data/transforms.js";
+import { ones, tensor, zeros } from "../../src/ops/creation.js";
 import { expectClose } from "../helpers/close.js";
 
 describe("normalize", () => {
@@ -66,6 +66,57 @@ describe("standardize", () => {
     expectClose(all.mean, [2.5]);
     expect(standardize(x, 1).mean.shape).toEqual([3, 1]);
     expect(() => standardize(x, 2)).toThrow(/axis 2 is out of range/);
+  });
+});
+
+describe("Standardizer", () => {
+  const train = tensor([
+    [1, 10, 5],
+    [3, 20, 5],
+    [5, 30, 5],
+  ]);
+
+  it("fits on the training rows only and applies those statistics to other rows", () => {
+    const scaler = Standardizer.fit(train);
+    expectClose(scaler.mean, tensor([[3, 20, 5]]));
+    expectClose(scaler.std, tensor([[Math.sqrt(8 / 3), Math.sqrt(200 / 3), 1]]), { rtol: 1e-5 });
+    const z = scaler.transform(train);
+    expectClose(z.mean(0), [0, 0, 0], { atol: 1e-6 });
+    expectClose(z.std(0, false, 0), [1, 1, 0], { atol: 1e-5 }); // the constant column maps to 0, not NaN
+    // test rows use the training statistics, not their own: [3, 40, 6] -> [0, 20 / std, (6 - 5) / 1]
+    expectClose(scaler.transform(tensor([[3, 40, 6]])), tensor([[0, 20 / Math.sqrt(200 / 3), 1]]), {
+      rtol: 1e-5,
+    });
+    expectClose(scaler.transform(tensor([[3, 40, 6]])), standardize(train).apply(tensor([[3, 40, 6]])));
+  });
+
+  it("inverts its transform and converts integer input to float32", () => {
+    const scaler = Standardizer.fit(tensor([[0], [2], [4]], { dtype: "int32" }));
+    const z = scaler.transform(tensor([[4]], { dtype: "int32" }));
+    expect(z.dtype).toBe("float32");
+    expectClose(z, tensor([[Math.sqrt(3 / 2)]]), { rtol: 1e-5 });
+    expectClose(scaler.inverseTransform(z), tensor([[4]]), { rtol: 1e-5 });
+  });
+
+  it("is made from saved statistics, and fits per channel", () => {
+    const restored = new Standardizer(tensor([[1, 2]]), tensor([[2, 4]]));
+    expectClose(restored.transform(tensor([[3, 10]])), tensor([[1, 2]]));
+    const img = tensor([[[[0, 2]], [[10, 30]]]]); // [1, 2, 1, 2]
+    expectClose(Standardizer.fit(img, [0, 2, 3]).transform(img), tensor([[[[-1, 1]], [[-1, 1]]]]), {
+      rtol: 1e-5,
+    });
+  });
+
+  it("names a data shape that does not match the fit, and an empty fit", () => {
+    const scaler = Standardizer.fit(train);
+    expect(() => scaler.transform(tensor([[1, 2]]))).toThrow(ShapeError);
+    expect(() => scaler.transform(tensor([[1, 2]]))).toThrow(
+      "Standardizer.transform: fitted statistics of shape (1, 3) do not match data of shape (1, 2) " +
+        "(fit on rows with the same features)",
+    );
+    expect(() => scaler.inverseTransform(tensor([1, 2, 3]))).toThrow(/inverseTransform: .* shape \(3,\)/);
+    expect(() => Standardizer.fit(zeros([0, 3]))).toThrow(/cannot fit on an empty tensor \(0, 3\)/);
+    expect(() => Standardizer.fit(train, 2)).toThrow(/axis 2 is out of range/);
   });
 });
 

@@ -9,12 +9,13 @@ import { DataLoader } from "../../src/data/dataloader.js";
 import { TensorDataset } from "../../src/data/dataset.js";
 import { ReLU } from "../../src/nn/layers/activation.js";
 import { BatchNorm1d, BatchNorm2d } from "../../src/nn/layers/batchnorm.js";
-import { Conv2d } from "../../src/nn/layers/conv.js";
+import { Conv1d, Conv2d } from "../../src/nn/layers/conv.js";
 import { Flatten } from "../../src/nn/layers/flatten.js";
 import { Linear } from "../../src/nn/layers/linear.js";
+import { BCEWithLogitsLoss, CrossEntropyLoss } from "../../src/nn/layers/loss.js";
 import { Module } from "../../src/nn/module.js";
 import { Sequential } from "../../src/nn/sequential.js";
-import { fromHost, rand, randn, zeros } from "../../src/ops/creation.js";
+import { fromHost, rand, randint, randn, zeros } from "../../src/ops/creation.js";
 import { Adam } from "../../src/optim/adam.js";
 import type { Optimizer } from "../../src/optim/optimizer.js";
 import { SGD } from "../../src/optim/sgd.js";
@@ -23,7 +24,7 @@ import { EarlyStopping } from "../../src/train/callbacks/early_stopping.js";
 import { LearningRateScheduler } from "../../src/train/callbacks/lr_scheduler.js";
 import { ModelCheckpoint } from "../../src/train/callbacks/model_checkpoint.js";
 import { ProgressBar } from "../../src/train/callbacks/progress.js";
-import { TrainingDivergedError } from "../../src/train/model.js";
+import { type CompileConfig, TrainingDivergedError } from "../../src/train/model.js";
 
 /** Two Gaussian blobs, linearly separable: a net that trains at all gets them right. */
 function blobs(n: number): [Tensor, Tensor] {
@@ -34,6 +35,11 @@ function blobs(n: number): [Tensor, Tensor] {
 
 function classifier() {
   return new Sequential(new Linear(2, 16), new ReLU(), new Linear(16, 2));
+}
+
+/** One logit per example. */
+function binary() {
+  return new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 1));
 }
 
 /** Every parameter and buffer's values, by name. */
@@ -250,6 +256,33 @@ describe("compile / fit / evaluate / predict", () => {
     ]);
   });
 
+  it("a classification loss reports accuracy without being asked; regression and metrics: [] do not", async () => {
+    manualSeed(6);
+    const [x, y] = blobs(64);
+    const keys = (loss: CompileConfig["loss"], metrics?: CompileConfig["metrics"], target: Tensor = y) => {
+      const model = classifier();
+      model.compile({ optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss, metrics });
+      return Object.keys(model.evaluate([x, target])).sort();
+    };
+    expect(keys("crossEntropy")).toEqual(["accuracy", "loss"]);
+    expect(keys(new CrossEntropyLoss())).toEqual(["accuracy", "loss"]);
+    expect(keys("crossEntropy", [])).toEqual(["loss"]);
+    expect(keys("crossEntropy", ["mae"], y.oneHot(2).float())).toEqual(["loss", "mae"]);
+    expect(keys("mse", undefined, y.oneHot(2).float())).toEqual(["loss"]);
+    // (N, C, L) outputs: accuracy reads the classes on axis 1, as cross-entropy does
+    const conv = new Conv1d(2, 3, 1);
+    conv.compile({ optimizer: new SGD(conv.parameters(), { lr: 0.1 }), loss: "crossEntropy" });
+    const seq = await conv.fit([randn([8, 2, 5]), randint(0, 3, [8, 5])], { batchSize: 4, verbose: 0 });
+    expect(Object.keys(seq.history).sort()).toEqual(["accuracy", "loss"]); // the last-axis reading would throw
+    // BCE with logits: accuracy thresholds the logits at 0, so it matches the logits' signs
+    const model = binary();
+    model.compile({ optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: new BCEWithLogitsLoss() });
+    const history = await model.fit([x, y.float().unsqueeze(1)], { epochs: 2, verbose: 0 });
+    expect(Object.keys(history.history).sort()).toEqual(["accuracy", "loss"]);
+    const signs = model.predict(x).gt(0).squeeze(1).eq(y.bool()).float().mean().item();
+    expect(model.evaluate([x, y.float().unsqueeze(1)]).accuracy).toBeCloseTo(signs, 6);
+  });
+
   it("fit before compile is an error that says what to do", async () => {
     const model = classifier();
     await expect(model.fit([randn([4, 2]), randn([4])])).rejects.toThrow(/compile/);
@@ -399,24 +432,30 @@ describe("callbacks", () => {
     expect(history.history.lr).toEqual([0.1, 0.05, 0.025]);
   });
 
-  it("ProgressBar draws a bar in place on a TTY and plain lines otherwise", async () => {
+  it("ProgressBar draws a bar in place on a TTY and one line per epoch otherwise", async () => {
     const [x, y] = blobs(320);
     for (const isTTY of [true, false]) {
       let text = "";
       const model = classifier();
-      model.compile({
-        optimizer: new SGD(model.parameters(), { lr: 0.1 }),
-        loss: "crossEntropy",
-        metrics: ["accuracy"],
-      });
+      model.compile({ optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: "crossEntropy" });
       const bar = new ProgressBar({ output: { isTTY, write: (s) => (text += s) } });
-      await model.fit([x, y], { epochs: 1, batchSize: 10, verbose: 0, callbacks: [bar] });
-      expect(text).toContain("Epoch 1/1");
-      expect(text).toMatch(/32\/32 \[=+\] .*ms\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}/);
-      if (isTTY) expect(text).toContain("\r");
-      else {
+      await model.fit([x, y], { epochs: 2, batchSize: 10, verbose: 0, callbacks: [bar] });
+      if (isTTY) {
+        expect(text).toContain("Epoch 1/2\n");
+        expect(text).toContain("\r");
+        expect(text).toMatch(/32\/32 \[=+\] .*ms\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}/);
+        expect(text).toContain("\x1b[K\n");
+      } else {
         expect(text).not.toContain("\r");
-        expect(text.trim().split("\n").length).toBe(5); // header, three quarter lines, the final line
+        const lines = text.trimEnd().split("\n");
+        expect(lines).toHaveLength(2);
+        for (const [e, line] of lines.entries()) {
+          expect(line).toMatch(
+            new RegExp(
+              `^Epoch ${e + 1}/2 - 32/32 - [\\d.]+s \\d+ms/step - loss: \\d\\.\\d{4} - accuracy: \\d\\.\\d{4}$`,
+            ),
+          );
+        }
       }
     }
   });
