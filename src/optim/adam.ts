@@ -1,13 +1,7 @@
 import type { Tensor } from "../core/tensor.js";
 import { zerosLike } from "../ops/creation.js";
 import { fusedAdamStep } from "../ops/fused.js";
-import {
-  Optimizer,
-  type OptimizerOptions,
-  type ParamGroup,
-  type ParamState,
-  type ResolvedParamGroup,
-} from "./optimizer.js";
+import { Optimizer, type OptimizerOptions, type ParamState, type ResolvedParamGroup } from "./optimizer.js";
 import { checkOptions, isBool, nonNegative, type OptionRule, unitInterval } from "./validate.js";
 
 /**

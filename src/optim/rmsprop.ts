@@ -1,12 +1,6 @@
 import type { Tensor } from "../core/tensor.js";
 import { zerosLike } from "../ops/creation.js";
-import {
-  Optimizer,
-  type OptimizerOptions,
-  type ParamGroup,
-  type ParamState,
-  type ResolvedParamGroup,
-} from "./optimizer.js";
+import { Optimizer, type OptimizerOptions, type ParamState, type ResolvedParamGroup } from "./optimizer.js";
 import { checkOptions, isBool, nonNegative } from "./validate.js";
 
 /**

@@ -1,13 +1,7 @@
 import type { Tensor } from "../core/tensor.js";
 import { type SgdStep, fusedSgdStep } from "../ops/fused.js";
 import { copyRaw } from "../ops/movement.js";
-import {
-  Optimizer,
-  type OptimizerOptions,
-  type ParamGroup,
-  type ParamState,
-  type ResolvedParamGroup,
-} from "./optimizer.js";
+import { Optimizer, type OptimizerOptions, type ParamState, type ResolvedParamGroup } from "./optimizer.js";
 import { checkOption, checkOptions, finite, isBool, nonNegative } from "./validate.js";
 
 /**
