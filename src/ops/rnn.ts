@@ -19,33 +19,18 @@ import type { Tensor } from "../core/tensor.js";
 import { bernoulli, fromHost, full, zeros } from "./creation.js";
 import { where } from "./elementwise.js";
 import { concat, stack } from "./movement.js";
+import {
+  type RecurrentMode,
+  type RecurrentWeights,
+  checkState,
+  gateCount,
+  join,
+  rnnMode,
+  runStep,
+} from "./rnn_step.js";
 
-/** The recurrences Strata runs: LSTM, GRU and the Elman RNN with tanh or ReLU. @example recurrent("lstm", x, weights, null, null) */
-export type RecurrentMode = "lstm" | "gru" | "rnnTanh" | "rnnRelu";
-
-/**
- * Gate blocks stacked in each weight: 4 for LSTM (i, f, g, o), 3 for GRU (r, z, n), 1 for an RNN.
- * @example gateCount("gru") // 3: weight_ih is [3·hidden, in]
- */
-export function gateCount(mode: RecurrentMode): number {
-  return mode === "lstm" ? 4 : mode === "gru" ? 3 : 1;
-}
-
-/**
- * The weights of one direction of one layer, in PyTorch's layout.
- * @example
- * const w: RecurrentWeights = { weightIh: randn([4 * 20, 10]), weightHh: randn([4 * 20, 20]) };
- */
-export interface RecurrentWeights {
-  /** [G·H, in]: input-to-hidden weights of the G gates. */
-  weightIh: Tensor;
-  /** [G·H, H]: hidden-to-hidden weights. */
-  weightHh: Tensor;
-  /** [G·H] or null: input-side bias. */
-  biasIh?: Tensor | null;
-  /** [G·H] or null: hidden-side bias (for GRU's n gate it sits inside r ⊙ (W_hn h + b_hn)). */
-  biasHh?: Tensor | null;
-}
+export { type RecurrentMode, type RecurrentWeights, gateCount, rnnMode } from "./rnn_step.js";
+export { gruCell, lstmCell, rnnCell } from "./rnn_cell.js";
 
 /**
  * Options of the sequence functions `lstm`, `gru` and `rnn`.
@@ -83,123 +68,6 @@ export interface RecurrentResult {
   h: Tensor;
   /** LSTM's final cell states, same layout as `h`; null for GRU and RNN. */
   c: Tensor | null;
-}
-
-/**
- * One direction's weights joined for the steps: W = [W_ih | W_hh | b] ([rows, in + H (+ 1)]), so a step
- * is one matmul of [x_t | h | 1] by Wᵀ. GRU's n gate needs its input and hidden parts apart, so its W
- * has 4 blocks: r and z (both sides summed), n's input side [W_in | 0 | b_in] and n's hidden side
- * [0 | W_hn | b_hn].
- */
-interface Joined {
-  wT: Tensor;
-  bias: boolean;
-}
-
-/** The gates of one step (the joined matmul's output) and the previous state to the new state. */
-type Step = (gates: Tensor, h: Tensor, c: Tensor | null, hidden: number) => [Tensor, Tensor | null];
-
-function column(b: Tensor | null, other: Tensor | null): Tensor | null {
-  const sum = b && other ? b.add(other) : (b ?? other);
-  return sum ? sum.unsqueeze(1) : null;
-}
-
-function join(mode: RecurrentMode, w: RecurrentWeights, H: number): Joined {
-  const bIh = w.biasIh ?? null;
-  const bHh = w.biasHh ?? null;
-  const bias = bIh !== null || bHh !== null;
-  const parts = (...ts: (Tensor | null)[]) =>
-    concat(
-      ts.filter((t): t is Tensor => t !== null),
-      1,
-    );
-  if (mode !== "gru") return { wT: parts(w.weightIh, w.weightHh, column(bIh, bHh)).T, bias };
-  const inSize = w.weightIh.shape[1];
-  const rows = (t: Tensor | null, a: number, b: number) => (t ? t.slice(0, a * H, b * H) : null);
-  const rz = parts(rows(w.weightIh, 0, 2), rows(w.weightHh, 0, 2), column(rows(bIh, 0, 2), rows(bHh, 0, 2)));
-  const nx = parts(
-    rows(w.weightIh, 2, 3)!.pad([
-      [0, 0],
-      [0, H],
-    ]),
-    column(rows(bIh, 2, 3), null),
-  );
-  const nh = parts(
-    rows(w.weightHh, 2, 3)!.pad([
-      [0, 0],
-      [inSize, 0],
-    ]),
-    column(rows(bHh, 2, 3), null),
-  );
-  const fill = (t: Tensor) =>
-    bias && t.shape[1] === inSize + H
-      ? t.pad([
-          [0, 0],
-          [0, 1],
-        ])
-      : t;
-  return { wT: concat([fill(rz), fill(nx), fill(nh)], 0).T, bias };
-}
-
-/**
- * i, f, g, o = split([x | h | 1] Wᵀ); c' = σ(f) c + σ(i) tanh(g); h' = σ(o) tanh(c'). One sigmoid
- * over all four blocks keeps the kernel on contiguous memory (g's sigmoid is unused).
- */
-const lstmStep: Step = (gates, _h, c, H) => {
-  const s = gates.sigmoid();
-  const i = s.slice(1, 0, H);
-  const f = s.slice(1, H, 2 * H);
-  const o = s.slice(1, 3 * H, 4 * H);
-  const g = gates
-    .slice(1, 2 * H, 3 * H)
-    .contiguous()
-    .tanh();
-  const c2 = f.mul(c!).add(i.mul(g));
-  return [o.mul(c2.tanh()), c2];
-};
-
-/**
- * r, z = σ(x W_i{r,z}ᵀ + h W_h{r,z}ᵀ + b); n = tanh(x W_inᵀ + b_in + r ⊙ (h W_hnᵀ + b_hn));
- * h' = (1 − z) n + z h, computed as n + z (h − n).
- */
-const gruStep: Step = (g, h, _c, H) => {
-  const rz = g
-    .slice(1, 0, 2 * H)
-    .contiguous()
-    .sigmoid();
-  const r = rz.slice(1, 0, H);
-  const z = rz.slice(1, H, 2 * H);
-  const n = g
-    .slice(1, 2 * H, 3 * H)
-    .add(r.mul(g.slice(1, 3 * H, 4 * H)))
-    .tanh();
-  return [n.add(z.mul(h.sub(n))), null];
-};
-
-/** h' = tanh([x | h | 1] Wᵀ) (or ReLU). */
-function rnnStep(relu: boolean): Step {
-  return (a) => [relu ? a.relu() : a.tanh(), null];
-}
-
-const STEPS: Record<RecurrentMode, Step> = {
-  lstm: lstmStep,
-  gru: gruStep,
-  rnnTanh: rnnStep(false),
-  rnnRelu: rnnStep(true),
-};
-
-/** One step: the joined matmul of [inputs | h | 1], then the cell's gates. */
-function runStep(
-  mode: RecurrentMode,
-  inputs: readonly Tensor[],
-  h: Tensor,
-  c: Tensor | null,
-  w: Joined,
-  ones: Tensor | null,
-  H: number,
-): [Tensor, Tensor | null] {
-  const xh = concat(ones ? [...inputs, h, ones] : [...inputs, h], 1);
-  return STEPS[mode](xh.matmul(w.wT), h, c, H);
 }
 
 /**
@@ -250,12 +118,6 @@ function readLengths(name: string, lengths: Tensor | readonly number[], n: numbe
     }
   }
   return values;
-}
-
-function checkState(name: string, what: string, s: Tensor | null, expected: number[]): void {
-  if (s && (s.rank !== expected.length || s.shape.some((d, i) => d !== expected[i]))) {
-    throw new ShapeError(`${name}: expected ${what} ${fmtShape(expected)}, got ${fmtShape(s.shape)}`);
-  }
 }
 
 /**
@@ -480,115 +342,4 @@ export function rnn(
   const mode = rnnMode(options.name ?? "rnn", options.nonlinearity);
   const r = recurrent(mode, x, weights, h0, null, options);
   return [r.output, r.h];
-}
-
-/** "rnnTanh" or "rnnRelu" for a nonlinearity name (default tanh). @example rnnMode("rnn", "relu") // "rnnRelu" */
-export function rnnMode(name: string, nonlinearity: string | undefined): RecurrentMode {
-  if (nonlinearity === undefined || nonlinearity === "tanh") return "rnnTanh";
-  if (nonlinearity === "relu") return "rnnRelu";
-  throw new ValueError(`${name}: nonlinearity must be "tanh" or "relu", got "${nonlinearity}"`);
-}
-
-/** One step of a cell on x [N, in] (or [in]) and h [N, H] (or [H]); null states are zeros. */
-function cellStep(
-  name: string,
-  mode: RecurrentMode,
-  x: Tensor,
-  h: Tensor | null,
-  c: Tensor | null,
-  w: RecurrentWeights,
-): [Tensor, Tensor | null] {
-  const G = gateCount(mode);
-  const H = w.weightHh.rank === 2 ? w.weightHh.shape[1] : -1;
-  if (
-    w.weightIh.rank !== 2 ||
-    w.weightHh.rank !== 2 ||
-    w.weightIh.shape[0] !== G * H ||
-    w.weightHh.shape[0] !== G * H
-  ) {
-    throw new ShapeError(
-      `${name}: weights must be (${G}·hidden, in) and (${G}·hidden, hidden), got ${fmtShape(w.weightIh.shape)} and ${fmtShape(w.weightHh.shape)}`,
-    );
-  }
-  const inSize = w.weightIh.shape[1];
-  if ((x.rank !== 1 && x.rank !== 2) || x.shape[x.rank - 1] !== inSize) {
-    throw new ShapeError(
-      `${name}: expected input (batch, ${inSize}) or (${inSize},), got ${fmtShape(x.shape)}`,
-    );
-  }
-  if (!isFloat(x.dtype)) throw new DTypeError(`${name}: input must be float32 or float64, got ${x.dtype}`);
-  const expected = x.rank === 2 ? [x.shape[0], H] : [H];
-  checkState(name, "hidden state", h, expected);
-  checkState(name, "cell state", c, expected);
-  if (x.rank === 1) {
-    const [h2, c2] = cellStep(
-      name,
-      mode,
-      x.unsqueeze(0),
-      h?.unsqueeze(0) ?? null,
-      c?.unsqueeze(0) ?? null,
-      w,
-    );
-    return [h2.squeeze(0), c2?.squeeze(0) ?? null];
-  }
-  const zero = h && c ? null : zeros(expected, { dtype: x.dtype });
-  const joined = join(mode, w, H);
-  const ones = joined.bias ? full([x.shape[0], 1], 1, { dtype: x.dtype }) : null;
-  return runStep(mode, [x], h ?? zero!, mode === "lstm" ? (c ?? zero!) : null, joined, ones, H);
-}
-
-/**
- * One LSTM step, as `torch.lstm_cell`: returns `[h', c']`. `state` null means zeros.
- * @example
- * const [h, c] = lstmCell(randn([3, 10]), null, randn([80, 10]), randn([80, 20]));
- */
-export function lstmCell(
-  x: Tensor,
-  state: readonly [Tensor, Tensor] | null,
-  weightIh: Tensor,
-  weightHh: Tensor,
-  biasIh: Tensor | null = null,
-  biasHh: Tensor | null = null,
-): [Tensor, Tensor] {
-  const [h, c] = cellStep("lstmCell", "lstm", x, state?.[0] ?? null, state?.[1] ?? null, {
-    weightIh,
-    weightHh,
-    biasIh,
-    biasHh,
-  });
-  return [h, c!];
-}
-
-/**
- * One GRU step, as `torch.gru_cell`: returns h'. `h` null means zeros.
- * @example
- * const h = gruCell(randn([3, 10]), null, randn([60, 10]), randn([60, 20]));
- */
-export function gruCell(
-  x: Tensor,
-  h: Tensor | null,
-  weightIh: Tensor,
-  weightHh: Tensor,
-  biasIh: Tensor | null = null,
-  biasHh: Tensor | null = null,
-): Tensor {
-  return cellStep("gruCell", "gru", x, h, null, { weightIh, weightHh, biasIh, biasHh })[0];
-}
-
-/**
- * One Elman RNN step, h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh) (or ReLU). `h` null means zeros.
- * @example
- * const h = rnnCell(randn([3, 10]), null, randn([20, 10]), randn([20, 20]));
- */
-export function rnnCell(
-  x: Tensor,
-  h: Tensor | null,
-  weightIh: Tensor,
-  weightHh: Tensor,
-  biasIh: Tensor | null = null,
-  biasHh: Tensor | null = null,
-  nonlinearity: "tanh" | "relu" = "tanh",
-): Tensor {
-  const mode = rnnMode("rnnCell", nonlinearity);
-  return cellStep("rnnCell", mode, x, h, null, { weightIh, weightHh, biasIh, biasHh })[0];
 }

@@ -31,6 +31,7 @@ export {
   CosineAnnealingLR,
   LinearLR,
   LambdaLR,
-  ReduceLROnPlateau,
 } from "./schedulers.js";
-export type { ReduceLROnPlateauOptions, Scheduler, SchedulerStateDict } from "./schedulers.js";
+export type { SchedulerStateDict } from "./schedulers.js";
+export { ReduceLROnPlateau } from "./plateau.js";
+export type { ReduceLROnPlateauOptions, Scheduler } from "./plateau.js";
