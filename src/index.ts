@@ -15,6 +15,7 @@ export {
   DisposedError,
   OutOfMemoryError,
   BackendError,
+  ArgumentError,
 } from "./core/errors.js";
 export { FileError } from "./core/errors.js";
 export { Generator, manualSeed } from "./core/random.js";

@@ -445,9 +445,18 @@ export class Tensor implements View {
   flatten(startAxis = 0, endAxis = -1): Tensor {
     return ops.flatten(this, startAxis, endAxis);
   }
-  /** Elements `start` (inclusive) to `end` (exclusive) with `step` along `axis`; negative indices count from the end. */
-  slice(axis: number, start?: number, end?: number, step = 1): Tensor {
-    return ops.slice(this, axis, start, end, step);
+  /**
+   * Elements `start` (inclusive) to `end` (exclusive) with `step` along `axis`; negative indices count
+   * from the end and a null bound is open. Or several axes at once, one range per leading axis, as
+   * PyTorch's `x[1:, :, :2]`.
+   * @example
+   * x.slice(1, 0, 2)                         // x[:, 0:2]
+   * x.slice([[1, null], null, [null, 2]])    // x[1:, :, :2]
+   */
+  slice(axis: number, start?: number | null, end?: number | null, step?: number): Tensor;
+  slice(ranges: readonly ops.SliceRange[]): Tensor;
+  slice(...args: unknown[]): Tensor {
+    return (ops.slice as (x: Tensor, ...rest: unknown[]) => Tensor)(this, ...args);
   }
   /** `length` elements along `axis` from `start` (negative counts from the end). */
   narrow(axis: number, start: number, length: number): Tensor {
@@ -481,10 +490,12 @@ export class Tensor implements View {
   chunk(chunks: number, axis = 0): Tensor[] {
     return ops.chunk(this, chunks, axis);
   }
-  gather(axis: number, index: Tensor): Tensor {
+  /** torch.gather along `axis`: `index` (int32, the input's rank) says which element each output takes. */
+  gather(axis: number, index: ops.IndexLike): Tensor {
     return ops.gather(this, axis, index);
   }
-  indexSelect(axis: number, index: Tensor | number[]): Tensor {
+  /** Entries along `axis` at a 1-D index: an int32 tensor, an `Int32Array` or a list of integers. */
+  indexSelect(axis: number, index: ops.IndexLike): Tensor {
     return ops.indexSelect(this, axis, index);
   }
   oneHot(numClasses: number, dtype: "float32" | "float64" | "int32" = "float32"): Tensor {
