@@ -40,7 +40,8 @@ function className(v: object): string {
 }
 
 function article(word: string): string {
-  return /^[aeiouAEIOU]/.test(word) ? `an ${word}` : `a ${word}`;
+  // "an Int32Array", "a Uint8Array" (said "you-int")
+  return /^[aeiouAEIOU]/.test(word) && !/^U(int|ni|s)/.test(word) ? `an ${word}` : `a ${word}`;
 }
 
 /**

@@ -58,6 +58,7 @@ export function clone(x: Tensor): Tensor {
  * @example arange(6).reshape([2, 3])
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor("reshape", "x", x);
   const s = inferShape("reshape", x, shape);
   const src = contiguous(x);
   const out = src._view(s, contiguousStrides(s), src.offset);
@@ -66,6 +67,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Reorders axes (a view). */
 export function permute(x: Tensor, axes: readonly number[]): Tensor {
+  checkTensor("permute", "x", x);
   if (axes.length !== x.rank) {
     throw new ShapeError(
       `permute: got ${axes.length} axes [${axes.join(", ")}] for a tensor of rank ${x.rank}`,
@@ -83,6 +85,7 @@ export function permute(x: Tensor, axes: readonly number[]): Tensor {
 }
 
 export function transpose(x: Tensor, axis0: number, axis1: number): Tensor {
+  checkTensor("transpose", "x", x);
   if (x.rank < 2) return x;
   const perm = Array.from({ length: x.rank }, (_, i) => i);
   const a = normAxis("transpose", axis0, x.rank);
@@ -94,6 +97,7 @@ export function transpose(x: Tensor, axis0: number, axis1: number): Tensor {
 
 /** Broadcasts size-1 axes (and new leading axes) to `shape` without copying; -1 keeps a size. */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor("expand", "x", x);
   if (shape.length < x.rank) {
     throw new ShapeError(
       `expand: target ${fmtShape(shape)} has fewer dimensions than the tensor ${fmtShape(x.shape)}`,
@@ -118,6 +122,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
 
 /** A view that drops size-1 axes (or the listed ones, which must have size 1). */
 export function squeeze(x: Tensor, axes?: number | number[]): Tensor {
+  checkTensor("squeeze", "x", x);
   const list =
     axes === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normAxes("squeeze", axes, x.rank);
   for (const a of list) {
@@ -130,6 +135,7 @@ export function squeeze(x: Tensor, axes?: number | number[]): Tensor {
 
 /** A view with a new size-1 axis at `axis` (negative counts from the end of the result). */
 export function unsqueeze(x: Tensor, axis: number): Tensor {
+  checkTensor("unsqueeze", "x", x);
   const a = normAxis("unsqueeze", axis, x.rank + 1);
   const shape = [...x.shape];
   const strides = [...x.strides];
@@ -145,6 +151,7 @@ function viewAs(x: Tensor, shape: number[], strides: number[]): Tensor {
 
 /** Merges axes startAxis..endAxis into one. */
 export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
+  checkTensor("flatten", "x", x);
   if (x.rank === 0) return reshape(x, [1]);
   const s = normAxis("flatten", startAxis, x.rank);
   const e = normAxis("flatten", endAxis, x.rank);
@@ -263,6 +270,7 @@ export function select(x: Tensor, axis: number, index: number): Tensor {
 
 /** Pads each axis with `[before, after]` elements of `value`. */
 export function pad(x: Tensor, pads: readonly (readonly [number, number])[], value = 0): Tensor {
+  checkTensor("pad", "x", x);
   if (pads.length !== x.rank) {
     throw new ShapeError(
       `pad: got ${pads.length} [before, after] pairs for a tensor of rank ${x.rank} (shape ${fmtShape(x.shape)})`,
@@ -280,7 +288,11 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
 
 /** Joins tensors along an existing axis. */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (!Array.isArray(tensors as unknown)) {
+    throw new ArgumentError(`concat: tensors must be an array of tensors, got ${describeValue(tensors)}`);
+  }
   if (tensors.length === 0) throw new ValueError("concat: needs at least one tensor");
+  tensors.forEach((t, i) => checkTensor("concat", `tensors[${i}]`, t));
   const first = tensors[0];
   const a = normAxis("concat", axis, Math.max(first.rank, 1));
   const shapes = tensors.map((t) => fmtShape(t.shape)).join(", ");
@@ -300,7 +312,11 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
 
 /** Joins tensors of the same shape along a new axis. */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (!Array.isArray(tensors as unknown)) {
+    throw new ArgumentError(`stack: tensors must be an array of tensors, got ${describeValue(tensors)}`);
+  }
   if (tensors.length === 0) throw new ValueError("stack: needs at least one tensor");
+  tensors.forEach((t, i) => checkTensor("stack", `tensors[${i}]`, t));
   const first = tensors[0];
   for (const t of tensors) {
     if (t.rank !== first.rank || t.shape.some((d, i) => d !== first.shape[i])) {
@@ -318,6 +334,7 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
 
 /** Splits into pieces of `size` (the last may be smaller) or of the listed sizes, as views. */
 export function split(x: Tensor, sizeOrSections: number | readonly number[], axis = 0): Tensor[] {
+  checkTensor("split", "x", x);
   const a = normAxis("split", axis, x.rank);
   const n = x.shape[a];
   let sizes: number[];
