@@ -292,7 +292,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
     throw new ArgumentError(`concat: tensors must be an array of tensors, got ${describeValue(tensors)}`);
   }
   if (tensors.length === 0) throw new ValueError("concat: needs at least one tensor");
-  tensors.forEach((t, i) => checkTensor("concat", `tensors[${i}]`, t));
+  for (const [i, t] of tensors.entries()) checkTensor("concat", `tensors[${i}]`, t);
   const first = tensors[0];
   const a = normAxis("concat", axis, Math.max(first.rank, 1));
   const shapes = tensors.map((t) => fmtShape(t.shape)).join(", ");
@@ -316,7 +316,7 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
     throw new ArgumentError(`stack: tensors must be an array of tensors, got ${describeValue(tensors)}`);
   }
   if (tensors.length === 0) throw new ValueError("stack: needs at least one tensor");
-  tensors.forEach((t, i) => checkTensor("stack", `tensors[${i}]`, t));
+  for (const [i, t] of tensors.entries()) checkTensor("stack", `tensors[${i}]`, t);
   const first = tensors[0];
   for (const t of tensors) {
     if (t.rank !== first.rank || t.shape.some((d, i) => d !== first.shape[i])) {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { ArgumentError, DTypeError, ValueError } from "../../src/core/errors.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { Subset, TensorDataset } from "../../src/data/dataset.js";
