@@ -12,6 +12,7 @@ format is documented in test/fixtures/README.md.  The TypeScript tests only
 read the generated JSON; they never run Python.
 """
 
+import copy
 import json
 import math
 import os
@@ -988,13 +989,20 @@ def gen_rnn():
 
 def write_safetensors(path, tensors):
     """A minimal safetensors writer (no dependency): 8-byte little-endian header size, JSON header,
-    then the raw little-endian data of each tensor, as the safetensors package writes them."""
+    then the raw little-endian data of each tensor, as the safetensors package writes them. Floating
+    tensors are stored as F32, integer ones (batch norm's num_batches_tracked) as I64, as
+    safetensors.torch.save_file stores a PyTorch state dict."""
     import struct
     header, blobs, offset = {}, [], 0
     for name in sorted(tensors):
-        t = tensors[name].detach().contiguous().to(torch.float32)
-        data = t.numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        t = tensors[name].detach().contiguous()
+        if t.dtype in (torch.int64, torch.int32):
+            t = t.to(torch.int64)
+            data, code = t.numpy().astype("<i8").tobytes(), "I64"
+        else:
+            t = t.to(torch.float32)
+            data, code = t.numpy().astype("<f4").tobytes(), "F32"
+        header[name] = {"dtype": code, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
         blobs.append(data)
         offset += len(data)
     text = json.dumps(header, separators=(",", ":")).encode()
@@ -1020,6 +1028,83 @@ def rnn_safetensors_case(g):
             "input": T(x), "output": T(out), "h_n": T(h_n), "c_n": T(c_n)}
 
 
+# ---------------------------------------------------------------------------
+# state_dict.json (and conv_bn_linear.safetensors): PyTorch's state-dict names
+#
+# A conv + batch-norm + linear net's state dict, after two training batches (so the running
+# statistics and the counter are not their initial values), saved in float32 (num_batches_tracked in
+# int64) as a PyTorch user would save it; its outputs on a fixed input, computed in float64 from the
+# saved float32 values: evaluation mode first (the saved running statistics), then one training-mode
+# forward (batch statistics) with the running statistics after it. Plus the state-dict keys and
+# shapes of one module of each kind Strata has, in PyTorch's order.
+
+
+def state_dict_keys(name, module):
+    return {"name": name, "kind": "keys",
+            "keys": [[k, list(v.shape)] for k, v in module.state_dict().items()]}
+
+
+def gen_state_dict():
+    seed = 7100
+    torch.manual_seed(seed)
+    g = gen(seed)
+    nn = torch.nn
+    net = nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(), nn.Linear(64, 3))
+    with torch.no_grad():
+        net[1].weight.copy_(uniform(g, 0.5, 1.5, 4))
+        net[1].bias.copy_(randn(g, 4, scale=0.5))
+        net.train()
+        for _ in range(2):
+            net(randn(g, 3, 1, 6, 6, scale=2.0) + 0.5)
+    net = net.float()
+    write_safetensors(os.path.join(OUT_DIR, "conv_bn_linear.safetensors"), net.state_dict())
+    ref = copy.deepcopy(net).double()
+    x = (randn(g, 2, 1, 6, 6, scale=2.0) + 0.5).float().double()
+    with torch.no_grad():
+        ref.eval()
+        out_eval = ref(x)
+        ref.train()
+        out_train = ref(x)
+    bn = ref[1]
+    cases = [{
+        "name": "conv_bn_linear", "kind": "net", "file": "conv_bn_linear.safetensors",
+        "keys": list(net.state_dict().keys()),
+        "input": T(x), "eval_output": T(out_eval), "train_output": T(out_train),
+        "running_mean": T(bn.running_mean), "running_var": T(bn.running_var),
+        "num_batches_tracked": int(bn.num_batches_tracked.item()),
+    }]
+    w = torch.ones(3)
+    for name, m in (
+        ("Linear(5, 3)", nn.Linear(5, 3)),
+        ("Linear(5, 3, bias=False)", nn.Linear(5, 3, bias=False)),
+        ("Conv1d(2, 4, 3)", nn.Conv1d(2, 4, 3)),
+        ("Conv2d(2, 4, 3, bias=False)", nn.Conv2d(2, 4, 3, bias=False)),
+        ("ConvTranspose1d(4, 2, 3)", nn.ConvTranspose1d(4, 2, 3)),
+        ("ConvTranspose2d(4, 2, 3, groups=2)", nn.ConvTranspose2d(4, 2, 3, groups=2)),
+        ("BatchNorm1d(3)", nn.BatchNorm1d(3)),
+        ("BatchNorm2d(3, affine=False)", nn.BatchNorm2d(3, affine=False)),
+        ("BatchNorm2d(3, track_running_stats=False)", nn.BatchNorm2d(3, track_running_stats=False)),
+        ("LayerNorm([3, 8])", nn.LayerNorm([3, 8])),
+        ("LayerNorm(8, elementwise_affine=False)", nn.LayerNorm(8, elementwise_affine=False)),
+        ("GroupNorm(2, 4)", nn.GroupNorm(2, 4)),
+        ("Embedding(10, 3)", nn.Embedding(10, 3)),
+        ("LSTM(3, 4, num_layers=2, bidirectional=True)", nn.LSTM(3, 4, num_layers=2, bidirectional=True)),
+        ("GRU(3, 4, bias=False)", nn.GRU(3, 4, bias=False)),
+        ("RNN(3, 4)", nn.RNN(3, 4)),
+        ("LSTMCell(3, 4)", nn.LSTMCell(3, 4)),
+        ("GRUCell(3, 4)", nn.GRUCell(3, 4)),
+        ("RNNCell(3, 4, bias=False)", nn.RNNCell(3, 4, bias=False)),
+        ("CrossEntropyLoss(weight)", nn.CrossEntropyLoss(weight=w)),
+        ("NLLLoss(weight)", nn.NLLLoss(weight=w)),
+        ("BCELoss(weight)", nn.BCELoss(weight=w)),
+        ("BCEWithLogitsLoss(weight, pos_weight)", nn.BCEWithLogitsLoss(weight=w, pos_weight=w)),
+        ("Sequential(Linear, ReLU, Dropout, Linear)",
+         nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Dropout(0.5), nn.Linear(8, 2))),
+    ):
+        cases.append(state_dict_keys(name, m))
+    write("state_dict.json", cases)
+
+
 GENERATORS = {
     "losses": lambda: gen_losses(),
     "activations": lambda: gen_activations(),
@@ -1033,6 +1118,7 @@ GENERATORS = {
     "pool": gen_pool,
     "norm": gen_norm,
     "rnn": gen_rnn,
+    "state_dict": gen_state_dict,
 }
 
 
@@ -1046,7 +1132,7 @@ if __name__ == "__main__":
         raise SystemExit("unknown fixture group(s) %s; known: %s" % (unknown, ", ".join(GENERATORS)))
     if not wanted:
         main()
-        for name in ("conv", "pool", "norm", "rnn"):
+        for name in ("conv", "pool", "norm", "rnn", "state_dict"):
             GENERATORS[name]()
     else:
         torch.manual_seed(0)

@@ -20,6 +20,7 @@ export {
   DisposedError,
   OutOfMemoryError,
   BackendError,
+  ArgumentError,
 } from "./base/errors.js";
 export { FileError } from "./base/errors.js";
 export { Generator, manualSeed } from "./core/random.js";

@@ -18,6 +18,17 @@ export class DTypeError extends StrataError {}
 /** A value outside what the op accepts (labels out of range, negative sizes, a NaN loss). */
 export class ValueError extends StrataError {}
 
+/**
+ * An argument of the wrong kind, which JavaScript would otherwise let through or ignore: a Dataset or
+ * a typed array where a tensor is expected, a tensor where a number is, an options object in a
+ * tensor's place, more arguments than the function takes, an unknown option. The message names the
+ * function, the parameter and what was given (as Python's `TypeError` does).
+ * @example
+ * try { nn.functional.layerNorm(x, [8], w, b, 1e-5, true); }
+ * catch (e) { if (e instanceof ArgumentError) console.error(e.message); } // "layerNorm takes at most 5 arguments ..."
+ */
+export class ArgumentError extends StrataError {}
+
 /** Use of a tensor whose memory was released with `dispose()` or by `tidy()`. */
 export class DisposedError extends StrataError {}
 

@@ -1,4 +1,5 @@
-import { ShapeError, fmtShape } from "./errors.js";
+import { describeValue } from "./describe.js";
+import { ArgumentError, ShapeError, fmtShape } from "./errors.js";
 
 export type Shape = readonly number[];
 
@@ -60,6 +61,9 @@ export function broadcastStrides(shape: Shape, strides: readonly number[], targe
 
 /** Turns a possibly negative axis into 0..rank-1, or throws naming the op. */
 export function normAxis(op: string, axis: number, rank: number): number {
+  if (typeof axis !== "number") {
+    throw new ArgumentError(`${op}: axis must be an integer, got ${describeValue(axis)}`);
+  }
   const a = axis < 0 ? axis + rank : axis;
   if (!Number.isInteger(axis) || a < 0 || a >= rank) {
     throw new ShapeError(`${op}: axis ${axis} is out of range for a tensor of rank ${rank}`);
@@ -70,6 +74,11 @@ export function normAxis(op: string, axis: number, rank: number): number {
 /** Normalises an axis list (undefined means all axes); sorted, without duplicates. */
 export function normAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
+  if (typeof axes !== "number" && !Array.isArray(axes)) {
+    throw new ArgumentError(
+      `${op}: axes must be an integer or a list of integers, got ${describeValue(axes)}`,
+    );
+  }
   const list = typeof axes === "number" ? [axes] : axes;
   const out = [...new Set(list.map((a) => normAxis(op, a, rank)))].sort((x, y) => x - y);
   if (out.length !== list.length) throw new ShapeError(`${op}: repeated axis in [${list.join(", ")}]`);

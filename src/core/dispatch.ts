@@ -3,7 +3,8 @@ import { isGradEnabled } from "./grad_mode.js";
 import { Buffer } from "./memory.js";
 import { contiguousStrides } from "../base/shape.js";
 import { Tensor } from "./tensor.js";
-import { StrataError } from "../base/errors.js";
+import { ArgumentError, StrataError } from "../base/errors.js";
+import { describeValue } from "./args.js";
 
 /**
  * The one dispatch point between ops and backends: every kernel result becomes a tensor here, and
@@ -38,8 +39,14 @@ export function derive(out: Tensor, inputs: readonly Tensor[]): Tensor {
   return out;
 }
 
-/** The backend all inputs live on; mixing backends is an error that names the op. */
+/**
+ * The backend all inputs live on; mixing backends is an error that names the op, and so is anything
+ * that is not a tensor (the last line of defence: entry points name the parameter before this).
+ */
 export function backendOf(op: string, ...tensors: Tensor[]): Backend {
+  for (const t of tensors) {
+    if (!(t instanceof Tensor)) throw new ArgumentError(`${op}: expected a Tensor, got ${describeValue(t)}`);
+  }
   const b = tensors[0].backend;
   for (const t of tensors) {
     if (t.backend !== b) {

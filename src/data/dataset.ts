@@ -4,6 +4,7 @@
  * the `DataLoader` uses when it can.
  */
 
+import { checkTensor } from "../core/args.js";
 import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { keep, tidy } from "../core/memory.js";
 import { type Generator as RandomGenerator, defaultGenerator } from "../core/random.js";
@@ -65,6 +66,7 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> implements Dataset<T> 
 
   constructor(...tensors: T) {
     if (tensors.length === 0) throw new ValueError("TensorDataset: needs at least one tensor");
+    for (const [i, t] of tensors.entries()) checkTensor("TensorDataset", `tensors[${i}]`, t);
     const shapes = () => tensors.map((t) => fmtShape(t.shape)).join(", ");
     if (tensors.some((t) => t.rank === 0)) {
       throw new ShapeError(

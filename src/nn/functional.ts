@@ -1,11 +1,24 @@
 /**
  * The stateless forms of the layers and losses, as `torch.nn.functional`: call them with the weights
- * yourself.
+ * yourself. Positional arguments follow PyTorch's order (`layerNorm(x, shape, weight, bias, eps)`,
+ * `conv2d(x, weight, bias, stride, padding, dilation, groups)`, ...); most also take an options object
+ * in place of the optional ones. Too many arguments, an argument of the wrong kind or an unknown
+ * option is an `ArgumentError`, so nothing is ignored silently. Losses take `(input, target, options)`
+ * (the weighted ones also `(input, target, weight, options)`), since PyTorch's other positional
+ * arguments there are deprecated.
  * @example
  * import { nn } from "strata-dl";
  * const F = nn.functional;
  * const loss = F.crossEntropy(F.linear(F.relu(x), w, b), labels);
  */
+import {
+  checkArity,
+  checkBoolean,
+  checkNumber,
+  checkOptionalTensor,
+  checkOptions,
+  checkTensor,
+} from "../core/args.js";
 import { isFloat, toFloat } from "../base/dtype.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import type { Generator } from "../core/random.js";
@@ -51,7 +64,11 @@ export type {
  * const w = randn([128, 784]), b = zeros([128]);
  * linear(randn([32, 784]), w, b).shape // [32, 128]
  */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, ...extra: never[]): Tensor {
+  checkArity("linear", [x, weight, bias, ...extra], ["x", "weight", "bias"]);
+  checkTensor("linear", "x", x);
+  checkTensor("linear", "weight", weight);
+  checkOptionalTensor("linear", "bias", bias);
   if (weight.rank !== 2) {
     throw new ShapeError(`linear: weight must have shape (out, in), got ${fmtShape(weight.shape)}`);
   }
@@ -70,10 +87,27 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   return bias ? y.add(bias) : y;
 }
 
+/** The checked arguments of dropout / dropout2d: (x, p, training, options). */
+function dropoutArgs(
+  op: string,
+  args: readonly unknown[],
+): { p: number; training: boolean; generator?: Generator } {
+  checkArity(op, args, ["x", "p", "training", "options"]);
+  checkTensor(op, "x", args[0]);
+  const p = checkNumber(op, "p", args[1], { fallback: 0.5 });
+  if (!(p >= 0 && p <= 1)) throw new ValueError(`${op}: probability must be in [0, 1], got ${p}`);
+  const training = checkBoolean(op, "training", args[2], true);
+  const o = checkOptions(op, "options (argument 4; PyTorch's inplace is not supported)", args[3], [
+    "generator",
+  ]);
+  return { p, training, generator: o.generator as Generator | undefined };
+}
+
 /**
  * Inverted dropout: in training, zeroes each element with probability `p` and scales the rest by
  * 1/(1 − p), so the expected value is unchanged and evaluation needs no rescaling. Identity when
- * `training` is false or `p` is 0.
+ * `training` is false or `p` is 0. Arguments as PyTorch's `(x, p = 0.5, training = true)`; no
+ * `inplace` (the fourth argument is `{ generator }`).
  * @example dropout(h, 0.5, model.training)
  */
 export function dropout(
@@ -81,10 +115,9 @@ export function dropout(
   p = 0.5,
   training = true,
   options: { generator?: Generator } = {},
+  ...extra: never[]
 ): Tensor {
-  if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
-    throw new ValueError(`dropout: probability must be in [0, 1], got ${p}`);
-  }
+  dropoutArgs("dropout", [x, p, training, options, ...extra]);
   if (!training || p === 0) return x;
   if (!isFloat(x.dtype)) throw new DTypeError(`dropout: input must be float32 or float64, got ${x.dtype}`);
   if (p === 1) return x.mul(0);
@@ -109,10 +142,9 @@ export function dropout2d(
   p = 0.5,
   training = true,
   options: { generator?: Generator } = {},
+  ...extra: never[]
 ): Tensor {
-  if (typeof p !== "number" || !(p >= 0 && p <= 1)) {
-    throw new ValueError(`dropout2d: probability must be in [0, 1], got ${p}`);
-  }
+  dropoutArgs("dropout2d", [x, p, training, options, ...extra]);
   if (x.rank !== 3 && x.rank !== 4) {
     throw new ShapeError(`dropout2d: expected input (N, C, H, W) or (C, H, W), got ${fmtShape(x.shape)}`);
   }

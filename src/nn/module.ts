@@ -1,6 +1,7 @@
 import { cast } from "../ops/elementwise.js";
 import { zeros } from "../ops/creation.js";
 import type { DType } from "../base/dtype.js";
+import { checkTensor } from "../core/args.js";
 import { ShapeError, fmtShape } from "../base/errors.js";
 import { noGrad } from "../core/grad_mode.js";
 import { keep, tidy } from "../core/memory.js";
@@ -237,7 +238,12 @@ export abstract class Module {
   }
 }
 
-/** Throws a uniform error when a layer gets an input of the wrong shape. */
+/**
+ * Throws a uniform error when a layer gets an input of the wrong shape (or something that is not a
+ * tensor at all, such as a Dataset).
+ * @example expectInput(this.describe(), x, "(N, 784)", x.rank === 2 && x.shape[1] === 784);
+ */
 export function expectInput(layer: string, x: Tensor, expected: string, ok: boolean): void {
+  checkTensor(layer, "input", x);
   if (!ok) throw new ShapeError(`${layer} expected input ${expected}, got ${fmtShape(x.shape)}`);
 }

@@ -1,3 +1,5 @@
+import { checkArity, checkNumber, checkTensor, describeValue } from "../core/args.js";
+import { ArgumentError } from "../base/errors.js";
 import { normAxis } from "../base/shape.js";
 import type { Tensor } from "../core/tensor.js";
 import {
@@ -22,7 +24,9 @@ import { logSumExp, max, sum } from "./reduce.js";
  * exp(x) / Σ exp(x) along `axis`, shifted by the max so large logits do not overflow.
  * @example tensor([1, 2, 3]).softmax() // [0.0900, 0.2447, 0.6652]
  */
-export function softmax(x: Tensor, axis = -1): Tensor {
+export function softmax(x: Tensor, axis = -1, ...extra: never[]): Tensor {
+  checkArity("softmax", [x, axis, ...extra], ["x", "axis"]);
+  checkTensor("softmax", "x", x);
   const xf = asFloat(x);
   const a = normAxis("softmax", axis, x.rank);
   const e = exp(sub(xf, max(xf, a, true).detach()));
@@ -30,25 +34,38 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 }
 
 /** log(softmax(x)) computed as x − logΣexp(x), accurate even where softmax underflows. */
-export function logSoftmax(x: Tensor, axis = -1): Tensor {
+export function logSoftmax(x: Tensor, axis = -1, ...extra: never[]): Tensor {
+  checkArity("logSoftmax", [x, axis, ...extra], ["x", "axis"]);
+  checkTensor("logSoftmax", "x", x);
   const xf = asFloat(x);
   const a = normAxis("logSoftmax", axis, x.rank);
   return sub(xf, logSumExp(xf, a, true));
 }
 
 /** max(x, 0) + negativeSlope · min(x, 0). */
-export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
+export function leakyRelu(x: Tensor, negativeSlope = 0.01, ...extra: never[]): Tensor {
+  checkArity("leakyRelu", [x, negativeSlope, ...extra], ["x", "negativeSlope"]);
+  checkTensor("leakyRelu", "x", x);
+  checkNumber("leakyRelu", "negativeSlope", negativeSlope);
   return where(x.gt(0), x, mul(x, negativeSlope));
 }
 
 /** x for x > 0, alpha · (eˣ − 1) otherwise. */
-export function elu(x: Tensor, alpha = 1): Tensor {
+export function elu(x: Tensor, alpha = 1, ...extra: never[]): Tensor {
+  checkArity("elu", [x, alpha, ...extra], ["x", "alpha"]);
+  checkTensor("elu", "x", x);
+  checkNumber("elu", "alpha", alpha);
   // where (not minimum) keeps the full slope α at x = 0, as PyTorch
   return where(x.gt(0), x, mul(where(x.gt(0), 0, x).expm1(), alpha));
 }
 
 /** x · Φ(x) with the exact erf form, or PyTorch's tanh approximation with `approximate: "tanh"`. */
-export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
+export function gelu(x: Tensor, approximate: "none" | "tanh" = "none", ...extra: never[]): Tensor {
+  checkArity("gelu", [x, approximate, ...extra], ["x", "approximate"]);
+  checkTensor("gelu", "x", x);
+  if (approximate !== "none" && approximate !== "tanh") {
+    throw new ArgumentError(`gelu: approximate must be "none" or "tanh", got ${describeValue(approximate)}`);
+  }
   const xf = asFloat(x);
   if (approximate === "tanh") {
     const inner = mul(add(xf, mul(xf.mul(xf).mul(xf), 0.044715)), Math.sqrt(2 / Math.PI));
@@ -58,13 +75,19 @@ export function gelu(x: Tensor, approximate: "none" | "tanh" = "none"): Tensor {
 }
 
 /** x · sigmoid(x) (also called swish). */
-export function silu(x: Tensor): Tensor {
+export function silu(x: Tensor, ...extra: never[]): Tensor {
+  checkArity("silu", [x, ...extra], ["x"]);
+  checkTensor("silu", "x", x);
   const xf = asFloat(x);
   return mul(xf, sigmoid(xf));
 }
 
 /** log(1 + exp(β·x)) / β, linear above `threshold` as in PyTorch. */
-export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
+export function softplus(x: Tensor, beta = 1, threshold = 20, ...extra: never[]): Tensor {
+  checkArity("softplus", [x, beta, threshold, ...extra], ["x", "beta", "threshold"]);
+  checkTensor("softplus", "x", x);
+  checkNumber("softplus", "beta", beta);
+  checkNumber("softplus", "threshold", threshold);
   const xf = asFloat(x);
   const bx = mul(xf, beta);
   // log1p(exp(-|z|)) + max(z, 0) is the overflow-free form of log(1 + e^z); maximum (not relu)
@@ -74,12 +97,18 @@ export function softplus(x: Tensor, beta = 1, threshold = 20): Tensor {
 }
 
 /** Clamp to [minVal, maxVal]. */
-export function hardtanh(x: Tensor, minVal = -1, maxVal = 1): Tensor {
+export function hardtanh(x: Tensor, minVal = -1, maxVal = 1, ...extra: never[]): Tensor {
+  checkArity("hardtanh", [x, minVal, maxVal, ...extra], ["x", "minVal", "maxVal"]);
+  checkTensor("hardtanh", "x", x);
+  checkNumber("hardtanh", "minVal", minVal);
+  checkNumber("hardtanh", "maxVal", maxVal);
   return minimum(maximum(x, minVal), maxVal);
 }
 
 /** log(sigmoid(x)) without overflow. */
-export function logSigmoid(x: Tensor): Tensor {
+export function logSigmoid(x: Tensor, ...extra: never[]): Tensor {
+  checkArity("logSigmoid", [x, ...extra], ["x"]);
+  checkTensor("logSigmoid", "x", x);
   return softplus(asFloat(x).neg()).neg();
 }
 

@@ -6,7 +6,15 @@
  * backend work with no kernel of their own. Inside, an ungrouped convolution works channels-last
  * (see `convChannelsLast`); inputs and outputs are always channels-first.
  */
-import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import {
+  checkNumber,
+  checkOptionalTensor,
+  checkTensor,
+  describeValue,
+  isOptionsObject,
+  positionalOrOptions,
+} from "../core/args.js";
+import { ArgumentError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import { channelwise } from "./channels.js";
 import { matmul } from "./linalg.js";
@@ -27,20 +35,29 @@ import {
 } from "./windows.js";
 
 /**
- * Options of `conv1d` / `conv2d`. `padding` is a number or one per spatial axis (zeros on both
- * sides), `"valid"` (none) or `"same"` (output as large as the input; stride 1 only, and the odd
- * extra element goes on the right/bottom, as PyTorch).
+ * Padding of `conv1d` / `conv2d`: a number or one per spatial axis (zeros on both sides), `"valid"`
+ * (none) or `"same"` (output as large as the input; stride 1 only, and the odd extra element goes on
+ * the right/bottom, as PyTorch).
+ * @example const p: ConvPadding = "same";
+ */
+export type ConvPadding = PaddingArg | "same" | "valid";
+
+/**
+ * Options of `conv1d` / `conv2d`, the alternative to their positional arguments (see `ConvPadding`).
  * @example conv2d(x, w, b, { stride: 2, padding: 1 })
  */
 export interface ConvOptions {
   stride?: SizeArg;
-  padding?: PaddingArg | "same" | "valid";
+  padding?: ConvPadding;
   dilation?: SizeArg;
   /** Split the channels into this many independent groups (in and out channels both divisible). */
   groups?: number;
 }
 
-/** Options of `convTranspose1d` / `convTranspose2d`. @example convTranspose2d(x, w, null, { stride: 2, padding: 1, outputPadding: 1 }) */
+/**
+ * Options of `convTranspose1d` / `convTranspose2d`, the alternative to their positional arguments.
+ * @example convTranspose2d(x, w, null, { stride: 2, padding: 1, outputPadding: 1 })
+ */
 export interface ConvTransposeOptions {
   stride?: SizeArg;
   /** Crops this much from both sides of each spatial axis of the full output (PyTorch's `padding`). */
@@ -174,26 +191,82 @@ function convNd(
   return unbatched ? reshape(y, y.shape.slice(1)) : y;
 }
 
+const CONV_ARGS = ["stride", "padding", "dilation", "groups"] as const;
+const CONV_TRANSPOSE_ARGS = ["stride", "padding", "outputPadding", "groups", "dilation"] as const;
+
+/** x, weight, bias and the options of a convolution, checked, from either calling form. */
+function convArgs<K extends string>(
+  op: string,
+  x: unknown,
+  weight: unknown,
+  rest: readonly unknown[],
+  names: readonly K[],
+): { x: Tensor; weight: Tensor; bias: Tensor | null; options: Partial<Record<K, unknown>> } {
+  if (isOptionsObject(rest[0])) {
+    throw new ArgumentError(
+      `${op}: bias (argument 3) must be a Tensor or null, got ${describeValue(rest[0])}; ` +
+        `options go after the bias: ${op}(x, weight, null, { ... })`,
+    );
+  }
+  const options = positionalOrOptions(op, ["x", "weight", "bias"], rest.slice(1), names);
+  const groups = (options as Record<string, unknown>).groups;
+  if (groups !== undefined) checkNumber(op, "groups", groups);
+  return {
+    x: checkTensor(op, "x", x),
+    weight: checkTensor(op, "weight", weight),
+    bias: checkOptionalTensor(op, "bias", rest[0]),
+    options,
+  };
+}
+
 /**
  * 1-D convolution (cross-correlation, as PyTorch) of `x` (N, C_in, L) with `weight`
- * (C_out, C_in / groups, kL) and an optional `bias` (C_out).
+ * (C_out, C_in / groups, kL) and an optional `bias` (C_out). Arguments in PyTorch's order,
+ * `(x, weight, bias, stride = 1, padding = 0, dilation = 1, groups = 1)`, or an options object
+ * after `bias`.
  * @example
  * conv1d(randn([8, 4, 100]), randn([16, 4, 3]), null, { padding: "same" }).shape // [8, 16, 100]
+ * conv1d(x, w, b, 2, 1); // stride 2, padding 1, as F.conv1d(x, w, b, 2, 1)
  */
-export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions = {}): Tensor {
-  return convNd("conv1d", 1, x, weight, bias, options);
+export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: ConvOptions): Tensor;
+export function conv1d(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  stride?: SizeArg,
+  padding?: ConvPadding,
+  dilation?: SizeArg,
+  groups?: number,
+): Tensor;
+export function conv1d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+  const a = convArgs("conv1d", x, weight, rest, CONV_ARGS);
+  return convNd("conv1d", 1, a.x, a.weight, a.bias, a.options as ConvOptions);
 }
 
 /**
  * 2-D convolution (cross-correlation, as PyTorch) of `x` (N, C_in, H, W) with `weight`
  * (C_out, C_in / groups, kH, kW) and an optional `bias` (C_out); output (N, C_out, H_out, W_out)
  * with H_out = floor((H + padding_top + padding_bottom − dilation·(kH − 1) − 1) / stride) + 1.
- * `groups` = C_in = C_out is a depthwise convolution.
+ * `groups` = C_in = C_out is a depthwise convolution. Arguments in PyTorch's order,
+ * `(x, weight, bias, stride = 1, padding = 0, dilation = 1, groups = 1)`, or an options object
+ * after `bias`.
  * @example
  * conv2d(randn([64, 1, 28, 28]), randn([32, 1, 5, 5]), zeros([32]), { padding: 2 }).shape // [64, 32, 28, 28]
+ * conv2d(x, w, null, 1, "same"); // as F.conv2d(x, w, None, 1, "same")
  */
-export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: ConvOptions = {}): Tensor {
-  return convNd("conv2d", 2, x, weight, bias, options);
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: ConvOptions): Tensor;
+export function conv2d(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  stride?: SizeArg,
+  padding?: ConvPadding,
+  dilation?: SizeArg,
+  groups?: number,
+): Tensor;
+export function conv2d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+  const a = convArgs("conv2d", x, weight, rest, CONV_ARGS);
+  return convNd("conv2d", 2, a.x, a.weight, a.bias, a.options as ConvOptions);
 }
 
 /** The shared body of the transposed convolutions: the adjoint of convNd with respect to its input. */
@@ -267,7 +340,9 @@ function convTransposeNd(
 
 /**
  * 1-D transposed convolution ("deconvolution") of `x` (N, C_in, L) with `weight`
- * (C_in, C_out / groups, kL): the gradient of `conv1d` with respect to its input.
+ * (C_in, C_out / groups, kL): the gradient of `conv1d` with respect to its input. Arguments in
+ * PyTorch's order, `(x, weight, bias, stride = 1, padding = 0, outputPadding = 0, groups = 1,
+ * dilation = 1)` (groups before dilation, as `F.conv_transpose1d`), or an options object after `bias`.
  * @example
  * convTranspose1d(randn([2, 8, 10]), randn([8, 4, 4]), null, { stride: 2, padding: 1 }).shape // [2, 4, 20]
  */
@@ -275,15 +350,29 @@ export function convTranspose1d(
   x: Tensor,
   weight: Tensor,
   bias?: Tensor | null,
-  options: ConvTransposeOptions = {},
-): Tensor {
-  return convTransposeNd("convTranspose1d", 1, x, weight, bias, options);
+  options?: ConvTransposeOptions,
+): Tensor;
+export function convTranspose1d(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  stride?: SizeArg,
+  padding?: PaddingArg,
+  outputPadding?: SizeArg,
+  groups?: number,
+  dilation?: SizeArg,
+): Tensor;
+export function convTranspose1d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+  const a = convArgs("convTranspose1d", x, weight, rest, CONV_TRANSPOSE_ARGS);
+  return convTransposeNd("convTranspose1d", 1, a.x, a.weight, a.bias, a.options as ConvTransposeOptions);
 }
 
 /**
  * 2-D transposed convolution of `x` (N, C_in, H, W) with `weight` (C_in, C_out / groups, kH, kW),
  * as PyTorch: H_out = (H − 1)·stride − 2·padding + dilation·(kH − 1) + outputPadding + 1. Computed as
- * a matmul followed by col2im (a scatter-add), so it is exactly the adjoint of `conv2d`.
+ * a matmul followed by col2im (a scatter-add), so it is exactly the adjoint of `conv2d`. Arguments
+ * in PyTorch's order, `(x, weight, bias, stride = 1, padding = 0, outputPadding = 0, groups = 1,
+ * dilation = 1)`, or an options object after `bias`.
  * @example
  * convTranspose2d(randn([1, 16, 7, 7]), randn([16, 8, 3, 3]), null, { stride: 2, padding: 1, outputPadding: 1 }).shape
  * // [1, 8, 14, 14]
@@ -292,7 +381,19 @@ export function convTranspose2d(
   x: Tensor,
   weight: Tensor,
   bias?: Tensor | null,
-  options: ConvTransposeOptions = {},
-): Tensor {
-  return convTransposeNd("convTranspose2d", 2, x, weight, bias, options);
+  options?: ConvTransposeOptions,
+): Tensor;
+export function convTranspose2d(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  stride?: SizeArg,
+  padding?: PaddingArg,
+  outputPadding?: SizeArg,
+  groups?: number,
+  dilation?: SizeArg,
+): Tensor;
+export function convTranspose2d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
+  const a = convArgs("convTranspose2d", x, weight, rest, CONV_TRANSPOSE_ARGS);
+  return convTransposeNd("convTranspose2d", 2, a.x, a.weight, a.bias, a.options as ConvTransposeOptions);
 }

@@ -1,7 +1,8 @@
 import type { BinaryOp, BoolUnaryOp, CompareOp, UnaryOp } from "../backends/backend.js";
 import { backendOf, record, wrap, derive } from "../core/dispatch.js";
 import { type DType, isFloat, promoteTypes, toFloat } from "../base/dtype.js";
-import { DTypeError } from "../base/errors.js";
+import { checkTensor, describeValue, isTensor } from "../core/args.js";
+import { ArgumentError, DTypeError } from "../base/errors.js";
 import { broadcastShapes, broadcastStrides } from "../base/shape.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { fromHost } from "./creation.js";
@@ -57,8 +58,17 @@ export function unaryOp(op: UnaryOp, x: Tensor): Tensor {
 const COMPARE = new Set<BinaryOp>(["eq", "ne", "lt", "le", "gt", "ge", "and", "or"]);
 const compare = (op: BinaryOp): op is CompareOp => COMPARE.has(op);
 
+/** An operand of a binary op: a tensor or a number (a Dataset, an array or a typed array is named). */
+function checkOperand(op: string, name: string, v: unknown): void {
+  if (typeof v !== "number" && !isTensor(v)) {
+    throw new ArgumentError(`${op}: ${name} must be a Tensor or a number, got ${describeValue(v)}`);
+  }
+}
+
 /** Applies a binary primitive with numpy broadcasting and PyTorch's type promotion. */
 export function binaryOp(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
+  checkOperand(op, "x", a);
+  checkOperand(op, "other", b);
   if (typeof a === "number" && typeof b === "number")
     throw new DTypeError(`${op}: at least one operand must be a tensor`);
   const ta = typeof a === "number" ? asTensor(a, b as Tensor) : a;
@@ -110,6 +120,9 @@ export function asFloat(x: Tensor): Tensor {
  * @example where(x.gt(0), x, 0) // relu
  */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  checkTensor("where", "condition", cond);
+  checkOperand("where", "x", a);
+  checkOperand("where", "other", b);
   if (cond.dtype !== "bool") throw new DTypeError(`where: condition must be bool, got ${cond.dtype}`);
   const ta = typeof a === "number" ? asTensor(a, typeof b === "number" ? asTensor(b, cond) : b) : a;
   const tb = typeof b === "number" ? asTensor(b, ta) : b;

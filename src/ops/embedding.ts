@@ -1,14 +1,15 @@
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { checkNumber, checkTensor, indexArg, positionalOrOptions } from "../core/args.js";
+import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { noGrad } from "../core/grad_mode.js";
 import { tidy } from "../core/memory.js";
 import type { Tensor } from "../core/tensor.js";
 import { fromHost } from "./creation.js";
 import { where } from "./elementwise.js";
-import { indexSelect } from "./movement.js";
+import { type IndexLike, indexSelect } from "./movement.js";
 import { norm } from "./reduce.js";
 
 /**
- * Options of `embedding`.
+ * Options of `embedding`, the alternative to its positional arguments.
  * @example embedding(ids, weight, { paddingIdx: 0, maxNorm: 1 })
  */
 export interface EmbeddingOptions {
@@ -35,17 +36,37 @@ export function paddingRow(name: string, paddingIdx: number | null | undefined, 
 }
 
 /**
- * Looks up rows of `weight` [V, D] for int32 `indices` of any shape: the result is [...indices, D],
- * as `torch.nn.functional.embedding`. The gradient scatters back into the rows that were used.
+ * Looks up rows of `weight` [V, D] for `indices` of any shape (an int32 tensor, or an `Int32Array` or
+ * list of integers for a 1-D lookup): the result is [...indices, D], as
+ * `torch.nn.functional.embedding`. The gradient scatters back into the rows that were used. Arguments
+ * in PyTorch's order, `(indices, weight, paddingIdx = null, maxNorm = null, normType = 2)`, or an
+ * options object after `weight`.
  * @example
  * const weight = randn([10, 3]);
  * embedding(tensor([[1, 2], [4, 9]], { dtype: "int32" }), weight).shape // [2, 2, 3]
+ * embedding([1, 2, 2], weight, 0).shape                                 // [3, 3], row 0 is padding
  */
-export function embedding(indices: Tensor, weight: Tensor, options: EmbeddingOptions = {}): Tensor {
-  const name = options.name ?? "embedding";
-  if (indices.dtype !== "int32") {
-    throw new DTypeError(`${name}: indices must be int32, got ${indices.dtype}`);
-  }
+export function embedding(indices: IndexLike, weight: Tensor, options?: EmbeddingOptions): Tensor;
+export function embedding(
+  indices: IndexLike,
+  weight: Tensor,
+  paddingIdx?: number | null,
+  maxNorm?: number | null,
+  normType?: number,
+): Tensor;
+export function embedding(input: IndexLike, weight: Tensor, ...rest: unknown[]): Tensor {
+  const o = positionalOrOptions("embedding", ["indices", "weight"], rest, [
+    "paddingIdx",
+    "maxNorm",
+    "normType",
+    "name",
+  ]) as EmbeddingOptions;
+  const name = o.name ?? "embedding";
+  const indices = indexArg(name, "indices", input, fromHost);
+  checkTensor(name, "weight", weight);
+  if (o.paddingIdx !== undefined && o.paddingIdx !== null) checkNumber(name, "paddingIdx", o.paddingIdx);
+  if (o.maxNorm !== undefined && o.maxNorm !== null) checkNumber(name, "maxNorm", o.maxNorm);
+  const normType = checkNumber(name, "normType", o.normType, { fallback: 2 });
   if (weight.rank !== 2) {
     throw new ShapeError(
       `${name}: weight must be (numEmbeddings, embeddingDim), got ${fmtShape(weight.shape)}`,
@@ -60,10 +81,8 @@ export function embedding(indices: Tensor, weight: Tensor, options: EmbeddingOpt
       );
     }
   }
-  const pad = paddingRow(name, options.paddingIdx, rows);
-  if (options.maxNorm !== undefined && options.maxNorm !== null) {
-    renorm(weight, ids, options.maxNorm, options.normType ?? 2, name);
-  }
+  const pad = paddingRow(name, o.paddingIdx, rows);
+  if (o.maxNorm !== undefined && o.maxNorm !== null) renorm(weight, ids, o.maxNorm, normType, name);
   const rowsOut = indexSelect(weight, 0, indices.reshape([-1]));
   let out = rowsOut.reshape([...indices.shape, dim]);
   if (pad !== null && out.requiresGrad && ids.includes(pad)) {

@@ -1,3 +1,4 @@
+import { checkTensor } from "../core/args.js";
 import { backendOf, record, wrap } from "../core/dispatch.js";
 import { promoteTypes } from "../base/dtype.js";
 import { DTypeError, ShapeError, fmtShape } from "../base/errors.js";
@@ -13,6 +14,8 @@ import { squeeze, unsqueeze } from "./movement.js";
  * matmul(randn([8, 784]), randn([784, 128])).shape // [8, 128]
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkTensor("matmul", "x", a);
+  checkTensor("matmul", "other", b);
   if (a.rank === 0 || b.rank === 0) {
     throw new ShapeError(
       `matmul: both operands need at least 1 dimension, got ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,

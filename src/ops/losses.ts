@@ -1,7 +1,9 @@
 import { tidy } from "../core/memory.js";
 /**
  * Loss functions, composed from primitive ops (so they run and differentiate on every backend) in
- * their numerically stable forms, with PyTorch's semantics and reductions.
+ * their numerically stable forms, with PyTorch's semantics and reductions. Each takes
+ * `(input, target, options)`; the weighted ones also PyTorch's `(input, target, weight, options)`.
+ * PyTorch's other positional arguments (`size_average`, `reduce`, `reduction`, ...) are options here.
  */
 import { isFloat } from "../base/dtype.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
@@ -9,6 +11,7 @@ import type { Tensor } from "../core/tensor.js";
 import { logSoftmax } from "./activation.js";
 import { abs, cast, exp, log, log1p, maximum, mul, neg, sub, where } from "./elementwise.js";
 import { gather, indexSelect, reshape, squeeze, unsqueeze } from "./movement.js";
+import { lossArgs } from "./loss_args.js";
 import { max, min, sum } from "./reduce.js";
 
 /**
@@ -70,7 +73,9 @@ function checkPositive(op: string, name: string, value: number, allowZero = fals
  * Mean squared error: (input − target)².
  * @example mseLoss(tensor([1, 2]), tensor([1, 4])) // 2
  */
-export function mseLoss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+export function mseLoss(input: Tensor, target: Tensor, options?: LossOptions, ...extra: never[]): Tensor {
+  lossArgs("mseLoss", input, target, [options, ...extra], ["reduction"]);
+  options ??= {};
   const reduction = reductionOf("mseLoss", options);
   checkPair("mseLoss", input, target);
   const d = sub(input, target);
@@ -81,7 +86,9 @@ export function mseLoss(input: Tensor, target: Tensor, options: LossOptions = {}
  * Mean absolute error: |input − target|.
  * @example l1Loss(tensor([1, 2]), tensor([1, 4])) // 1
  */
-export function l1Loss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+export function l1Loss(input: Tensor, target: Tensor, options?: LossOptions, ...extra: never[]): Tensor {
+  lossArgs("l1Loss", input, target, [options, ...extra], ["reduction"]);
+  options ??= {};
   const reduction = reductionOf("l1Loss", options);
   checkPair("l1Loss", input, target);
   return reduce(abs(sub(input, target)), reduction);
@@ -95,8 +102,11 @@ export function l1Loss(input: Tensor, target: Tensor, options: LossOptions = {})
 export function huberLoss(
   input: Tensor,
   target: Tensor,
-  options: LossOptions & { delta?: number } = {},
+  options?: LossOptions & { delta?: number },
+  ...extra: never[]
 ): Tensor {
+  lossArgs("huberLoss", input, target, [options, ...extra], ["reduction", "delta"]);
+  options ??= {};
   const reduction = reductionOf("huberLoss", options);
   const delta = options.delta ?? 1;
   checkPositive("huberLoss", "delta", delta);
@@ -116,8 +126,11 @@ export function huberLoss(
 export function smoothL1Loss(
   input: Tensor,
   target: Tensor,
-  options: LossOptions & { beta?: number } = {},
+  options?: LossOptions & { beta?: number },
+  ...extra: never[]
 ): Tensor {
+  lossArgs("smoothL1Loss", input, target, [options, ...extra], ["reduction", "beta"]);
+  options ??= {};
   const reduction = reductionOf("smoothL1Loss", options);
   const beta = options.beta ?? 1;
   checkPositive("smoothL1Loss", "beta", beta, true);
@@ -284,12 +297,27 @@ function checkSmoothing(op: string, eps: number): void {
  * shape (), (N) or (N, d...), or float class probabilities of the input's shape. Computed as
  * −log_softmax, so large logits do not overflow. Options as PyTorch: `weight` per class,
  * `ignoreIndex` (−100), `labelSmoothing`; `mean` divides by the summed weights of non-ignored targets.
+ * The class weight may also come third, as in PyTorch: `crossEntropy(input, target, weight, options)`.
  * @example
  * const logits = model.forward(x);              // (N, 10)
  * const loss = crossEntropy(logits, labels);   // labels: int32 (N,)
+ * crossEntropy(logits, labels, classWeights, { labelSmoothing: 0.1 });
  */
-export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntropyOptions): Tensor;
+export function crossEntropy(
+  input: Tensor,
+  target: Tensor,
+  weight: Tensor | null,
+  options?: Omit<CrossEntropyOptions, "weight">,
+): Tensor;
+export function crossEntropy(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const op = "crossEntropy";
+  const options: CrossEntropyOptions = lossArgs(op, input, target, rest, [
+    "reduction",
+    "weight",
+    "ignoreIndex",
+    "labelSmoothing",
+  ]);
   const reduction = reductionOf(op, options);
   checkFloatInput(op, input);
   const axis = classAxisOf(op, input);
@@ -324,11 +352,19 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
  * Negative log-likelihood of log-probabilities `input` (C), (N, C) or (N, C, d...) (e.g. from
  * `logSoftmax`) at int32 class indices of shape (), (N) or (N, d...): −input[n, target[n]], scaled by
  * `weight[target[n]]`; targets equal to `ignoreIndex` (−100) are skipped. `mean` divides by the summed
- * weights of the targets that count.
+ * weights of the targets that count. The class weight may also come third, as in PyTorch.
  * @example nllLoss(logits.logSoftmax(1), labels) // equals crossEntropy(logits, labels)
  */
-export function nllLoss(input: Tensor, target: Tensor, options: ClassLossOptions = {}): Tensor {
+export function nllLoss(input: Tensor, target: Tensor, options?: ClassLossOptions): Tensor;
+export function nllLoss(
+  input: Tensor,
+  target: Tensor,
+  weight: Tensor | null,
+  options?: Omit<ClassLossOptions, "weight">,
+): Tensor;
+export function nllLoss(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const op = "nllLoss";
+  const options: ClassLossOptions = lossArgs(op, input, target, rest, ["reduction", "weight", "ignoreIndex"]);
   const reduction = reductionOf(op, options);
   checkFloatInput(op, input);
   const axis = classAxisOf(op, input);
@@ -369,11 +405,20 @@ function clampedLog(p: Tensor): Tensor {
 /**
  * Binary cross-entropy of probabilities `input` in [0, 1] against targets in [0, 1] of the same shape:
  * −(t·log p + (1 − t)·log(1 − p)), each log clamped at −100 as PyTorch does (so p = 0 or 1 gives a
- * finite loss). Prefer `binaryCrossEntropyWithLogits` on raw scores: it is more stable.
+ * finite loss). Prefer `binaryCrossEntropyWithLogits` on raw scores: it is more stable. The weight
+ * may also come third, as in PyTorch.
  * @example binaryCrossEntropy(model.forward(x).sigmoid(), y)
  */
-export function binaryCrossEntropy(input: Tensor, target: Tensor, options: BinaryLossOptions = {}): Tensor {
+export function binaryCrossEntropy(input: Tensor, target: Tensor, options?: BinaryLossOptions): Tensor;
+export function binaryCrossEntropy(
+  input: Tensor,
+  target: Tensor,
+  weight: Tensor | null,
+  options?: Omit<BinaryLossOptions, "weight">,
+): Tensor;
+export function binaryCrossEntropy(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const op = "binaryCrossEntropy";
+  const options: BinaryLossOptions = lossArgs(op, input, target, rest, ["reduction", "weight"]);
   const reduction = reductionOf(op, options);
   checkPair(op, input, target, "labels or probabilities");
   checkBroadcastable(op, "weight", options.weight, input.shape);
@@ -401,15 +446,28 @@ export interface BCEWithLogitsOptions extends BinaryLossOptions {
 
 /**
  * Binary cross-entropy of logits: the same as `binaryCrossEntropy(sigmoid(input), target)` but in the
- * overflow-free form (1 − t)·x + (1 + (posWeight − 1)·t)·softplus(−x).
+ * overflow-free form (1 − t)·x + (1 + (posWeight − 1)·t)·softplus(−x). The weight may also come
+ * third, as in PyTorch (`posWeight` is an option: it comes after deprecated arguments there).
  * @example binaryCrossEntropyWithLogits(scores, labels, { posWeight: tensor([3]) })
  */
 export function binaryCrossEntropyWithLogits(
   input: Tensor,
   target: Tensor,
-  options: BCEWithLogitsOptions = {},
-): Tensor {
+  options?: BCEWithLogitsOptions,
+): Tensor;
+export function binaryCrossEntropyWithLogits(
+  input: Tensor,
+  target: Tensor,
+  weight: Tensor | null,
+  options?: Omit<BCEWithLogitsOptions, "weight">,
+): Tensor;
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...rest: unknown[]): Tensor {
   const op = "binaryCrossEntropyWithLogits";
+  const options: BCEWithLogitsOptions = lossArgs(op, input, target, rest, [
+    "reduction",
+    "weight",
+    "posWeight",
+  ]);
   const reduction = reductionOf(op, options);
   checkPair(op, input, target, "labels or probabilities");
   checkBroadcastable(op, "weight", options.weight, input.shape);

@@ -93,8 +93,16 @@ declare module "../core/tensor.js" {
     squeeze(axes?: number | number[]): Tensor;
     unsqueeze(axis: number): Tensor;
     flatten(startAxis?: number, endAxis?: number): Tensor;
-    /** Elements `start` (inclusive) to `end` (exclusive) with `step` along `axis`; negative indices count from the end. */
-    slice(axis: number, start?: number, end?: number, step?: number): Tensor;
+    /**
+     * Elements `start` (inclusive) to `end` (exclusive) with `step` along `axis`; negative indices count
+     * from the end and a null bound is open. Or several axes at once, one range per leading axis, as
+     * PyTorch's `x[1:, :, :2]`.
+     * @example
+     * x.slice(1, 0, 2)                         // x[:, 0:2]
+     * x.slice([[1, null], null, [null, 2]])    // x[1:, :, :2]
+     */
+    slice(axis: number, start?: number | null, end?: number | null, step?: number): Tensor;
+    slice(ranges: readonly ops.SliceRange[]): Tensor;
     /** `length` elements along `axis` from `start` (negative counts from the end). */
     narrow(axis: number, start: number, length: number): Tensor;
     /** The sub-tensor at `index` along `axis` (the axis is removed). */
@@ -106,8 +114,10 @@ declare module "../core/tensor.js" {
     pad(pads: [number, number][], value?: number): Tensor;
     split(sizeOrSections: number | number[], axis?: number): Tensor[];
     chunk(chunks: number, axis?: number): Tensor[];
-    gather(axis: number, index: Tensor): Tensor;
-    indexSelect(axis: number, index: Tensor | number[]): Tensor;
+    /** torch.gather along `axis`: `index` (int32, the input's rank) says which element each output takes. */
+    gather(axis: number, index: ops.IndexLike): Tensor;
+    /** Entries along `axis` at a 1-D index: an int32 tensor, an `Int32Array` or a list of integers. */
+    indexSelect(axis: number, index: ops.IndexLike): Tensor;
     oneHot(numClasses: number, dtype?: "float32" | "float64" | "int32"): Tensor;
     // ---- activations ----
     softmax(axis?: number): Tensor;
@@ -323,8 +333,8 @@ const methods: ThisType<Tensor> & Record<string, (this: Tensor, ...args: never[]
   flatten(this: Tensor, startAxis = 0, endAxis = -1): Tensor {
     return ops.flatten(this, startAxis, endAxis);
   },
-  slice(this: Tensor, axis: number, start?: number, end?: number, step = 1): Tensor {
-    return ops.slice(this, axis, start, end, step);
+  slice(this: Tensor, ...args: unknown[]): Tensor {
+    return (ops.slice as (x: Tensor, ...rest: unknown[]) => Tensor)(this, ...args);
   },
   narrow(this: Tensor, axis: number, start: number, length: number): Tensor {
     const n = this.shape[normAxis("narrow", axis, this.rank)];
@@ -354,10 +364,10 @@ const methods: ThisType<Tensor> & Record<string, (this: Tensor, ...args: never[]
   chunk(this: Tensor, chunks: number, axis = 0): Tensor[] {
     return ops.chunk(this, chunks, axis);
   },
-  gather(this: Tensor, axis: number, index: Tensor): Tensor {
+  gather(this: Tensor, axis: number, index: ops.IndexLike): Tensor {
     return ops.gather(this, axis, index);
   },
-  indexSelect(this: Tensor, axis: number, index: Tensor | number[]): Tensor {
+  indexSelect(this: Tensor, axis: number, index: ops.IndexLike): Tensor {
     return ops.indexSelect(this, axis, index);
   },
   oneHot(this: Tensor, numClasses: number, dtype: "float32" | "float64" | "int32" = "float32"): Tensor {

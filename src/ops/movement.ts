@@ -1,5 +1,6 @@
 import { backendOf, record, wrap } from "../core/dispatch.js";
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { checkArity, checkTensor, describeValue, indexArg } from "../core/args.js";
+import { ArgumentError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { contiguousStrides, isContiguous, normAxis, normAxes, sizeOf } from "../base/shape.js";
 import type { Tensor } from "../core/tensor.js";
 import { promoteTypes } from "../base/dtype.js";
@@ -54,6 +55,7 @@ export function clone(x: Tensor): Tensor {
  * @example arange(6).reshape([2, 3])
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor("reshape", "x", x);
   const s = inferShape("reshape", x, shape);
   const src = contiguous(x);
   const out = src._view(s, contiguousStrides(s), src.offset);
@@ -62,6 +64,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Reorders axes (a view). */
 export function permute(x: Tensor, axes: readonly number[]): Tensor {
+  checkTensor("permute", "x", x);
   if (axes.length !== x.rank) {
     throw new ShapeError(
       `permute: got ${axes.length} axes [${axes.join(", ")}] for a tensor of rank ${x.rank}`,
@@ -79,6 +82,7 @@ export function permute(x: Tensor, axes: readonly number[]): Tensor {
 }
 
 export function transpose(x: Tensor, axis0: number, axis1: number): Tensor {
+  checkTensor("transpose", "x", x);
   if (x.rank < 2) return x;
   const perm = Array.from({ length: x.rank }, (_, i) => i);
   const a = normAxis("transpose", axis0, x.rank);
@@ -90,6 +94,7 @@ export function transpose(x: Tensor, axis0: number, axis1: number): Tensor {
 
 /** Broadcasts size-1 axes (and new leading axes) to `shape` without copying; -1 keeps a size. */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor("expand", "x", x);
   if (shape.length < x.rank) {
     throw new ShapeError(
       `expand: target ${fmtShape(shape)} has fewer dimensions than the tensor ${fmtShape(x.shape)}`,
@@ -114,6 +119,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
 
 /** A view that drops size-1 axes (or the listed ones, which must have size 1). */
 export function squeeze(x: Tensor, axes?: number | number[]): Tensor {
+  checkTensor("squeeze", "x", x);
   const list =
     axes === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normAxes("squeeze", axes, x.rank);
   for (const a of list) {
@@ -126,6 +132,7 @@ export function squeeze(x: Tensor, axes?: number | number[]): Tensor {
 
 /** A view with a new size-1 axis at `axis` (negative counts from the end of the result). */
 export function unsqueeze(x: Tensor, axis: number): Tensor {
+  checkTensor("unsqueeze", "x", x);
   const a = normAxis("unsqueeze", axis, x.rank + 1);
   const shape = [...x.shape];
   const strides = [...x.strides];
@@ -141,6 +148,7 @@ function viewAs(x: Tensor, shape: number[], strides: number[]): Tensor {
 
 /** Merges axes startAxis..endAxis into one. */
 export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
+  checkTensor("flatten", "x", x);
   if (x.rank === 0) return reshape(x, [1]);
   const s = normAxis("flatten", startAxis, x.rank);
   const e = normAxis("flatten", endAxis, x.rank);
@@ -149,15 +157,25 @@ export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
   return reshape(x, shape);
 }
 
-/** Python-style slice along one axis (a view): negative indices count from the end, bounds are clamped. */
-export function slice(x: Tensor, axis: number, start?: number, end?: number, step = 1): Tensor {
+/**
+ * One axis of a multi-axis `slice`: null (or undefined) keeps the whole axis, as Python's `:`;
+ * `[start, end, step]` is Python's `start:end:step`, any of them null or left out for the default.
+ * @example const r: SliceRange = [1, null]; // 1:
+ */
+export type SliceRange =
+  | null
+  | undefined
+  | readonly [start?: number | null, end?: number | null, step?: number | null];
+
+/** A Python-style slice along one axis (a view); the checked form is `slice`. */
+function sliceAxis(x: Tensor, axis: number, start: number | null, end: number | null, step: number): Tensor {
   const a = normAxis("slice", axis, x.rank);
   if (!Number.isInteger(step) || step < 1)
     throw new ValueError(`slice: step must be a positive integer, got ${step}`);
   const n = x.shape[a];
   const clampIndex = (i: number) => Math.min(n, Math.max(0, i < 0 ? i + n : i));
-  const s = start === undefined ? 0 : clampIndex(start);
-  const e = end === undefined ? n : clampIndex(end);
+  const s = start === null ? 0 : clampIndex(start);
+  const e = end === null ? n : clampIndex(end);
   const len = Math.max(0, Math.ceil((e - s) / step));
   const shape = [...x.shape];
   const strides = [...x.strides];
@@ -167,8 +185,75 @@ export function slice(x: Tensor, axis: number, start?: number, end?: number, ste
   return record(out, "slice", [x], { axis: a, start: s, step, size: n });
 }
 
+/** One bound of a slice: an integer, or null for the open end (undefined too). */
+function bound(name: string, v: unknown): number | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== "number" || !Number.isInteger(v)) {
+    throw new ArgumentError(`slice: ${name} must be an integer or null, got ${describeValue(v)}`);
+  }
+  return v;
+}
+
+/**
+ * Python-style slicing (a view): negative indices count from the end, bounds are clamped, a null
+ * bound is open. Either one axis, `slice(x, axis, start, end, step)`, or several at once with one
+ * range per leading axis, as PyTorch's `x[1:, :, :2]`: `slice(x, [[1, null], null, [null, 2]])`.
+ * @example
+ * slice(arange(10), 0, 2, 8, 2).toArray() // [2, 4, 6]
+ * slice(randn([4, 5, 6]), [[1, null], null, [null, 2]]).shape // [3, 5, 2]
+ */
+export function slice(
+  x: Tensor,
+  axis: number,
+  start?: number | null,
+  end?: number | null,
+  step?: number,
+): Tensor;
+export function slice(x: Tensor, ranges: readonly SliceRange[]): Tensor;
+export function slice(x: Tensor, ...args: unknown[]): Tensor {
+  checkTensor("slice", "x", x);
+  const [axis, start, end, step] = args;
+  if (Array.isArray(axis)) {
+    checkArity("slice", [x, ...args], ["x", "ranges"]);
+    if (axis.length > x.rank) {
+      throw new ShapeError(
+        `slice: ${axis.length} ranges for a tensor of rank ${x.rank} (shape ${fmtShape(x.shape)})`,
+      );
+    }
+    let y = x;
+    axis.forEach((r: unknown, i: number) => {
+      if (r === null || r === undefined) return;
+      if (!Array.isArray(r) || r.length > 3) {
+        throw new ArgumentError(
+          `slice: range ${i} must be null (the whole axis) or [start, end, step] (nulls for defaults), ` +
+            `got ${describeValue(r)}${typeof r === "number" ? `; for one index use [${r}, ${r + 1}] (or select(${i}, ${r}) to drop the axis)` : ""}`,
+        );
+      }
+      const st = r[2] === undefined || r[2] === null ? 1 : r[2];
+      if (typeof st !== "number")
+        throw new ArgumentError(`slice: step of range ${i} must be an integer, got ${describeValue(st)}`);
+      y = sliceAxis(y, i, bound(`start of range ${i}`, r[0]), bound(`end of range ${i}`, r[1]), st);
+    });
+    return y;
+  }
+  checkArity("slice", [x, ...args], ["x", "axis", "start", "end", "step"]);
+  if (typeof axis !== "number") {
+    throw new ArgumentError(
+      `slice: axis must be an integer (or a list of ranges, one per axis, as [[1, null], null, [null, 2]]), got ${describeValue(axis)}`,
+    );
+  }
+  const st = step === undefined || step === null ? 1 : step;
+  if (typeof st !== "number")
+    throw new ArgumentError(`slice: step must be an integer, got ${describeValue(st)}`);
+  return sliceAxis(x, axis, bound("start", start), bound("end", end), st);
+}
+
 /** The sub-tensor at `index` along `axis`, with that axis removed (a view). */
 export function select(x: Tensor, axis: number, index: number): Tensor {
+  checkTensor("select", "x", x);
+  if (typeof index !== "number") {
+    throw new ArgumentError(`select: index must be an integer, got ${describeValue(index)}`);
+  }
   const a = normAxis("select", axis, x.rank);
   const n = x.shape[a];
   if (!Number.isInteger(index) || index < -n || index >= n) {
@@ -177,11 +262,12 @@ export function select(x: Tensor, axis: number, index: number): Tensor {
     );
   }
   const i = index < 0 ? index + n : index;
-  return squeeze(slice(x, a, i, i + 1), a);
+  return squeeze(sliceAxis(x, a, i, i + 1, 1), a);
 }
 
 /** Pads each axis with `[before, after]` elements of `value`. */
 export function pad(x: Tensor, pads: readonly (readonly [number, number])[], value = 0): Tensor {
+  checkTensor("pad", "x", x);
   if (pads.length !== x.rank) {
     throw new ShapeError(
       `pad: got ${pads.length} [before, after] pairs for a tensor of rank ${x.rank} (shape ${fmtShape(x.shape)})`,
@@ -199,7 +285,11 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
 
 /** Joins tensors along an existing axis. */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (!Array.isArray(tensors as unknown)) {
+    throw new ArgumentError(`concat: tensors must be an array of tensors, got ${describeValue(tensors)}`);
+  }
   if (tensors.length === 0) throw new ValueError("concat: needs at least one tensor");
+  for (const [i, t] of tensors.entries()) checkTensor("concat", `tensors[${i}]`, t);
   const first = tensors[0];
   const a = normAxis("concat", axis, Math.max(first.rank, 1));
   const shapes = tensors.map((t) => fmtShape(t.shape)).join(", ");
@@ -219,7 +309,11 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
 
 /** Joins tensors of the same shape along a new axis. */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
+  if (!Array.isArray(tensors as unknown)) {
+    throw new ArgumentError(`stack: tensors must be an array of tensors, got ${describeValue(tensors)}`);
+  }
   if (tensors.length === 0) throw new ValueError("stack: needs at least one tensor");
+  for (const [i, t] of tensors.entries()) checkTensor("stack", `tensors[${i}]`, t);
   const first = tensors[0];
   for (const t of tensors) {
     if (t.rank !== first.rank || t.shape.some((d, i) => d !== first.shape[i])) {
@@ -237,6 +331,7 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
 
 /** Splits into pieces of `size` (the last may be smaller) or of the listed sizes, as views. */
 export function split(x: Tensor, sizeOrSections: number | readonly number[], axis = 0): Tensor[] {
+  checkTensor("split", "x", x);
   const a = normAxis("split", axis, x.rank);
   const n = x.shape[a];
   let sizes: number[];
@@ -256,7 +351,7 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], axi
   const out: Tensor[] = [];
   let at = 0;
   for (const s of sizes) {
-    out.push(slice(x, a, at, at + s));
+    out.push(sliceAxis(x, a, at, at + s, 1));
     at += s;
   }
   return out;
@@ -268,41 +363,50 @@ export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
   return split(x, Math.max(1, Math.ceil(x.shape[a] / chunks)), a);
 }
 
-export function checkIndex(op: string, index: Tensor): void {
-  if (index.dtype !== "int32") throw new DTypeError(`${op}: index must be int32, got ${index.dtype}`);
-}
+/** An index argument of `op`: an int32 tensor, an Int32Array or an array of integers. */
+export type IndexLike = Tensor | Int32Array | readonly number[];
 
-/** torch.gather: out[i][j] = x[i][index[i][j]] along `axis`. */
-export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
-  checkIndex("gather", index);
+/**
+ * torch.gather: out[i][j] = x[i][index[i][j]] along `axis`; `index` has the input's rank (an
+ * Int32Array or a list of integers is a 1-D index).
+ * @example gather(tensor([[1, 2], [3, 4]]), 1, tensor([[1], [0]], { dtype: "int32" })).toArray() // [[2], [3]]
+ */
+export function gather(x: Tensor, axis: number, index: IndexLike): Tensor {
+  checkTensor("gather", "x", x);
+  const idx = indexArg("gather", "index", index, fromHost);
   const a = normAxis("gather", axis, x.rank);
-  if (index.rank !== x.rank || index.shape.some((d, i) => i !== a && d > x.shape[i])) {
+  if (idx.rank !== x.rank || idx.shape.some((d, i) => i !== a && d > x.shape[i])) {
     throw new ShapeError(
-      `gather: index ${fmtShape(index.shape)} does not fit input ${fmtShape(x.shape)} along axis ${a}`,
+      `gather: index ${fmtShape(idx.shape)} does not fit input ${fmtShape(x.shape)} along axis ${a}`,
     );
   }
-  const backend = backendOf("gather", x, index);
-  return record(wrap(backend, backend.gather(x, a, index), index.shape), "gather", [x, index], { axis: a });
+  const backend = backendOf("gather", x, idx);
+  return record(wrap(backend, backend.gather(x, a, idx), idx.shape), "gather", [x, idx], { axis: a });
 }
 
 /** zeros(shape).scatterAdd: adds each `src` element at the position `index` names along `axis`. */
-export function scatterAdd(shape: readonly number[], axis: number, index: Tensor, src: Tensor): Tensor {
-  checkIndex("scatterAdd", index);
+export function scatterAdd(shape: readonly number[], axis: number, index: IndexLike, src: Tensor): Tensor {
+  const idx = indexArg("scatterAdd", "index", index, fromHost);
+  checkTensor("scatterAdd", "src", src);
   const a = normAxis("scatterAdd", axis, shape.length);
-  if (index.rank !== shape.length || src.shape.some((d, i) => d !== index.shape[i])) {
+  if (idx.rank !== shape.length || src.shape.some((d, i) => d !== idx.shape[i])) {
     throw new ShapeError(
-      `scatterAdd: index ${fmtShape(index.shape)} and src ${fmtShape(src.shape)} must match, with rank ${shape.length}`,
+      `scatterAdd: index ${fmtShape(idx.shape)} and src ${fmtShape(src.shape)} must match, with rank ${shape.length}`,
     );
   }
-  const backend = backendOf("scatterAdd", index, src);
-  const out = wrap(backend, backend.scatterAdd(shape, src.dtype, a, index, src), shape);
-  return record(out, "scatterAdd", [index, src], { axis: a, shape: [...shape] });
+  const backend = backendOf("scatterAdd", idx, src);
+  const out = wrap(backend, backend.scatterAdd(shape, src.dtype, a, idx, src), shape);
+  return record(out, "scatterAdd", [idx, src], { axis: a, shape: [...shape] });
 }
 
-/** Picks entries along `axis` by a 1-D list of indices. */
-export function indexSelect(x: Tensor, axis: number, index: Tensor | number[]): Tensor {
-  const idx = Array.isArray(index) ? fromHost(index, [index.length], "int32") : index;
-  checkIndex("indexSelect", idx);
+/**
+ * Picks entries along `axis` by a 1-D index: an int32 tensor, an `Int32Array` or a list of integers
+ * (as `torch.index_select`).
+ * @example indexSelect(randn([5, 3]), 0, new Int32Array([4, 0])).shape // [2, 3]
+ */
+export function indexSelect(x: Tensor, axis: number, index: IndexLike): Tensor {
+  checkTensor("indexSelect", "x", x);
+  const idx = indexArg("indexSelect", "index", index, fromHost);
   if (idx.rank !== 1) throw new ShapeError(`indexSelect: index must be 1-D, got ${fmtShape(idx.shape)}`);
   const a = normAxis("indexSelect", axis, x.rank);
   const outShape = [...x.shape];

@@ -2,7 +2,15 @@
  * Normalization layers' functional forms, composed from reductions and elementwise ops: batch norm
  * (with running statistics), layer norm and group norm, matched to PyTorch. Channels are axis 1.
  */
-import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import {
+  checkBoolean,
+  checkNumber,
+  checkOptionalTensor,
+  checkTensor,
+  describeValue,
+  positionalOrOptions,
+} from "../core/args.js";
+import { ArgumentError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { noGrad } from "../core/grad_mode.js";
 import { tidy } from "../core/memory.js";
 import type { Tensor } from "../core/tensor.js";
@@ -10,7 +18,10 @@ import { channelwise } from "./channels.js";
 import { reshape } from "./movement.js";
 import { mean, sum } from "./reduce.js";
 
-/** Options of `batchNorm`. @example batchNorm(x, rm, rv, { weight, bias, training: true }) */
+/**
+ * Options of `batchNorm`, the alternative to its positional arguments.
+ * @example batchNorm(x, rm, rv, { weight, bias, training: true })
+ */
 export interface BatchNormOptions {
   /** Per-channel scale γ (C), or none. */
   weight?: Tensor | null;
@@ -51,17 +62,56 @@ function affine(y: Tensor, weight: Tensor | null | undefined, bias: Tensor | nul
  * batch's statistics (biased variance) and, when running statistics are given, updates them in place
  * (unbiased variance, as PyTorch); otherwise it uses the running statistics. A batch whose statistics
  * are NaN or infinite (a NaN in the input, an overflow) leaves the running statistics as they were.
+ * Arguments in PyTorch's order, `(x, runningMean, runningVar, weight, bias, training = false,
+ * momentum = 0.1, eps = 1e-5)`, or an options object after `runningVar`.
  * @example
  * const rm = zeros([16]), rv = ones([16]);
- * const y = batchNorm(randn([8, 16, 5, 5]), rm, rv, { training: true }); // rm, rv now updated
+ * const y = batchNorm(randn([8, 16, 5, 5]), rm, rv, null, null, true); // rm, rv now updated
+ * batchNorm(x, rm, rv, { weight: g, bias: b }); // evaluation, with the options form
  */
 export function batchNorm(
   x: Tensor,
   runningMean: Tensor | null,
   runningVar: Tensor | null,
-  options: BatchNormOptions = {},
+  options?: BatchNormOptions,
+): Tensor;
+export function batchNorm(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  weight?: Tensor | null,
+  bias?: Tensor | null,
+  training?: boolean,
+  momentum?: number,
+  eps?: number,
+): Tensor;
+export function batchNorm(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  ...rest: unknown[]
 ): Tensor {
-  return batchNormUpdating(x, runningMean, runningVar, options).y;
+  const op = "batchNorm";
+  const o = positionalOrOptions(op, ["x", "runningMean", "runningVar"], rest, [
+    "weight",
+    "bias",
+    "training",
+    "momentum",
+    "eps",
+  ]);
+  checkTensor(op, "x", x);
+  return batchNormUpdating(
+    x,
+    checkOptionalTensor(op, "runningMean", runningMean),
+    checkOptionalTensor(op, "runningVar", runningVar),
+    {
+      weight: checkOptionalTensor(op, "weight", o.weight),
+      bias: checkOptionalTensor(op, "bias", o.bias),
+      training: checkBoolean(op, "training", o.training, false),
+      momentum: checkNumber(op, "momentum", o.momentum, { fallback: 0.1 }),
+      eps: checkNumber(op, "eps", o.eps, { fallback: 1e-5 }),
+    },
+  ).y;
 }
 
 /**
@@ -129,7 +179,10 @@ export function batchNormUpdating(
   return { y: affine(y, weight, bias), updated };
 }
 
-/** Options of `layerNorm` and `groupNorm`. @example layerNorm(x, [64], { weight: g, bias: b }) */
+/**
+ * Options of `layerNorm` and `groupNorm`, the alternative to their positional arguments.
+ * @example layerNorm(x, [64], { weight: g, bias: b })
+ */
 export interface NormOptions {
   /** Elementwise scale (layer norm: the normalized shape; group norm: C), or none. */
   weight?: Tensor | null;
@@ -145,54 +198,108 @@ function standardize(x: Tensor, axes: number[], eps: number): Tensor {
   return centered.mul(mean(centered.mul(centered), axes, true).add(eps).rsqrt());
 }
 
+/** weight, bias and eps of layerNorm / groupNorm, given positionally or as an options object. */
+function normArgs(
+  op: string,
+  leading: string[],
+  rest: readonly unknown[],
+): { weight: Tensor | null; bias: Tensor | null; eps: number } {
+  const o = positionalOrOptions(op, leading, rest, ["weight", "bias", "eps"]);
+  return {
+    weight: checkOptionalTensor(op, "weight", o.weight),
+    bias: checkOptionalTensor(op, "bias", o.bias),
+    eps: checkNumber(op, "eps", o.eps, { fallback: 1e-5 }),
+  };
+}
+
 /**
  * Layer normalization: each sample is normalised over its last axes (`normalizedShape`), then scaled
  * and shifted elementwise by `weight` and `bias` of that shape. The same in training and evaluation.
- * @example layerNorm(randn([8, 20, 64]), [64]).shape // [8, 20, 64]
+ * Arguments in PyTorch's order, `(x, normalizedShape, weight, bias, eps = 1e-5)`, or an options
+ * object after `normalizedShape`.
+ * @example
+ * layerNorm(randn([8, 20, 64]), [64]).shape // [8, 20, 64]
+ * layerNorm(x, [64], gamma, beta, 1e-6);    // as F.layer_norm(x, (64,), gamma, beta, 1e-6)
  */
 export function layerNorm(
   x: Tensor,
   normalizedShape: number | readonly number[],
-  options: NormOptions = {},
+  options?: NormOptions,
+): Tensor;
+export function layerNorm(
+  x: Tensor,
+  normalizedShape: number | readonly number[],
+  weight?: Tensor | null,
+  bias?: Tensor | null,
+  eps?: number,
+): Tensor;
+export function layerNorm(
+  x: Tensor,
+  normalizedShape: number | readonly number[],
+  ...rest: unknown[]
 ): Tensor {
+  const op = "layerNorm";
+  const { weight, bias, eps } = normArgs(op, ["x", "normalizedShape"], rest);
+  checkTensor(op, "x", x);
+  if (typeof normalizedShape !== "number" && !Array.isArray(normalizedShape)) {
+    throw new ArgumentError(
+      `${op}: normalizedShape must be a size or a list of sizes, got ${describeValue(normalizedShape)}`,
+    );
+  }
   const shape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
   const k = shape.length;
   if (k === 0 || x.rank < k || shape.some((d, i) => x.shape[x.rank - k + i] !== d)) {
     throw new ShapeError(
-      `layerNorm: expected input (..., ${shape.join(", ")}) for normalized shape ${fmtShape(shape)}, got ${fmtShape(x.shape)}`,
+      `${op}: expected input (..., ${shape.join(", ")}) for normalized shape ${fmtShape(shape)}, got ${fmtShape(x.shape)}`,
     );
   }
   for (const [name, t] of [
-    ["weight", options.weight],
-    ["bias", options.bias],
+    ["weight", weight],
+    ["bias", bias],
   ] as const) {
     if (t && (t.rank !== k || t.shape.some((d, i) => d !== shape[i]))) {
-      throw new ShapeError(`layerNorm: ${name} must have shape ${fmtShape(shape)}, got ${fmtShape(t.shape)}`);
+      throw new ShapeError(`${op}: ${name} must have shape ${fmtShape(shape)}, got ${fmtShape(t.shape)}`);
     }
   }
   const axes = Array.from({ length: k }, (_, i) => x.rank - k + i);
-  let y = standardize(x, axes, options.eps ?? 1e-5);
-  if (options.weight) y = y.mul(options.weight);
-  if (options.bias) y = y.add(options.bias);
+  let y = standardize(x, axes, eps);
+  if (weight) y = y.mul(weight);
+  if (bias) y = y.add(bias);
   return y;
 }
 
 /**
  * Group normalization: the C channels of each sample (N, C, ...) are split into `numGroups` groups,
  * each normalised over its channels and spatial positions, then scaled and shifted per channel.
- * @example groupNorm(randn([4, 32, 8, 8]), 8).shape // [4, 32, 8, 8]
+ * Arguments in PyTorch's order, `(x, numGroups, weight, bias, eps = 1e-5)`, or an options object
+ * after `numGroups`.
+ * @example
+ * groupNorm(randn([4, 32, 8, 8]), 8).shape // [4, 32, 8, 8]
+ * groupNorm(x, 8, gamma, beta);            // as F.group_norm(x, 8, gamma, beta)
  */
-export function groupNorm(x: Tensor, numGroups: number, options: NormOptions = {}): Tensor {
+export function groupNorm(x: Tensor, numGroups: number, options?: NormOptions): Tensor;
+export function groupNorm(
+  x: Tensor,
+  numGroups: number,
+  weight?: Tensor | null,
+  bias?: Tensor | null,
+  eps?: number,
+): Tensor;
+export function groupNorm(x: Tensor, numGroups: number, ...rest: unknown[]): Tensor {
+  const op = "groupNorm";
+  const { weight, bias, eps } = normArgs(op, ["x", "numGroups"], rest);
+  checkTensor(op, "x", x);
+  checkNumber(op, "numGroups", numGroups);
   if (x.rank < 2) {
-    throw new ShapeError(`groupNorm: expected input (N, C, ...), got ${fmtShape(x.shape)}`);
+    throw new ShapeError(`${op}: expected input (N, C, ...), got ${fmtShape(x.shape)}`);
   }
   const [n, c] = x.shape;
   if (!Number.isInteger(numGroups) || numGroups < 1 || c % numGroups !== 0) {
-    throw new ValueError(`groupNorm: ${c} channels cannot be split into ${numGroups} groups`);
+    throw new ValueError(`${op}: ${c} channels cannot be split into ${numGroups} groups`);
   }
-  checkChannelParam("groupNorm", "weight", options.weight, c);
-  checkChannelParam("groupNorm", "bias", options.bias, c);
+  checkChannelParam(op, "weight", weight, c);
+  checkChannelParam(op, "bias", bias, c);
   const grouped = reshape(x, [n, numGroups, x.size / (n * numGroups) || 0]);
-  const y = reshape(standardize(grouped, [2], options.eps ?? 1e-5), x.shape);
-  return affine(y, options.weight, options.bias);
+  const y = reshape(standardize(grouped, [2], eps), x.shape);
+  return affine(y, weight, bias);
 }

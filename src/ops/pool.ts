@@ -3,7 +3,8 @@
  * one gather (`windows.ts`) laid out with the kernel axis last, then a max or mean over that axis, so
  * the backward pass is the reduction's gradient followed by a scatter-add: no kernel of its own.
  */
-import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { checkArity, checkBoolean, checkTensor, positionalOrOptions } from "../core/args.js";
+import { ArgumentError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import { fromHost } from "./creation.js";
 import { matmul } from "./linalg.js";
@@ -21,10 +22,13 @@ import {
   windowSpec,
 } from "./windows.js";
 
-/** Options of `maxPool1d` / `maxPool2d`. @example maxPool2d(x, 3, { stride: 2, padding: 1 }) */
+/**
+ * Options of `maxPool1d` / `maxPool2d`, the alternative to their positional arguments.
+ * @example maxPool2d(x, 3, { stride: 2, padding: 1 })
+ */
 export interface MaxPoolOptions {
-  /** Step between windows (default: the kernel size). */
-  stride?: SizeArg;
+  /** Step between windows (default, or null: the kernel size). */
+  stride?: SizeArg | null;
   /** Implicit −∞ padding on both sides, at most half the (dilated) kernel (default 0). */
   padding?: PaddingArg;
   dilation?: SizeArg;
@@ -32,18 +36,21 @@ export interface MaxPoolOptions {
   ceilMode?: boolean;
 }
 
-/** Options of `avgPool1d` / `avgPool2d`. @example avgPool2d(x, 3, { stride: 1, padding: 1, countIncludePad: false }) */
+/**
+ * Options of `avgPool1d` / `avgPool2d`, the alternative to their positional arguments.
+ * @example avgPool2d(x, 3, { stride: 1, padding: 1, countIncludePad: false })
+ */
 export interface AvgPoolOptions {
-  /** Step between windows (default: the kernel size). */
-  stride?: SizeArg;
+  /** Step between windows (default, or null: the kernel size). */
+  stride?: SizeArg | null;
   /** Implicit zero padding on both sides, at most half the kernel (default 0). */
   padding?: PaddingArg;
   /** Round the output size up instead of down (default false). */
   ceilMode?: boolean;
   /** Count padding zeros in the average's divisor (default true, as PyTorch). */
   countIncludePad?: boolean;
-  /** Divide every window sum by this instead of the window size. */
-  divisorOverride?: number;
+  /** Divide every window sum by this instead of the window size (null: the window size). */
+  divisorOverride?: number | null;
 }
 
 function layoutOf(nd: number): string {
@@ -71,13 +78,14 @@ function poolSpec(
   nd: number,
   x: Tensor,
   kernelSize: SizeArg,
-  options: { stride?: SizeArg; padding?: PaddingArg; dilation?: SizeArg; ceilMode?: boolean },
+  options: { stride?: SizeArg | null; padding?: PaddingArg; dilation?: SizeArg; ceilMode?: boolean },
   halfOf: (k: number, d: number) => number,
 ): WindowSpec {
   const kernel = sizes(op, "kernelSize", kernelSize, nd);
   const stride = sizes(op, "stride", options.stride ?? kernel, nd);
   const dilation = sizes(op, "dilation", options.dilation ?? 1, nd);
   const pads = symmetricPads(op, options.padding ?? 0, nd);
+  checkBoolean(op, "ceilMode", options.ceilMode, false);
   pads.forEach(([p], d) => {
     if (p > halfOf(kernel[d], dilation[d])) {
       throw new ValueError(
@@ -107,22 +115,79 @@ function maxPoolNd(
   return unbatched ? reshape(y, y.shape.slice(1)) : y;
 }
 
+const MAX_POOL_ARGS = ["stride", "padding", "dilation", "ceilMode", "returnIndices"] as const;
+const AVG_POOL_ARGS = ["stride", "padding", "ceilMode", "countIncludePad", "divisorOverride"] as const;
+
+/** The options of a pooling call, from its positional arguments or its options object, checked. */
+function poolArgs<K extends string>(
+  op: string,
+  x: unknown,
+  rest: readonly unknown[],
+  names: readonly K[],
+): Partial<Record<K, unknown>> {
+  const o = positionalOrOptions(op, ["x", "kernelSize"], rest, names) as Record<string, unknown>;
+  checkTensor(op, "x", x);
+  if (o.returnIndices !== undefined && o.returnIndices !== false) {
+    throw new ArgumentError(
+      `${op}: returnIndices is not supported (got ${String(o.returnIndices)}); take argmax over unfold(x, ...) for the positions`,
+    );
+  }
+  return o as Partial<Record<K, unknown>>;
+}
+
 /**
- * Max over sliding windows of `x` (N, C, L). Padding is −∞ (it never wins).
+ * Max over sliding windows of `x` (N, C, L). Padding is −∞ (it never wins). Arguments in PyTorch's
+ * order, `(x, kernelSize, stride = kernelSize, padding = 0, dilation = 1, ceilMode = false)`, or an
+ * options object after `kernelSize`.
  * @example maxPool1d(randn([8, 16, 100]), 2).shape // [8, 16, 50]
  */
-export function maxPool1d(x: Tensor, kernelSize: SizeArg, options: MaxPoolOptions = {}): Tensor {
-  return maxPoolNd("maxPool1d", 1, x, kernelSize, options);
+export function maxPool1d(x: Tensor, kernelSize: SizeArg, options?: MaxPoolOptions): Tensor;
+export function maxPool1d(
+  x: Tensor,
+  kernelSize: SizeArg,
+  stride?: SizeArg | null,
+  padding?: PaddingArg,
+  dilation?: SizeArg,
+  ceilMode?: boolean,
+  returnIndices?: false,
+): Tensor;
+export function maxPool1d(x: Tensor, kernelSize: SizeArg, ...rest: unknown[]): Tensor {
+  return maxPoolNd(
+    "maxPool1d",
+    1,
+    x,
+    kernelSize,
+    poolArgs("maxPool1d", x, rest, MAX_POOL_ARGS) as MaxPoolOptions,
+  );
 }
 
 /**
  * Max over sliding windows of `x` (N, C, H, W); the stride defaults to the kernel size. Where a
  * window has several equal maxima the gradient is shared equally among them (PyTorch gives it all to
- * the first); elsewhere it matches PyTorch.
- * @example maxPool2d(randn([64, 32, 28, 28]), 2).shape // [64, 32, 14, 14]
+ * the first); elsewhere it matches PyTorch. Arguments in PyTorch's order, `(x, kernelSize, stride =
+ * kernelSize, padding = 0, dilation = 1, ceilMode = false)`, or an options object after `kernelSize`.
+ * @example
+ * maxPool2d(randn([64, 32, 28, 28]), 2).shape // [64, 32, 14, 14]
+ * maxPool2d(x, 3, 2, 1);                       // as F.max_pool2d(x, 3, 2, 1)
  */
-export function maxPool2d(x: Tensor, kernelSize: SizeArg, options: MaxPoolOptions = {}): Tensor {
-  return maxPoolNd("maxPool2d", 2, x, kernelSize, options);
+export function maxPool2d(x: Tensor, kernelSize: SizeArg, options?: MaxPoolOptions): Tensor;
+export function maxPool2d(
+  x: Tensor,
+  kernelSize: SizeArg,
+  stride?: SizeArg | null,
+  padding?: PaddingArg,
+  dilation?: SizeArg,
+  ceilMode?: boolean,
+  returnIndices?: false,
+): Tensor;
+export function maxPool2d(x: Tensor, kernelSize: SizeArg, ...rest: unknown[]): Tensor {
+  return maxPoolNd(
+    "maxPool2d",
+    2,
+    x,
+    kernelSize,
+    poolArgs("maxPool2d", x, rest, MAX_POOL_ARGS) as MaxPoolOptions,
+  );
 }
 
 /** Per output position, the number PyTorch divides a window's sum by. */
@@ -156,12 +221,13 @@ function avgPoolNd(
   const spec = poolSpec(op, nd, x, kernelSize, options, (k) => k / 2);
   const sums = reshape(sum(windowsFirst(x, spec, 0), 0), [x.shape[0], x.shape[1], ...spec.out]);
   let y: Tensor;
-  if (options.divisorOverride !== undefined) {
-    if (!(options.divisorOverride > 0))
+  const countIncludePad = checkBoolean(op, "countIncludePad", options.countIncludePad, true);
+  if (options.divisorOverride !== undefined && options.divisorOverride !== null) {
+    if (typeof options.divisorOverride !== "number" || !(options.divisorOverride > 0))
       throw new ValueError(`${op}: divisorOverride must be positive, got ${options.divisorOverride}`);
     y = sums.div(options.divisorOverride);
   } else {
-    const divisors = avgDivisors(spec, options.countIncludePad ?? true);
+    const divisors = avgDivisors(spec, countIncludePad);
     y = divisors.every((v) => v === divisors[0])
       ? sums.div(divisors[0])
       : sums.div(fromHost(divisors, spec.out, sums.dtype));
@@ -170,20 +236,47 @@ function avgPoolNd(
 }
 
 /**
- * Mean over sliding windows of `x` (N, C, L).
+ * Mean over sliding windows of `x` (N, C, L). Arguments in PyTorch's order, `(x, kernelSize, stride =
+ * kernelSize, padding = 0, ceilMode = false, countIncludePad = true)`, or an options object after
+ * `kernelSize`.
  * @example avgPool1d(randn([8, 16, 100]), 4).shape // [8, 16, 25]
  */
-export function avgPool1d(x: Tensor, kernelSize: SizeArg, options: AvgPoolOptions = {}): Tensor {
-  return avgPoolNd("avgPool1d", 1, x, kernelSize, options);
+export function avgPool1d(x: Tensor, kernelSize: SizeArg, options?: AvgPoolOptions): Tensor;
+export function avgPool1d(
+  x: Tensor,
+  kernelSize: SizeArg,
+  stride?: SizeArg | null,
+  padding?: PaddingArg,
+  ceilMode?: boolean,
+  countIncludePad?: boolean,
+): Tensor;
+export function avgPool1d(x: Tensor, kernelSize: SizeArg, ...rest: unknown[]): Tensor {
+  const o = poolArgs("avgPool1d", x, rest, AVG_POOL_ARGS.slice(0, 4));
+  return avgPoolNd("avgPool1d", 1, x, kernelSize, o as AvgPoolOptions);
 }
 
 /**
  * Mean over sliding windows of `x` (N, C, H, W); the stride defaults to the kernel size. By default
- * padding zeros count in the divisor (`countIncludePad`), as PyTorch.
- * @example avgPool2d(randn([1, 3, 32, 32]), 2).shape // [1, 3, 16, 16]
+ * padding zeros count in the divisor (`countIncludePad`), as PyTorch. Arguments in PyTorch's order,
+ * `(x, kernelSize, stride = kernelSize, padding = 0, ceilMode = false, countIncludePad = true,
+ * divisorOverride = null)`, or an options object after `kernelSize`.
+ * @example
+ * avgPool2d(randn([1, 3, 32, 32]), 2).shape // [1, 3, 16, 16]
+ * avgPool2d(x, 3, 1, 1, false, false);      // as F.avg_pool2d(x, 3, 1, 1, False, False)
  */
-export function avgPool2d(x: Tensor, kernelSize: SizeArg, options: AvgPoolOptions = {}): Tensor {
-  return avgPoolNd("avgPool2d", 2, x, kernelSize, options);
+export function avgPool2d(x: Tensor, kernelSize: SizeArg, options?: AvgPoolOptions): Tensor;
+export function avgPool2d(
+  x: Tensor,
+  kernelSize: SizeArg,
+  stride?: SizeArg | null,
+  padding?: PaddingArg,
+  ceilMode?: boolean,
+  countIncludePad?: boolean,
+  divisorOverride?: number | null,
+): Tensor;
+export function avgPool2d(x: Tensor, kernelSize: SizeArg, ...rest: unknown[]): Tensor {
+  const o = poolArgs("avgPool2d", x, rest, AVG_POOL_ARGS);
+  return avgPoolNd("avgPool2d", 2, x, kernelSize, o as AvgPoolOptions);
 }
 
 /** An output size per spatial axis; null keeps that axis's input size. @example const s: AdaptiveSize = [7, null]; */
@@ -216,7 +309,9 @@ function adaptiveSizes(op: string, outputSize: AdaptiveSize, input: readonly num
  * (windows of varying size, floor(i·in/out) to ceil((i+1)·in/out)). Computed as two small matmuls.
  * @example adaptiveAvgPool2d(randn([2, 512, 13, 17]), [7, 7]).shape // [2, 512, 7, 7]
  */
-export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tensor {
+export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize, ...extra: never[]): Tensor {
+  checkArity("adaptiveAvgPool2d", [input, outputSize, ...extra], ["x", "outputSize"]);
+  checkTensor("adaptiveAvgPool2d", "x", input);
   const { x, unbatched } = batched("adaptiveAvgPool2d", input, 2, "(N, C, H, W)");
   const [h, w] = x.shape.slice(2);
   const [oh, ow] = adaptiveSizes("adaptiveAvgPool2d", outputSize, [h, w]);
@@ -230,7 +325,9 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize): Tens
  * Adaptive average pooling of `x` (N, C, L) to `outputSize` positions.
  * @example adaptiveAvgPool1d(randn([2, 8, 100]), 10).shape // [2, 8, 10]
  */
-export function adaptiveAvgPool1d(input: Tensor, outputSize: AdaptiveSize): Tensor {
+export function adaptiveAvgPool1d(input: Tensor, outputSize: AdaptiveSize, ...extra: never[]): Tensor {
+  checkArity("adaptiveAvgPool1d", [input, outputSize, ...extra], ["x", "outputSize"]);
+  checkTensor("adaptiveAvgPool1d", "x", input);
   const { x, unbatched } = batched("adaptiveAvgPool1d", input, 1, "(N, C, L)");
   const [o] = adaptiveSizes("adaptiveAvgPool1d", outputSize, [x.shape[2]]);
   const fdt = x.dtype === "float64" ? "float64" : "float32";
@@ -253,6 +350,7 @@ function checkGlobal(op: string, x: Tensor): number[] {
  * @example globalAvgPool2d(randn([8, 64, 7, 7])).shape // [8, 64]
  */
 export function globalAvgPool2d(x: Tensor): Tensor {
+  checkTensor("globalAvgPool2d", "x", x);
   return mean(x, checkGlobal("globalAvgPool2d", x));
 }
 
@@ -261,5 +359,6 @@ export function globalAvgPool2d(x: Tensor): Tensor {
  * @example globalMaxPool2d(randn([8, 64, 7, 7])).shape // [8, 64]
  */
 export function globalMaxPool2d(x: Tensor): Tensor {
+  checkTensor("globalMaxPool2d", "x", x);
   return max(x, checkGlobal("globalMaxPool2d", x));
 }

@@ -3,18 +3,19 @@
  * `F.interpolate(mode="nearest")`: one index selection per spatial axis, so the gradient sums the
  * copies back (a scatter-add).
  */
-import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { checkTensor, describeValue, positionalOrOptions } from "../core/args.js";
+import { ArgumentError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import { indexSelect } from "./movement.js";
 
 /**
- * Options of `interpolate`: exactly one of `size` (the output's spatial size) or `scaleFactor`
- * (output = floor(input · factor)).
+ * Options of `interpolate`, the alternative to its positional arguments: exactly one of `size` (the
+ * output's spatial size) or `scaleFactor` (output = floor(input · factor)).
  * @example interpolate(x, { scaleFactor: 2 })
  */
 export interface InterpolateOptions {
-  size?: number | readonly number[];
-  scaleFactor?: number | readonly number[];
+  size?: number | readonly number[] | null;
+  scaleFactor?: number | readonly number[] | null;
   /** Only "nearest" for now (the default). */
   mode?: "nearest";
 }
@@ -22,11 +23,23 @@ export interface InterpolateOptions {
 /**
  * Nearest-neighbour resize of `x` (N, C, L), (N, C, H, W) or (N, C, D, H, W): output position o reads
  * input position floor(o · scale), with scale = 1 / scaleFactor when a factor is given and
- * input / output otherwise, as PyTorch.
- * @example interpolate(randn([1, 3, 14, 14]), { scaleFactor: 2 }).shape // [1, 3, 28, 28]
+ * input / output otherwise, as PyTorch. Arguments in PyTorch's order, `(x, size, scaleFactor,
+ * mode = "nearest")`, or an options object after `x`.
+ * @example
+ * interpolate(randn([1, 3, 14, 14]), { scaleFactor: 2 }).shape // [1, 3, 28, 28]
+ * interpolate(x, null, 2);                                      // as F.interpolate(x, None, 2)
  */
-export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
+export function interpolate(x: Tensor, options: InterpolateOptions): Tensor;
+export function interpolate(
+  x: Tensor,
+  size?: number | readonly number[] | null,
+  scaleFactor?: number | readonly number[] | null,
+  mode?: "nearest",
+): Tensor;
+export function interpolate(x: Tensor, ...rest: unknown[]): Tensor {
   const op = "interpolate";
+  const options = positionalOrOptions(op, ["x"], rest, ["size", "scaleFactor", "mode"]) as InterpolateOptions;
+  checkTensor(op, "x", x);
   if (x.rank < 3 || x.rank > 5) {
     throw new ShapeError(
       `${op}: expected input (N, C, ...spatial) with 1 to 3 spatial axes, got ${fmtShape(x.shape)}`,
@@ -37,11 +50,15 @@ export function interpolate(x: Tensor, options: InterpolateOptions): Tensor {
   }
   const nd = x.rank - 2;
   const input = x.shape.slice(2);
-  const { size, scaleFactor } = options;
+  const size = options.size ?? undefined;
+  const scaleFactor = options.scaleFactor ?? undefined;
   if ((size === undefined) === (scaleFactor === undefined)) {
     throw new ValueError(`${op}: give exactly one of size and scaleFactor`);
   }
   const expandArg = (v: number | readonly number[], name: string): number[] => {
+    if (typeof v !== "number" && !Array.isArray(v)) {
+      throw new ArgumentError(`${op}: ${name} must be a number or a list of ${nd}, got ${describeValue(v)}`);
+    }
     const list = typeof v === "number" ? new Array<number>(nd).fill(v) : [...v];
     if (list.length !== nd || list.some((s) => !(s > 0) || !Number.isFinite(s))) {
       throw new ValueError(

@@ -4,7 +4,8 @@
  * precomputed int32 index into the padded, flattened spatial grid, so its gradient is `scatterAdd`
  * (col2im) and every backend runs it with the primitive kernels it already has.
  */
-import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { describeValue } from "../core/args.js";
+import { ArgumentError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import { fromHost } from "./creation.js";
 import { expand, indexSelect, pad, reshape, scatterAdd, slice } from "./movement.js";
@@ -37,6 +38,12 @@ export interface WindowSpec {
  * @example sizes("conv2d", "stride", 2, 2) // [2, 2]
  */
 export function sizes(op: string, name: string, value: SizeArg, nd: number, min = 1): number[] {
+  if (typeof value !== "number" && !Array.isArray(value)) {
+    const what = min === 0 ? "non-negative" : "positive";
+    throw new ArgumentError(
+      `${op}: ${name} must be a ${what} integer or a list of ${nd}, got ${describeValue(value)}`,
+    );
+  }
   const list = typeof value === "number" ? new Array<number>(nd).fill(value) : [...value];
   if (list.length !== nd || list.some((v) => !Number.isInteger(v) || v < min)) {
     const what = min === 0 ? "non-negative" : "positive";

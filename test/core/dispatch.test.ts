@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { RefBackend } from "../../src/backends/ref/index.js";
 import { getBackend, listBackends, registerBackend, setBackend } from "../../src/backends/registry.js";
-import { record, wrap } from "../../src/core/dispatch.js";
-import { StrataError, ValueError } from "../../src/base/errors.js";
+import { backendOf, record, wrap } from "../../src/core/dispatch.js";
+import { ArgumentError, StrataError, ValueError } from "../../src/base/errors.js";
+import type { Tensor } from "../../src/core/tensor.js";
 import { noGrad } from "../../src/core/grad_mode.js";
-import { tensor } from "../../src/ops/creation.js";
+import { tensor, zeros } from "../../src/ops/creation.js";
 import { matmul } from "../../src/ops/linalg.js";
 import { concat } from "../../src/ops/movement.js";
 
@@ -53,5 +54,12 @@ describe("backends and dispatch", () => {
     expect(b.gradFn).toEqual({ op: "mul", inputs: [plain, leaf], attrs: { k: 1 } });
     const c = noGrad(() => record(tensor([2]), "mul", [leaf]));
     expect(c.gradFn).toBe(null);
+  });
+
+  it("backendOf, the dispatch point, refuses anything that is not a tensor", () => {
+    expect(() => backendOf("exp", zeros([1]), { shape: [1] } as unknown as Tensor)).toThrow(ArgumentError);
+    expect(() => backendOf("exp", zeros([1]), { shape: [1] } as unknown as Tensor)).toThrow(
+      "exp: expected a Tensor, got an object with keys {shape}",
+    );
   });
 });

@@ -43,6 +43,17 @@ describe("TensorDataset", () => {
     expect(() => new TensorDataset()).toThrow(ValueError);
   });
 
+  it("names what was given where a tensor belongs (a Subset of another dataset, a plain array)", () => {
+    const sub = new Subset(makeDataset(), [0, 1]);
+    const make = TensorDataset as unknown as new (...args: unknown[]) => unknown;
+    expect(() => new make(sub)).toThrow(
+      "TensorDataset: tensors[0] must be a Tensor, got a Subset (a Dataset of 2 examples",
+    );
+    expect(() => new make(zeros([2]), [1, 2])).toThrow(
+      "TensorDataset: tensors[1] must be a Tensor, got the array [1,2]",
+    );
+  });
+
   it("rejects out-of-range indices", () => {
     const ds = makeDataset(4);
     expect(() => ds.get(4)).toThrow(/index 4 is out of range for a dataset of length 4/);

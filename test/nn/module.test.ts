@@ -1,9 +1,16 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ShapeError } from "../../src/base/errors.js";
+import { ArgumentError, ShapeError } from "../../src/base/errors.js";
+import { noGrad } from "../../src/core/grad_mode.js";
 import type { Tensor } from "../../src/core/tensor.js";
-import { randn, zeros } from "../../src/ops/creation.js";
+import { deserialize } from "../../src/io/save.js";
+import { ones, randn, zeros } from "../../src/ops/creation.js";
 import * as nn from "../../src/nn/index.js";
+import { TensorDataset } from "../../src/data/dataset.js";
+import { describeEachBackend } from "../helpers/backends.js";
 import { expectClose } from "../helpers/close.js";
+import { type FixtureTensor, fixtureTensor, loadFixture } from "../helpers/fixtures.js";
 
 const mlp = () =>
   new nn.Sequential(new nn.Flatten(), new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
@@ -133,6 +140,129 @@ describe("Module", () => {
   it("reports a wrong input shape with the layer's description", () => {
     expect(() => mlp().forward(randn([32, 100]))).toThrow(
       "Linear(784 → 128) expected input (..., 784), got (32, 100)",
+    );
+  });
+});
+
+interface StateDictCase {
+  name: string;
+  kind: "net" | "keys";
+  keys: string[] | [string, number[]][];
+  file?: string;
+  input?: FixtureTensor;
+  eval_output?: FixtureTensor;
+  train_output?: FixtureTensor;
+  running_mean?: FixtureTensor;
+  running_var?: FixtureTensor;
+  num_batches_tracked?: number;
+}
+
+const stateDictCases = loadFixture<StateDictCase>("state_dict").cases;
+
+/** Strata's module for each PyTorch module of state_dict.json (same constructor arguments). */
+const STRATA: Record<string, () => nn.Module> = {
+  "Linear(5, 3)": () => new nn.Linear(5, 3),
+  "Linear(5, 3, bias=False)": () => new nn.Linear(5, 3, { bias: false }),
+  "Conv1d(2, 4, 3)": () => new nn.Conv1d(2, 4, 3),
+  "Conv2d(2, 4, 3, bias=False)": () => new nn.Conv2d(2, 4, 3, { bias: false }),
+  "ConvTranspose1d(4, 2, 3)": () => new nn.ConvTranspose1d(4, 2, 3),
+  "ConvTranspose2d(4, 2, 3, groups=2)": () => new nn.ConvTranspose2d(4, 2, 3, { groups: 2 }),
+  "BatchNorm1d(3)": () => new nn.BatchNorm1d(3),
+  "BatchNorm2d(3, affine=False)": () => new nn.BatchNorm2d(3, { affine: false }),
+  "BatchNorm2d(3, track_running_stats=False)": () => new nn.BatchNorm2d(3, { trackRunningStats: false }),
+  "LayerNorm([3, 8])": () => new nn.LayerNorm([3, 8]),
+  "LayerNorm(8, elementwise_affine=False)": () => new nn.LayerNorm(8, { elementwiseAffine: false }),
+  "GroupNorm(2, 4)": () => new nn.GroupNorm(2, 4),
+  "Embedding(10, 3)": () => new nn.Embedding(10, 3),
+  "LSTM(3, 4, num_layers=2, bidirectional=True)": () =>
+    new nn.LSTM(3, 4, { numLayers: 2, bidirectional: true }),
+  "GRU(3, 4, bias=False)": () => new nn.GRU(3, 4, { bias: false }),
+  "RNN(3, 4)": () => new nn.RNN(3, 4),
+  "LSTMCell(3, 4)": () => new nn.LSTMCell(3, 4),
+  "GRUCell(3, 4)": () => new nn.GRUCell(3, 4),
+  "RNNCell(3, 4, bias=False)": () => new nn.RNNCell(3, 4, { bias: false }),
+  "CrossEntropyLoss(weight)": () => new nn.CrossEntropyLoss({ weight: ones([3]) }),
+  "NLLLoss(weight)": () => new nn.NLLLoss({ weight: ones([3]) }),
+  "BCELoss(weight)": () => new nn.BCELoss({ weight: ones([3]) }),
+  "BCEWithLogitsLoss(weight, pos_weight)": () =>
+    new nn.BCEWithLogitsLoss({ weight: ones([3]), posWeight: ones([3]) }),
+  "Sequential(Linear, ReLU, Dropout, Linear)": () =>
+    new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Dropout(0.5), new nn.Linear(8, 2)),
+};
+
+const convBnLinear = () =>
+  new nn.Sequential(
+    new nn.Conv2d(1, 4, 3),
+    new nn.BatchNorm2d(4),
+    new nn.ReLU(),
+    new nn.Flatten(),
+    new nn.Linear(64, 3),
+  );
+
+describe("state-dict names are PyTorch's", () => {
+  const keyCases = stateDictCases.filter((c) => c.kind === "keys");
+  it("covers every module of the fixture", () => {
+    expect(keyCases.map((c) => c.name).sort()).toEqual(Object.keys(STRATA).sort());
+  });
+  for (const c of keyCases) {
+    it(c.name, () => {
+      const sd = STRATA[c.name]().stateDict();
+      expect(Object.entries(sd).map(([k, t]) => [k, [...t.shape]])).toEqual(c.keys);
+    });
+  }
+});
+
+describeEachBackend("a PyTorch conv + batch-norm + linear checkpoint", () => {
+  const c = stateDictCases.find((k) => k.kind === "net")!;
+  // float32 here against float64 from the same float32 weights in PyTorch: measured ≤ 2.1e-7 apart
+  const TOL = { rtol: 1e-5, atol: 1e-6 };
+
+  it("loads strictly from safetensors and reproduces PyTorch's eval and train outputs and running statistics", () => {
+    const bytes = readFileSync(fileURLToPath(new URL(`../fixtures/${c.file}`, import.meta.url)));
+    const state = deserialize(new Uint8Array(bytes));
+    expect(state["1.num_batches_tracked"].dtype).toBe("int32"); // stored as PyTorch's int64
+    const model = convBnLinear();
+    expect(Object.keys(model.stateDict())).toEqual(c.keys);
+    expect(model.loadStateDict(state)).toEqual({ missing: [], unexpected: [] });
+    const x = fixtureTensor(c.input!);
+    model.eval();
+    expectClose(
+      noGrad(() => model.forward(x)),
+      fixtureTensor(c.eval_output!),
+      TOL,
+    );
+    model.train();
+    expectClose(
+      noGrad(() => model.forward(x)),
+      fixtureTensor(c.train_output!),
+      TOL,
+    );
+    const bn = model.layers[1] as nn.BatchNorm2d;
+    expectClose(bn.running_mean!, fixtureTensor(c.running_mean!), TOL);
+    expectClose(bn.running_var!, fixtureTensor(c.running_var!), TOL);
+    expect(bn.num_batches_tracked!.item()).toBe(c.num_batches_tracked);
+  });
+
+  it("refuses the checkpoint in a model whose names differ, naming the keys", () => {
+    const bytes = readFileSync(fileURLToPath(new URL(`../fixtures/${c.file}`, import.meta.url)));
+    const renamed = Object.fromEntries(
+      Object.entries(deserialize(new Uint8Array(bytes))).map(([k, t]) => [
+        k.replace("running_", "running"),
+        t,
+      ]),
+    );
+    expect(() => convBnLinear().loadStateDict(renamed)).toThrow(
+      /missing keys: 1\.running_mean, 1\.running_var; unexpected keys: 1\.runningmean, 1\.runningvar/,
+    );
+  });
+});
+
+describe("a layer given something that is not a tensor", () => {
+  it("names the layer, the parameter and what was given (a Dataset)", () => {
+    const ds = new TensorDataset(randn([6, 784]), randn([6]));
+    expect(() => mlp().forward(ds as unknown as Tensor)).toThrow(ArgumentError);
+    expect(() => new nn.Linear(784, 10).forward(ds as unknown as Tensor)).toThrow(
+      "Linear(784 → 10): input must be a Tensor, got a TensorDataset (a Dataset of 6 examples: iterate it with a DataLoader",
     );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError, ValueError } from "../../src/base/errors.js";
+import { ArgumentError, ShapeError, ValueError } from "../../src/base/errors.js";
 import { type GradcheckResult, gradcheck } from "../../src/autograd/gradcheck.js";
 import { manualSeed } from "../../src/core/random.js";
 import type { Tensor } from "../../src/core/tensor.js";
@@ -48,6 +48,19 @@ describeEachBackend("convolutions vs PyTorch (float32)", () => {
         c.options,
       );
       expectClose(y, fixtureTensor(c.output), TOL);
+      // PyTorch's positional form, F.conv2d(x, w, b, stride, padding, dilation, groups) (transposed:
+      // stride, padding, output_padding, groups, dilation), gives the same
+      const o = c.options;
+      const positional = c.op.startsWith("convTranspose")
+        ? [o.stride ?? 1, o.padding ?? 0, o.outputPadding ?? 0, o.groups ?? 1, o.dilation ?? 1]
+        : [o.stride ?? 1, o.padding ?? 0, o.dilation ?? 1, o.groups ?? 1];
+      const y2 = (OPS[c.op] as (...args: unknown[]) => Tensor)(
+        x.detach(),
+        w.detach(),
+        b?.detach() ?? null,
+        ...positional,
+      );
+      expectClose(y2, y, { rtol: 0, atol: 0 });
       y.mul(fixtureTensor(c.grad_output)).sum().backward();
       expectClose(x.grad!, fixtureTensor(c.grad_input), TOL);
       expectClose(w.grad!, fixtureTensor(c.grad_weight), TOL);
@@ -142,6 +155,34 @@ describe("convolution shapes and errors", () => {
     expect(() =>
       convTranspose2d(randn([1, 2, 3, 3]), randn([2, 2, 3, 3]), null, { outputPadding: 1 }),
     ).toThrow("outputPadding 1×1 must be smaller than stride or dilation");
+  });
+
+  it("never ignores an argument: too many, wrong kinds and unknown options are ArgumentErrors", () => {
+    const x = randn([1, 2, 5, 5]);
+    const w = randn([3, 2, 3, 3]);
+    const any = (f: unknown) => f as (...args: unknown[]) => unknown;
+    expect(() => any(conv2d)(x, w, null, 1, 0, 1, 1, "zeros")).toThrow(
+      'conv2d takes at most 7 arguments (x, weight, bias, stride, padding, dilation, groups), got 8: the string "zeros" would be ignored',
+    );
+    expect(() => any(conv2d)(x, w, { padding: 1 })).toThrow(
+      "conv2d: bias (argument 3) must be a Tensor or null, got an object with keys {padding}; options go after the bias: conv2d(x, weight, null, { ... })",
+    );
+    expect(() => any(conv2d)(x, w, null, { pading: 1 })).toThrow(
+      'conv2d: unknown option "pading" in options; known: stride, padding, dilation, groups',
+    );
+    expect(() => any(conv2d)(x, w, null, { padding: 1 }, 2)).toThrow(ArgumentError);
+    expect(() => any(conv2d)(x, w, null, randn([2]))).toThrow(
+      "conv2d: stride must be a positive integer or a list of 2, got a Tensor of shape (2,)",
+    );
+    expect(() => any(conv2d)(x, w, null, 1, 0, 1, "2")).toThrow(
+      'conv2d: groups must be a number, got the string "2"',
+    );
+    expect(() => any(conv1d)(randn([1, 2, 5]), { weight: w })).toThrow(
+      "conv1d: weight must be a Tensor, got an object with keys {weight}",
+    );
+    // the options form still works, and positional padding "same" as F.conv2d(x, w, None, 1, "same")
+    expect(conv2d(x, w, null, 1, "same").shape).toEqual([1, 3, 5, 5]);
+    expect(conv2d(x, w, null, { padding: "same" }).shape).toEqual([1, 3, 5, 5]);
   });
 
   it("unfold and fold are im2col and col2im (fold ∘ unfold counts window overlaps)", () => {

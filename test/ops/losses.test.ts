@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DType } from "../../src/base/dtype.js";
-import { DTypeError, ShapeError, ValueError } from "../../src/base/errors.js";
+import { ArgumentError, DTypeError, ShapeError, ValueError } from "../../src/base/errors.js";
 import { gradcheck } from "../../src/autograd/gradcheck.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { fromHost, randint, randn, rand, tensor, zeros } from "../../src/ops/creation.js";
@@ -65,6 +65,12 @@ describeEachBackend("losses vs PyTorch", () => {
           expectClose(out, fixtureTensor(c.output, dtype), tol);
           out.sum().backward();
           expectClose(input.grad!, fixtureTensor(c.grad_input, dtype), tol);
+          // PyTorch's positional weight, F.cross_entropy(x, y, w, ...): the same value
+          const { weight, ...rest } = optionsOf(c, dtype);
+          if (weight !== undefined) {
+            const positional = (fn as (...a: unknown[]) => Tensor)(input.detach(), target, weight, rest);
+            expectClose(positional, out, { rtol: 0, atol: 0 });
+          }
         });
       }
     });
@@ -289,6 +295,45 @@ describe("loss errors", () => {
     );
     expect(() => L.binaryCrossEntropyWithLogits(x, x, { posWeight: rand([3]) })).toThrow(
       /posWeight of shape \(3,\) does not broadcast/,
+    );
+  });
+
+  it("never ignores an argument: too many, wrong kinds and unknown options are ArgumentErrors", () => {
+    const any = (f: unknown) => f as (...args: unknown[]) => unknown;
+    const y = randint(0, 10, [4]);
+    expect(() => any(L.mseLoss)(x, x, "sum")).toThrow(
+      'mseLoss: argument 3 must be an options object {reduction}, got the string "sum"; pass { reduction: "sum" }',
+    );
+    expect(() => any(L.mseLoss)(x, x, {}, {})).toThrow(
+      "mseLoss takes at most 3 arguments (input, target, options), got 4",
+    );
+    expect(() => any(L.crossEntropy)(x, y, "mean")).toThrow(
+      'crossEntropy: argument 3 must be a weight Tensor (or null) or an options object {reduction, weight, ignoreIndex, labelSmoothing}, got the string "mean"',
+    );
+    expect(() => any(L.crossEntropy)(x, y, rand([10]), { weight: rand([10]) })).toThrow(
+      "crossEntropy: weight given twice, as argument 3 and in the options",
+    );
+    expect(() => any(L.crossEntropy)(x, y, { ignore_index: 0 })).toThrow(
+      'crossEntropy: unknown option "ignore_index" in options; known: reduction, weight, ignoreIndex, labelSmoothing',
+    );
+    expect(() => any(L.crossEntropy)(x, y, { ignoreIndex: tensor([0]) })).toThrow(
+      "crossEntropy: ignoreIndex must be an integer, got a Tensor",
+    );
+    expect(() => any(L.crossEntropy)(x, new Int32Array(4))).toThrow(
+      "crossEntropy: target must be a Tensor, got an Int32Array of length 4",
+    );
+    expect(() => any(L.nllLoss)(x, y, null, {}, 1)).toThrow(ArgumentError);
+    expect(() => any(L.huberLoss)(x, x, { delta: "1" })).toThrow(
+      'huberLoss: delta must be a number, got the string "1"',
+    );
+    // null for no weight, as None in PyTorch
+    expectClose(
+      L.crossEntropy(x, y, null, { reduction: "sum" }),
+      L.crossEntropy(x, y, { reduction: "sum" }),
+      {
+        rtol: 0,
+        atol: 0,
+      },
     );
   });
 

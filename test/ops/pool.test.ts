@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ShapeError, ValueError } from "../../src/base/errors.js";
+import { ArgumentError, ShapeError, ValueError } from "../../src/base/errors.js";
 import { gradcheck } from "../../src/autograd/gradcheck.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { arange, randn, tensor } from "../../src/ops/creation.js";
@@ -50,6 +50,41 @@ function apply(c: PoolCase, x: Tensor): Tensor {
   }
 }
 
+/** The same call in PyTorch's positional order (F.max_pool2d(x, k, stride, padding, dilation, ceil_mode), ...). */
+function applyPositional(c: PoolCase, x: Tensor): Tensor {
+  const o = c.options;
+  const k = o.kernelSize;
+  switch (c.op) {
+    case "maxPool1d":
+      return maxPool1d(x, k, o.stride ?? null, o.padding ?? 0, o.dilation ?? 1, o.ceilMode ?? false);
+    case "maxPool2d":
+      return maxPool2d(x, k, o.stride ?? null, o.padding ?? 0, o.dilation ?? 1, o.ceilMode ?? false);
+    case "avgPool1d":
+      return avgPool1d(
+        x,
+        k,
+        o.stride ?? null,
+        o.padding ?? 0,
+        o.ceilMode ?? false,
+        o.countIncludePad ?? true,
+      );
+    case "avgPool2d":
+      return avgPool2d(
+        x,
+        k,
+        o.stride ?? null,
+        o.padding ?? 0,
+        o.ceilMode ?? false,
+        o.countIncludePad ?? true,
+        o.divisorOverride ?? null,
+      );
+    case "interpolate":
+      return interpolate(x, o.size ?? null, o.scaleFactor ?? null, "nearest");
+    default:
+      return apply(c, x);
+  }
+}
+
 const TOL = { rtol: 1e-4, atol: 1e-5 };
 
 describeEachBackend("pooling and upsampling vs PyTorch (float32)", () => {
@@ -58,6 +93,7 @@ describeEachBackend("pooling and upsampling vs PyTorch (float32)", () => {
       const x = fixtureTensor(c.input).requiresGrad_();
       const y = apply(c, x);
       expectClose(y, fixtureTensor(c.output), TOL);
+      expectClose(applyPositional(c, x.detach()), y, { rtol: 0, atol: 0 });
       y.mul(fixtureTensor(c.grad_output)).sum().backward();
       expectClose(x.grad!, fixtureTensor(c.grad_input), TOL);
     });
@@ -120,5 +156,40 @@ describe("pooling semantics and errors", () => {
     expect(() => interpolate(randn([1, 1, 4]), { size: 8, scaleFactor: 2 })).toThrow(
       "give exactly one of size and scaleFactor",
     );
+  });
+
+  it("never ignores an argument: too many, wrong kinds and unknown options are ArgumentErrors", () => {
+    const x = randn([1, 1, 4, 4]);
+    const any = (f: unknown) => f as (...args: unknown[]) => unknown;
+    expect(() => any(maxPool2d)(x, 2, 2, 0, 1, false, false, 1)).toThrow(
+      "maxPool2d takes at most 7 arguments (x, kernelSize, stride, padding, dilation, ceilMode, returnIndices), got 8",
+    );
+    expect(() => any(maxPool2d)(x, 2, null, 0, 1, false, true)).toThrow(
+      "maxPool2d: returnIndices is not supported (got true)",
+    );
+    expect(() => any(maxPool2d)(x, 2, { strides: 1 })).toThrow(
+      'maxPool2d: unknown option "strides" in options; known: stride, padding, dilation, ceilMode, returnIndices',
+    );
+    expect(() => any(maxPool2d)(x, 2, null, 0, 1, "yes")).toThrow(
+      'maxPool2d: ceilMode must be true or false, got the string "yes"',
+    );
+    expect(() => any(avgPool2d)(x, 2, 2, 0, false, 1)).toThrow(
+      "avgPool2d: countIncludePad must be true or false, got the number 1",
+    );
+    expect(() => any(avgPool1d)(randn([1, 1, 4]), 2, 2, 0, false, true, 3)).toThrow(
+      "avgPool1d takes at most 6 arguments (x, kernelSize, stride, padding, ceilMode, countIncludePad), got 7",
+    );
+    expect(() => any(maxPool2d)(x, randn([2]))).toThrow(
+      "maxPool2d: kernelSize must be a positive integer or a list of 2, got a Tensor of shape (2,)",
+    );
+    expect(() => any(adaptiveAvgPool2d)(x, 2, 2)).toThrow(ArgumentError);
+    expect(() => any(interpolate)(randn([1, 1, 4]), 8, null, "nearest", true)).toThrow(
+      "interpolate takes at most 4 arguments (x, size, scaleFactor, mode), got 5",
+    );
+    expect(() => any(globalMaxPool2d)([1, 2, 3])).toThrow(
+      "globalMaxPool2d: x must be a Tensor, got the array [1,2,3]",
+    );
+    // positional stride as in F.max_pool2d(x, 3, 1, 1)
+    expect(maxPool2d(x, 3, 1, 1).shape).toEqual([1, 1, 4, 4]);
   });
 });

@@ -151,7 +151,7 @@ describe("compile / fit / evaluate / predict", () => {
     await model.fit([x, y], { epochs: 2, batchSize: 4, verbose: 0 });
     const before = stateValues(model);
     const momentum = optimizerValues(opt);
-    expect(before["1.numBatchesTracked"]).toEqual([4]);
+    expect(before["1.num_batches_tracked"]).toEqual([4]);
     const xNaN = withNaN(x, [5]);
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     try {
@@ -186,7 +186,7 @@ describe("compile / fit / evaluate / predict", () => {
       /loss became NaN/,
     );
     expect(stateValues(model)).toEqual(before);
-    expect(before["1.numBatchesTracked"]).toEqual([1]);
+    expect(before["1.num_batches_tracked"]).toEqual([1]);
   });
 
   it("a finite loss with non-finite gradients is rejected before the update, naming the parameter", async () => {

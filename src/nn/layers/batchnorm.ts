@@ -30,16 +30,21 @@ export interface BatchNormOptions {
 
 /**
  * Batch normalization's state and behaviour, shared by the 1-D and 2-D layers: `weight`, `bias`
- * (parameters) and `runningMean`, `runningVar`, `numBatchesTracked` (buffers, saved with the model).
- * A training batch whose statistics are NaN or infinite is not taken into the running statistics
- * (nor counted); the first one is reported with `console.warn`.
+ * (parameters) and `running_mean`, `running_var`, `num_batches_tracked` (buffers, saved with the
+ * model). The buffers keep PyTorch's names, so a state dict exchanges with `torch.nn.BatchNorm2d`
+ * through safetensors; `runningMean`, `runningVar` and `numBatchesTracked` are the same tensors under
+ * camelCase names. A training batch whose statistics are NaN or infinite is not taken into the
+ * running statistics (nor counted); the first one is reported with `console.warn`.
+ * @example
+ * Object.keys(new BatchNorm2d(4).stateDict()) // ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"]
  */
 abstract class BatchNormBase extends Module {
   weight: Tensor | null;
   bias: Tensor | null;
-  runningMean: Tensor | null;
-  runningVar: Tensor | null;
-  numBatchesTracked: Tensor | null;
+  running_mean: Tensor | null;
+  running_var: Tensor | null;
+  /** Training batches taken into the running statistics (int32; PyTorch's int64 loads into it). */
+  num_batches_tracked: Tensor | null;
   readonly eps: number;
   readonly momentum: number | null;
   private warnedNonFinite = false;
@@ -63,21 +68,34 @@ abstract class BatchNormBase extends Module {
     this.weight = affine ? parameter(full([numFeatures], 1, { dtype })) : null;
     this.bias = affine ? parameter(zeros([numFeatures], { dtype })) : null;
     const track = options.trackRunningStats ?? true;
-    this.runningMean = track ? buffer(zeros([numFeatures], { dtype })) : null;
-    this.runningVar = track ? buffer(full([numFeatures], 1, { dtype })) : null;
-    this.numBatchesTracked = track ? buffer(zeros([], { dtype: "int32" })) : null;
+    this.running_mean = track ? buffer(zeros([numFeatures], { dtype })) : null;
+    this.running_var = track ? buffer(full([numFeatures], 1, { dtype })) : null;
+    this.num_batches_tracked = track ? buffer(zeros([], { dtype: "int32" })) : null;
+  }
+
+  /** `running_mean` under its camelCase name (the same tensor). */
+  get runningMean(): Tensor | null {
+    return this.running_mean;
+  }
+  /** `running_var` under its camelCase name (the same tensor). */
+  get runningVar(): Tensor | null {
+    return this.running_var;
+  }
+  /** `num_batches_tracked` under its camelCase name (the same tensor). */
+  get numBatchesTracked(): Tensor | null {
+    return this.num_batches_tracked;
   }
 
   protected abstract checkInput(x: Tensor): void;
 
   forward(x: Tensor): Tensor {
     this.checkInput(x);
-    const counter = this.training ? this.numBatchesTracked : null;
+    const counter = this.training ? this.num_batches_tracked : null;
     // momentum null: the cumulative average weighs this batch by 1 / (batches so far, this one included)
     const factor = this.momentum ?? (counter ? 1 / (counter.item() + 1) : 0);
     // in training, or without running statistics, normalise with the batch's own statistics
-    const useBatch = this.training || this.runningMean === null;
-    const { y, updated } = batchNormUpdating(x, this.runningMean, this.runningVar, {
+    const useBatch = this.training || this.running_mean === null;
+    const { y, updated } = batchNormUpdating(x, this.running_mean, this.running_var, {
       weight: this.weight,
       bias: this.bias,
       training: useBatch,
@@ -101,9 +119,9 @@ abstract class BatchNormBase extends Module {
   /** Resets the running statistics to mean 0, variance 1 and no batches seen. */
   resetRunningStats(): void {
     noGrad(() => {
-      this.runningMean?.assign(zeros(this.runningMean.shape, { dtype: this.runningMean.dtype }));
-      this.runningVar?.assign(full(this.runningVar.shape, 1, { dtype: this.runningVar.dtype }));
-      this.numBatchesTracked?.assign(zeros([], { dtype: "int32" }));
+      this.running_mean?.assign(zeros(this.running_mean.shape, { dtype: this.running_mean.dtype }));
+      this.running_var?.assign(full(this.running_var.shape, 1, { dtype: this.running_var.dtype }));
+      this.num_batches_tracked?.assign(zeros([], { dtype: "int32" }));
     });
   }
 
@@ -112,7 +130,7 @@ abstract class BatchNormBase extends Module {
       this.eps !== 1e-5 ? `eps=${this.eps}` : "",
       this.momentum !== 0.1 ? `momentum=${this.momentum}` : "",
       this.weight ? "" : "affine=false",
-      this.runningMean ? "" : "trackRunningStats=false",
+      this.running_mean ? "" : "trackRunningStats=false",
     ].filter(Boolean);
     return `${this.kind}(${[this.numFeatures, ...extra].join(", ")})`;
   }
@@ -122,7 +140,8 @@ abstract class BatchNormBase extends Module {
  * Batch normalization over (N, C) or (N, C, L) inputs, as `torch.nn.BatchNorm1d`: in training each
  * channel is normalised with the batch's mean and (biased) variance and the running statistics move
  * towards them by `momentum` (with the unbiased variance); in evaluation (`model.eval()`) the running
- * statistics are used. `weight` and `bias` are learned per channel.
+ * statistics are used. `weight` and `bias` are learned per channel; the state dict's keys are
+ * PyTorch's (`weight`, `bias`, `running_mean`, `running_var`, `num_batches_tracked`).
  * @example
  * const model = new Sequential(new Linear(784, 256), new BatchNorm1d(256), new ReLU(), new Linear(256, 10));
  */
@@ -143,8 +162,9 @@ export class BatchNorm1d extends BatchNormBase {
 
 /**
  * Batch normalization over channels-first images (N, C, H, W), as `torch.nn.BatchNorm2d`: statistics
- * per channel over the batch and all positions; running statistics (`runningMean`, `runningVar`,
- * `numBatchesTracked`) are buffers, saved with the model and used in evaluation mode.
+ * per channel over the batch and all positions; running statistics (`running_mean`, `running_var`,
+ * `num_batches_tracked`, PyTorch's names; also readable as `runningMean`, ...) are buffers, saved with
+ * the model and used in evaluation mode.
  * @example
  * const block = new Sequential(new Conv2d(3, 16, 3, { padding: 1, bias: false }), new BatchNorm2d(16), new ReLU());
  */

@@ -32,6 +32,21 @@ export interface ConvTransposeLayerOptions extends ConvTransposeOptions {
   generator?: Generator;
 }
 
+/** The functional options among a layer's (without bias, dtype, generator). */
+function convOptions({ stride, padding, dilation, groups }: ConvOptions): ConvOptions {
+  return { stride, padding, dilation, groups };
+}
+
+function convTransposeOptions(o: ConvTransposeOptions): ConvTransposeOptions {
+  return {
+    stride: o.stride,
+    padding: o.padding,
+    outputPadding: o.outputPadding,
+    dilation: o.dilation,
+    groups: o.groups,
+  };
+}
+
 /** "stride=2, padding=1"-style text of the options that differ from their defaults. */
 function optionText(entries: [string, unknown, unknown][]): string {
   const show = (v: unknown) =>
@@ -125,7 +140,7 @@ export class Conv1d extends ConvBase {
 
   forward(x: Tensor): Tensor {
     this.checkInput(x);
-    return conv1d(x, this.weight, this.bias, this.options);
+    return conv1d(x, this.weight, this.bias, convOptions(this.options));
   }
 
   override describe(): string {
@@ -160,7 +175,7 @@ export class Conv2d extends ConvBase {
 
   forward(x: Tensor): Tensor {
     this.checkInput(x);
-    return conv2d(x, this.weight, this.bias, this.options);
+    return conv2d(x, this.weight, this.bias, convOptions(this.options));
   }
 
   override describe(): string {
@@ -191,7 +206,7 @@ export class ConvTranspose1d extends ConvBase {
 
   forward(x: Tensor): Tensor {
     this.checkInput(x);
-    return convTranspose1d(x, this.weight, this.bias, this.options);
+    return convTranspose1d(x, this.weight, this.bias, convTransposeOptions(this.options));
   }
 
   override describe(): string {
@@ -226,7 +241,7 @@ export class ConvTranspose2d extends ConvBase {
 
   forward(x: Tensor): Tensor {
     this.checkInput(x);
-    return convTranspose2d(x, this.weight, this.bias, this.options);
+    return convTranspose2d(x, this.weight, this.bias, convTransposeOptions(this.options));
   }
 
   override describe(): string {

@@ -159,22 +159,27 @@ export class BCELoss extends Loss {
 }
 
 /**
- * Binary cross-entropy of logits (stable), as a module; `weight` and `posWeight` are kept as buffers.
+ * Binary cross-entropy of logits (stable), as a module; `weight` and `pos_weight` (PyTorch's buffer
+ * name; also readable as `posWeight`) are kept as buffers.
  * @example new BCEWithLogitsLoss({ posWeight: tensor([3]) }).forward(scores, labels)
  */
 export class BCEWithLogitsLoss extends Loss {
   weight: Tensor | null;
-  posWeight: Tensor | null;
+  pos_weight: Tensor | null;
   constructor(options: BCEWithLogitsOptions = {}) {
     super(options);
     this.weight = options.weight ? buffer(options.weight) : null;
-    this.posWeight = options.posWeight ? buffer(options.posWeight) : null;
+    this.pos_weight = options.posWeight ? buffer(options.posWeight) : null;
+  }
+  /** `pos_weight` under its camelCase name (the same tensor). */
+  get posWeight(): Tensor | null {
+    return this.pos_weight;
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return binaryCrossEntropyWithLogits(input, target, {
       reduction: this.reduction,
       weight: this.weight ?? undefined,
-      posWeight: this.posWeight ?? undefined,
+      posWeight: this.pos_weight ?? undefined,
     });
   }
 }

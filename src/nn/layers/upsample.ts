@@ -13,7 +13,7 @@ export class Upsample extends Module {
   constructor(readonly options: InterpolateOptions) {
     super();
     // fail where the layer is built, not at its first forward
-    if ((options.size === undefined) === (options.scaleFactor === undefined)) {
+    if ((options.size == null) === (options.scaleFactor == null)) {
       throw new ValueError("Upsample: give exactly one of size and scaleFactor");
     }
     if ((options.mode ?? "nearest") !== "nearest") {
@@ -34,8 +34,6 @@ export class Upsample extends Module {
   override describe(): string {
     const { size, scaleFactor } = this.options;
     const show = (v: number | readonly number[]) => (typeof v === "number" ? String(v) : v.join("×"));
-    return size !== undefined
-      ? `Upsample(size=${show(size)})`
-      : `Upsample(scaleFactor=${show(scaleFactor!)})`;
+    return size != null ? `Upsample(size=${show(size)})` : `Upsample(scaleFactor=${show(scaleFactor!)})`;
   }
 }

@@ -79,10 +79,20 @@ describeEachBackend("BatchNorm vs PyTorch: training steps, running statistics, e
 });
 
 describe("BatchNorm2d", () => {
-  it("keeps running statistics as buffers with PyTorch's names (camelCase) and no gradient", () => {
+  it("keeps running statistics as buffers with PyTorch's names (snake_case), camelCase aliases, no gradient", () => {
     const bn = new BatchNorm2d(4);
     expect(bn.namedParameters().map(([n]) => n)).toEqual(["weight", "bias"]);
-    expect(bn.namedBuffers().map(([n]) => n)).toEqual(["runningMean", "runningVar", "numBatchesTracked"]);
+    expect(bn.namedBuffers().map(([n]) => n)).toEqual(["running_mean", "running_var", "num_batches_tracked"]);
+    expect(Object.keys(bn.stateDict())).toEqual([
+      "weight",
+      "bias",
+      "running_mean",
+      "running_var",
+      "num_batches_tracked",
+    ]);
+    expect(bn.runningMean).toBe(bn.running_mean);
+    expect(bn.runningVar).toBe(bn.running_var);
+    expect(bn.numBatchesTracked).toBe(bn.num_batches_tracked);
     expect(bn.numBatchesTracked!.dtype).toBe("int32");
     expect(new BatchNorm2d(4, { affine: false, trackRunningStats: false }).stateDict()).toEqual({});
   });
