@@ -106,6 +106,21 @@ abstract class ConvBase extends Module {
         : parameter(uniform([outChannels], { low: -bound, high: bound, dtype, generator }));
   }
 
+  /** The layer's own options (stride, padding, ...), as its subclass keeps them. */
+  abstract readonly options: ConvLayerOptions | ConvTransposeLayerOptions;
+
+  /** PyTorch-like summary text: the options that differ from their defaults. */
+  override describe(): string {
+    const o = this.options;
+    return `${this.head()}${optionText([
+      ["stride", o.stride, 1],
+      ["padding", o.padding, 0],
+      ["outputPadding", "outputPadding" in o ? o.outputPadding : undefined, 0],
+      ["dilation", o.dilation, 1],
+      ["groups", o.groups, 1],
+    ])}${this.bias ? "" : ", bias=false"})`;
+  }
+
   protected checkInput(x: Tensor): void {
     const spatial = this.nd === 1 ? "L" : "H, W";
     expectInput(
@@ -142,16 +157,6 @@ export class Conv1d extends ConvBase {
     this.checkInput(x);
     return conv1d(x, this.weight, this.bias, convOptions(this.options));
   }
-
-  override describe(): string {
-    const o = this.options;
-    return `${this.head()}${optionText([
-      ["stride", o.stride, 1],
-      ["padding", o.padding, 0],
-      ["dilation", o.dilation, 1],
-      ["groups", o.groups, 1],
-    ])}${this.bias ? "" : ", bias=false"})`;
-  }
 }
 
 /**
@@ -177,16 +182,6 @@ export class Conv2d extends ConvBase {
     this.checkInput(x);
     return conv2d(x, this.weight, this.bias, convOptions(this.options));
   }
-
-  override describe(): string {
-    const o = this.options;
-    return `${this.head()}${optionText([
-      ["stride", o.stride, 1],
-      ["padding", o.padding, 0],
-      ["dilation", o.dilation, 1],
-      ["groups", o.groups, 1],
-    ])}${this.bias ? "" : ", bias=false"})`;
-  }
 }
 
 /**
@@ -207,17 +202,6 @@ export class ConvTranspose1d extends ConvBase {
   forward(x: Tensor): Tensor {
     this.checkInput(x);
     return convTranspose1d(x, this.weight, this.bias, convTransposeOptions(this.options));
-  }
-
-  override describe(): string {
-    const o = this.options;
-    return `${this.head()}${optionText([
-      ["stride", o.stride, 1],
-      ["padding", o.padding, 0],
-      ["outputPadding", o.outputPadding, 0],
-      ["dilation", o.dilation, 1],
-      ["groups", o.groups, 1],
-    ])}${this.bias ? "" : ", bias=false"})`;
   }
 }
 
@@ -242,16 +226,5 @@ export class ConvTranspose2d extends ConvBase {
   forward(x: Tensor): Tensor {
     this.checkInput(x);
     return convTranspose2d(x, this.weight, this.bias, convTransposeOptions(this.options));
-  }
-
-  override describe(): string {
-    const o = this.options;
-    return `${this.head()}${optionText([
-      ["stride", o.stride, 1],
-      ["padding", o.padding, 0],
-      ["outputPadding", o.outputPadding, 0],
-      ["dilation", o.dilation, 1],
-      ["groups", o.groups, 1],
-    ])}${this.bias ? "" : ", bias=false"})`;
   }
 }
