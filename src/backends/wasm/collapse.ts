@@ -1,3 +1,4 @@
+import type { View } from "../backend.js";
 /**
  * Merges adjacent axes that every operand walks contiguously (and drops size-1 axes), so an n-d
  * strided walk becomes one over as few axes as possible. Strides are per operand, in elements.
@@ -33,4 +34,28 @@ export function collapse2d(
     st = st.map((s) => [0, ...s]);
   }
   return { rows: dims[0], cols: dims[1], strides: st.map((s) => [s[0], s[1]] as [number, number]) };
+}
+
+/** A strided 2-D copy: `rows` × `cols` source elements at strides `s0`, `s1`; destination rows `pitch` apart. */
+export interface CopyPlan {
+  rows: number;
+  cols: number;
+  s0: number;
+  s1: number;
+  pitch: number;
+}
+
+/**
+ * How to copy view `x` into memory laid out with `dstStrides` (a window of a larger output for pad
+ * and concat) as one strided 2-D copy: both walks collapse to at most two axes, the destination's
+ * inner one unit-stride. Null when they do not.
+ */
+export function copyPlan(x: View, dstStrides: readonly number[]): CopyPlan | null {
+  const { dims, strides } = collapse(x.shape, [x.strides, dstStrides]);
+  if (dims.length > 2 || (dims.length > 0 && strides[1][dims.length - 1] !== 1)) return null;
+  if (dims.length === 2) {
+    return { rows: dims[0], cols: dims[1], s0: strides[0][0], s1: strides[0][1], pitch: strides[1][0] };
+  }
+  const cols = dims[0] ?? 1;
+  return { rows: 1, cols, s0: 0, s1: strides[0][0] ?? 1, pitch: cols };
 }

@@ -3,19 +3,30 @@ import { DisposedError, OutOfMemoryError } from "../../base/errors.js";
 import { contiguousStrides, isContiguous, sizeOf } from "../../base/shape.js";
 import type {
   Backend,
-  BinaryOp,
   FusedKernels,
   Kernels,
   MemoryInfo,
   MemoryPressure,
   Storage,
-  UnaryOp,
   View,
 } from "../backend.js";
 import { hostKernels } from "../host/kernels.js";
 import { matmulPlan } from "../host/matmul.js";
 import type { HostMemory } from "../host/memory.js";
-import { collapse, collapse2d } from "./collapse.js";
+import { type CopyPlan, collapse, collapse2d, copyPlan } from "./collapse.js";
+import {
+  BINARY_CODES,
+  COMPARE_CODES,
+  HEAP_BASE,
+  PARALLEL_MIN_WORK,
+  REDUCE_CODES,
+  UNARY_CODES,
+  type WasmBackendOptions,
+  isNode,
+  requestedThreads,
+} from "./config.js";
+
+export type { WasmBackendOptions };
 import { Heap, type HeapStats, outOfMemoryMessage } from "./heap.js";
 import {
   type KernelExports,
@@ -26,64 +37,6 @@ import {
 } from "./module.js";
 import { WasmStorage } from "./storage.js";
 import { ThreadPool } from "./threads.js";
-
-const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
-  add: 0,
-  sub: 1,
-  mul: 2,
-  div: 3,
-  maximum: 4,
-  minimum: 5,
-};
-const COMPARE_CODES: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
-const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
-  neg: 0,
-  abs: 1,
-  sqrt: 2,
-  relu: 3,
-  exp: 4,
-  log: 5,
-  tanh: 6,
-  sigmoid: 7,
-};
-const REDUCE_CODES = { sum: 0, max: 1, min: 2 } as const;
-
-/** The first MiB of memory belongs to the kernels' own stack and data. */
-const HEAP_BASE = 1 << 20;
-/** Multiply-adds below which a matmul stays on one thread (waking workers costs ~10 µs). */
-const PARALLEL_MIN_WORK = 1 << 18;
-
-export interface WasmBackendOptions {
-  /** Use relaxed SIMD (fused multiply-add) where the engine supports it (default true). */
-  preferRelaxedSimd?: boolean;
-  /** Threads for large kernels, the calling thread included (default: all cores; 1 disables workers). */
-  threads?: number;
-  /**
-   * Shared memory (needed for threads; in browsers it needs cross-origin isolation). Default: wherever
-   * SharedArrayBuffer exists.
-   */
-  sharedMemory?: boolean;
-  /**
-   * The most bytes tensors may take together (default: all wasm32 can address, 4 GiB less the kernels'
-   * first MiB). Allocations beyond it throw an OutOfMemoryError instead of growing the memory.
-   */
-  maxBytes?: number;
-  /** @internal A module compiled elsewhere (asynchronously, as browsers require). */
-  module?: { module: WebAssembly.Module; relaxed: boolean };
-}
-
-function isNode(): boolean {
-  return (
-    typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === "string"
-  );
-}
-
-function requestedThreads(option: number | undefined): number | undefined {
-  if (option !== undefined) return option;
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-    ?.STRATA_THREADS;
-  return env ? Number(env) : undefined;
-}
 
 /**
  * The WebAssembly backend: tensors live in one shared WebAssembly.Memory (no copy per op); float32
@@ -483,7 +436,7 @@ export class WasmBackend implements Backend, HostMemory {
     if (dtype !== x.dtype || (dtype !== "float32" && dtype !== "int32")) return this.host.cast(x, dtype);
     const out = this.allocStorage(dtype, sizeOf(x.shape));
     if (out.size === 0) return out;
-    const plan = this.copyPlan(x, contiguousStrides(x.shape));
+    const plan = copyPlan(x, contiguousStrides(x.shape));
     if (plan) this.copyInto(x, plan, out.ptr);
     else {
       const { dims, strides } = collapse(x.shape, [x.strides]);
@@ -495,22 +448,7 @@ export class WasmBackend implements Backend, HostMemory {
     return out;
   };
 
-  /**
-   * How to copy view `x` into memory laid out with `dstStrides` (a window of a larger output for pad
-   * and concat) as one strided 2-D copy: both walks collapse to at most two axes, the destination's
-   * inner one unit-stride. Null when they do not.
-   */
-  private copyPlan(x: View, dstStrides: readonly number[]) {
-    const { dims, strides } = collapse(x.shape, [x.strides, dstStrides]);
-    if (dims.length > 2 || (dims.length > 0 && strides[1][dims.length - 1] !== 1)) return null;
-    if (dims.length === 2) {
-      return { rows: dims[0], cols: dims[1], s0: strides[0][0], s1: strides[0][1], pitch: strides[1][0] };
-    }
-    const cols = dims[0] ?? 1;
-    return { rows: 1, cols, s0: 0, s1: strides[0][0] ?? 1, pitch: cols };
-  }
-
-  private copyInto(x: View, plan: NonNullable<ReturnType<WasmBackend["copyPlan"]>>, dst: number): void {
+  private copyInto(x: View, plan: CopyPlan, dst: number): void {
     if (sizeOf(x.shape) === 0) return;
     this.kernels.copy2d_32(this.ptrOf(x), plan.s0, plan.s1, dst, plan.rows, plan.cols, plan.pitch);
   }
@@ -595,7 +533,7 @@ export class WasmBackend implements Backend, HostMemory {
   pad: Backend["pad"] = (x, pads, value) => {
     const outShape = x.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
     const outStrides = contiguousStrides(outShape);
-    const plan = x.dtype === "float32" || x.dtype === "int32" ? this.copyPlan(x, outStrides) : null;
+    const plan = x.dtype === "float32" || x.dtype === "int32" ? copyPlan(x, outStrides) : null;
     if (plan === null) return this.host.pad(x, pads, value);
     const out = this.allocStorage(x.dtype, sizeOf(outShape));
     if (out.size === 0) return out;
@@ -609,8 +547,7 @@ export class WasmBackend implements Backend, HostMemory {
   concat: Backend["concat"] = (xs, axis, outShape) => {
     const dtype = xs[0].dtype;
     const outStrides = contiguousStrides(outShape);
-    const plans =
-      dtype === "float32" || dtype === "int32" ? xs.map((x) => this.copyPlan(x, outStrides)) : [null];
+    const plans = dtype === "float32" || dtype === "int32" ? xs.map((x) => copyPlan(x, outStrides)) : [null];
     if (plans.some((p) => p === null)) return this.host.concat(xs, axis, outShape);
     const out = this.allocStorage(dtype, sizeOf(outShape));
     if (out.size === 0) return out;
