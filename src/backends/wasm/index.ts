@@ -35,6 +35,7 @@ import {
   kernelBytes,
   sharedMemorySupported,
 } from "./module.js";
+import { fusedKernels } from "./fused.js";
 import { WasmStorage } from "./storage.js";
 import { ThreadPool } from "./threads.js";
 
@@ -47,7 +48,8 @@ export class WasmBackend implements Backend, HostMemory {
   readonly name = "wasm";
   readonly wasmMemory: WebAssembly.Memory;
   private readonly heap: Heap;
-  private kernels: KernelExports;
+  /** @internal The compiled kernels (the FMA build once start-up has switched to it). */
+  kernels: KernelExports;
   private readonly host: Kernels;
   private live = 0;
   private liveBytes = 0;
@@ -149,7 +151,8 @@ export class WasmBackend implements Backend, HostMemory {
     return { storage, data };
   }
 
-  private allocStorage(dtype: DType, size: number): WasmStorage {
+  /** @internal A fresh storage (not zeroed), for the kernels of this backend. */
+  allocStorage(dtype: DType, size: number): WasmStorage {
     const bytes = size * bytesPerElement(dtype);
     const ptr = this.heapAlloc(bytes);
     this.live++;
@@ -219,7 +222,8 @@ export class WasmBackend implements Backend, HostMemory {
 
   // ---- kernels: SIMD fast paths for float32, host kernels for the rest ----
 
-  private ptrOf(v: View): number {
+  /** @internal The byte address of a view's first element. */
+  ptrOf(v: View): number {
     return (v.storage as WasmStorage).ptr + v.offset * bytesPerElement(v.dtype);
   }
 
@@ -292,56 +296,7 @@ export class WasmBackend implements Backend, HostMemory {
     return out;
   };
 
-  readonly fused: FusedKernels = {
-    adamStep: (p, grad, m, v, h) => {
-      const n = sizeOf(p.shape);
-      const [po, mo, vo] = [
-        this.allocStorage("float32", n),
-        this.allocStorage("float32", n),
-        this.allocStorage("float32", n),
-      ];
-      const flags = (h.decoupled ? 1 : 0) | (h.maximize ? 2 : 0);
-      this.kernels.adam_f32(
-        this.ptrOf(p),
-        this.ptrOf(grad),
-        this.ptrOf(m),
-        this.ptrOf(v),
-        po.ptr,
-        mo.ptr,
-        vo.ptr,
-        n,
-        h.lr,
-        h.beta1,
-        h.beta2,
-        h.eps,
-        h.weightDecay,
-        h.biasCorrection1,
-        h.biasCorrection2Sqrt,
-        flags,
-      );
-      return [po, mo, vo];
-    },
-    sgdStep: (p, grad, buf, h) => {
-      const n = sizeOf(p.shape);
-      const po = this.allocStorage("float32", n);
-      const bo = h.momentum !== 0 ? this.allocStorage("float32", n) : null;
-      const flags = (h.momentum !== 0 ? 1 : 0) | (h.nesterov ? 2 : 0) | (h.maximize ? 4 : 0);
-      this.kernels.sgd_f32(
-        this.ptrOf(p),
-        this.ptrOf(grad),
-        buf ? this.ptrOf(buf) : 0,
-        po.ptr,
-        bo ? bo.ptr : 0,
-        n,
-        h.lr,
-        h.momentum,
-        h.dampening,
-        h.weightDecay,
-        flags,
-      );
-      return [po, bo];
-    },
-  };
+  readonly fused: FusedKernels = fusedKernels(this);
 
   where: Backend["where"] = (c, a, b, outShape, outDtype) => {
     const fast =

@@ -1,0 +1,69 @@
+/**
+ * The fused optimizer updates of the wasm backend: one pass over parameter, gradient and state
+ * instead of the composed primitives (which stay the reference; a test checks they agree).
+ */
+import { sizeOf } from "../../base/shape.js";
+import type { DType } from "../../base/dtype.js";
+import type { FusedKernels, View } from "../backend.js";
+import type { KernelExports } from "./module.js";
+import type { WasmStorage } from "./storage.js";
+
+/** What the fused kernels need of the backend: its allocator, addresses and compiled kernels. */
+export interface KernelHost {
+  allocStorage(dtype: DType, size: number): WasmStorage;
+  ptrOf(v: View): number;
+  readonly kernels: KernelExports;
+}
+
+export function fusedKernels(backend: KernelHost): FusedKernels {
+  return {
+    adamStep: (p, grad, m, v, h) => {
+      const n = sizeOf(p.shape);
+      const [po, mo, vo] = [
+        backend.allocStorage("float32", n),
+        backend.allocStorage("float32", n),
+        backend.allocStorage("float32", n),
+      ];
+      const flags = (h.decoupled ? 1 : 0) | (h.maximize ? 2 : 0);
+      backend.kernels.adam_f32(
+        backend.ptrOf(p),
+        backend.ptrOf(grad),
+        backend.ptrOf(m),
+        backend.ptrOf(v),
+        po.ptr,
+        mo.ptr,
+        vo.ptr,
+        n,
+        h.lr,
+        h.beta1,
+        h.beta2,
+        h.eps,
+        h.weightDecay,
+        h.biasCorrection1,
+        h.biasCorrection2Sqrt,
+        flags,
+      );
+      return [po, mo, vo];
+    },
+    sgdStep: (p, grad, buf, h) => {
+      const n = sizeOf(p.shape);
+      const po = backend.allocStorage("float32", n);
+      const bo = h.momentum !== 0 ? backend.allocStorage("float32", n) : null;
+      const flags = (h.momentum !== 0 ? 1 : 0) | (h.nesterov ? 2 : 0) | (h.maximize ? 4 : 0);
+      backend.kernels.sgd_f32(
+        backend.ptrOf(p),
+        backend.ptrOf(grad),
+        buf ? backend.ptrOf(buf) : 0,
+        po.ptr,
+        bo ? bo.ptr : 0,
+        n,
+        h.lr,
+        h.momentum,
+        h.dampening,
+        h.weightDecay,
+        flags,
+      );
+      return [po, bo];
+    },
+  };
+}
