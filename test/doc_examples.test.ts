@@ -1,0 +1,497 @@
+/**
+ * Runs every `@example` of the doc comments in `src/` (issue #9: doc examples that run).
+ *
+ * How an example runs:
+ * - Its code is the text after `@example` (on the same line or the lines below) up to the next tag or
+ *   the end of the comment, without the comment's ` * `; where it has fenced blocks (```), only those.
+ * - Every export of the package entry (`src/index.ts`) is in scope, as after
+ *   `import { ... } from "strata-dl"`; so are the exports of the example's own module, which lets the
+ *   examples of internal helpers (not reachable from the entry) call them by name; those shadow the
+ *   entry's names in that module's examples. `import ... from "strata-dl"` lines are allowed (they take
+ *   from the same entry), as are imports of Node's modules (`node:fs/promises`, made dynamic);
+ *   `strata-dl/...` subpaths and relative imports are refused, since a user cannot write them.
+ * - TypeScript is stripped by esbuild, then the code runs as the body of an `async function`, so
+ *   `await` works at its top level. Types are not checked.
+ * - A statement that ends with a comment stating a value checks it: `expr; // [2, 4, 6]`,
+ *   `x.shape // [2, 3]`, `const n = f(); // 3`, `acc.result(); // 0.5`. The value is a literal (numbers,
+ *   strings, arrays, objects, true/false/null/NaN/Infinity) at the start of the comment; what follows it
+ *   after a space, `;`, `,`, `(` or `…` is prose. A tensor is compared through `toArray()`, a typed
+ *   array as an array; a number written with d decimals matches within 10^-d (the printed digits, rounded
+ *   or cut), an integer within 1e-5 relative; objects must have exactly the keys written. Comments that
+ *   do not start with a literal (`// a tensor of shape ...`) are prose and check nothing.
+ *   `// Float32Array [1, 2]` also checks the array's class. `f(); // throws ValueError` checks that the
+ *   statement throws that class of error (or a subclass), and the example goes on.
+ * - Each example starts from `manualSeed(0)`, in a fresh temporary working directory (so a relative path
+ *   it writes lands there and is deleted after), with `console` and `process.stdout` quiet (shown if it
+ *   fails). The backend it started with is set again after it; it must leave grad mode on.
+ *
+ * The prelude: names an example may use without making them. Each is built only when the example's
+ * code mentions it, fresh for every example, after `manualSeed(0)`. Prefer self-contained examples;
+ * these are for the methods of a training loop, where the setup would be most of the example:
+ * - `x`: a float32 batch `randn([16, 4])`; `y`: its labels, int32 in 0..2, `randint(0, 3, [16])`
+ * - `model`: `new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 3))`
+ * - `opt`: `new optim.SGD(model.parameters(), { lr: 0.1 })`
+ * - `loss`: `nn.functional.crossEntropy(model.forward(x), y)`, not yet `backward()`ed
+ * - `train`, `test`: `data.TensorDataset`s of 64 and 32 rows like `x`, `y`
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { transformSync } from "esbuild";
+import { describe, expect, it } from "vitest";
+import * as strata from "../src/index.js";
+import { type DocExample, examplesOf, exportsOf, sourceFiles } from "./helpers/doc_examples.js";
+
+const ROOT = join(import.meta.dirname, "..");
+type Values = Record<string, unknown>;
+
+// ---------------------------------------------------------------------------------------------------
+// the prelude
+
+const PRELUDE: Record<string, (p: Values) => unknown> = {
+  x: () => strata.randn([16, 4]),
+  y: () => strata.randint(0, 3, [16]),
+  model: () =>
+    new strata.nn.Sequential(new strata.nn.Linear(4, 8), new strata.nn.ReLU(), new strata.nn.Linear(8, 3)),
+  opt: (p) => new strata.optim.SGD((p.model as strata.nn.Module).parameters(), { lr: 0.1 }),
+  loss: (p) =>
+    strata.nn.functional.crossEntropy(
+      (p.model as strata.nn.Module).forward(p.x as strata.Tensor),
+      p.y as strata.Tensor,
+    ),
+  train: () => new strata.data.TensorDataset(strata.randn([64, 4]), strata.randint(0, 3, [64])),
+  test: () => new strata.data.TensorDataset(strata.randn([32, 4]), strata.randint(0, 3, [32])),
+};
+/** What each prelude name is built from (built first). */
+const NEEDS: Record<string, string[]> = { opt: ["model"], loss: ["model", "x", "y"] };
+
+function prelude(code: string): Values {
+  const out: Values = {};
+  const build = (name: string) => {
+    if (name in out) return;
+    for (const dep of NEEDS[name] ?? []) build(dep);
+    out[name] = PRELUDE[name](out);
+  };
+  for (const name of Object.keys(PRELUDE)) if (new RegExp(`\\b${name}\\b`).test(code)) build(name);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// reading the code: strings, comments, brackets
+
+/** Splits a line into its code and its `//` comment (outside strings). */
+function splitComment(line: string): { code: string; comment: string | null } {
+  let quote: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quote) {
+      if (ch === "\\") i++;
+      else if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'" || ch === "`") quote = ch;
+    else if (ch === "/" && line[i + 1] === "/") return { code: line.slice(0, i), comment: line.slice(i + 2) };
+  }
+  return { code: line, comment: null };
+}
+
+/** The brackets a piece of code leaves open (outside strings), or null if it closes more than it opens. */
+function openBrackets(code: string, stack: string[] = []): string[] | null {
+  const out = [...stack];
+  const pairs: Record<string, string> = { ")": "(", "]": "[", "}": "{" };
+  let quote: string | null = null;
+  for (let i = 0; i < code.length; i++) {
+    const ch = code[i];
+    if (quote) {
+      if (ch === "\\") i++;
+      else if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'" || ch === "`") quote = ch;
+    else if (ch === "(" || ch === "[" || ch === "{") out.push(ch);
+    else if (ch in pairs) {
+      if (out.pop() !== pairs[ch]) return null;
+    }
+  }
+  return out;
+}
+
+/** Splits code at its top-level `;` (outside strings and brackets). */
+function statements(code: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = 0;
+  for (let i = 0; i < code.length; i++) {
+    const ch = code[i];
+    if (quote) {
+      if (ch === "\\") i++;
+      else if (ch === quote) quote = null;
+    } else if (ch === '"' || ch === "'" || ch === "`") quote = ch;
+    else if ("([{".includes(ch)) depth++;
+    else if (")]}".includes(ch)) depth--;
+    else if (ch === ";" && depth === 0) {
+      parts.push(code.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(code.slice(start));
+  return parts;
+}
+
+/** The literal a comment starts with (`[2, 4, 6] float32` → `[2, 4, 6]`), or null for prose. */
+function literalPrefix(comment: string): string | null {
+  const text = comment.trim();
+  const typed = /^((?:Float32|Float64|Int32|Uint8)Array) (?=\[)/.exec(text);
+  if (typed) {
+    const rest = literalPrefix(text.slice(typed[0].length));
+    return rest === null || !rest.startsWith("[") ? null : `${typed[0]}${rest}`;
+  }
+  let candidate: string | null = null;
+  if (text.startsWith("[") || text.startsWith("{")) {
+    let quote: string | null = null;
+    let depth = 0;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i];
+      if (quote) {
+        if (ch === "\\") i++;
+        else if (ch === quote) quote = null;
+      } else if (ch === '"' || ch === "'") quote = ch;
+      else if (ch === "[" || ch === "{") depth++;
+      else if (ch === "]" || ch === "}") {
+        depth--;
+        if (depth === 0) {
+          candidate = text.slice(0, i + 1);
+          break;
+        }
+      }
+    }
+  } else {
+    const m =
+      /^(?:-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?|true|false|null|undefined|NaN|-?Infinity|"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')/.exec(
+        text,
+      );
+    candidate = m ? m[0] : null;
+  }
+  if (candidate === null) return null;
+  const rest = text.slice(candidate.length);
+  // `[2, 2] float32`, `[5, 0]; ...`, `3 (the default)`, `1.4142…` are values; `0.1, 0.09, ...` is a list
+  const after = /[\]}]$/.test(candidate) ? /^[\s;,(…]/ : /^[\s;(…]/;
+  if (rest !== "" && !after.test(rest)) return null;
+  // only literals: strip strings, keywords and object keys; what is left must be numbers and punctuation
+  const bare = candidate
+    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, "0")
+    .replace(/\b(?:true|false|null|undefined|NaN|Infinity)\b/g, "0")
+    .replace(/[A-Za-z_$][\w$]*\s*:/g, "");
+  if (!/^[\d\s.,+\-eE[\]{}]*$/.test(bare)) return null;
+  return candidate;
+}
+
+const NOT_EXPRESSION =
+  /^(?:const|let|var|if|else|for|while|do|return|throw|class|function|import|export|try|catch|finally|switch|case|default|break|continue|type|interface|async\s+function)\b|^[{}.)\]?:,=+*/%&|^<>!-]/;
+
+/**
+ * The example with its value comments turned into checks: `expr; // v` becomes `__check((expr), "v", n);`
+ * and `const a = expr; // v` gets `__check(a, "v", n);` after it. Lines inside an expression that
+ * spans lines (an object literal, a call's arguments) are left alone.
+ */
+function instrument(code: string): string {
+  const lines = code.split("\n");
+  let stack: string[] = [];
+  let previous = ""; // the last line's code, trimmed
+  return lines
+    .map((line, i) => {
+      const { code: body, comment } = splitComment(line);
+      const atStatement =
+        (stack.length === 0 || stack[stack.length - 1] === "{") && !/[=+\-*/%&|^<>?:,.([]$/.test(previous);
+      stack = openBrackets(body, stack) ?? [];
+      if (body.trim() !== "") previous = body.trim();
+      if (comment === null || !atStatement) return line;
+      const throws = /^\s*throws (?:an? )?([A-Z]\w*)/.exec(comment)?.[1];
+      const value = throws === undefined ? literalPrefix(comment) : null;
+      if (value === null && throws === undefined) return line;
+      const parts = statements(body);
+      while (parts.length > 1 && parts[parts.length - 1].trim() === "") parts.pop();
+      const last = parts[parts.length - 1];
+      const stmt = last.trim();
+      if (stmt === "" || openBrackets(stmt)?.length !== 0 || /^[\w$"']+\s*:/.test(stmt)) return line;
+      const head = parts.slice(0, -1).join(";");
+      const sep = parts.length > 1 ? ";" : "";
+      const lead = /^\s*/.exec(last)![0];
+      if (throws !== undefined) {
+        if (NOT_EXPRESSION.test(stmt)) return line;
+        return `${head}${sep}${lead}await __throws(async () => { ${stmt}; }, ${JSON.stringify(throws)}, ${i + 1});`;
+      }
+      const check = `__check(%, ${JSON.stringify(value)}, ${i + 1})`;
+      const decl = /^(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::[^=]+)?=/.exec(stmt);
+      if (decl) return `${head}${sep}${last}; ${check.replace("%", decl[1])};`;
+      if (NOT_EXPRESSION.test(stmt)) return line;
+      return `${head}${sep}${lead}${check.replace("%", `(${stmt})`)};`;
+    })
+    .join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// comparing a value with the one written
+
+function plain(v: unknown): unknown {
+  if (v instanceof strata.Tensor) return v.toArray();
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>);
+  return v;
+}
+
+/** The tolerance of each number written in a literal, in order. */
+function tolerances(src: string): number[] {
+  const noStrings = src.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""');
+  return [...noStrings.matchAll(/(?<![\w.])(\d+)(?:\.(\d*))?(?:e([+-]?\d+))?/gi)].map((m) => {
+    const decimals = m[2]?.length ?? 0;
+    const exponent = Number(m[3] ?? 0);
+    if (decimals === 0 && exponent === 0) return -1e-5; // integers: relative
+    return 10 ** (exponent - decimals);
+  });
+}
+
+function numbersOf(v: unknown, out: number[] = []): number[] {
+  if (typeof v === "number") out.push(v);
+  else if (Array.isArray(v)) for (const e of v) numbersOf(e, out);
+  else if (v && typeof v === "object") for (const e of Object.values(v)) numbersOf(e, out);
+  return out;
+}
+
+function matches(actual: unknown, expected: unknown, tol: number[], at: { i: number }): boolean {
+  actual = plain(actual);
+  if (typeof expected === "number") {
+    const t = tol[at.i++] ?? -1e-4;
+    if (typeof actual !== "number") return false;
+    if (Number.isNaN(expected)) return Number.isNaN(actual);
+    if (!Number.isFinite(expected)) return actual === expected;
+    const allowed = t < 0 ? -t * Math.max(1, Math.abs(expected)) : t * 1.000001;
+    return Math.abs(actual - expected) <= allowed;
+  }
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual) || actual.length !== expected.length) return false;
+    return expected.every((e, k) => matches(actual[k], e, tol, at));
+  }
+  if (expected && typeof expected === "object") {
+    if (!actual || typeof actual !== "object") return false;
+    const keys = Object.keys(expected);
+    const actualKeys = Object.keys(actual);
+    if (actualKeys.length !== keys.length || !keys.every((k) => k in actual)) return false;
+    return keys.every((k) => matches((actual as Values)[k], (expected as Values)[k], tol, at));
+  }
+  return Object.is(actual, expected);
+}
+
+/** Runs a statement that the example says throws an error of the class `name` (or a subclass). */
+async function checkThrows(run: () => Promise<unknown>, name: string, line: number): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    for (let c = Object.getPrototypeOf(err); c !== null; c = Object.getPrototypeOf(c)) {
+      if (c.constructor?.name === name) return;
+    }
+    throw new Error(`line ${line} of the example says it throws ${name}, but it threw ${String(err)}`);
+  }
+  throw new Error(`line ${line} of the example says it throws ${name}, but it did not throw`);
+}
+
+function show(v: unknown): string {
+  const p = plain(v);
+  try {
+    return JSON.stringify(p, (_, e) => (typeof e === "number" && !Number.isFinite(e) ? String(e) : e));
+  } catch {
+    return String(p);
+  }
+}
+
+function checkValue(actual: unknown, src: string, line: number): void {
+  const typed = /^(\w+Array) (.*)$/s.exec(src);
+  if (typed && (actual as object)?.constructor?.name !== typed[1]) {
+    throw new Error(
+      `line ${line} of the example says ${src}, but the value is ${show(actual)}, not a ${typed[1]}`,
+    );
+  }
+  if (typed) src = typed[2];
+  const expected = new Function(`"use strict"; return (${src});`)();
+  const tol = tolerances(src);
+  if (tol.length !== numbersOf(expected).length) tol.length = 0; // cannot pair them: default tolerance
+  if (!matches(actual, expected, tol, { i: 0 })) {
+    throw new Error(`line ${line} of the example says ${src}, but the value is ${show(actual)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// turning an example into a function
+
+const IDENT = /^[A-Za-z_$][\w$]*$/;
+
+/** `import`s as statements a function body can hold. */
+function rewriteImports(code: string): string {
+  return code.replace(
+    /^import\s+(type\s+)?([\s\S]*?)\s*from\s*["']([^"']+)["'];?|^import\s+["']([^"']+)["'];?/gm,
+    (
+      _all,
+      typeOnly: string | undefined,
+      clause: string,
+      from: string | undefined,
+      bare: string | undefined,
+    ) => {
+      const source = from ?? bare!;
+      if (source.startsWith(".") || (source.startsWith("strata-dl/") && source !== "strata-dl")) {
+        throw new Error(`the example imports from "${source}": a user imports from "strata-dl"`);
+      }
+      const target = source === "strata-dl" ? "__strata" : `(await import(${JSON.stringify(source)}))`;
+      if (bare !== undefined) return `${target};`;
+      if (typeOnly) return "";
+      const decls: string[] = [];
+      let named = clause.trim();
+      const ns = /^\*\s+as\s+([\w$]+)$/.exec(named);
+      if (ns) return `const ${ns[1]} = ${target};`;
+      const def = /^([\w$]+)\s*(?:,\s*(\{[\s\S]*\}))?$/.exec(named);
+      if (def) {
+        decls.push(`default: ${def[1]}`);
+        named = def[2] ?? "";
+      }
+      if (named.startsWith("{")) {
+        for (const spec of named.slice(1, -1).split(",")) {
+          const s = spec.trim();
+          if (s === "" || s.startsWith("type ")) continue;
+          const [name, alias] = s.split(/\s+as\s+/);
+          decls.push(alias ? `${name}: ${alias}` : name);
+        }
+      }
+      return decls.length > 0 ? `const { ${decls.join(", ")} } = ${target};` : "";
+    },
+  );
+}
+
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
+  ...args: string[]
+) => (...values: unknown[]) => Promise<void>;
+
+const entry = Object.fromEntries(Object.entries(strata).filter(([k]) => IDENT.test(k))) as Values;
+
+/** The quiet `console` and `process.stdout` an example runs with, and what they were given. */
+function quiet(): { restore(): void; output: string[] } {
+  const output: string[] = [];
+  const methods = ["log", "info", "warn", "error", "debug"] as const;
+  const saved = methods.map((m) => console[m]);
+  const write = process.stdout.write;
+  for (const m of methods) console[m] = (...args: unknown[]) => void output.push(args.map(String).join(" "));
+  process.stdout.write = ((s: string | Uint8Array) => {
+    output.push(String(s));
+    return true;
+  }) as typeof process.stdout.write;
+  return {
+    output,
+    restore() {
+      methods.forEach((m, k) => {
+        console[m] = saved[k];
+      });
+      process.stdout.write = write;
+    },
+  };
+}
+
+async function runExample(ex: DocExample, own: Values): Promise<void> {
+  const source = instrument(rewriteImports(ex.code));
+  const js = transformSync(source, { loader: "ts", target: "es2022" }).code;
+  strata.manualSeed(0);
+  const scope: Values = {
+    ...entry,
+    ...own,
+    ...prelude(ex.code),
+    __strata: strata,
+    __check: checkValue,
+    __throws: checkThrows,
+  };
+  const names = Object.keys(scope);
+  const fn = new AsyncFunction(...names, `"use strict";\n{\n${js}\n}`);
+  const backend = strata.getBackend().name;
+  const cwd = process.cwd();
+  const dir = mkdtempSync(join(tmpdir(), "strata-doc-"));
+  process.chdir(dir);
+  const io = quiet();
+  try {
+    await fn(...names.map((n) => scope[n]));
+  } catch (err) {
+    io.restore();
+    const printed = io.output.join("\n").slice(-2000);
+    const e = err as Error;
+    e.message =
+      `${e.message}\n--- the example (${ex.file}:${ex.line}) ---\n${ex.code}` +
+      (printed ? `\n--- it printed ---\n${printed}` : "");
+    throw e;
+  } finally {
+    io.restore();
+    process.chdir(cwd);
+    rmSync(dir, { recursive: true, force: true });
+    if (strata.getBackend().name !== backend) strata.setBackend(backend); // `setBackend("ref")` is an example
+  }
+  expect(strata.isGradEnabled(), "the example left grad mode off").toBe(true);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// the tests
+
+const files = sourceFiles().filter((f) => !f.endsWith(".generated.ts"));
+const examples = files.flatMap((f) => examplesOf(f));
+
+describe("doc examples", () => {
+  it("every exported function, class and constant has an @example", () => {
+    const missing = files
+      .flatMap((f) => exportsOf(f))
+      .filter((d) => ["function", "class", "const", "let"].includes(d.kind) && d.examples === 0)
+      .map((d) => `${d.file}:${d.line} ${d.name}`);
+    expect(missing).toEqual([]);
+  });
+
+  it("the value checks read what the examples write", async () => {
+    expect(literalPrefix(" [2, 4, 6]")).toBe("[2, 4, 6]");
+    expect(literalPrefix(" [2, 2] float32")).toBe("[2, 2]");
+    expect(literalPrefix(' "rnnRelu"')).toBe('"rnnRelu"');
+    expect(literalPrefix(" 1.4142…")).toBe("1.4142");
+    expect(literalPrefix(" { fanIn: 75, fanOut: 1600 }")).toBe("{ fanIn: 75, fanOut: 1600 }");
+    expect(literalPrefix(" a tensor (a copy)")).toBeNull();
+    expect(literalPrefix(" 0..255")).toBeNull();
+    expect(literalPrefix(" Int32Array [1, 2] (a copy)")).toBe("Int32Array [1, 2]");
+    expect(literalPrefix(" 0.1, 0.09, 0.081")).toBeNull();
+    expect(literalPrefix(" [Tensor [2, 2] float32]")).toBeNull();
+    expect(instrument("x.toArray(); // [1, 2]")).toBe('__check((x.toArray()), "[1, 2]", 1);');
+    expect(instrument("f(); g() // 3")).toBe('f(); __check((g()), "3", 1);');
+    expect(instrument("const n = f(); // 3")).toBe('const n = f(); __check(n, "3", 1);');
+    expect(instrument("f({\n  a: 1, // 2\n}); // 3")).toBe("f({\n  a: 1, // 2\n}); // 3");
+    expect(() => checkValue(tensor2(), "[1, 2]", 1)).not.toThrow();
+    expect(() => checkValue(tensor2(), "[1, 3]", 1)).toThrow(/says \[1, 3\], but the value is \[1,2\]/);
+    expect(() => checkValue(0.73106, "0.7311", 1)).not.toThrow();
+    expect(() => checkValue(0.7312, "0.731", 1)).not.toThrow();
+    expect(() => checkValue(0.733, "0.731", 1)).toThrow();
+    expect(() => checkValue(3, "2", 1)).toThrow();
+    expect(() => checkValue(new Int32Array([1, 2]), "Int32Array [1, 2]", 1)).not.toThrow();
+    expect(() => checkValue(new Float32Array([1, 2]), "Int32Array [1, 2]", 1)).toThrow(/not a Int32Array/);
+    expect(instrument("f(); // throws ValueError")).toBe(
+      'await __throws(async () => { f(); }, "ValueError", 1);',
+    );
+    await expect(checkThrows(async () => strata.zeros([-1]), "StrataError", 1)).resolves.toBeUndefined();
+    await expect(checkThrows(async () => strata.zeros([-1]), "DTypeError", 1)).rejects.toThrow(
+      /threw ShapeError/,
+    );
+    await expect(checkThrows(async () => {}, "ValueError", 1)).rejects.toThrow(/did not throw/);
+    expect(() => checkValue({ a: 1, b: 2 }, "{ a: 1 }", 1)).toThrow();
+  });
+
+  for (const file of [...new Set(examples.map((e) => e.file))]) {
+    describe(file, () => {
+      let own: Values | undefined;
+      for (const ex of examples.filter((e) => e.file === file)) {
+        it(`${ex.symbol} (line ${ex.line})`, async () => {
+          own ??= Object.fromEntries(
+            Object.entries(await import(pathToFileURL(join(ROOT, file)).href)).filter(([k]) => IDENT.test(k)),
+          );
+          await runExample(ex, own);
+        });
+      }
+    });
+  }
+});
+
+function tensor2() {
+  return strata.tensor([1, 2]);
+}
