@@ -8,8 +8,9 @@
  *   `import { ... } from "strata-dl"`; so are the exports of the example's own module, which lets the
  *   examples of internal helpers (not reachable from the entry) call them by name; those shadow the
  *   entry's names in that module's examples. `import ... from "strata-dl"` lines are allowed (they take
- *   from the same entry), as are imports of Node's modules (`node:fs/promises`, made dynamic);
- *   `strata-dl/...` subpaths and relative imports are refused, since a user cannot write them.
+ *   from the same entry), as are imports of Node's modules (`node:fs/promises`, made dynamic) and, in
+ *   the examples of internal modules, relative imports of their siblings (`./module.js`), resolved from
+ *   the example's file; `strata-dl/...` subpaths are refused (the package has one entry).
  * - TypeScript is stripped by esbuild, then the code runs as the body of an `async function`, so
  *   `await` works at its top level. Types are not checked.
  * - A statement that ends with a comment stating a value checks it: `expr; // [2, 4, 6]`,
@@ -17,7 +18,8 @@
  *   strings, arrays, objects, true/false/null/NaN/Infinity) at the start of the comment; what follows it
  *   after a space, `;`, `,`, `(` or `…` is prose. A tensor is compared through `toArray()`, a typed
  *   array as an array; a number written with d decimals matches within 10^-d (the printed digits, rounded
- *   or cut), an integer within 1e-5 relative; objects must have exactly the keys written. Comments that
+ *   or cut), an integer within 1e-5 relative; objects must have exactly the keys written; a string that
+ *   ends with "..." or "…" gives the start of the value. Comments that
  *   do not start with a literal (`// a tensor of shape ...`) are prose and check nothing.
  *   `// Float32Array [1, 2]` also checks the array's class. `f(); // throws ValueError` checks that the
  *   statement throws that class of error (or a subclass), and the example goes on.
@@ -36,7 +38,7 @@
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { transformSync } from "esbuild";
 import { describe, expect, it } from "vitest";
@@ -276,6 +278,9 @@ function matches(actual: unknown, expected: unknown, tol: number[], at: { i: num
     if (actualKeys.length !== keys.length || !keys.every((k) => k in actual)) return false;
     return keys.every((k) => matches((actual as Values)[k], (expected as Values)[k], tol, at));
   }
+  // a string written with a trailing "..." or "…" gives the start of the value
+  const cut = typeof expected === "string" ? /^(.*?)(?:\.\.\.|…)$/s.exec(expected) : null;
+  if (cut && typeof actual === "string") return actual.startsWith(cut[1]);
   return Object.is(actual, expected);
 }
 
@@ -322,8 +327,8 @@ function checkValue(actual: unknown, src: string, line: number): void {
 
 const IDENT = /^[A-Za-z_$][\w$]*$/;
 
-/** `import`s as statements a function body can hold. */
-function rewriteImports(code: string): string {
+/** `import`s as statements a function body can hold; `file` is the example's, for relative paths. */
+function rewriteImports(code: string, file: string): string {
   return code.replace(
     /^import\s+(type\s+)?([\s\S]*?)\s*from\s*["']([^"']+)["'];?|^import\s+["']([^"']+)["'];?/gm,
     (
@@ -334,10 +339,14 @@ function rewriteImports(code: string): string {
       bare: string | undefined,
     ) => {
       const source = from ?? bare!;
-      if (source.startsWith(".") || (source.startsWith("strata-dl/") && source !== "strata-dl")) {
-        throw new Error(`the example imports from "${source}": a user imports from "strata-dl"`);
+      if (source.startsWith("strata-dl/")) {
+        throw new Error(`the example imports from "${source}": the package has one entry, "strata-dl"`);
       }
-      const target = source === "strata-dl" ? "__strata" : `(await import(${JSON.stringify(source)}))`;
+      // an internal module's example may import its siblings as the module does
+      const url = source.startsWith(".")
+        ? pathToFileURL(join(ROOT, dirname(file), source.replace(/\.js$/, ".ts"))).href
+        : source;
+      const target = source === "strata-dl" ? "__strata" : `(await __import(${JSON.stringify(url)}))`;
       if (bare !== undefined) return `${target};`;
       if (typeOnly) return "";
       const decls: string[] = [];
@@ -391,7 +400,7 @@ function quiet(): { restore(): void; output: string[] } {
 }
 
 async function runExample(ex: DocExample, own: Values): Promise<void> {
-  const source = instrument(rewriteImports(ex.code));
+  const source = instrument(rewriteImports(ex.code, ex.file));
   const js = transformSync(source, { loader: "ts", target: "es2022" }).code;
   strata.manualSeed(0);
   const scope: Values = {
@@ -401,6 +410,8 @@ async function runExample(ex: DocExample, own: Values): Promise<void> {
     __strata: strata,
     __check: checkValue,
     __throws: checkThrows,
+    // a function made by `new AsyncFunction` has no module loader of its own: this module's does it
+    __import: (specifier: string) => import(specifier),
   };
   const names = Object.keys(scope);
   const fn = new AsyncFunction(...names, `"use strict";\n{\n${js}\n}`);
@@ -464,6 +475,8 @@ describe("doc examples", () => {
     expect(() => checkValue(0.7312, "0.731", 1)).not.toThrow();
     expect(() => checkValue(0.733, "0.731", 1)).toThrow();
     expect(() => checkValue(3, "2", 1)).toThrow();
+    expect(() => checkValue("abc: d", '"abc..."', 1)).not.toThrow();
+    expect(() => checkValue("abd: d", '"abc…"', 1)).toThrow();
     expect(() => checkValue(new Int32Array([1, 2]), "Int32Array [1, 2]", 1)).not.toThrow();
     expect(() => checkValue(new Float32Array([1, 2]), "Int32Array [1, 2]", 1)).toThrow(/not a Int32Array/);
     expect(instrument("f(); // throws ValueError")).toBe(

@@ -1,6 +1,9 @@
 /**
  * Merges adjacent axes that every operand walks contiguously (and drops size-1 axes), so an n-d
  * strided walk becomes one over as few axes as possible. Strides are per operand, in elements.
+ * @example
+ * // a contiguous [2, 3, 4] tensor plus a [4] bias broadcast over it
+ * collapse([2, 3, 4], [[12, 4, 1], [0, 0, 1]]); // { dims: [6, 4], strides: [[4, 1], [0, 1]] }
  */
 export function collapse(
   shape: readonly number[],
@@ -21,6 +24,9 @@ export function collapse(
 /**
  * The same merge, when it leaves at most two axes: an elementwise op over views then runs as one
  * rows × cols block that a SIMD kernel can walk. Returns null when more than two axes remain.
+ * @example
+ * collapse2d([2, 3, 4], [[12, 4, 1], [0, 0, 1]]); // { rows: 6, cols: 4, strides: [[4, 1], [0, 1]] }
+ * collapse2d([2, 3, 4], [[1, 2, 6]]); // null: a full transpose keeps three axes
  */
 export function collapse2d(
   shape: readonly number[],
