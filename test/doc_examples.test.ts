@@ -182,7 +182,12 @@ function literalPrefix(comment: string): string | null {
     .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, "0")
     .replace(/\b(?:true|false|null|undefined|NaN|Infinity)\b/g, "0")
     .replace(/[A-Za-z_$][\w$]*\s*:/g, "");
-  if (!/^[\d\s.,+\-eE[\]{}]*$/.test(bare)) return null;
+  if (!/^[\d\s.,+\-eE[\]{}]*$/.test(bare) || /\.\.\.|…/.test(bare)) return null;
+  try {
+    new Function(`return (${candidate});`); // `{ a: 1, ... }` is prose
+  } catch {
+    return null;
+  }
   return candidate;
 }
 
@@ -464,6 +469,7 @@ describe("doc examples", () => {
     expect(literalPrefix(" 0..255")).toBeNull();
     expect(literalPrefix(" Int32Array [1, 2] (a copy)")).toBe("Int32Array [1, 2]");
     expect(literalPrefix(" 0.1, 0.09, 0.081")).toBeNull();
+    expect(literalPrefix(" { lastEpoch: 3, lastLr: [0.05], ... }")).toBeNull();
     expect(literalPrefix(" [Tensor [2, 2] float32]")).toBeNull();
     expect(instrument("x.toArray(); // [1, 2]")).toBe('__check((x.toArray()), "[1, 2]", 1);');
     expect(instrument("f(); g() // 3")).toBe('f(); __check((g()), "3", 1);');
