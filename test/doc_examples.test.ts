@@ -16,7 +16,7 @@
  * - A statement that ends with a comment stating a value checks it: `expr; // [2, 4, 6]`,
  *   `x.shape // [2, 3]`, `const n = f(); // 3`, `acc.result(); // 0.5`. The value is a literal (numbers,
  *   strings, arrays, objects, true/false/null/NaN/Infinity) at the start of the comment; what follows it
- *   after a space, `;`, `,`, `(` or `…` is prose. A tensor is compared through `toArray()`, a typed
+ *   after a space, `:`, `;`, `(` or `…` (or `,` after a bracket) is prose. A tensor is compared through `toArray()`, a typed
  *   array as an array; a number written with d decimals matches within 10^-d (the printed digits, rounded
  *   or cut), an integer within 1e-5 relative; objects must have exactly the keys written; a string that
  *   ends with "..." or "…" gives the start of the value. Comments that
@@ -174,8 +174,8 @@ function literalPrefix(comment: string): string | null {
   }
   if (candidate === null) return null;
   const rest = text.slice(candidate.length);
-  // `[2, 2] float32`, `[5, 0]; ...`, `3 (the default)`, `1.4142…` are values; `0.1, 0.09, ...` is a list
-  const after = /[\]}]$/.test(candidate) ? /^[\s;,(…]/ : /^[\s;(…]/;
+  // `[2, 2] float32`, `[5, 0]; ...`, `3 (the default)`, `4: why`, `1.4142…` are values; `0.1, 0.09, ...` is a list
+  const after = /[\]}]$/.test(candidate) ? /^[\s;:,(…]/ : /^[\s;:(…]/;
   if (rest !== "" && !after.test(rest)) return null;
   // only literals: strip strings, keywords and object keys; what is left must be numbers and punctuation
   const bare = candidate
@@ -462,6 +462,8 @@ describe("doc examples", () => {
   it("the value checks read what the examples write", async () => {
     expect(literalPrefix(" [2, 4, 6]")).toBe("[2, 4, 6]");
     expect(literalPrefix(" [2, 2] float32")).toBe("[2, 2]");
+    expect(literalPrefix(" [4, 5]: d(a·b)/da = b")).toBe("[4, 5]");
+    expect(literalPrefix(" 0: no window")).toBe("0");
     expect(literalPrefix(' "rnnRelu"')).toBe('"rnnRelu"');
     expect(literalPrefix(" 1.4142…")).toBe("1.4142");
     expect(literalPrefix(" { fanIn: 75, fanOut: 1600 }")).toBe("{ fanIn: 75, fanOut: 1600 }");

@@ -230,7 +230,7 @@ export function xavierNormal(shape: ShapeLike, options: InitOptions & { gain?: n
  * Options of the He initializers.
  * @example
  * const options: KaimingOptions = { mode: "fanOut", nonlinearity: "relu" };
- * kaimingNormal([64, 3, 3, 3], options).std().item(); // 0.0589: √2 / √(64 · 9)
+ * kaimingNormal([64, 3, 3, 3], options).std().item(); // 0.06: √2 / √(64 · 9) = 0.0589
  */
 export interface KaimingOptions extends InitOptions {
   /** Negative slope of the leaky ReLU that follows (only used with `leaky_relu`); default 0. */

@@ -150,9 +150,9 @@ abstract class BatchNormBase extends Module {
  * @example
  * const model = new nn.Sequential(new nn.Linear(784, 256), new nn.BatchNorm1d(256), new nn.ReLU(), new nn.Linear(256, 10));
  * const bn = new nn.BatchNorm1d(3);
- * const y = bn.forward(randn([32, 3]).mul(5).add(2)); // training mode: the batch's statistics
- * y.mean(0).abs().max().item() < 1e-5; // true
- * bn.running_mean.toArray(); // [0.2, 0.2, 0.2]: moved 10% towards the batch mean (≈ 2)
+ * const y = bn.forward(tensor([[1, 2, 3], [3, 6, 9]])); // training mode: the batch's statistics
+ * y.toArray(); // [[-1, -1, -1], [1, 1, 1]]
+ * bn.running_mean.toArray(); // [0.2, 0.4, 0.6]: moved 10% of the way to the batch's mean [2, 4, 6]
  */
 export class BatchNorm1d extends BatchNormBase {
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
