@@ -12,6 +12,7 @@ export type DType = "float32" | "float64" | "int32" | "bool";
  * The host arrays tensors are read into and made from (bool is a `Uint8Array` of 0 and 1).
  * @example
  * const data: TypedArray = tensor([1, 2]).dataSync();
+ * data; // Float32Array [1, 2]
  */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 

@@ -4,6 +4,7 @@
  * @example
  * try { tensor([1, 2]).add(tensor([1, 2, 3])); }
  * catch (e) { if (e instanceof StrataError) console.error(e.name, e.message); } // ShapeError add: shapes (2,) and (3,) ...
+ * new ShapeError("a message") instanceof StrataError; // true: every error Strata throws is one
  */
 export class StrataError extends Error {
   constructor(message: string) {

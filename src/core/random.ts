@@ -104,6 +104,7 @@ function rotl(x: number, k: number): number {
  * @example
  * defaultGenerator.seed(7); // what manualSeed(7) does
  * const u = defaultGenerator.uniform(); // in [0, 1)
+ * u >= 0 && u < 1; // true
  */
 export const defaultGenerator = new Generator(0x5eed);
 

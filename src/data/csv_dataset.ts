@@ -89,6 +89,7 @@ export interface LabeledCsv extends CsvFeatures {
  * const options: LoadCsvOptions = process.argv.includes("--unlabeled") ? {} : { target: "label" };
  * const loaded: CsvTensors = data.csvToTensors(text, options); // options decided at run time
  * if ("target" in loaded) console.log(loaded.target.shape);
+ * "target" in loaded; // true
  */
 export type CsvTensors = CsvFeatures | LabeledCsv;
 

@@ -45,6 +45,11 @@ const RMSPROP_DEFAULTS: RMSpropOptions = {
  * @example
  * const opt = new optim.RMSprop(model.parameters(), { lr: 1e-3, momentum: 0.9 });
  * opt.zeroGrad(); loss.backward(); opt.step();
+ * const w = tensor([1], { requiresGrad: true });
+ * const rms = new optim.RMSprop([w], { lr: 0.01, alpha: 0.99, eps: 0 });
+ * w.mul(3).sum().backward();
+ * rms.step();
+ * w.toArray(); // [0.9]: lr · g / √((1 − α) g²) = 0.01 / √0.01
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   protected defaultOptions(): RMSpropOptions {

@@ -8,6 +8,8 @@ import { checkOption, checkOptions, finite, isBool, nonNegative } from "./valida
  * Options of `SGD`.
  * @example
  * const options: SGDOptions = { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 5e-4, maximize: false };
+ * new optim.SGD(model.parameters(), options).paramGroups[0].nesterov; // true
+ * new optim.SGD(model.parameters()).paramGroups[0].lr; // 0.001: the default, as PyTorch 2
  */
 export interface SGDOptions extends OptimizerOptions, SgdStep {}
 

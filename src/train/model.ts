@@ -19,6 +19,8 @@ import { type Metric, type MetricSpec, defaultMetrics, resolveMetric } from "./m
  * @example
  * const sgd: OptimizerLike = new optim.SGD(model.parameters(), { lr: 0.1 });
  * model.compile({ optimizer: sgd, loss: "crossEntropy" });
+ * const frozen: OptimizerLike = { zeroGrad() {}, step() {} }; // an optimizer of your own: this one never updates
+ * model.compile({ optimizer: frozen, loss: "crossEntropy" });
  */
 export interface OptimizerLike {
   zeroGrad(): void;
@@ -115,11 +117,9 @@ export interface EvaluateOptions {
  * @example
  * model.compile({ optimizer: new optim.SGD(model.parameters(), { lr: 1e30 }), loss: "mse" });
  * const xs = randn([32, 4]), ys = randn([32, 3]);
- * try {
- *   await model.fit([xs, ys], { epochs: 5, verbose: 0 });
- * } catch (e) {
- *   if (e instanceof TrainingDivergedError) console.log(e.message); // which step, and what to try
- * }
+ * const error = await model.fit([xs, ys], { epochs: 5, verbose: 0 }).catch((e) => e);
+ * error instanceof TrainingDivergedError; // true
+ * error.message; // "fit: the loss became Infinity at epoch 2, batch 1..." and what to try
  */
 export class TrainingDivergedError extends StrataError {}
 

@@ -28,6 +28,7 @@ declare module "../nn/module.js" {
      * @example
      * model.compile({ optimizer: new optim.Adam(model.parameters()), loss: "crossEntropy", metrics: ["accuracy"] });
      * model.compile({ optimizer: opt, loss: "mse" }); // a new configuration replaces the old
+     * Object.keys(model.evaluate([x, x.slice(1, 0, 3)])); // ["loss"]: no accuracy for a regression loss
      */
     compile(config: CompileConfig): this;
     /**

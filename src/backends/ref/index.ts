@@ -11,8 +11,8 @@ import { RefStorage, arrayOf } from "./storage.js";
  * @example
  * const ref = new RefBackend();
  * const s = ref.upload(new Float64Array([1, 4, 9]), "float64");
- * ref.readSync(ref.unary("sqrt", { storage: s, dtype: "float64", shape: [3], strides: [1], offset: 0 }, "float64"));
- * // Float64Array [1, 2, 3]
+ * const root = ref.unary("sqrt", { storage: s, dtype: "float64", shape: [3], strides: [1], offset: 0 }, "float64");
+ * ref.readSync(root); // Float64Array [1, 2, 3]
  * setBackend("ref"); // or make it the backend of every new tensor
  */
 export class RefBackend implements Backend, HostMemory {
