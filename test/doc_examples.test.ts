@@ -269,6 +269,42 @@ describe("doc examples", () => {
     expect(missing).toEqual([]);
   });
 
+  it("an example is the code after @example: inline, on the lines below, or in a fence", () => {
+    const text = [
+      "/** Doubles. @example f(1) // 2 */",
+      "export function f(n: number) { return 2 * n; }",
+      "/**",
+      " * The answer.",
+      " * @example",
+      " * ```ts",
+      " * g;",
+      " * ```",
+      " * prose after the fence",
+      " * @example",
+      " *   if (g) {",
+      " *     h();",
+      " *   }",
+      " * @see f",
+      " */",
+      "export const g = 42;",
+      "export class C {",
+      "  /** @example new C().m() */",
+      "  m() {}",
+      "}",
+    ].join("\n");
+    expect(examplesOf("src/x.ts", text).map((e) => [e.line, e.symbol, e.code])).toEqual([
+      [1, "f", "f(1) // 2"],
+      [5, "g", "g;"],
+      [10, "g", "if (g) {\n  h();\n}"],
+      [18, "C.m", "new C().m()"],
+    ]);
+    expect(exportsOf("src/x.ts", text).map((d) => [d.name, d.kind, d.examples])).toEqual([
+      ["f", "function", 1],
+      ["g", "const", 2],
+      ["C", "class", 0],
+    ]);
+  });
+
   it("the value checks read what the examples write", async () => {
     expect(literalPrefix(" [2, 4, 6]")).toBe("[2, 4, 6]");
     expect(literalPrefix(" [2, 2] float32")).toBe("[2, 2]");
@@ -287,8 +323,10 @@ describe("doc examples", () => {
     expect(instrument("f(); g() // 3")).toBe('f(); __check((g()), "3", 1);');
     expect(instrument("const n = f(); // 3")).toBe('const n = f(); __check(n, "3", 1);');
     expect(instrument("f({\n  a: 1, // 2\n}); // 3")).toBe("f({\n  a: 1, // 2\n}); // 3");
-    expect(() => checkValue(tensor2(), "[1, 2]", 1)).not.toThrow();
-    expect(() => checkValue(tensor2(), "[1, 3]", 1)).toThrow(/says \[1, 3\], but the value is \[1,2\]/);
+    expect(() => checkValue(strata.tensor([1, 2]), "[1, 2]", 1)).not.toThrow();
+    expect(() => checkValue(strata.tensor([1, 2]), "[1, 3]", 1)).toThrow(
+      /says \[1, 3\], but the value is \[1,2\]/,
+    );
     expect(() => checkValue(0.73106, "0.7311", 1)).not.toThrow();
     expect(() => checkValue(0.7312, "0.731", 1)).not.toThrow();
     expect(() => checkValue(0.733, "0.731", 1)).toThrow();
@@ -322,7 +360,3 @@ describe("doc examples", () => {
     });
   }
 });
-
-function tensor2() {
-  return strata.tensor([1, 2]);
-}
