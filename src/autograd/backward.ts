@@ -5,7 +5,13 @@ import { enableGrad, noGrad } from "../core/grad_mode.js";
 import { beginStep, keep, tidy } from "../core/memory.js";
 import type { Tensor } from "../core/tensor.js";
 
-/** Reverse-mode differentiation: a topological sort of the recorded graph, then one reverse walk. */
+/**
+ * Reverse-mode differentiation: a topological sort of the recorded graph, then one reverse walk.
+ * @example
+ * const x = tensor([1, 2, 3], { requiresGrad: true });
+ * backward(x.square().sum(), undefined, {}); // what x.square().sum().backward() does
+ * x.grad!.toArray(); // [2, 4, 6]
+ */
 export function backward(
   root: Tensor,
   seed: Tensor | undefined,

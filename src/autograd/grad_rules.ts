@@ -2,7 +2,13 @@ import type { Prim } from "../backends/backend.js";
 import type { Tensor } from "../core/tensor.js";
 import * as ops from "../ops/index.js";
 
-/** What a rule sees: the inputs and output of the forward op, its attributes, which inputs need grads. */
+/**
+ * What a rule sees: the inputs and output of the forward op, its attributes, which inputs need grads.
+ * @example
+ * const a = tensor([2, 3], { requiresGrad: true }), b = tensor([4, 5]);
+ * const ctx: GradContext = { inputs: [a, b], out: a.mul(b), attrs: {}, needs: [true, false] };
+ * GRAD_RULES.mul(ones([2]), ctx)[0]!.toArray(); // [4, 5]: d(a·b)/da = b
+ */
 export interface GradContext {
   inputs: readonly Tensor[];
   out: Tensor;
@@ -13,6 +19,8 @@ export interface GradContext {
 /**
  * Maps the output gradient to one gradient per input (null: none). Rules may return gradients at the
  * broadcast shape or in a wider dtype: the engine sums and casts them to each input.
+ * @example
+ * const squareRule: GradRule = (g, { inputs: [x] }) => [g.mul(x).mul(2)]; // d(x²) = 2x dx
  */
 export type GradRule = (g: Tensor, ctx: GradContext) => (Tensor | null)[];
 
@@ -21,6 +29,10 @@ const where = ops.where;
 /**
  * Every derivative in Strata, one line of math each, written with differentiable ops so the same
  * rules serve every backend and higher-order gradients.
+ * @example
+ * const x = tensor([0, 1]);
+ * const out = x.exp();
+ * GRAD_RULES.exp(ones([2]), { inputs: [x], out, attrs: {}, needs: [true] })[0]!.toArray(); // [1, 2.7183]
  */
 export const GRAD_RULES: Record<Prim, GradRule> = {
   // d(a + b) = da + db

@@ -4,6 +4,13 @@ import { noGrad } from "../core/grad_mode.js";
 import { Generator } from "../core/random.js";
 import type { Tensor } from "../core/tensor.js";
 
+/**
+ * Step and tolerances of `gradcheck` (defaults: eps 1e-6, atol 1e-5, rtol 1e-3).
+ * @example
+ * const x = randn([4], { dtype: "float64", requiresGrad: true });
+ * const options: GradcheckOptions = { eps: 1e-6, atol: 1e-6, rtol: 1e-4, seed: 1 };
+ * gradcheck((x) => x.sin(), [x], options).ok; // true
+ */
 export interface GradcheckOptions {
   eps?: number;
   atol?: number;
@@ -12,6 +19,14 @@ export interface GradcheckOptions {
   seed?: number;
 }
 
+/**
+ * What `gradcheck` found: whether every gradient matched, the worst error and where it was.
+ * @example
+ * const x = randn([3], { dtype: "float64", requiresGrad: true });
+ * const { ok, maxAbsError }: GradcheckResult = gradcheck((x) => x.exp().sum(), [x]);
+ * ok; // true
+ * maxAbsError < 1e-6; // true
+ */
 export interface GradcheckResult {
   ok: boolean;
   /** Largest |analytic − numeric| over all checked input elements. */

@@ -1,6 +1,11 @@
 import type { DType, TypedArray } from "../base/dtype.js";
 
-/** A block of memory owned by a backend: a typed array, WebAssembly memory or a GPU buffer. Opaque above it. */
+/**
+ * A block of memory owned by a backend: a typed array, WebAssembly memory or a GPU buffer. Opaque above it.
+ * @example
+ * const s: Storage = getBackend().upload(new Int32Array([1, 2, 3]), "int32");
+ * [s.dtype, s.size]; // ["int32", 3]
+ */
 export interface Storage {
   readonly dtype: DType;
   /** Number of elements. */
@@ -10,6 +15,12 @@ export interface Storage {
 /**
  * What a kernel reads: a storage seen through a shape, strides (in elements) and an offset.
  * Broadcast inputs arrive with stride 0 on the broadcast axes, so kernels never allocate to broadcast.
+ * @example
+ * const b = getBackend();
+ * const storage = b.upload(new Float32Array([1, 2, 3, 4, 5, 6]), "float32");
+ * const column: View = { storage, dtype: "float32", shape: [2], strides: [3], offset: 1 }; // the values 2 and 5
+ * b.readSync(b.unary("neg", column, "float32")); // Float32Array [-2, -5]
+ * const t: View = tensor([[1, 2], [3, 4]]).transpose(0, 1); // a tensor is a view too
  */
 export interface View {
   readonly storage: Storage;
@@ -19,6 +30,13 @@ export interface View {
   readonly offset: number;
 }
 
+/**
+ * The elementwise functions of the `unary` kernel.
+ * @example
+ * const op: UnaryOp = "sqrt";
+ * const b = getBackend(), x = tensor([4, 9]);
+ * b.readSync(b.unary(op, x, "float32")); // Float32Array [2, 3]
+ */
 export type UnaryOp =
   | "neg"
   | "exp"
@@ -42,6 +60,13 @@ export type UnaryOp =
   | "isnan"
   | "isinf";
 
+/**
+ * The elementwise operations of the `binary` kernel (arithmetic, comparisons, logic).
+ * @example
+ * const op: BinaryOp = "maximum";
+ * const b = getBackend(), x = tensor([1, 5]), y = tensor([3, 2]);
+ * b.readSync(b.binary(op, x, y, [2], "float32")); // Float32Array [3, 5]
+ */
 export type BinaryOp =
   | "add"
   | "sub"
@@ -59,11 +84,29 @@ export type BinaryOp =
   | "and"
   | "or";
 
+/**
+ * The reductions of the `reduce` kernel.
+ * @example
+ * const op: ReduceOp = "min";
+ * const b = getBackend();
+ * b.readSync(b.reduce(op, tensor([[3, 1], [2, 4]]), [1])); // Float32Array [1, 2]
+ */
 export type ReduceOp = "sum" | "max" | "min";
 
-/** Unary ops whose result is bool: not differentiable, never recorded. */
+/**
+ * Unary ops whose result is bool: not differentiable, never recorded.
+ * @example
+ * const op: BoolUnaryOp = "isnan";
+ * const b = getBackend();
+ * b.readSync(b.unary(op, tensor([1, NaN]), "bool")); // Uint8Array [0, 1]
+ */
 export type BoolUnaryOp = "not" | "isnan" | "isinf";
-/** Comparisons and logic: bool results, never recorded. */
+/**
+ * Comparisons and logic: bool results, never recorded.
+ * @example
+ * const op: CompareOp = "lt";
+ * tensor([1, 3]).lt(2).requiresGrad; // false: nothing to differentiate
+ */
 export type CompareOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "and" | "or";
 
 /**
@@ -71,6 +114,10 @@ export type CompareOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "and" | "or";
  * gradient. One type keys `PRIM_KERNELS` below and the gradient rules (`src/autograd/grad_rules.ts`),
  * so a primitive without a kernel or without a rule does not compile; everything else in Strata is
  * composed from these.
+ * @example
+ * const y = tensor([1, 2], { requiresGrad: true }).softmax();
+ * const prim: Prim = y.gradFn!.op; // softmax is composed: its last primitive is a division
+ * prim; // "div"
  */
 export type Prim =
   | Exclude<UnaryOp, BoolUnaryOp>
@@ -86,13 +133,23 @@ export type Prim =
   | "contiguous"
   | ViewPrim;
 
-/** Primitives that change only shape, strides and offset: no kernel runs. */
+/**
+ * Primitives that change only shape, strides and offset: no kernel runs.
+ * @example
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const view: ViewPrim = "permute";
+ * x.transpose(0, 1).gradFn!.op === view; // true
+ */
 export type ViewPrim = "reshape" | "permute" | "expand" | "slice";
 
 /**
  * The primitive kernels every backend implements. Each returns a new contiguous storage.
  * Everything else in Strata (activations, softmax, losses, layers, gradients) is composed from these,
  * so a backend that implements this table runs the whole library; TypeScript refuses one that lacks a kernel.
+ * @example
+ * const k: Kernels = getBackend();
+ * const a = tensor([[1, 2], [3, 4]]), b = tensor([[1], [1]]);
+ * getBackend().readSync(k.matmul(a, b, [2, 1])); // Float32Array [3, 7]
  */
 export interface Kernels {
   /** Elementwise f(x), written as `outDtype`; output shape = x.shape. */
@@ -119,7 +176,13 @@ export interface Kernels {
   scatterAdd(outShape: readonly number[], dtype: DType, axis: number, index: View, src: View): Storage;
 }
 
-/** Hyperparameters of one Adam/AdamW step (bias corrections already computed for this step). */
+/**
+ * Hyperparameters of one Adam/AdamW step (bias corrections already computed for this step).
+ * @example
+ * const t = 1, beta1 = 0.9, beta2 = 0.999; // the first step
+ * const h: AdamStep = { lr: 1e-3, beta1, beta2, eps: 1e-8, weightDecay: 0, decoupled: false, maximize: false,
+ *   biasCorrection1: 1 - beta1 ** t, biasCorrection2Sqrt: Math.sqrt(1 - beta2 ** t) };
+ */
 export interface AdamStep {
   lr: number;
   beta1: number;
@@ -133,7 +196,12 @@ export interface AdamStep {
   biasCorrection2Sqrt: number;
 }
 
-/** Hyperparameters of one SGD step: also `SGD`'s options, so the two cannot drift apart. */
+/**
+ * Hyperparameters of one SGD step: also `SGD`'s options, so the two cannot drift apart.
+ * @example
+ * const h: SgdStep = { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: true, maximize: false };
+ * new optim.SGD(model.parameters(), h).paramGroups[0].nesterov; // true
+ */
 export interface SgdStep {
   /** Learning rate (default 1e-3, as in PyTorch 2). */
   lr: number;
@@ -152,6 +220,9 @@ export interface SgdStep {
 /**
  * Optional fused kernels a backend may add; ops use them when present and fall back to the composed
  * primitives (the reference) otherwise. Inputs are contiguous float32 views of one shape.
+ * @example
+ * const fused: FusedKernels | undefined = getBackend().fused;
+ * typeof fused?.adamStep; // function on wasm; the reference backend has none
  */
 export interface FusedKernels {
   /** One Adam/AdamW update in a single pass: the new parameter, first and second moments. */
@@ -160,13 +231,31 @@ export interface FusedKernels {
   sgdStep?(p: View, grad: View, buf: View | null, h: SgdStep): [Storage, Storage | null];
 }
 
-/** Live memory a backend holds, for leak tests and monitoring. */
+/**
+ * Live memory a backend holds, for leak tests and monitoring.
+ * @example
+ * const before: MemoryInfo = getBackend().memory();
+ * const t = zeros([256]);
+ * getBackend().memory().bytes - before.bytes; // 1024
+ * t.dispose();
+ * getBackend().memory().storages - before.storages; // 0
+ */
 export interface MemoryInfo {
   /** Storages allocated and not yet released. */
   storages: number;
   bytes: number;
 }
 
+/**
+ * A place where tensors live and kernels run: the kernel table, storage management and a name.
+ * @example
+ * const backend: Backend = getBackend();
+ * backend.supports("float64"); // true
+ * backend.maxElements("float32") > 1e8; // true
+ * const s = backend.fill("float32", 3, 7);
+ * backend.readSync(s); // Float32Array [7, 7, 7]
+ * backend.release(s);
+ */
 export interface Backend extends Kernels {
   readonly name: string;
   /** Fused kernels this backend offers beyond the primitive table. */
@@ -201,7 +290,13 @@ export interface Backend extends Kernels {
   memoryPressure?: MemoryPressure;
 }
 
-/** How a backend asks the layer above for memory back, and for the words to say if none comes. */
+/**
+ * How a backend asks the layer above for memory back, and for the words to say if none comes.
+ * @example
+ * const pressure: MemoryPressure = getBackend().memoryPressure!; // set by the tensor layer
+ * pressure.reclaim(); // collects tensors nothing references any more
+ * typeof pressure.explain(); // "string"
+ */
 export interface MemoryPressure {
   /** Collects tensors no longer referenced; where the engine allows, their memory is back on return. */
   reclaim(): void;
@@ -209,7 +304,12 @@ export interface MemoryPressure {
   explain(): string;
 }
 
-/** The kernel that computes each primitive ("view" for those that only change the view). */
+/**
+ * The kernel that computes each primitive ("view" for those that only change the view).
+ * @example
+ * PRIM_KERNELS.sigmoid; // "unary"
+ * PRIM_KERNELS.reshape; // "view"
+ */
 export const PRIM_KERNELS: Readonly<Record<Prim, keyof Kernels | "view">> = {
   neg: "unary",
   exp: "unary",

@@ -11,7 +11,13 @@ const factories = new Map<string, () => Backend>([
 const instances = new Map<string, Backend>();
 let current: Backend | null = null;
 
-/** Makes a backend available to `setBackend` under `name`. */
+/**
+ * Makes a backend available to `setBackend` under `name`.
+ * @example
+ * registerBackend("my-ref", () => new RefBackend()); // a backend of yours, e.g. over WebGPU
+ * setBackend("my-ref");
+ * zeros([2]).backend.name; // "ref"
+ */
 export function registerBackend(name: string, factory: () => Backend): void {
   factories.set(name, factory);
 }
@@ -21,6 +27,8 @@ export function registerBackend(name: string, factory: () => Backend): void {
  * or "ref" (the pure-TypeScript reference backend).
  * @example
  * setBackend("ref");
+ * randn([2, 2]).backend.name; // "ref"
+ * setBackend("gpu"); // throws ValueError: unknown backend "gpu"; registered: ref, wasm
  */
 export function setBackend(name: string): Backend {
   const factory = factories.get(name);
@@ -48,6 +56,9 @@ function envBackend(): string | undefined {
  * environment variable names one), that is wasm where WebAssembly SIMD and shared memory exist and the
  * kernels can be compiled synchronously (Node), else the reference backend; in browsers, `await ready()`
  * first to get wasm.
+ * @example
+ * getBackend().name; // wasm in Node, unless STRATA_BACKEND says otherwise
+ * getBackend().memory().bytes; // bytes its live tensors hold
  */
 export function getBackend(): Backend {
   if (current) return current;
@@ -68,7 +79,8 @@ export function getBackend(): Backend {
  * where the engine has it) and makes wasm the current backend. Call it once before creating tensors
  * in a browser; in Node it is optional.
  * @example
- * await ready();
+ * const backend = await ready(); // wasm, with its worker threads started
+ * randn([2]).backend === backend; // true
  */
 export async function ready(): Promise<Backend> {
   if (current && current.name !== "ref") {
@@ -83,6 +95,11 @@ export async function ready(): Promise<Backend> {
   return backend;
 }
 
+/**
+ * The names `setBackend` accepts: the built-in backends and those given to `registerBackend`.
+ * @example
+ * listBackends().includes("ref"); // true
+ */
 export function listBackends(): string[] {
   return [...factories.keys()];
 }

@@ -14,7 +14,12 @@ function looksLikeTensor(v: unknown): v is { shape: readonly number[]; dtype: st
   );
 }
 
-/** Whether `v` looks like a Dataset: a numeric `length` and a `get(i)` method (not an array). */
+/**
+ * Whether `v` looks like a Dataset: a numeric `length` and a `get(i)` method (not an array).
+ * @example
+ * isDataset(new data.TensorDataset(zeros([4, 2]))); // true
+ * isDataset([1, 2, 3]); // false
+ */
 export function isDataset(v: unknown): boolean {
   return (
     typeof v === "object" &&
@@ -29,6 +34,9 @@ export function isDataset(v: unknown): boolean {
 /**
  * Whether `v` is a plain options object (`{ ... }` or `Object.create(null)`): not a tensor, array,
  * typed array, Dataset or instance of another class.
+ * @example
+ * isOptionsObject({ stride: 2 }); // true
+ * isOptionsObject(zeros([2])); // false
  */
 export function isOptionsObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== "object" || v === null) return false;

@@ -1,6 +1,10 @@
 /**
  * Base class of every error Strata throws (bad input, exhausted memory, a failing backend); the message
  * names the op, shapes and dtypes.
+ * @example
+ * try { tensor([1, 2]).add(tensor([1, 2, 3])); }
+ * catch (e) { if (e instanceof StrataError) console.error(e.name, e.message); } // ShapeError add: shapes (2,) and (3,) ...
+ * new ShapeError("a message") instanceof StrataError; // true: every error Strata throws is one
  */
 export class StrataError extends Error {
   constructor(message: string) {
@@ -9,13 +13,25 @@ export class StrataError extends Error {
   }
 }
 
-/** Shapes that do not fit the op (matmul inner sizes, broadcasting, reshape sizes, axes out of range). */
+/**
+ * Shapes that do not fit the op (matmul inner sizes, broadcasting, reshape sizes, axes out of range).
+ * @example
+ * matmul(zeros([2, 3]), zeros([2, 3])); // throws ShapeError: inner sizes 3 and 2 differ
+ */
 export class ShapeError extends StrataError {}
 
-/** A dtype the op does not accept (e.g. float labels for cross-entropy, bool in matmul). */
+/**
+ * A dtype the op does not accept (e.g. float labels for cross-entropy, bool in matmul).
+ * @example
+ * nn.functional.crossEntropy(zeros([2, 3]), tensor([0, 1])); // throws DTypeError: labels must be int32
+ */
 export class DTypeError extends StrataError {}
 
-/** A value outside what the op accepts (labels out of range, negative sizes, a NaN loss). */
+/**
+ * A value outside what the op accepts (labels out of range, negative sizes, a NaN loss).
+ * @example
+ * oneHot([3], 3); // throws ValueError: index 3 is out of range for 3 classes
+ */
 export class ValueError extends StrataError {}
 
 /**
@@ -24,20 +40,29 @@ export class ValueError extends StrataError {}
  * tensor's place, more arguments than the function takes, an unknown option. The message names the
  * function, the parameter and what was given (as Python's `TypeError` does).
  * @example
- * try { nn.functional.layerNorm(x, [8], w, b, 1e-5, true); }
- * catch (e) { if (e instanceof ArgumentError) console.error(e.message); } // "layerNorm takes at most 5 arguments ..."
+ * const x = randn([2, 8]), w = ones([8]), b = zeros([8]);
+ * try { (nn.functional.layerNorm as Function)(x, [8], w, b, 1e-5, true); }
+ * catch (e) { if (e instanceof ArgumentError) console.error(e.message); } // layerNorm takes at most 5 arguments ...
+ * relu(new Float32Array(3) as any); // throws ArgumentError: relu: x must be a Tensor, got a Float32Array of length 3
  */
 export class ArgumentError extends StrataError {}
 
-/** Use of a tensor whose memory was released with `dispose()` or by `tidy()`. */
+/**
+ * Use of a tensor whose memory was released with `dispose()` or by `tidy()`.
+ * @example
+ * const t = tensor([1, 2]);
+ * t.dispose();
+ * t.toArray(); // throws DisposedError: the tensor was released by dispose()
+ */
 export class DisposedError extends StrataError {}
 
 /**
  * A file or folder that cannot be read or written. The message names the user's path and the reason in
  * words (read-only location, disk full, a parent that is a file, ...); `cause` keeps the system error.
  * @example
- * try { await saveModel(model, "/mnt/ro/m.safetensors"); }
+ * try { await io.loadTensors("missing.safetensors"); }
  * catch (e) { if (e instanceof FileError) console.error(e.message, e.path, (e.cause as NodeJS.ErrnoException).code); }
+ * // loadTensors: cannot read missing.safetensors: no such file (ENOENT) missing.safetensors ENOENT
  */
 export class FileError extends StrataError {
   readonly path: string;
@@ -54,17 +79,34 @@ export class FileError extends StrataError {
 /**
  * A backend could not find memory for a tensor: the request is larger than the backend can ever hold,
  * or its memory is full of live tensors. The message names the request, what is live and what to do.
+ * @example
+ * zeros([2 ** 20, 2 ** 20]); // throws OutOfMemoryError: larger than the backend can hold
  */
 export class OutOfMemoryError extends StrataError {}
 
-/** A backend failed inside itself (a kernel trapped, a worker thread failed): a bug, not bad input. */
+/**
+ * A backend failed inside itself (a kernel trapped, a worker thread failed): a bug, not bad input.
+ * @example
+ * const e = new BackendError("wasm: the matmul kernel trapped");
+ * e instanceof StrataError; // true
+ */
 export class BackendError extends StrataError {}
 
+/**
+ * A shape as error messages write it, PyTorch's tuple notation.
+ * @example
+ * fmtShape([2, 3]); // "(2, 3)"
+ * fmtShape([5]); // "(5,)"
+ */
 export function fmtShape(shape: readonly number[]): string {
   return `(${shape.join(", ")}${shape.length === 1 ? "," : ""})`;
 }
 
-/** A byte count in the largest binary unit that leaves at least 1 of it: "512 B", "3.50 MiB", "7.45 GiB". */
+/**
+ * A byte count in the largest binary unit that leaves at least 1 of it: "512 B", "3.50 MiB", "7.45 GiB".
+ * @example
+ * fmtBytes(3.5 * 2 ** 20); // "3.50 MiB"
+ */
 export function fmtBytes(bytes: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
   let i = 0;

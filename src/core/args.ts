@@ -17,14 +17,20 @@ export function isTensor(v: unknown): v is Tensor {
 
 /**
  * `value` as a Tensor, or an `ArgumentError` naming the function and the parameter.
- * @example const input = checkTensor("conv2d", "x", x);
+ * @example
+ * const input = checkTensor("conv2d", "x", zeros([1, 3, 8, 8]));
+ * checkTensor("conv2d", "x", [1, 2]); // throws ArgumentError: conv2d: x must be a Tensor, got the array [1,2]
  */
 export function checkTensor(op: string, name: string, value: unknown): Tensor {
   if (isTensor(value)) return value;
   throw new ArgumentError(`${op}: ${name} must be a Tensor, got ${describeValue(value)}`);
 }
 
-/** A tensor, or null for `null` / `undefined` (an optional weight or bias). */
+/**
+ * A tensor, or null for `null` / `undefined` (an optional weight or bias).
+ * @example
+ * checkOptionalTensor("linear", "bias", undefined); // null
+ */
 export function checkOptionalTensor(op: string, name: string, value: unknown): Tensor | null {
   return value === undefined || value === null ? null : checkTensor(op, name, value);
 }
@@ -32,7 +38,10 @@ export function checkOptionalTensor(op: string, name: string, value: unknown): T
 /**
  * A number (with `integer`, an integer), `fallback` when `value` is undefined (or null with
  * `nullable`), or an `ArgumentError`.
- * @example const eps = checkNumber("layerNorm", "eps", rest[2], { fallback: 1e-5 });
+ * @example
+ * checkNumber("layerNorm", "eps", undefined, { fallback: 1e-5 }); // 0.00001
+ * checkNumber("maxPool2d", "stride", "2", { integer: true }); // throws ArgumentError: stride must be a number
+ * checkNumber("maxPool2d", "stride", 1.5, { integer: true }); // throws ValueError: stride must be an integer
  */
 export function checkNumber(
   op: string,
@@ -54,7 +63,12 @@ export function checkNumber(
   return value;
 }
 
-/** A boolean, `fallback` when undefined, or an `ArgumentError`. */
+/**
+ * A boolean, `fallback` when undefined, or an `ArgumentError`.
+ * @example
+ * checkBoolean("maxPool2d", "ceilMode", undefined, false); // false
+ * checkBoolean("maxPool2d", "ceilMode", 1, false); // throws ArgumentError: ceilMode must be true or false
+ */
 export function checkBoolean(op: string, name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== "boolean") {
@@ -65,7 +79,9 @@ export function checkBoolean(op: string, name: string, value: unknown, fallback:
 
 /**
  * Refuses more arguments than `params` names (JavaScript would drop them silently).
- * @example checkArity("linear", args, ["x", "weight", "bias"]);
+ * @example
+ * checkArity("linear", [zeros([2, 3]), zeros([4, 3])], ["x", "weight", "bias"]); // fine: bias is optional
+ * checkArity("linear", [1, 2, 3, 4], ["x", "weight", "bias"]); // throws ArgumentError: linear takes at most 3 arguments
  */
 export function checkArity(op: string, args: readonly unknown[], params: readonly string[]): void {
   if (args.length > params.length) {
@@ -79,7 +95,9 @@ export function checkArity(op: string, args: readonly unknown[], params: readonl
 
 /**
  * Refuses option names the function does not know (a misspelt option would otherwise be ignored).
- * @example checkOptionKeys("conv2d", options, ["stride", "padding", "dilation", "groups"]);
+ * @example
+ * checkOptionKeys("conv2d", { stride: 2 }, ["stride", "padding", "dilation", "groups"]);
+ * checkOptionKeys("conv2d", { strides: 2 }, ["stride", "padding"]); // throws ArgumentError: unknown option strides
  */
 export function checkOptionKeys(
   op: string,
@@ -98,7 +116,9 @@ export function checkOptionKeys(
 
 /**
  * An options object (or `{}` for undefined), with only `known` keys, or an `ArgumentError`.
- * @example const o = checkOptions("mseLoss", "options", rest[0], ["reduction"]);
+ * @example
+ * checkOptions("mseLoss", "options", { reduction: "sum" }, ["reduction"]); // { reduction: "sum" }
+ * checkOptions("mseLoss", "options", undefined, ["reduction"]); // {}
  */
 export function checkOptions(
   op: string,
@@ -122,7 +142,9 @@ export function checkOptions(
  * (for messages); the result maps each name in `names` to what was given (undefined when not).
  * @example
  * // conv2d(x, weight, bias, stride, padding, dilation, groups) or conv2d(x, weight, bias, { stride, ... })
- * const o = positionalOrOptions("conv2d", ["x", "weight", "bias"], rest, ["stride", "padding", "dilation", "groups"]);
+ * const names = ["stride", "padding", "dilation", "groups"];
+ * positionalOrOptions("conv2d", ["x", "weight", "bias"], [2, 1], names).padding; // 1
+ * positionalOrOptions("conv2d", ["x", "weight", "bias"], [{ padding: 1 }], names).padding; // 1
  */
 export function positionalOrOptions<K extends string>(
   op: string,
@@ -152,7 +174,9 @@ export function positionalOrOptions<K extends string>(
 /**
  * An index argument as an int32 tensor: an int32 Tensor as it is, an `Int32Array` or an array of
  * integers as a new 1-D int32 tensor (made by `make`, so this file needs no creation op).
- * @example const idx = indexArg("indexSelect", "index", [2, 0], fromHost);
+ * @example
+ * const idx = indexArg("indexSelect", "index", [2, 0], fromHost);
+ * idx.dtype; // "int32"
  */
 export function indexArg(
   op: string,

@@ -190,5 +190,12 @@ class Collector {
   }
 }
 
-/** The one collector for every backend. */
+/**
+ * The one collector for every backend.
+ * @example
+ * const before = collector.liveBytes;
+ * const t = zeros([1024]);
+ * collector.liveBytes - before; // 4096
+ * collector.collect(); // asks the engine for the memory of unreachable tensors back
+ */
 export const collector = new Collector();

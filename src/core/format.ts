@@ -36,6 +36,12 @@ function makeFormatter(values: number[], dtype: DType): (v: number) => string {
   return (v) => special(v) ?? (useSci ? sci(v) : v.toFixed(PRECISION));
 }
 
+/**
+ * A tensor's values as PyTorch prints them (what `Tensor.toString()` returns).
+ * @example
+ * formatTensor(new Float32Array([1, 2.5]), [2], "float32", false); // "tensor([1.0000, 2.5000])"
+ * formatTensor(new Int32Array([1, 2]), [2], "int32", false); // "tensor([1, 2], dtype=int32)"
+ */
 export function formatTensor(
   data: TypedArray,
   shape: readonly number[],

@@ -1,6 +1,11 @@
 let enabled = true;
 
-/** Whether ops record the graph that `backward()` walks. */
+/**
+ * Whether ops record the graph that `backward()` walks.
+ * @example
+ * isGradEnabled(); // true
+ * noGrad(() => isGradEnabled()); // false
+ */
 export function isGradEnabled(): boolean {
   return enabled;
 }
@@ -8,7 +13,9 @@ export function isGradEnabled(): boolean {
 /**
  * Runs `fn` without recording gradients: for evaluation, inference and parameter updates.
  * @example
- * const pred = noGrad(() => model.forward(x));
+ * const layer = new nn.Linear(4, 2);
+ * const pred = noGrad(() => layer.forward(randn([8, 4])));
+ * pred.requiresGrad; // false
  */
 export function noGrad<T>(fn: () => T): T {
   const prev = enabled;
@@ -20,7 +27,12 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-/** Runs `fn` with gradient recording on, even inside `noGrad` (used for higher-order gradients). */
+/**
+ * Runs `fn` with gradient recording on, even inside `noGrad` (used for higher-order gradients).
+ * @example
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * noGrad(() => enableGrad(() => w.mul(2))).requiresGrad; // true
+ */
 export function enableGrad<T>(fn: () => T): T {
   const prev = enabled;
   enabled = true;

@@ -6,6 +6,15 @@ import { collector } from "./collector.js";
  * A storage shared by a tensor and its views, released when the last of them lets go: by `dispose()`,
  * by the `tidy()` scope that made them, by the step release (see {@link TensorRef}), or (the safety
  * net) when the garbage collector finalises them.
+ * @example
+ * const t = zeros([4]);
+ * const view = t.reshape([2, 2]);
+ * const buffer: Buffer = t._ref.buffer;
+ * buffer.bytes; // 16
+ * t.dispose();
+ * buffer.alive; // true: the view still holds it
+ * view.dispose();
+ * buffer.alive; // false
  */
 export class Buffer {
   private refs = 1;
@@ -44,7 +53,13 @@ const pressure = {
   explain: () => collector.explainHeld(),
 };
 
-/** Why a tensor's memory went back: the error for a later read names it. */
+/**
+ * Why a tensor's memory went back: the error for a later read names it.
+ * @example
+ * const t = zeros([2]);
+ * t.dispose();
+ * const why: ReleaseReason | null = t._ref.releasedBy; // "dispose"
+ */
 export type ReleaseReason = "dispose" | "tidy" | "step" | "loader" | "collected";
 
 let refCount = 0;
@@ -61,6 +76,11 @@ const RELEASED = 4;
  * A tensor's hold on its buffer, plus where its value came from. It is a separate object from the
  * `Tensor` so that provenance links (`parents`) never keep a user's tensor object alive: the garbage
  * collector still sees a dropped tensor as garbage, and the step release can still reach its memory.
+ * @example
+ * const a = tensor([1, 2]);
+ * const b = a.mul(2);
+ * b._ref.parents!.includes(a._ref); // true
+ * b._ref instanceof TensorRef; // true
  */
 export class TensorRef {
   state = FRESH;
@@ -124,12 +144,28 @@ function releaseFromScope(t: Disposable): void {
 
 const scopes: Set<Disposable>[] = [];
 
-/** Called by every new tensor: it joins the innermost `tidy` scope and the GC safety net. */
+/**
+ * Called by every new tensor: it joins the innermost `tidy` scope and the GC safety net.
+ * @example
+ * const t = zeros([2]); // made outside the scope below, so tidy would not release it
+ * tidy(() => track(t, t._ref)); // now it belongs to the scope too
+ * t.isDisposed; // true
+ */
 export function track(t: Disposable, ref: TensorRef): void {
   collector.watch(t, ref);
   if (scopes.length > 0) scopes[scopes.length - 1].add(t);
 }
 
+/**
+ * Takes a tensor out of every enclosing `tidy` scope, so none of them releases it.
+ * @example
+ * let t = zeros([1]);
+ * tidy(() => {
+ *   t = zeros([2]);
+ *   untrack(t);
+ * });
+ * t.isDisposed; // false
+ */
 export function untrack(t: Disposable): void {
   for (const s of scopes) s.delete(t);
 }
@@ -139,7 +175,9 @@ export function untrack(t: Disposable): void {
  * objects) and those passed to `keep`. Strata's own training loop runs each step in a scope, so user
  * code rarely needs this.
  * @example
- * const y = tidy(() => x.mul(2).add(1).sum()); // the intermediate x*2 is released
+ * const x = tensor([1, 2]);
+ * const y = tidy(() => x.mul(2).add(1).sum()); // the intermediates x*2 and x*2+1 are released
+ * y.item(); // 8
  */
 export function tidy<T>(fn: () => T): T {
   const scope = new Set<Disposable>();
@@ -169,6 +207,13 @@ export function tidy<T>(fn: () => T): T {
 /**
  * Runs `fn` as `tidy` does and also returns the tensors it created that survive in the result, so
  * the caller can release them later (the DataLoader does, when it produces the next batch).
+ * @example
+ * const [batch, owned] = tidyOwned(() => {
+ *   const raw = ones([2, 3]); // released at the end
+ *   return [raw.mul(2), raw.sum(1)];
+ * });
+ * owned.length; // 2
+ * for (const t of owned) t.dispose(); // when the batch is done with
  */
 export function tidyOwned<T>(fn: () => T): [T, Disposable[]] {
   const created = new Set<Disposable>();
@@ -203,6 +248,7 @@ interface Keepable extends Disposable {
  * state, gradients, anything kept across training steps).
  * @example
  * const fixedNoise = keep(randn([16, 100])); // reused by every step, never released by one
+ * const total = tidy(() => keep(fixedNoise.square()).sum()); // the square outlives the scope too
  */
 export function keep<T extends Keepable>(t: T): T {
   for (const s of scopes) s.delete(t);
@@ -237,7 +283,14 @@ interface Lane {
 let walks = 0;
 const lanes = new Map<string, Lane>();
 
-/** The number of step-release walks so far (a tensor remembers it at birth). */
+/**
+ * The number of step-release walks so far (a tensor remembers it at birth).
+ * @example
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const before = walkCount();
+ * w.mul(3).sum().backward(); // consumes its graph: one walk
+ * walkCount() - before; // 1
+ */
 export function walkCount(): number {
   return walks;
 }
@@ -253,6 +306,10 @@ export function walkCount(): number {
  * tensors stop the walk. Data made before a lane's first step (tensors without a gradient) is the
  * user's prepared data and is never released by a step; of what the first step computed, only its
  * graph is.
+ * @example
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * const loss = w.mul(3).sum();
+ * beginStep(loss._ref, [w._ref]); // what loss.backward() does first
  */
 export function beginStep(root: TensorRef, params: readonly TensorRef[]): void {
   const id = ++walks;

@@ -4,6 +4,11 @@ import { ValueError } from "../base/errors.js";
  * One seeded generator for the whole library (`manualSeed`), so a training run is reproducible.
  * Values are drawn on the host and uploaded, which keeps them identical on every backend.
  * The core is xoshiro128**: fast on 32-bit integer math and statistically sound for ML use.
+ * @example
+ * const g = new Generator(42); // a stream of its own, apart from manualSeed's
+ * const noise = randn([2, 3], { generator: g });
+ * g.int(0, 10); // 9
+ * Array.from(new Generator(1).permutation(4)); // [1, 0, 3, 2]
  */
 export class Generator {
   private s0 = 0;
@@ -94,13 +99,23 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
-/** The library-wide generator used when no generator is passed. */
+/**
+ * The library-wide generator used when no generator is passed.
+ * @example
+ * defaultGenerator.seed(7); // what manualSeed(7) does
+ * const u = defaultGenerator.uniform(); // in [0, 1)
+ * u >= 0 && u < 1; // true
+ */
 export const defaultGenerator = new Generator(0x5eed);
 
 /**
  * Seeds the library-wide generator: the same seed gives the same weights, shuffles and dropout masks.
  * @example
- * manualSeed(42); const a = randn([2]); manualSeed(42); const b = randn([2]); // a equals b
+ * manualSeed(42);
+ * const a = randn([3]);
+ * manualSeed(42);
+ * const b = randn([3]);
+ * a.eq(b).all().toArray(); // true
  */
 export function manualSeed(seed: number): void {
   defaultGenerator.seed(seed);

@@ -5,7 +5,14 @@ import { formatTensor } from "./format.js";
 import { Buffer, type ReleaseReason, TensorRef, track, untrack } from "./memory.js";
 import { contiguousStrides, isContiguous, sizeOf } from "../base/shape.js";
 
-/** A node of the autograd graph: the primitive that made a tensor, its inputs and attributes. */
+/**
+ * A node of the autograd graph: the primitive that made a tensor, its inputs and attributes.
+ * @example
+ * const x = tensor([1, 2], { requiresGrad: true });
+ * const node: GradNode = x.mul(3).gradFn!;
+ * node.op; // "mul"
+ * node.inputs[0] === x; // true
+ */
 export interface GradNode {
   readonly op: Prim;
   /** Emptied once backward has used the node (unless retainGraph), so intermediates can be freed. */
@@ -13,8 +20,24 @@ export interface GradNode {
   readonly attrs: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Values as nested arrays, one level per axis (what `tensor()` takes and `toArray()` gives).
+ * @example
+ * const rows: NestedArray = tensor([[1, 2], [3, 4]]).transpose(0, 1).toArray(); // [[1, 3], [2, 4]]
+ */
 export type NestedArray = number | boolean | NestedArray[];
+/**
+ * One element's value.
+ * @example
+ * const s: Scalar = tensor([true, false]).toArray()[0]; // true
+ */
 export type Scalar = number | boolean;
+/**
+ * What ops take where a tensor goes: a tensor, or a number used as a scalar tensor.
+ * @example
+ * const scale: TensorLike = 2;
+ * tensor([1, 2]).mul(scale).toArray(); // [2, 4]
+ */
 export type TensorLike = Tensor | number;
 
 /**

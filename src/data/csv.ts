@@ -6,7 +6,12 @@
 
 import { ValueError } from "../base/errors.js";
 
-/** Options for {@link parseCsv}. */
+/**
+ * Options for {@link parseCsv}.
+ * @example
+ * const options: ParseCsvOptions = { header: false, delimiter: "\t", skipEmpty: true };
+ * data.parseCsv("1\t2\n\n3\t4\n", options).rows; // [["1", "2"], ["3", "4"]]
+ */
 export interface ParseCsvOptions {
   /** Whether the first record holds the column names (default `true`). Without a header the columns are named `"0"`, `"1"`, … */
   header?: boolean;
@@ -16,7 +21,12 @@ export interface ParseCsvOptions {
   skipEmpty?: boolean;
 }
 
-/** A parsed CSV: column names and the data rows (all fields as strings, header excluded). */
+/**
+ * A parsed CSV: column names and the data rows (all fields as strings, header excluded).
+ * @example
+ * const csv: Csv = data.parseCsv("a,b\n1,x\n");
+ * csv.rows[0][1]; // "x"
+ */
 export interface Csv {
   columns: string[];
   rows: string[][];
@@ -28,7 +38,12 @@ export interface Csv {
  */
 const rowLines = new WeakMap<string[][], number[]>();
 
-/** A dense row-major numeric matrix made from a CSV by {@link csvToNumbers}. */
+/**
+ * A dense row-major numeric matrix made from a CSV by {@link csvToNumbers}.
+ * @example
+ * const m: NumericCsv = data.csvToNumbers(data.parseCsv("a,b\n1,2\n3,4\n"));
+ * m.data[m.cols * 1 + 0]; // 3: row 1, column 0
+ */
 export interface NumericCsv {
   columns: string[];
   /** `rows * cols` values, row-major. */

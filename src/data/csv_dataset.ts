@@ -15,6 +15,8 @@ import { TensorDataset } from "./dataset.js";
  * Options of {@link loadCsv} and {@link csvToTensors}.
  * @example
  * const options: LoadCsvOptions = { target: "price", targetDtype: "float32", delimiter: ";" };
+ * const { target } = await data.loadCsv("rooms;price\n3;250000\n4;320000\n", options);
+ * target.dtype; // "float32"
  */
 export interface LoadCsvOptions {
   /** The target column, by name or by index (negative counts from the end); every other column is a feature. */
@@ -40,7 +42,11 @@ export interface LoadCsvOptions {
 /**
  * The feature part of what {@link loadCsv} and {@link csvToTensors} return (all of it without a target).
  * @example
- * const { features, columns }: CsvFeatures = await loadCsv("points.csv");
+ * import { writeFile } from "node:fs/promises";
+ * await writeFile("points.csv", "x,y\n1,2\n3,4\n5,6\n");
+ * const { features, columns }: CsvFeatures = await data.loadCsv("points.csv");
+ * features.shape; // [3, 2]
+ * columns; // ["x", "y"]
  */
 export interface CsvFeatures {
   /** Feature columns as float32 `[rows, columns.length]`. */
@@ -52,7 +58,10 @@ export interface CsvFeatures {
 /**
  * What {@link loadCsv} returns when a target column is named: the features and the target.
  * @example
- * const { features, target, numClasses }: LabeledCsv = await loadCsv("wine.csv", { target: "class" });
+ * const text = "alcohol,hue,class\n14.2,1.04,0\n12.4,0.93,1\n13.7,0.57,2\n";
+ * const { features, target, numClasses }: LabeledCsv = await data.loadCsv(text, { target: "class" });
+ * target.toArray(); // [0, 1, 2]
+ * numClasses; // 3
  */
 export interface LabeledCsv extends CsvFeatures {
   /** The target column as `[rows]`: int32 class indices or integers, or float32 values. */
@@ -76,8 +85,11 @@ export interface LabeledCsv extends CsvFeatures {
 /**
  * Tensors made from a CSV: {@link LabeledCsv} when a target was asked for, {@link CsvFeatures} when not.
  * @example
- * const loaded: CsvTensors = csvToTensors(text, options); // options decided at run time
+ * const text = "x,label\n1,0\n2,1\n";
+ * const options: LoadCsvOptions = process.argv.includes("--unlabeled") ? {} : { target: "label" };
+ * const loaded: CsvTensors = data.csvToTensors(text, options); // options decided at run time
  * if ("target" in loaded) console.log(loaded.target.shape);
+ * "target" in loaded; // true
  */
 export type CsvTensors = CsvFeatures | LabeledCsv;
 
@@ -85,6 +97,7 @@ export type CsvTensors = CsvFeatures | LabeledCsv;
  * Options that name a target column, which makes {@link loadCsv} return a {@link LabeledCsv}.
  * @example
  * const options: LoadCsvTargetOptions = { target: "species" };
+ * data.csvToTensors("petal,species\n1.4,setosa\n4.7,versicolor\n", options).classes; // ["setosa", "versicolor"]
  */
 export type LoadCsvTargetOptions = LoadCsvOptions & { target: string | number };
 
@@ -207,7 +220,7 @@ function targetTensor(where: string, csv: Csv, j: number, options: LoadCsvOption
 /**
  * Parses CSV text into tensors (pure; works in browsers). See {@link loadCsv}.
  * @example
- * const { features, target, numClasses } = csvToTensors("x,y,label\n1,2,0\n3,4,1\n", { target: "label" });
+ * const { features, target, numClasses } = data.csvToTensors("x,y,label\n1,2,0\n3,4,1\n", { target: "label" });
  * features.shape; // [2, 2] float32
  * target.dtype;   // "int32"
  * numClasses;     // 2
@@ -291,8 +304,13 @@ async function readText(path: string | URL): Promise<string> {
  * stay as they are, with `numClasses = max + 1` (the size of a classifier's output layer), or become
  * indices into their sorted distinct values with `categorical: true`.
  * @example
- * const { features, target, columns, classes, numClasses } = await loadCsv("data/iris.csv", { target: "species" });
- * // features: [150, 4] float32, target: [150] int32, classes: ["setosa", "versicolor", "virginica"], numClasses: 3
+ * import { writeFile } from "node:fs/promises";
+ * await writeFile("iris.csv", "sepal,petal,species\n5.1,1.4,setosa\n7.0,4.7,versicolor\n6.3,6.0,virginica\n");
+ * const { features, target, columns, classes, numClasses } = await data.loadCsv("iris.csv", { target: "species" });
+ * features.shape; // [3, 2]
+ * target.toArray(); // [0, 1, 2]
+ * classes; // ["setosa", "versicolor", "virginica"]
+ * numClasses; // 3
  */
 export async function loadCsv(source: string | URL, options: LoadCsvTargetOptions): Promise<LabeledCsv>;
 export async function loadCsv(
@@ -310,8 +328,11 @@ export async function loadCsv(source: string | URL, options: LoadCsvOptions = {}
  * A CSV as a `TensorDataset` of `[features, target]` (or `[features]` without a target), ready for a
  * `DataLoader`.
  * @example
- * const ds = await csvDataset("data/housing.csv", { target: "price", targetDtype: "float32" });
- * const [trainSet, testSet] = trainTestSplit(ds, { testSize: 0.2, seed: 0 });
+ * import { writeFile } from "node:fs/promises";
+ * await writeFile("housing.csv", "rooms,area,price\n" + Array.from({ length: 10 }, (_, i) => `${i % 4 + 1},${50 + 10 * i},${100 + 20 * i}`).join("\n"));
+ * const ds = await data.csvDataset("housing.csv", { target: "price", targetDtype: "float32" });
+ * const [trainSet, testSet] = data.trainTestSplit(ds, { testSize: 0.2, seed: 0 });
+ * [trainSet.length, testSet.length]; // [8, 2]
  */
 export async function csvDataset(
   source: string | URL,

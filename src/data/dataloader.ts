@@ -14,6 +14,7 @@ import type { Collated, Dataset } from "./dataset.js";
  * Options of a {@link DataLoader}.
  * @example
  * const options: DataLoaderOptions<Tensor[], Tensor[]> = { batchSize: 32, shuffle: true, dropLast: true };
+ * new data.DataLoader(train, options).length; // 2: 64 rows, no smaller last batch
  */
 export interface DataLoaderOptions<T, B> {
   /** Items per batch (default 1). */
@@ -43,7 +44,9 @@ function describe(v: unknown): string {
  * shape); numbers become one tensor, int32 when every number in the batch is an integer and float32
  * otherwise; booleans become a bool tensor; arrays/tuples and plain objects are batched field by field.
  * @example
- * defaultCollate([[tensor([1, 2]), 0], [tensor([3, 4]), 1]]); // [Tensor [2, 2] float32, Tensor [2] int32]
+ * const [x, y] = data.defaultCollate([[tensor([1, 2]), 0], [tensor([3, 4]), 1]]);
+ * x.toArray(); // [[1, 2], [3, 4]]
+ * y.dtype; // "int32"
  */
 export function defaultCollate<T>(items: readonly T[]): Collated<T> {
   return collate(items, "") as Collated<T>;
@@ -103,11 +106,12 @@ function collate(items: readonly unknown[], path: string): unknown {
  * so `manualSeed(s)` makes the whole sequence of epochs reproducible. A `TensorDataset` batch is
  * gathered in one `indexSelect` per tensor.
  * @example
- * const loader = new DataLoader(train, { batchSize: 64, shuffle: true });
+ * const train = new data.TensorDataset(randn([100, 1, 28, 28]), randint(0, 10, [100]));
+ * const loader = new data.DataLoader(train, { batchSize: 32, shuffle: true });
  * for await (const [x, y] of loader) {
- *   // x: [64, 1, 28, 28] float32, y: [64] int32 (the last batch may be smaller)
+ *   // x: [32, 1, 28, 28] float32, y: [32] int32 (the last batch is smaller: 4)
  * }
- * loader.length; // number of batches per epoch
+ * loader.length; // 4: batches per epoch
  */
 export class DataLoader<T, B = Collated<T>> implements Iterable<B>, AsyncIterable<B> {
   readonly batchSize: number;

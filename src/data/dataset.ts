@@ -18,6 +18,9 @@ import { indexSelect, select } from "../ops/movement.js";
  * field (so `[Tensor, number]` items give a `[Tensor, Tensor]` batch).
  * @example
  * type Batch = Collated<{ image: Tensor; label: number }>; // { image: Tensor; label: Tensor }
+ * const items = [{ image: zeros([2, 2]), label: 3 }, { image: ones([2, 2]), label: 5 }];
+ * const batch: Batch = data.defaultCollate(items);
+ * batch.label.toArray(); // [3, 5]
  */
 export type Collated<T> = T extends Tensor | number | boolean
   ? Tensor
@@ -35,7 +38,8 @@ export type Collated<T> = T extends Tensor | number | boolean
  *   length: 100,
  *   get: (i) => [scalar(i), i * i],
  * };
- * for (const [x, y] of new DataLoader(squares, { batchSize: 10 })) console.log(x.shape, y.shape); // [10] [10]
+ * for (const [x, y] of new data.DataLoader(squares, { batchSize: 10 })) console.log(x.shape, y.shape); // [10] [10]
+ * squares.get(3)[1]; // 9
  */
 export interface Dataset<T> {
   readonly length: number;
@@ -58,8 +62,10 @@ function checkIndex(where: string, index: number, length: number): void {
  * the steps that read it.
  * @example
  * const ds = new TensorDataset(randn([100, 3]), randint(0, 2, [100]));
- * const [x, y] = ds.get(0);                             // shapes [3] and []
+ * const [x, y] = ds.get(0); // shapes [3] and []
  * const [xb, yb] = ds.getBatch(new Int32Array([4, 2])); // shapes [2, 3] and [2]
+ * xb.shape; // [2, 3]
+ * ds.length; // 100
  */
 export class TensorDataset<T extends Tensor[] = Tensor[]> implements Dataset<T> {
   readonly tensors: T;
@@ -110,7 +116,9 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> implements Dataset<T> 
 /**
  * The items of `dataset` at `indices`, in that order (a view: nothing is copied).
  * @example
- * const firstTen = new Subset(train, Array.from({ length: 10 }, (_, i) => i));
+ * const firstTen = new data.Subset(train, Array.from({ length: 10 }, (_, i) => i));
+ * firstTen.length; // 10
+ * new data.Subset(train, [5, 1]).get(0)[1].item() === train.get(5)[1].item(); // true
  */
 export class Subset<T> implements Dataset<T> {
   readonly indices: Int32Array;
@@ -157,8 +165,11 @@ export class Subset<T> implements Dataset<T> {
  * remainder is dealt out one at a time from the first subset on, as in PyTorch). Uses the library
  * generator (`manualSeed`) unless one is passed.
  * @example
- * const [trainSet, valSet] = randomSplit(train, [0.9, 0.1]);
- * const [a, b] = randomSplit(ds, [80, 20], new Generator(42));
+ * const [trainSet, valSet] = data.randomSplit(train, [0.9, 0.1]);
+ * [trainSet.length, valSet.length]; // [58, 6]: 57.6 and 6.4, the remainder dealt from the first
+ * const ds = new data.TensorDataset(arange(100));
+ * const [a, b] = data.randomSplit(ds, [80, 20], new Generator(42));
+ * b.length; // 20
  */
 export function randomSplit<T>(
   dataset: Dataset<T>,

@@ -9,10 +9,20 @@
 
 import { ValueError } from "../base/errors.js";
 
-/** Element types an IDX file can hold. */
+/**
+ * Element types an IDX file can hold.
+ * @example
+ * const type: IdxType = data.parseIdx(new Uint8Array([0, 0, 0x0d, 1, 0, 0, 0, 0])).type; // "float32"
+ */
 export type IdxType = "uint8" | "int8" | "int16" | "int32" | "float32" | "float64";
 
-/** A decoded IDX file: dimensions, element type and a native-endian typed array of the data. */
+/**
+ * A decoded IDX file: dimensions, element type and a native-endian typed array of the data.
+ * @example
+ * const images: IdxArray = data.parseIdx(new Uint8Array([0, 0, 8, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2, 0, 64, 128, 255]));
+ * images.dims; // [1, 2, 2]: one 2×2 image
+ * images.data; // Uint8Array [0, 64, 128, 255]
+ */
 export interface IdxArray {
   dims: number[];
   type: IdxType;
@@ -45,9 +55,12 @@ function hex(n: number): string {
  *
  * @example
  * ```ts
- * const labels = parseIdx(await readFile("train-labels-idx1-ubyte"), "train-labels-idx1-ubyte");
- * labels.dims; // [60000]
- * labels.data[0]; // 5
+ * // magic 0 0, type 0x08 (uint8), 1 dimension of size 3, then the data: MNIST's first labels
+ * const bytes = new Uint8Array([0, 0, 0x08, 1, 0, 0, 0, 3, 5, 0, 4]);
+ * const labels = data.parseIdx(bytes, "labels.idx");
+ * labels.dims; // [3]
+ * labels.data; // Uint8Array [5, 0, 4]
+ * data.parseIdx(bytes.subarray(0, 10), "labels.idx"); // throws ValueError: labels.idx: ... truncated
  * ```
  */
 export function parseIdx(bytes: Uint8Array, name = "IDX data"): IdxArray {
@@ -143,8 +156,8 @@ export function parseIdx(bytes: Uint8Array, name = "IDX data"): IdxArray {
  *
  * @example
  * ```ts
- * const labels = parseIdx(bytes, "train-labels-idx1-ubyte");
- * checkIdxLabels(labels, 10, "train-labels-idx1-ubyte"); // MNIST digits are 0..9
+ * const labels = data.parseIdx(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 7, 12]), "labels.idx");
+ * data.checkIdxLabels(labels, 10, "labels.idx"); // throws ValueError: MNIST digits are 0..9, and 12 is not
  * ```
  */
 export function checkIdxLabels(labels: IdxArray, numClasses: number, name = "IDX data"): void {

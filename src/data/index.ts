@@ -2,10 +2,11 @@
  * Data: datasets, the DataLoader, MNIST, CSV, train/test splits and normalisation helpers.
  * @example
  * import { data } from "strata-dl";
- * const { train, test } = await data.mnist();
+ * const { train, test } = await data.mnist({ limitTrain: 640 }); // all 60,000 without the limit
  * for await (const [x, y] of new data.DataLoader(train, { batchSize: 64, shuffle: true })) {
  *   // x: [64, 1, 28, 28], y: [64]
  * }
+ * test.length; // 10000
  */
 export type { Collated, Dataset } from "./dataset.js";
 export { TensorDataset, Subset, randomSplit } from "./dataset.js";

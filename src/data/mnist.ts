@@ -11,20 +11,27 @@ import { loadMnistArrays } from "./mnist_files.js";
 /**
  * The mean of MNIST's training pixels scaled to [0, 1].
  * @example
- * normalize(images, MNIST_MEAN, MNIST_STD); // what mnist({ normalize: "standard" }) does
+ * const { train } = await data.mnist({ limitTrain: 100, limitTest: 0 }); // pixels in [0, 1]
+ * const [images] = train.tensors;
+ * const z = data.normalize(images, data.MNIST_MEAN, data.MNIST_STD); // what mnist({ normalize: "standard" }) does
+ * z.min().item(); // -0.4242
  */
 export const MNIST_MEAN = 0.1307;
 /**
  * The standard deviation of MNIST's training pixels scaled to [0, 1].
  * @example
- * const lowest = -MNIST_MEAN / MNIST_STD; // a black pixel after standardisation (≈ -0.4242)
+ * const lowest = -data.MNIST_MEAN / data.MNIST_STD; // a black pixel after standardisation
+ * lowest; // -0.4242
  */
 export const MNIST_STD = 0.3081;
 
 /**
  * Options of {@link mnist}.
  * @example
- * const options: MnistOptions = { flatten: true, normalize: "standard", limitTrain: 10_000 };
+ * const options: MnistOptions = { flatten: true, normalize: "standard", limitTrain: 1_000, limitTest: 100 };
+ * const { train, test } = await data.mnist(options);
+ * train.tensors[0].shape; // [1000, 784]
+ * test.length; // 100
  */
 export interface MnistOptions {
   /**
@@ -73,9 +80,11 @@ function split(
  * (or `[N, 784]` with `flatten`) scaled to [0, 1] by default, and int32 labels 0..9 of shape `[N]`.
  * 60,000 training and 10,000 test examples; `limitTrain` / `limitTest` keep the first ones only.
  * @example
- * const { train, test } = await mnist();
- * const [x, y] = train.get(0); // x: [1, 28, 28], y: 5
- * const small = await mnist({ flatten: true, normalize: "standard", limitTrain: 1000, limitTest: 200 });
+ * const { train, test } = await data.mnist({ limitTrain: 1000, limitTest: 200 }); // all: 60,000 and 10,000
+ * const [x, y] = train.get(0);
+ * x.shape; // [1, 28, 28]
+ * y.item(); // 5
+ * const small = await data.mnist({ flatten: true, normalize: "standard", limitTrain: 1000, limitTest: 200 });
  */
 export async function mnist(options: MnistOptions = {}): Promise<{
   train: TensorDataset<[Tensor, Tensor]>;

@@ -9,7 +9,12 @@ import { FileError, ValueError } from "../base/errors.js";
 import { fileError } from "../io/file_error.js";
 import { checkIdxLabels, type IdxArray, parseIdx } from "./idx.js";
 
-/** The raw MNIST arrays: images are `count*28*28` bytes (row-major, 0..255), labels are digits 0..9. */
+/**
+ * The raw MNIST arrays: images are `count*28*28` bytes (row-major, 0..255), labels are digits 0..9.
+ * @example
+ * const m: MnistArrays = await data.loadMnistArrays();
+ * m.testLabels.length; // 10000
+ */
 export interface MnistArrays {
   trainImages: Uint8Array;
   trainLabels: Uint8Array;
@@ -19,7 +24,11 @@ export interface MnistArrays {
   cols: 28;
 }
 
-/** File names of the four uncompressed MNIST IDX files. */
+/**
+ * File names of the four uncompressed MNIST IDX files.
+ * @example
+ * data.MNIST_FILES.trainLabels; // "train-labels-idx1-ubyte"
+ */
 export const MNIST_FILES = {
   trainImages: "train-images-idx3-ubyte",
   trainLabels: "train-labels-idx1-ubyte",
@@ -98,9 +107,9 @@ function checkPair(split: string, images: IdxArray, labels: IdxArray, imgName: s
  *
  * @example
  * ```ts
- * const m = await loadMnistArrays();
+ * const m = await data.loadMnistArrays();
  * m.trainLabels.length; // 60000
- * m.trainImages.length; // 60000 * 28 * 28
+ * m.trainImages.length; // 47040000: 60000 · 28 · 28
  * const firstPixel = m.trainImages[0]; // 0..255
  * ```
  */

@@ -14,7 +14,10 @@ import { type Dataset, Subset } from "./dataset.js";
 /**
  * How {@link trainTestSplit} and {@link trainTestIndices} split `n` examples.
  * @example
+ * const labels = tensor([0, 0, 0, 0, 0, 1, 1, 1, 1, 1], { dtype: "int32" });
  * const options: SplitOptions = { testSize: 0.2, stratify: labels, seed: 0 };
+ * const { test } = data.trainTestIndices(10, options);
+ * Array.from(test, (i) => labels.toArray()[i]).sort(); // [0, 1]: one of each class
  */
 export interface SplitOptions {
   /**
@@ -50,7 +53,8 @@ export interface SplitOptions {
 /**
  * The row indices of a split, as {@link trainTestIndices} returns them.
  * @example
- * const { train, test }: SplitIndices = trainTestIndices(150, { testSize: 0.2, seed: 0 });
+ * const { train, test }: SplitIndices = data.trainTestIndices(150, { testSize: 0.2, seed: 0 });
+ * [train.length, test.length]; // [120, 30]
  */
 export interface SplitIndices {
   train: Int32Array;
@@ -241,7 +245,8 @@ function stratified(
  * so a split can be written down, shown or reproduced elsewhere (e.g. in scikit-learn). Random order
  * unless `shuffle: false`; see {@link SplitOptions} for the sizes.
  * @example
- * const { train, test } = trainTestIndices(10, { testSize: 0.3, seed: 1 });
+ * const { train, test } = data.trainTestIndices(10, { testSize: 0.3, seed: 1 });
+ * data.trainTestIndices(5, { testSize: 2, shuffle: false }).test; // Int32Array [3, 4]
  * test.length; // 3
  */
 export function trainTestIndices(n: number, options: SplitOptions = {}): SplitIndices {
@@ -289,8 +294,13 @@ function rowsOf(t: Tensor, rows: Int32Array): Tensor {
  * Errors (`ValueError`, `ShapeError`) name the sizes: a fraction outside (0, 1), an empty part, a
  * stratified class with one example, tensors with different numbers of rows.
  * @example
- * const [[xTrain, yTrain], [xTest, yTest]] = trainTestSplit([x, y], { testSize: 0.2, stratify: y, seed: 0 });
- * const [trainSet, testSet] = trainTestSplit(dataset, { testSize: 100, seed: 0 });
+ * const x = randn([50, 4]), y = tensor(Array.from({ length: 50 }, (_, i) => i % 2), { dtype: "int32" });
+ * const [[xTrain, yTrain], [xTest, yTest]] = data.trainTestSplit([x, y], { testSize: 0.2, stratify: y, seed: 0 });
+ * [xTrain.shape, xTest.shape]; // [[40, 4], [10, 4]]
+ * yTest.sum().item(); // 5: half of the test rows are class 1, as in the whole
+ * const dataset = new data.TensorDataset(randn([1000, 4]));
+ * const [trainSet, testSet] = data.trainTestSplit(dataset, { testSize: 100, seed: 0 });
+ * testSet.length; // 100
  */
 export function trainTestSplit<T extends Tensor[]>(tensors: [...T], options?: SplitOptions): [T, T];
 export function trainTestSplit(tensor: Tensor, options?: SplitOptions): [Tensor, Tensor];

@@ -17,6 +17,7 @@ import { cast } from "../ops/elementwise.js";
  * A statistic: one number for all elements, one per channel, or a tensor that broadcasts against `x`.
  * @example
  * const perChannel: Stat = [0.485, 0.456, 0.406];
+ * data.normalize(full([1, 3, 2, 2], 0.5), perChannel, 0.5).mean([0, 2, 3]).toArray(); // [0.03, 0.088, 0.188]
  */
 export type Stat = number | readonly number[] | Tensor;
 
@@ -24,6 +25,7 @@ export type Stat = number | readonly number[] | Tensor;
  * The axes to reduce over: one, several, or `null` for all of them.
  * @example
  * const channels: Axes = [0, 2, 3]; // per-channel statistics of NCHW images
+ * data.Standardizer.fit(randn([8, 3, 4, 4]), channels).mean.shape; // [1, 3, 1, 1]
  */
 export type Axes = number | number[] | null;
 
@@ -58,8 +60,10 @@ function hasZero(stat: Stat): boolean {
  * the C of NCHW images or the features of `[N, F]` rows), or with tensors that broadcast against `x`
  * (such as the statistics `standardize` returns). Integer inputs are converted to float32.
  * @example
- * normalize(images, 0.1307, 0.3081);                            // MNIST
- * normalize(rgb, [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]); // per channel of [N, 3, H, W]
+ * const images = rand([4, 1, 28, 28]), rgb = rand([4, 3, 32, 32]);
+ * data.normalize(images, 0.1307, 0.3081); // MNIST
+ * data.normalize(rgb, [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]); // per channel of [N, 3, H, W]
+ * data.normalize(tensor([[1, 2], [3, 4]]), [1, 2], 2, 1).toArray(); // [[0, 0], [1, 1]]: one mean per column
  */
 export function normalize(x: Tensor, mean: Stat, std: Stat, axis = 1): Tensor {
   if (hasZero(std)) throw new ValueError("normalize: std must be non-zero");
@@ -82,10 +86,12 @@ function reduceAxes(op: string, x: Tensor, axis: Axes): number[] | undefined {
  * feature has std 0, which is replaced by 1, so it maps to 0 instead of NaN. The statistics are kept out
  * of training steps' release (`keep`), since a scaler outlives them; `dispose()` frees them.
  * @example
- * const scaler = Standardizer.fit(xTrain);  // statistics of the training rows only
+ * const xTrain = tensor([[1, 100], [3, 300]]), xTest = tensor([[2, 400]]);
+ * const scaler = data.Standardizer.fit(xTrain); // statistics of the training rows only
  * const zTrain = scaler.transform(xTrain);
- * const zTest = scaler.transform(xTest);    // the training mean and std
- * scaler.inverseTransform(zTest);           // back to xTest's units
+ * const zTest = scaler.transform(xTest); // the training mean and std
+ * zTest.toArray(); // [[0, 2]]
+ * scaler.inverseTransform(zTest).toArray(); // [[2, 400]]: back to xTest's units
  */
 export class Standardizer {
   /**
@@ -104,7 +110,9 @@ export class Standardizer {
    * Fits the statistics on `x` over `axis`: 0 by default (each feature of `[N, F]` rows), `[0, 2, 3]`
    * for the channels of NCHW images, `null` for one mean and std over everything.
    * @example
-   * const scaler = Standardizer.fit(tensor([[1, 10], [3, 10]])); // mean [[2, 10]], std [[1, 1]]
+   * const scaler = data.Standardizer.fit(tensor([[1, 10], [3, 10]]));
+   * scaler.mean.toArray(); // [[2, 10]]
+   * scaler.std.toArray(); // [[1, 1]]: divided by n (as scikit-learn), and 1 for the constant column
    */
   static fit(x: Tensor, axis: Axes = 0): Standardizer {
     const axes = reduceAxes("Standardizer.fit", x, axis);
@@ -124,7 +132,9 @@ export class Standardizer {
   /**
    * `(x - mean) / std` with the fitted statistics (integer input becomes float32).
    * @example
-   * const zTest = Standardizer.fit(xTrain).transform(xTest);
+   * const xTrain = tensor([[0], [2]]), xTest = tensor([[4]]);
+   * const zTest = data.Standardizer.fit(xTrain).transform(xTest);
+   * zTest.toArray(); // [[3]]: (4 − 1) / 1
    */
   transform(x: Tensor): Tensor {
     return this.apply("transform", x, (xf) => xf.sub(this.mean).div(this.std));
@@ -133,7 +143,10 @@ export class Standardizer {
   /**
    * `z * std + mean`: the inverse of `transform`.
    * @example
-   * scaler.inverseTransform(scaler.transform(x)); // x, up to rounding
+   * const x = randn([10, 3]).mul(5).add(7);
+   * const scaler = data.Standardizer.fit(x);
+   * const back = scaler.inverseTransform(scaler.transform(x)); // x, up to rounding
+   * back.sub(x).abs().max().item() < 1e-5; // true
    */
   inverseTransform(z: Tensor): Tensor {
     return this.apply("inverseTransform", z, (zf) => zf.mul(this.std).add(this.mean));
@@ -162,7 +175,10 @@ export class Standardizer {
 /**
  * The result of {@link standardize}.
  * @example
- * const { result, mean, std, apply }: Standardized = standardize(x);
+ * const x = tensor([[1], [3]]);
+ * const { result, mean, std, apply }: Standardized = data.standardize(x);
+ * result.toArray(); // [[-1], [1]]
+ * apply(tensor([[5]])).toArray(); // [[3]]
  */
 export interface Standardized {
   /** `(x - mean) / std`. */
@@ -181,8 +197,10 @@ export interface Standardized {
  * standardised data with the statistics, to reuse on test data. The same as {@link Standardizer}`.fit`
  * then `transform`, in one call.
  * @example
- * const { result: trainZ, apply } = standardize(trainX);
+ * const trainX = randn([100, 4]).add(10), testX = randn([20, 4]).add(10);
+ * const { result: trainZ, apply } = data.standardize(trainX);
  * const testZ = apply(testX); // uses the training mean and std
+ * trainZ.mean(0).abs().max().item() < 1e-5; // true
  */
 export function standardize(x: Tensor, axis: Axes = 0): Standardized {
   const scaler = Standardizer.fit(x, axis);
@@ -193,7 +211,10 @@ export function standardize(x: Tensor, axis: Axes = 0): Standardized {
 /**
  * The result of {@link minMaxScale}.
  * @example
- * const { result, min, max, apply }: MinMaxScaled = minMaxScale(x);
+ * const x = tensor([[0, 10], [5, 30]]);
+ * const { result, min, max, apply }: MinMaxScaled = data.minMaxScale(x);
+ * result.toArray(); // [[0, 0], [1, 1]]
+ * apply(tensor([[10, 20]])).toArray(); // [[2, 0.5]]
  */
 export interface MinMaxScaled {
   /** `x` mapped linearly so that `min` goes to `range[0]` and `max` to `range[1]`. */
@@ -210,9 +231,10 @@ export interface MinMaxScaled {
  * Fits minima and maxima over `axis` (default 0, per feature; `null` for all elements) and maps `x`
  * linearly onto `range` (default [0, 1]). Constant features map to `range[0]`.
  * @example
- * const { result, apply } = minMaxScale(trainX);
+ * const trainX = rand([50, 3]).mul(100), testX = rand([10, 3]).mul(100);
+ * const { result, apply } = data.minMaxScale(trainX);
  * const testScaled = apply(testX);
- * minMaxScale(x, null, [-1, 1]).result; // all of x into [-1, 1]
+ * data.minMaxScale(tensor([2, 4, 6]), null, [-1, 1]).result.toArray(); // [-1, 0, 1]: all of x into [-1, 1]
  */
 export function minMaxScale(
   x: Tensor,

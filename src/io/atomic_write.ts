@@ -6,7 +6,14 @@
 import { FileError, ValueError } from "../base/errors.js";
 import { fileError } from "./file_error.js";
 
-/** The parts of `node:fs/promises` a write uses; tests pass a stand-in to simulate a full disk. */
+/**
+ * The parts of `node:fs/promises` a write uses; tests pass a stand-in to simulate a full disk.
+ * @example
+ * import * as fs from "node:fs/promises";
+ * const diskFull = Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" });
+ * const full: AtomicWriteFs = { ...fs, open: async () => { throw diskFull; } };
+ * await writeAtomic("out.txt", "hello", { op: "demo", fs: full }); // throws FileError: demo: cannot write out.txt: the disk is full
+ */
 export type AtomicWriteFs = Pick<
   typeof import("node:fs/promises"),
   "mkdir" | "open" | "readdir" | "rename" | "rm" | "stat"
@@ -118,7 +125,9 @@ async function ensureDir(
 /**
  * {@link writeFileAtomic} with the operation named in errors (`op`) and, for tests, a stand-in `fs`.
  * @example
- * await writeAtomic("runs/m.safetensors", bytes, { op: "saveModel" });
+ * const bytes = await io.serialize({ w: ones([2]) });
+ * await writeAtomic("runs/m.safetensors", bytes, { op: "saveModel" }); // errors say "saveModel: ..."
+ * (await io.loadTensors("runs/m.safetensors")).w.toArray(); // [1, 1]
  */
 export async function writeAtomic(
   path: string,
@@ -194,8 +203,12 @@ export async function writeAtomic(
  *
  * @example
  * ```ts
- * await writeFileAtomic("checkpoints/model.safetensors", encodeSafetensors(weights));
- * await writeFileAtomic("runs/log.json", JSON.stringify(history));
+ * import { readFile } from "node:fs/promises";
+ * const weights = { w: { dtype: "float32" as const, shape: [2], data: new Float32Array([1, 2]) } };
+ * await io.writeFileAtomic("checkpoints/model.safetensors", io.encodeSafetensors(weights));
+ * const history = { loss: [0.5, 0.25] };
+ * await io.writeFileAtomic("runs/log.json", JSON.stringify(history));
+ * await readFile("runs/log.json", "utf8"); // '{"loss":[0.5,0.25]}'
  * ```
  */
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {

@@ -31,6 +31,7 @@ const REASONS: Record<string, string> = {
  * @example
  * describeFileError(Object.assign(new Error("ENOSPC: no space left"), { code: "ENOSPC" }), "write");
  * // "the disk is full (no space left on the device)"
+ * describeFileError(Object.assign(new Error("ENOENT"), { code: "ENOENT" }), "read"); // "no such file"
  */
 export function describeFileError(err: unknown, action: "read" | "write"): string {
   const code = (err as { code?: unknown } | null)?.code;
@@ -44,8 +45,10 @@ export function describeFileError(err: unknown, action: "read" | "write"): strin
  * as `cause`. `hidden` (a temporary file's path) is replaced by `path` wherever the raw message would
  * show it. A `StrataError` passes through unchanged.
  * @example
- * throw fileError("saveModel", "write", "runs/m.safetensors", err); // err.code === "EROFS"
- * // FileError: saveModel: cannot write runs/m.safetensors: the location is read-only (a read-only file system) (EROFS)
+ * const err = Object.assign(new Error("EROFS: read-only file system"), { code: "EROFS" }); // from fs
+ * const e = fileError("saveModel", "write", "runs/m.safetensors", err);
+ * e.message; // "saveModel: cannot write runs/m.safetensors: the location is read-only (a read-only file system) (EROFS)"
+ * e.cause === err; // true
  */
 export function fileError(
   op: string,

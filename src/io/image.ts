@@ -6,7 +6,13 @@ import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import type { GrayImage } from "./png.js";
 
-/** Options of `toImage` and `imageGrid`. @example imageGrid(filters, { scale: 8, columns: 8 }) */
+/**
+ * Options of `toImage` and `imageGrid`.
+ * @example
+ * const options: ImageOptions = { min: 0, max: 1, scale: 8 }; // a fixed range: 0 black, 1 white
+ * io.toImage(tensor([[0, 0.5], [1, 2]]), options).pixels.slice(0, 8); // Uint8Array [0, 0, 0, 0, 0, 0, 0, 0]
+ * io.toImage(tensor([[0, 0.5], [1, 2]]), { min: 0, max: 1 }).pixels; // Uint8Array [0, 128, 255, 255]
+ */
 export interface ImageOptions {
   /** The value shown black (default: the smallest value, per tile in a grid). */
   min?: number;
@@ -16,7 +22,14 @@ export interface ImageOptions {
   scale?: number;
 }
 
-/** Options of `imageGrid`. @example imageGrid(maps, { columns: 8, padding: 2, normalize: "all" }) */
+/**
+ * Options of `imageGrid`.
+ * @example
+ * const maps = rand([16, 7, 7]); // e.g. one sample's feature maps
+ * const options: GridOptions = { columns: 8, padding: 2, normalize: "all" }; // one scale for every tile
+ * const grid = io.imageGrid(maps, options);
+ * [grid.width, grid.height]; // [74, 20]: 8 · 7 + 9 · 2 by 2 · 7 + 3 · 2, padding around every tile
+ */
 export interface GridOptions extends ImageOptions {
   /** Tiles per row (default: ⌈√count⌉). */
   columns?: number;
@@ -46,7 +59,10 @@ function checkScale(op: string, scale: number): void {
 /**
  * A 2-D tensor (H, W) as an 8-bit greyscale image, values mapped linearly from [min, max] to
  * [0, 255] (by default the tensor's own range; a constant tensor is black).
- * @example await writePng("digit.png", toImage(x.reshape([28, 28]), { scale: 4 }));
+ * @example
+ * const x = rand([784]); // e.g. an MNIST image, flattened
+ * await io.writePng("digit.png", io.toImage(x.reshape([28, 28]), { scale: 4 })); // a picture of 112 × 112 pixels
+ * io.toImage(tensor([[0, 5], [10, 10]])).pixels; // Uint8Array [0, 128, 255, 255]
  */
 export function toImage(t: Tensor, options: ImageOptions = {}): GrayImage {
   if (t.rank !== 2) throw new ShapeError(`toImage: expected a 2-D tensor (H, W), got ${fmtShape(t.shape)}`);
@@ -58,8 +74,10 @@ export function toImage(t: Tensor, options: ImageOptions = {}): GrayImage {
  * of a first conv layer or one sample's feature maps. Each tile is scaled to its own range unless
  * `normalize: "all"` (or explicit `min`/`max`).
  * @example
- * const grid = imageGrid(conv1.weight, { scale: 8, columns: 8, padding: 2 }); // 32 filters of 5×5
- * await writePng("filters.png", grid);
+ * const conv1 = new nn.Conv2d(1, 32, 5); // its weight: 32 filters (32, 1, 5, 5)
+ * const grid = io.imageGrid(conv1.weight, { scale: 8, columns: 8, padding: 2 });
+ * await io.writePng("filters.png", grid);
+ * [grid.width, grid.height]; // [338, 170]: 8 columns and 4 rows of 40-pixel tiles, 2 pixels apart
  */
 export function imageGrid(tiles: Tensor, options: GridOptions = {}): GrayImage {
   const t =
@@ -110,7 +128,11 @@ export function imageGrid(tiles: Tensor, options: GridOptions = {}): GrayImage {
 /**
  * Images one above the other, each centred, with `gap` rows of `background` between them: for
  * composing a figure from several grids.
- * @example await writePng("figure.png", stackImages([imageGrid(filters), imageGrid(maps)], { gap: 8 }));
+ * @example
+ * const filters = randn([32, 5, 5]), maps = rand([32, 24, 24]);
+ * const figure = io.stackImages([io.imageGrid(filters), io.imageGrid(maps)], { gap: 8 });
+ * await io.writePng("figure.png", figure);
+ * figure.width; // 151: the wider grid's, 6 tiles of 24 and 7 of padding
  */
 export function stackImages(
   images: GrayImage[],

@@ -2,8 +2,9 @@
  * Saving and loading: tensors and models as safetensors, configurations as JSON, atomic writes.
  * @example
  * import { io } from "strata-dl";
- * await io.saveModel(model, "mlp.safetensors", { hidden: 128 });
+ * await io.saveModel(model, "mlp.safetensors", { hidden: 8 });
  * await io.loadModel(model, "mlp.safetensors");
+ * await io.loadConfig("mlp.safetensors"); // { hidden: 8 }
  */
 export type { TensorMap } from "./save.js";
 export {

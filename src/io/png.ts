@@ -8,7 +8,9 @@ import { writeAtomic } from "./atomic_write.js";
 
 /**
  * An 8-bit greyscale image: `pixels` holds `width · height` values (0 black, 255 white), row by row.
- * @example const img: GrayImage = { width: 2, height: 1, pixels: new Uint8Array([0, 255]) };
+ * @example
+ * const img: GrayImage = { width: 2, height: 1, pixels: new Uint8Array([0, 255]) }; // black, white
+ * await io.writePng("two-pixels.png", img);
  */
 export interface GrayImage {
   width: number;
@@ -20,7 +22,9 @@ let crcTable: Uint32Array | null = null;
 
 /**
  * CRC-32 (the IEEE polynomial PNG and zlib use) of `bytes`, continuing from `crc` when given.
- * @example crc32(new TextEncoder().encode("123456789")).toString(16) // "cbf43926"
+ * @example
+ * crc32(new TextEncoder().encode("123456789")).toString(16) // "cbf43926"
+ * crc32(new TextEncoder().encode("6789"), crc32(new TextEncoder().encode("12345"))).toString(16); // "cbf43926"
  */
 export function crc32(bytes: Uint8Array, crc = 0): number {
   if (crcTable === null) {
@@ -73,7 +77,8 @@ function checkImage(image: GrayImage): void {
 /**
  * The bytes of a PNG file (8-bit greyscale, no interlacing) for `image`.
  * @example
- * const png = await encodePng({ width: 2, height: 2, pixels: new Uint8Array([0, 85, 170, 255]) });
+ * const png = await io.encodePng({ width: 2, height: 2, pixels: new Uint8Array([0, 85, 170, 255]) });
+ * png.slice(1, 4); // Uint8Array [80, 78, 71]: "PNG"
  */
 export async function encodePng(image: GrayImage): Promise<Uint8Array> {
   checkImage(image);
@@ -105,7 +110,9 @@ export async function encodePng(image: GrayImage): Promise<Uint8Array> {
 
 /**
  * Encodes `image` as PNG and writes it to `path` atomically, creating the folder (Node only).
- * @example await writePng("out/digit.png", toImage(images.select(0, 0).squeeze()));
+ * @example
+ * const images = rand([8, 1, 28, 28]); // a batch of images (N, 1, H, W)
+ * await io.writePng("out/digit.png", io.toImage(images.select(0, 0).squeeze())); // creates out/
  */
 export async function writePng(path: string, image: GrayImage): Promise<void> {
   await writeAtomic(path, await encodePng(image), { op: "writePng" });

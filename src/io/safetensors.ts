@@ -10,17 +10,33 @@
 
 import { DTypeError, ShapeError, ValueError } from "../base/errors.js";
 
-/** Element types Strata stores; they map to the safetensors codes F32, F64, I32 and BOOL. */
+/**
+ * Element types Strata stores; they map to the safetensors codes F32, F64, I32 and BOOL.
+ * @example
+ * const dtype: SafetensorsDtype = "int32";
+ * const bytes = io.encodeSafetensors({ ids: { dtype, shape: [2], data: new Int32Array([7, 9]) } });
+ * io.decodeSafetensors(bytes).tensors.ids.dtype; // "int32"
+ */
 export type SafetensorsDtype = "float32" | "float64" | "int32" | "bool";
 
-/** One tensor as raw data: `data.length` must equal the product of `shape`. `bool` uses bytes 0/1. */
+/**
+ * One tensor as raw data: `data.length` must equal the product of `shape`. `bool` uses bytes 0/1.
+ * @example
+ * const mask: SafetensorsTensor = { dtype: "bool", shape: [3], data: new Uint8Array([1, 0, 1]) };
+ * io.decodeSafetensors(io.encodeSafetensors({ mask })).tensors.mask.data; // Uint8Array [1, 0, 1]
+ */
 export interface SafetensorsTensor {
   dtype: SafetensorsDtype;
   shape: number[];
   data: Float32Array | Float64Array | Int32Array | Uint8Array;
 }
 
-/** The content of a safetensors file. */
+/**
+ * The content of a safetensors file.
+ * @example
+ * const file: SafetensorsFile = io.decodeSafetensors(io.encodeSafetensors({}, { author: "me" }));
+ * file.metadata; // { author: "me" }
+ */
 export interface SafetensorsFile {
   tensors: Record<string, SafetensorsTensor>;
   metadata: Record<string, string>;
@@ -219,8 +235,11 @@ function isIntArray(v: unknown): v is number[] {
  *
  * @example
  * ```ts
- * const { tensors, metadata } = decodeSafetensors(new Uint8Array(await (await fetch(url)).arrayBuffer()));
- * const w = tensors["dense.weight"]; // { dtype: "float32", shape: [784, 128], data: Float32Array }
+ * // in a browser: const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+ * const bytes = io.encodeSafetensors({ "dense.weight": { dtype: "float32", shape: [1, 2], data: new Float32Array([1, 2]) } });
+ * const { tensors, metadata } = io.decodeSafetensors(bytes);
+ * const w = tensors["dense.weight"]; // { dtype: "float32", shape: [1, 2], data: Float32Array [1, 2] }
+ * w.data; // Float32Array [1, 2]
  * ```
  */
 export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {

@@ -19,6 +19,7 @@ import { type SafetensorsTensor, decodeSafetensors, encodeSafetensors } from "./
  * Tensors by name, as `Module.stateDict()` returns them.
  * @example
  * const weights: TensorMap = { "fc.weight": randn([10, 784]), "fc.bias": zeros([10]) };
+ * Object.keys(new nn.Linear(2, 3).stateDict()); // ["weight", "bias"]: a state dict is one too
  */
 export type TensorMap = Record<string, Tensor>;
 
@@ -30,8 +31,9 @@ function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {
  * The bytes of a safetensors file holding `tensors` (names sorted, data little-endian) and optional
  * string `metadata`. Async because a GPU backend reads tensor data asynchronously.
  * @example
- * const bytes = await serialize(model.stateDict());
+ * const bytes = await io.serialize(model.stateDict(), { note: "epoch 3" });
  * // browser: new Blob([bytes]) → download; later: model.loadStateDict(deserialize(bytes))
+ * io.deserializeWithMetadata(bytes).metadata; // { note: "epoch 3" }
  */
 export async function serialize(tensors: TensorMap, metadata?: Record<string, string>): Promise<Uint8Array> {
   const raw: Record<string, SafetensorsTensor> = {};
@@ -45,7 +47,10 @@ export async function serialize(tensors: TensorMap, metadata?: Record<string, st
  * Tensors and metadata from the bytes of a safetensors file. Stored F16/BF16 become float32 and
  * smaller or 64-bit integers int32 (see `decodeSafetensors`). The tensors outlive `tidy` scopes.
  * @example
- * const { tensors, metadata } = deserializeWithMetadata(bytes);
+ * const bytes = await io.serialize({ w: tensor([1, 2]) }, { source: "run 7" });
+ * const { tensors, metadata } = io.deserializeWithMetadata(bytes);
+ * tensors.w.toArray(); // [1, 2]
+ * metadata.source; // "run 7"
  */
 export function deserializeWithMetadata(bytes: Uint8Array): {
   tensors: TensorMap;
@@ -62,7 +67,11 @@ export function deserializeWithMetadata(bytes: Uint8Array): {
 /**
  * Tensors from the bytes of a safetensors file (see {@link deserializeWithMetadata}).
  * @example
- * model.loadStateDict(deserialize(new Uint8Array(await (await fetch("model.safetensors")).arrayBuffer())));
+ * // in a browser: const bytes = new Uint8Array(await (await fetch("model.safetensors")).arrayBuffer());
+ * const bytes = await io.serialize(model.stateDict());
+ * const copy = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 3));
+ * copy.loadStateDict(io.deserialize(bytes));
+ * copy.forward(x).sub(model.forward(x)).abs().max().item(); // 0
  */
 export function deserialize(bytes: Uint8Array): TensorMap {
   return deserializeWithMetadata(bytes).tensors;
@@ -71,7 +80,9 @@ export function deserialize(bytes: Uint8Array): TensorMap {
 /**
  * Writes tensors to a safetensors file, atomically (readers never see a half-written file).
  * @example
- * await saveTensors("embeddings.safetensors", { words: embedding }, { vocab: "v2" });
+ * const embedding = randn([1000, 64]);
+ * await io.saveTensors("embeddings.safetensors", { words: embedding }, { vocab: "v2" });
+ * (await io.loadTensorsWithMetadata("embeddings.safetensors")).metadata; // { vocab: "v2" }
  */
 export async function saveTensors(
   path: string,
@@ -134,7 +145,9 @@ function decodeFile(op: string, path: string, bytes: Uint8Array): ReturnType<typ
 /**
  * Reads the tensors of a safetensors file (any written by Strata, PyTorch or the `safetensors` library).
  * @example
- * const { "fc.weight": w } = await loadTensors("model.safetensors");
+ * await io.saveTensors("model.safetensors", { "fc.weight": ones([2, 3]), "fc.bias": zeros([2]) });
+ * const { "fc.weight": w } = await io.loadTensors("model.safetensors");
+ * w.shape; // [2, 3]
  */
 export async function loadTensors(path: string): Promise<TensorMap> {
   return decodeFile("loadTensors", path, await readBytes("loadTensors", path)).tensors;
@@ -143,7 +156,10 @@ export async function loadTensors(path: string): Promise<TensorMap> {
 /**
  * Reads the tensors and the string metadata of a safetensors file.
  * @example
- * const { tensors, metadata } = await loadTensorsWithMetadata("model.safetensors");
+ * await io.saveModel(model, "model.safetensors", { hidden: 8 });
+ * const { tensors, metadata } = await io.loadTensorsWithMetadata("model.safetensors");
+ * Object.keys(tensors); // ["0.bias", "0.weight", "2.bias", "2.weight"]
+ * metadata.format; // "strata"
  */
 export async function loadTensorsWithMetadata(
   path: string,
@@ -155,7 +171,8 @@ export async function loadTensorsWithMetadata(
  * Where `saveModel` writes the JSON copy of the configuration: `.safetensors` replaced by `.json` (other
  * names get `.json` appended).
  * @example
- * configPath("runs/mlp.safetensors"); // "runs/mlp.json"
+ * io.configPath("runs/mlp.safetensors"); // "runs/mlp.json"
+ * io.configPath("runs/mlp.bin"); // "runs/mlp.bin.json"
  */
 export function configPath(path: string): string {
   return `${path.endsWith(".safetensors") ? path.slice(0, -".safetensors".length) : path}.json`;
@@ -191,8 +208,22 @@ function configText(config: object): string {
  * is then also written as JSON to `<path without .safetensors>.json` for people and other tools;
  * `loadConfig` reads the copy inside the weights. Returns the paths written.
  * @example
- * await saveModel(model, "checkpoints/mlp.safetensors", { hidden: 128 });
- * // later: const m = new MLP(await loadConfig("checkpoints/mlp.safetensors")); await loadModel(m, "checkpoints/mlp.safetensors");
+ * class MLP extends nn.Module {
+ *   fc1: nn.Linear;
+ *   fc2: nn.Linear;
+ *   constructor(config: { hidden: number }) {
+ *     super();
+ *     this.fc1 = new nn.Linear(4, config.hidden);
+ *     this.fc2 = new nn.Linear(config.hidden, 2);
+ *   }
+ *   forward(x: Tensor) { return this.fc2.forward(this.fc1.forward(x).relu()); }
+ * }
+ * const model = new MLP({ hidden: 16 });
+ * await io.saveModel(model, "checkpoints/mlp.safetensors", { hidden: 16 }); // { weights: ..., config: ...json }
+ * // later, in another program:
+ * const m = new MLP(await io.loadConfig("checkpoints/mlp.safetensors"));
+ * await io.loadModel(m, "checkpoints/mlp.safetensors");
+ * m.fc1.weight.sub(model.fc1.weight).abs().max().item(); // 0
  */
 export async function saveModel(
   model: Module,
@@ -277,7 +308,9 @@ async function exists(path: string): Promise<boolean> {
  * `saveModel` wrote without a config has none: then a JSON file beside it is from another save, and
  * `loadConfig` refuses it with a `ValueError` naming both files.
  * @example
- * const config = await loadConfig("checkpoints/mlp.safetensors"); // { hidden: 128 }
+ * await io.saveModel(new nn.Linear(4, 128), "checkpoints/mlp.safetensors", { hidden: 128 });
+ * const config = await io.loadConfig<{ hidden: number }>("checkpoints/mlp.safetensors");
+ * config; // { hidden: 128 }
  */
 export async function loadConfig<C = Record<string, unknown>>(path: string): Promise<C> {
   const json = configPath(path);
@@ -330,8 +363,12 @@ function mismatches(file: TensorMap, own: TensorMap, strict: boolean): string[] 
  * starts with the file path and lists every mismatch: each missing and unexpected name, and each
  * parameter whose shape or dtype differs, with both.
  * @example
- * await loadModel(model, "checkpoints/mlp.safetensors");
- * const { missing } = await loadModel(backbone, "full.safetensors", { strict: false });
+ * await io.saveModel(model, "checkpoints/mlp.safetensors");
+ * await io.loadModel(model, "checkpoints/mlp.safetensors");
+ * const backbone = new nn.Sequential(new nn.Linear(4, 8)); // the first layer of `model`
+ * const { unexpected } = await io.loadModel(backbone, "checkpoints/mlp.safetensors", { strict: false });
+ * unexpected; // ["2.bias", "2.weight"]
+ * await io.loadModel(backbone, "checkpoints/mlp.safetensors"); // throws ShapeError: ... does not match the model
  */
 export async function loadModel(
   model: Module,

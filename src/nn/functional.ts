@@ -9,6 +9,7 @@
  * @example
  * import { nn } from "strata-dl";
  * const F = nn.functional;
+ * const x = randn([8, 20]), w = randn([5, 20]), b = zeros([5]), labels = randint(0, 5, [8]);
  * const loss = F.crossEntropy(F.linear(F.relu(x), w, b), labels);
  */
 import {
@@ -63,6 +64,7 @@ export type {
  * @example
  * const w = randn([128, 784]), b = zeros([128]);
  * linear(randn([32, 784]), w, b).shape // [32, 128]
+ * linear(tensor([[1, 2]]), tensor([[1, 1], [1, -1]])).toArray(); // [[3, -1]]
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, ...extra: never[]): Tensor {
   checkArity("linear", [x, weight, bias, ...extra], ["x", "weight", "bias"]);
@@ -108,7 +110,11 @@ function dropoutArgs(
  * 1/(1 − p), so the expected value is unchanged and evaluation needs no rescaling. Identity when
  * `training` is false or `p` is 0. Arguments as PyTorch's `(x, p = 0.5, training = true)`; no
  * `inplace` (the fourth argument is `{ generator }`).
- * @example dropout(h, 0.5, model.training)
+ * @example
+ * // in a module's forward: dropout(h, 0.5, this.training)
+ * const h = dropout(ones([1000]), 0.5, true);
+ * h.max().item(); // 2: the kept half is scaled by 1 / (1 − 0.5)
+ * dropout(ones([3]), 0.5, false).toArray(); // [1, 1, 1]
  */
 export function dropout(
   x: Tensor,
@@ -135,7 +141,11 @@ export type { RecurrentMode, RecurrentOptions, RecurrentResult, RecurrentWeights
  * (N, C, H, W) (or unbatched (C, H, W)) with probability `p` and scales the rest by 1/(1 − p).
  * Neighbouring pixels are correlated, so dropping channels regularises convolutional features better
  * than dropping pixels. Identity when `training` is false or `p` is 0.
- * @example dropout2d(features, 0.25, model.training)
+ * @example
+ * const features = ones([2, 16, 5, 5]);
+ * const y = dropout2d(features, 0.25, true); // whole 5×5 maps are zero or 4/3
+ * y.max([2, 3]).shape; // [2, 16]: one value per channel, 0 or 1.3333
+ * y.std([2, 3]).max().item(); // 0: no channel is partly dropped
  */
 export function dropout2d(
   x: Tensor,

@@ -4,7 +4,9 @@
  * @example
  * import { nn } from "strata-dl";
  * const model = new nn.Sequential(new nn.Flatten(), new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
- * const loss = new nn.CrossEntropyLoss().forward(model.forward(x), labels);
+ * const images = randn([8, 1, 28, 28]), labels = randint(0, 10, [8]);
+ * const loss = new nn.CrossEntropyLoss().forward(model.forward(images), labels);
+ * loss.shape; // []
  */
 export { Module, expectInput } from "./module.js";
 export { Sequential } from "./sequential.js";

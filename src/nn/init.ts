@@ -3,8 +3,9 @@
  * fan-in is `in · prod(kernel)` and fan-out is `out · prod(kernel)`. Each function takes a shape (or a
  * tensor, whose shape and dtype it reuses) and returns a new tensor drawn from the seeded generator.
  * @example
- * import { init } from "strata-dl/nn";
- * const w = parameter(init.kaimingNormal([128, 784], { nonlinearity: "relu" }));
+ * import { nn } from "strata-dl";
+ * const w = nn.parameter(nn.init.kaimingNormal([128, 784], { nonlinearity: "relu" }));
+ * w.requiresGrad; // true
  */
 import type { DType } from "../base/dtype.js";
 import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
@@ -13,10 +14,20 @@ import { checkShape, sizeOf } from "../base/shape.js";
 import { Tensor } from "../core/tensor.js";
 import { checkFits, fromHost, full, rand, randn } from "../ops/creation.js";
 
-/** A shape, or a tensor whose shape (and dtype, unless `dtype` is given) the new tensor takes. */
+/**
+ * A shape, or a tensor whose shape (and dtype, unless `dtype` is given) the new tensor takes.
+ * @example
+ * const like: ShapeLike = zeros([3, 4], { dtype: "float64" });
+ * xavierUniform(like).dtype; // "float64"
+ */
 export type ShapeLike = readonly number[] | Tensor;
 
-/** Options of every random initializer. @example xavierUniform([4, 3], { dtype: "float64" }) */
+/**
+ * Options of every random initializer.
+ * @example
+ * const options: InitOptions = { dtype: "float64", generator: new Generator(0) };
+ * xavierUniform([4, 3], options).dtype; // "float64"
+ */
 export interface InitOptions {
   /** float32 (default, or the template tensor's dtype) or float64. */
   dtype?: DType;
@@ -24,7 +35,12 @@ export interface InitOptions {
   generator?: Generator;
 }
 
-/** Activation names `calculateGain` knows, as in `torch.nn.init.calculate_gain`. */
+/**
+ * Activation names `calculateGain` knows, as in `torch.nn.init.calculate_gain`.
+ * @example
+ * const act: Nonlinearity = "leaky_relu";
+ * calculateGain(act, 0.2); // 1.3868
+ */
 export type Nonlinearity =
   | "linear"
   | "conv1d"
@@ -36,7 +52,12 @@ export type Nonlinearity =
   | "leaky_relu"
   | "selu";
 
-/** Whether weight statistics are scaled by the fan-in (preserves forward variance) or fan-out (backward). */
+/**
+ * Whether weight statistics are scaled by the fan-in (preserves forward variance) or fan-out (backward).
+ * @example
+ * const mode: FanMode = "fanOut";
+ * kaimingNormal([16, 8, 3, 3], { mode }).shape; // [16, 8, 3, 3]
+ */
 export type FanMode = "fanIn" | "fanOut";
 
 function shapeOf(s: ShapeLike): readonly number[] {
@@ -54,7 +75,9 @@ function dtypeOf(op: string, s: ShapeLike, options: InitOptions): DType {
 /**
  * The recommended gain for an activation: 1 for linear/conv/sigmoid, 5/3 for tanh, √2 for relu,
  * √(2 / (1 + slope²)) for leaky_relu (`param` is the slope, 0.01 by default) and 3/4 for selu.
- * @example calculateGain("relu") // 1.4142…
+ * @example
+ * calculateGain("relu") // 1.4142…
+ * calculateGain("tanh"); // 1.6667
  */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
   switch (nonlinearity) {
@@ -113,7 +136,9 @@ function fanOf(op: string, shape: ShapeLike, mode: FanMode): number {
 
 /**
  * Uniform samples in [low, high).
- * @example uniform([3, 4], { low: -0.1, high: 0.1 })
+ * @example
+ * const w = uniform([3, 4], { low: -0.1, high: 0.1 });
+ * w.abs().max().item() < 0.1; // true
  */
 export function uniform(
   shape: ShapeLike,
@@ -132,7 +157,8 @@ export function uniform(
 
 /**
  * Normal samples with the given mean (0) and standard deviation (1).
- * @example normal([3, 4], { std: 0.02 })
+ * @example
+ * normal([100, 100], { std: 0.02 }).std().item(); // 0.02
  */
 export function normal(
   shape: ShapeLike,
@@ -157,12 +183,20 @@ export function constant(shape: ShapeLike, value: number, options: { dtype?: DTy
   return full(shapeOf(shape), value, { dtype });
 }
 
-/** @example zeros([10]) // a zero bias */
+/**
+ * Zeros (of a template tensor's dtype when given one).
+ * @example
+ * zeros([10]).sum().item(); // 0: a zero bias
+ */
 export function zeros(shape: ShapeLike, options: { dtype?: DType } = {}): Tensor {
   return constant(shape, 0, options);
 }
 
-/** @example ones([10]) // a unit scale */
+/**
+ * Ones (of a template tensor's dtype when given one).
+ * @example
+ * ones([10]).sum().item(); // 10: a unit scale
+ */
 export function ones(shape: ShapeLike, options: { dtype?: DType } = {}): Tensor {
   return constant(shape, 1, options);
 }
@@ -170,7 +204,9 @@ export function ones(shape: ShapeLike, options: { dtype?: DType } = {}): Tensor 
 /**
  * Glorot uniform: U(−a, a) with a = gain · √(6 / (fanIn + fanOut)), keeping activation variance
  * roughly constant forwards and backwards.
- * @example xavierUniform([128, 784])
+ * @example
+ * const w = xavierUniform([128, 784]); // bound √(6 / 912) ≈ 0.0811
+ * w.abs().max().item() <= Math.sqrt(6 / 912); // true
  */
 export function xavierUniform(shape: ShapeLike, options: InitOptions & { gain?: number } = {}): Tensor {
   const { fanIn, fanOut } = fanInOut(shape);
@@ -181,7 +217,8 @@ export function xavierUniform(shape: ShapeLike, options: InitOptions & { gain?: 
 
 /**
  * Glorot normal: N(0, std²) with std = gain · √(2 / (fanIn + fanOut)).
- * @example xavierNormal([128, 784], { gain: calculateGain("tanh") })
+ * @example
+ * xavierNormal([128, 784], { gain: calculateGain("tanh") }).std().item(); // 0.078: 5/3 · √(2 / 912)
  */
 export function xavierNormal(shape: ShapeLike, options: InitOptions & { gain?: number } = {}): Tensor {
   const { fanIn, fanOut } = fanInOut(shape);
@@ -189,7 +226,12 @@ export function xavierNormal(shape: ShapeLike, options: InitOptions & { gain?: n
   return normal(shape, { ...options, mean: 0, std });
 }
 
-/** Options of the He initializers. @example kaimingNormal(shape, { mode: "fanOut", nonlinearity: "relu" }) */
+/**
+ * Options of the He initializers.
+ * @example
+ * const options: KaimingOptions = { mode: "fanOut", nonlinearity: "relu" };
+ * kaimingNormal([64, 3, 3, 3], options).std().item(); // 0.06: √2 / √(64 · 9) = 0.0589
+ */
 export interface KaimingOptions extends InitOptions {
   /** Negative slope of the leaky ReLU that follows (only used with `leaky_relu`); default 0. */
   a?: number;
@@ -208,7 +250,9 @@ function kaimingStd(op: string, shape: ShapeLike, options: KaimingOptions): numb
 /**
  * He uniform: U(−b, b) with b = gain · √(3 / fan). PyTorch's `Linear` and conv layers use it with
  * `a: √5`, which gives b = 1/√fanIn.
- * @example kaimingUniform([128, 784], { nonlinearity: "relu" })
+ * @example
+ * kaimingUniform([128, 784], { nonlinearity: "relu" }).abs().max().item() <= Math.sqrt(6 / 784); // true
+ * kaimingUniform([128, 784], { a: Math.sqrt(5) }); // what Linear(784, 128) starts from
  */
 export function kaimingUniform(shape: ShapeLike, options: KaimingOptions = {}): Tensor {
   const bound = Math.sqrt(3) * kaimingStd("kaimingUniform", shape, options);
@@ -217,7 +261,8 @@ export function kaimingUniform(shape: ShapeLike, options: KaimingOptions = {}): 
 
 /**
  * He normal: N(0, std²) with std = gain / √fan.
- * @example kaimingNormal([64, 3, 3, 3], { mode: "fanOut", nonlinearity: "relu" })
+ * @example
+ * kaimingNormal([256, 512], { nonlinearity: "relu" }).std().item(); // 0.0625: √2 / √512
  */
 export function kaimingNormal(shape: ShapeLike, options: KaimingOptions = {}): Tensor {
   const std = kaimingStd("kaimingNormal", shape, options);
@@ -230,6 +275,7 @@ export function kaimingNormal(shape: ShapeLike, options: KaimingOptions = {}): T
  * of a standard normal matrix with R's diagonal made positive, so it is uniformly (Haar) distributed.
  * @example
  * const w = orthogonal([64, 64]); // wᵀw ≈ I
+ * w.T.matmul(w).sub(eye(64)).abs().max().item() < 1e-5; // true
  */
 export function orthogonal(shape: ShapeLike, options: InitOptions & { gain?: number } = {}): Tensor {
   const s = checkShape("init.orthogonal", shapeOf(shape));

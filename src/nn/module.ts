@@ -17,6 +17,10 @@ import { Tensor } from "../core/tensor.js";
  *   l2 = new nn.Linear(128, 10);
  *   forward(x: Tensor) { return this.l2.forward(this.l1.forward(x).relu()); }
  * }
+ * const model = new MLP();
+ * model.forward(randn([2, 784])).shape; // [2, 10]
+ * Object.keys(model.stateDict()); // ["l1.weight", "l1.bias", "l2.weight", "l2.bias"]
+ * model.numParameters(); // 101770
  */
 export abstract class Module {
   /** True in training mode (dropout active, batch norm uses batch statistics). */
@@ -241,7 +245,14 @@ export abstract class Module {
 /**
  * Throws a uniform error when a layer gets an input of the wrong shape (or something that is not a
  * tensor at all, such as a Dataset).
- * @example expectInput(this.describe(), x, "(N, 784)", x.rank === 2 && x.shape[1] === 784);
+ * @example
+ * class Doubler extends nn.Module {
+ *   forward(x: Tensor) {
+ *     expectInput(this.describe(), x, "(N, 4)", x.rank === 2 && x.shape[1] === 4);
+ *     return x.mul(2);
+ *   }
+ * }
+ * new Doubler().forward(zeros([3, 5])); // throws ShapeError: Doubler expected input (N, 4), got (3, 5)
  */
 export function expectInput(layer: string, x: Tensor, expected: string, ok: boolean): void {
   checkTensor(layer, "input", x);

@@ -5,7 +5,9 @@ import { Module } from "./module.js";
  * Runs modules one after another; parameters are named by position (`0.weight`, `2.bias`, ...), as
  * in PyTorch, so weights exchange with `torch.nn.Sequential`.
  * @example
- * const model = new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10));
+ * const model = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU(), new nn.Linear(128, 10));
+ * model.forward(randn([32, 784])).shape; // [32, 10]
+ * Object.keys(model.stateDict()); // ["0.weight", "0.bias", "2.weight", "2.bias"]
  */
 export class Sequential extends Module {
   readonly layers: Module[];

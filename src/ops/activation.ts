@@ -33,7 +33,12 @@ export function softmax(x: Tensor, axis = -1, ...extra: never[]): Tensor {
   return e.div(sum(e, a, true));
 }
 
-/** log(softmax(x)) computed as x − logΣexp(x), accurate even where softmax underflows. */
+/**
+ * log(softmax(x)) computed as x − logΣexp(x), accurate even where softmax underflows.
+ * @example
+ * logSoftmax(tensor([1, 2, 3])).toArray(); // [-2.4076, -1.4076, -0.4076]
+ * logSoftmax(tensor([0, 200])).toArray(); // [-200, 0]: softmax(x).log() would give -Infinity
+ */
 export function logSoftmax(x: Tensor, axis = -1, ...extra: never[]): Tensor {
   checkArity("logSoftmax", [x, axis, ...extra], ["x", "axis"]);
   checkTensor("logSoftmax", "x", x);
@@ -42,7 +47,11 @@ export function logSoftmax(x: Tensor, axis = -1, ...extra: never[]): Tensor {
   return sub(xf, logSumExp(xf, a, true));
 }
 
-/** max(x, 0) + negativeSlope · min(x, 0). */
+/**
+ * max(x, 0) + negativeSlope · min(x, 0).
+ * @example
+ * leakyRelu(tensor([-10, 5]), 0.1).toArray(); // [-1, 5]
+ */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01, ...extra: never[]): Tensor {
   checkArity("leakyRelu", [x, negativeSlope, ...extra], ["x", "negativeSlope"]);
   checkTensor("leakyRelu", "x", x);
@@ -50,7 +59,11 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01, ...extra: never[]): T
   return where(x.gt(0), x, mul(x, negativeSlope));
 }
 
-/** x for x > 0, alpha · (eˣ − 1) otherwise. */
+/**
+ * x for x > 0, alpha · (eˣ − 1) otherwise.
+ * @example
+ * elu(tensor([-1, 2])).toArray(); // [-0.6321, 2]
+ */
 export function elu(x: Tensor, alpha = 1, ...extra: never[]): Tensor {
   checkArity("elu", [x, alpha, ...extra], ["x", "alpha"]);
   checkTensor("elu", "x", x);
@@ -59,7 +72,12 @@ export function elu(x: Tensor, alpha = 1, ...extra: never[]): Tensor {
   return where(x.gt(0), x, mul(where(x.gt(0), 0, x).expm1(), alpha));
 }
 
-/** x · Φ(x) with the exact erf form, or PyTorch's tanh approximation with `approximate: "tanh"`. */
+/**
+ * x · Φ(x) with the exact erf form, or PyTorch's tanh approximation with `approximate: "tanh"`.
+ * @example
+ * gelu(tensor([-1, 1])).toArray(); // [-0.1587, 0.8413]
+ * gelu(tensor([-1, 1]), "tanh").toArray(); // [-0.1588, 0.8412]
+ */
 export function gelu(x: Tensor, approximate: "none" | "tanh" = "none", ...extra: never[]): Tensor {
   checkArity("gelu", [x, approximate, ...extra], ["x", "approximate"]);
   checkTensor("gelu", "x", x);
@@ -74,7 +92,11 @@ export function gelu(x: Tensor, approximate: "none" | "tanh" = "none", ...extra:
   return mul(mul(xf, 0.5), add(erf(mul(xf, Math.SQRT1_2)), 1));
 }
 
-/** x · sigmoid(x) (also called swish). */
+/**
+ * x · sigmoid(x) (also called swish).
+ * @example
+ * silu(tensor([0, 1])).toArray(); // [0, 0.7311]
+ */
 export function silu(x: Tensor, ...extra: never[]): Tensor {
   checkArity("silu", [x, ...extra], ["x"]);
   checkTensor("silu", "x", x);
@@ -82,7 +104,11 @@ export function silu(x: Tensor, ...extra: never[]): Tensor {
   return mul(xf, sigmoid(xf));
 }
 
-/** log(1 + exp(β·x)) / β, linear above `threshold` as in PyTorch. */
+/**
+ * log(1 + exp(β·x)) / β, linear above `threshold` as in PyTorch.
+ * @example
+ * softplus(tensor([0, 1, 30])).toArray(); // [0.6931, 1.3133, 30]
+ */
 export function softplus(x: Tensor, beta = 1, threshold = 20, ...extra: never[]): Tensor {
   checkArity("softplus", [x, beta, threshold, ...extra], ["x", "beta", "threshold"]);
   checkTensor("softplus", "x", x);
@@ -96,7 +122,11 @@ export function softplus(x: Tensor, beta = 1, threshold = 20, ...extra: never[])
   return where(bx.gt(threshold), xf, soft);
 }
 
-/** Clamp to [minVal, maxVal]. */
+/**
+ * Clamp to [minVal, maxVal].
+ * @example
+ * hardtanh(tensor([-3, 0.5, 3])).toArray(); // [-1, 0.5, 1]
+ */
 export function hardtanh(x: Tensor, minVal = -1, maxVal = 1, ...extra: never[]): Tensor {
   checkArity("hardtanh", [x, minVal, maxVal, ...extra], ["x", "minVal", "maxVal"]);
   checkTensor("hardtanh", "x", x);
@@ -105,7 +135,11 @@ export function hardtanh(x: Tensor, minVal = -1, maxVal = 1, ...extra: never[]):
   return minimum(maximum(x, minVal), maxVal);
 }
 
-/** log(sigmoid(x)) without overflow. */
+/**
+ * log(sigmoid(x)) without overflow.
+ * @example
+ * logSigmoid(tensor([0, -200])).toArray(); // [-0.6931, -200]
+ */
 export function logSigmoid(x: Tensor, ...extra: never[]): Tensor {
   checkArity("logSigmoid", [x, ...extra], ["x"]);
   checkTensor("logSigmoid", "x", x);

@@ -13,7 +13,10 @@ const OPS = { add, sub, mul } as const;
 
 /**
  * `x op v` with `v` (C) broadcast along axis 1 of `x` (N, C, ...).
- * @example channelwise("add", randn([8, 16, 5, 5]), bias) // bias (16) added to every position of each channel
+ * @example
+ * const bias = tensor([1, 2]);
+ * const y = channelwise("add", zeros([8, 2, 5, 5]), bias); // bias added to every position of each channel
+ * y.mean([0, 2, 3]).toArray(); // [1, 2]
  */
 export function channelwise(op: keyof typeof OPS, x: Tensor, v: Tensor): Tensor {
   const f = OPS[op];

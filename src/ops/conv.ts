@@ -38,13 +38,17 @@ import {
  * Padding of `conv1d` / `conv2d`: a number or one per spatial axis (zeros on both sides), `"valid"`
  * (none) or `"same"` (output as large as the input; stride 1 only, and the odd extra element goes on
  * the right/bottom, as PyTorch).
- * @example const p: ConvPadding = "same";
+ * @example
+ * const p: ConvPadding = "same";
+ * conv2d(randn([1, 1, 5, 5]), randn([2, 1, 3, 3]), null, { padding: p }).shape; // [1, 2, 5, 5]
  */
 export type ConvPadding = PaddingArg | "same" | "valid";
 
 /**
  * Options of `conv1d` / `conv2d`, the alternative to their positional arguments (see `ConvPadding`).
- * @example conv2d(x, w, b, { stride: 2, padding: 1 })
+ * @example
+ * const x = randn([1, 3, 8, 8]), w = randn([4, 3, 3, 3]), b = zeros([4]);
+ * conv2d(x, w, b, { stride: 2, padding: 1 }).shape; // [1, 4, 4, 4]
  */
 export interface ConvOptions {
   stride?: SizeArg;
@@ -56,7 +60,9 @@ export interface ConvOptions {
 
 /**
  * Options of `convTranspose1d` / `convTranspose2d`, the alternative to their positional arguments.
- * @example convTranspose2d(x, w, null, { stride: 2, padding: 1, outputPadding: 1 })
+ * @example
+ * const x = randn([1, 4, 4, 4]), w = randn([4, 3, 3, 3]);
+ * convTranspose2d(x, w, null, { stride: 2, padding: 1, outputPadding: 1 }).shape; // [1, 3, 8, 8]
  */
 export interface ConvTransposeOptions {
   stride?: SizeArg;
@@ -226,7 +232,9 @@ function convArgs<K extends string>(
  * after `bias`.
  * @example
  * conv1d(randn([8, 4, 100]), randn([16, 4, 3]), null, { padding: "same" }).shape // [8, 16, 100]
- * conv1d(x, w, b, 2, 1); // stride 2, padding 1, as F.conv1d(x, w, b, 2, 1)
+ * const x = randn([1, 2, 10]), w = randn([4, 2, 3]), b = zeros([4]);
+ * conv1d(x, w, b, 2, 1).shape; // [1, 4, 5]: stride 2, padding 1, as F.conv1d(x, w, b, 2, 1)
+ * conv1d(tensor([[[1, 2, 3, 4]]]), tensor([[[1, 0, -1]]])).toArray(); // [[[-2, -2]]]: cross-correlation
  */
 export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: ConvOptions): Tensor;
 export function conv1d(
@@ -252,7 +260,9 @@ export function conv1d(x: Tensor, weight: Tensor, ...rest: unknown[]): Tensor {
  * after `bias`.
  * @example
  * conv2d(randn([64, 1, 28, 28]), randn([32, 1, 5, 5]), zeros([32]), { padding: 2 }).shape // [64, 32, 28, 28]
- * conv2d(x, w, null, 1, "same"); // as F.conv2d(x, w, None, 1, "same")
+ * const x = randn([2, 3, 9, 9]), w = randn([8, 3, 4, 4]);
+ * conv2d(x, w, null, 1, "same").shape; // [2, 8, 9, 9]: as F.conv2d(x, w, None, 1, "same")
+ * conv2d(x, randn([3, 1, 3, 3]), null, { groups: 3 }).shape; // [2, 3, 7, 7]: depthwise
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?: ConvOptions): Tensor;
 export function conv2d(
@@ -345,6 +355,7 @@ function convTransposeNd(
  * dilation = 1)` (groups before dilation, as `F.conv_transpose1d`), or an options object after `bias`.
  * @example
  * convTranspose1d(randn([2, 8, 10]), randn([8, 4, 4]), null, { stride: 2, padding: 1 }).shape // [2, 4, 20]
+ * convTranspose1d(tensor([[[1, 2]]]), tensor([[[1, 1]]])).toArray(); // [[[1, 3, 2]]]
  */
 export function convTranspose1d(
   x: Tensor,
@@ -374,8 +385,8 @@ export function convTranspose1d(x: Tensor, weight: Tensor, ...rest: unknown[]): 
  * in PyTorch's order, `(x, weight, bias, stride = 1, padding = 0, outputPadding = 0, groups = 1,
  * dilation = 1)`, or an options object after `bias`.
  * @example
- * convTranspose2d(randn([1, 16, 7, 7]), randn([16, 8, 3, 3]), null, { stride: 2, padding: 1, outputPadding: 1 }).shape
- * // [1, 8, 14, 14]
+ * const up = convTranspose2d(randn([1, 16, 7, 7]), randn([16, 8, 3, 3]), null, { stride: 2, padding: 1, outputPadding: 1 });
+ * up.shape; // [1, 8, 14, 14]
  */
 export function convTranspose2d(
   x: Tensor,

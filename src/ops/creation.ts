@@ -14,11 +14,23 @@ import { type Generator, defaultGenerator } from "../core/random.js";
 import { checkShape, sizeOf } from "../base/shape.js";
 import type { NestedArray, Tensor } from "../core/tensor.js";
 
+/**
+ * Options every creation function takes.
+ * @example
+ * const options: CreateOptions = { dtype: "float64", requiresGrad: true };
+ * zeros([2], options).requiresGrad; // true
+ */
 export interface CreateOptions {
   dtype?: DType;
   requiresGrad?: boolean;
 }
 
+/**
+ * Options of the random creation functions: a generator of your own instead of `manualSeed`'s.
+ * @example
+ * const options: RandomOptions = { generator: new Generator(1), dtype: "float64" };
+ * randn([3], options).dtype; // "float64"
+ */
 export interface RandomOptions extends CreateOptions {
   generator?: Generator;
 }
@@ -29,6 +41,9 @@ type HostArray = TypedArray | Int8Array | Int16Array | Uint16Array | Uint32Array
  * Throws an OutOfMemoryError naming `op` when a tensor of `shape` and `dtype` is larger than `backend`
  * can ever hold. Ops that build their values on the host call it first: zeros([2e9]) would otherwise
  * fill an 8 GB array (tens of seconds, and more memory than the machine may have) only to fail on upload.
+ * @example
+ * checkFits("eye", [1000, 1000], "float32"); // fits: nothing happens
+ * checkFits("eye", [1e6, 1e6], "float32"); // throws OutOfMemoryError
  */
 export function checkFits(
   op: string,
@@ -47,7 +62,11 @@ export function checkFits(
   );
 }
 
-/** Wraps host values of the given dtype as a tensor on the current backend (the array is copied). */
+/**
+ * Wraps host values of the given dtype as a tensor on the current backend (the array is copied).
+ * @example
+ * fromHost([1, 2, 3, 4], [2, 2], "int32").toArray(); // [[1, 2], [3, 4]]
+ */
 export function fromHost(
   values: ArrayLike<number>,
   shape: readonly number[],
@@ -77,8 +96,10 @@ export function fromHost(
  * A tensor from a number, nested arrays or a typed array. Numbers become float32 unless `dtype` says
  * otherwise; booleans become bool; a typed array keeps its type (Int8/Uint8/Int16/Uint16 → int32).
  * @example
- * const x = tensor([[1, 2, 3], [4, 5, 6]]);            // float32, shape [2, 3]
- * const y = tensor(new Int32Array([0, 2]), { shape: [2] }); // int32
+ * const x = tensor([[1, 2, 3], [4, 5, 6]]); // float32, shape [2, 3]
+ * const y = tensor(new Int32Array([0, 1, 2, 3]), { shape: [2, 2] });
+ * y.dtype; // "int32"
+ * tensor([1, 2], { dtype: "float64", requiresGrad: true }).requiresGrad; // true
  */
 export function tensor(
   data: NestedArray | HostArray,
@@ -130,7 +151,12 @@ export function tensor(
   );
 }
 
-/** A 0-d tensor. */
+/**
+ * A 0-d tensor.
+ * @example
+ * scalar(3).shape; // []
+ * scalar(3).item(); // 3
+ */
 export function scalar(value: number | boolean, options: CreateOptions = {}): Tensor {
   return tensor(value, options);
 }
@@ -149,34 +175,66 @@ function filled(op: string, shape: readonly number[], value: number, options: Cr
   return t;
 }
 
+/**
+ * A tensor of `shape` with every element equal to `value`.
+ * @example
+ * full([2, 2], 7).toArray(); // [[7, 7], [7, 7]]
+ */
 export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
   return filled("full", shape, value, options);
 }
 
-/** @example zeros([2, 3]) */
+/**
+ * A tensor of zeros.
+ * @example
+ * zeros([2, 3]).toArray(); // [[0, 0, 0], [0, 0, 0]]
+ * zeros([2], { dtype: "int32" }).dtype; // "int32"
+ */
 export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
   return filled("zeros", shape, 0, options);
 }
 
+/**
+ * A tensor of ones.
+ * @example
+ * ones([3]).toArray(); // [1, 1, 1]
+ */
 export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
   return filled("ones", shape, 1, options);
 }
 
+/**
+ * Zeros of `t`'s shape and dtype.
+ * @example
+ * zerosLike(tensor([[1, 2]], { dtype: "int32" })).toArray(); // [[0, 0]]
+ */
 export function zerosLike(t: Tensor, options: CreateOptions = {}): Tensor {
   return filled("zerosLike", t.shape, 0, { dtype: t.dtype, ...options });
 }
 
+/**
+ * Ones of `t`'s shape and dtype.
+ * @example
+ * onesLike(randn([2, 3])).shape; // [2, 3]
+ */
 export function onesLike(t: Tensor, options: CreateOptions = {}): Tensor {
   return filled("onesLike", t.shape, 1, { dtype: t.dtype, ...options });
 }
 
+/**
+ * `value` everywhere, in `t`'s shape and dtype.
+ * @example
+ * fullLike(tensor([1, 2]), -1).toArray(); // [-1, -1]
+ */
 export function fullLike(t: Tensor, value: number, options: CreateOptions = {}): Tensor {
   return filled("fullLike", t.shape, value, { dtype: t.dtype, ...options });
 }
 
 /**
  * Values from `start` up to (not including) `end` by `step`; int32 when all three are integers.
- * @example arange(5) // [0, 1, 2, 3, 4]
+ * @example
+ * arange(5) // [0, 1, 2, 3, 4]
+ * arange(1, 2, 0.25).toArray(); // [1, 1.25, 1.5, 1.75]
  */
 export function arange(start: number, end?: number, step = 1, options: CreateOptions = {}): Tensor {
   if (end === undefined) {
@@ -196,7 +254,11 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
   return fromHost(data, [n], dtype, options.requiresGrad);
 }
 
-/** `steps` evenly spaced values from `start` to `end` inclusive. */
+/**
+ * `steps` evenly spaced values from `start` to `end` inclusive.
+ * @example
+ * linspace(0, 1, 5).toArray(); // [0, 0.25, 0.5, 0.75, 1]
+ */
 export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0)
     throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
@@ -208,7 +270,12 @@ export function linspace(start: number, end: number, steps: number, options: Cre
   return fromHost(data, [steps], dtype, options.requiresGrad);
 }
 
-/** Identity matrix (n × m, m defaults to n). */
+/**
+ * Identity matrix (n × m, m defaults to n).
+ * @example
+ * eye(2).toArray(); // [[1, 0], [0, 1]]
+ * eye(2, 3).shape; // [2, 3]
+ */
 export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
   const shape = checkShape("eye", [n, m]);
   const dtype = options.dtype ?? "float32";
@@ -226,7 +293,10 @@ function floatDtype(op: string, options: CreateOptions): DType {
 
 /**
  * Uniform samples in [low, high) from the seeded generator.
- * @example manualSeed(0); const w = rand([3, 3], { low: -1, high: 1 });
+ * @example
+ * manualSeed(0);
+ * const w = rand([3, 3], { low: -1, high: 1 });
+ * w.abs().max().item() < 1; // true
  */
 export function rand(
   shape: readonly number[],
@@ -243,7 +313,13 @@ export function rand(
   return fromHost(data, s, dtype, options.requiresGrad);
 }
 
-/** Normal samples (mean 0, std 1 unless given) from the seeded generator. */
+/**
+ * Normal samples (mean 0, std 1 unless given) from the seeded generator.
+ * @example
+ * const noise = randn([10_000], { mean: 5, std: 2 });
+ * noise.mean().item(); // 5.0
+ * noise.std().item(); // 2.0
+ */
 export function randn(
   shape: readonly number[],
   options: RandomOptions & { mean?: number; std?: number } = {},
@@ -259,7 +335,12 @@ export function randn(
   return fromHost(data, s, dtype, options.requiresGrad);
 }
 
-/** Integers uniform in [low, high), int32. */
+/**
+ * Integers uniform in [low, high), int32.
+ * @example
+ * const labels = randint(0, 10, [64]); // int32, each in 0..9
+ * labels.max().item() < 10; // true
+ */
 export function randint(
   low: number,
   high: number,
@@ -276,7 +357,12 @@ export function randint(
   return fromHost(data, s, dtype);
 }
 
-/** 1 with probability `p` (a number, or a tensor of probabilities), else 0; float32 unless dtype is given. */
+/**
+ * 1 with probability `p` (a number, or a tensor of probabilities), else 0; float32 unless dtype is given.
+ * @example
+ * const mask = bernoulli(0.8, [1000]); // about 800 ones
+ * bernoulli(tensor([0, 1, 1])).toArray(); // [0, 1, 1]
+ */
 export function bernoulli(
   p: number | Tensor,
   shape?: readonly number[],
@@ -302,7 +388,12 @@ export function bernoulli(
   return fromHost(data, p.shape, dtype);
 }
 
-/** A random permutation of 0..n-1 (int32). */
+/**
+ * A random permutation of 0..n-1 (int32).
+ * @example
+ * const p = randperm(5); // 0..4 in a random order
+ * p.sum().item(); // 10
+ */
 export function randperm(n: number, options: RandomOptions = {}): Tensor {
   const g = options.generator ?? defaultGenerator;
   checkFits("randperm", checkShape("randperm", [n]), "int32");

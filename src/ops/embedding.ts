@@ -10,7 +10,10 @@ import { norm } from "./reduce.js";
 
 /**
  * Options of `embedding`, the alternative to its positional arguments.
- * @example embedding(ids, weight, { paddingIdx: 0, maxNorm: 1 })
+ * @example
+ * const ids = tensor([0, 3], { dtype: "int32" }), weight = randn([5, 4]).mul(10);
+ * const rows = embedding(ids, weight, { paddingIdx: 0, maxNorm: 1 });
+ * rows.norm(2, 1).toArray(); // [1, 1]: both rows rescaled to norm 1 (weight too, in place)
  */
 export interface EmbeddingOptions {
   /** Rows looked up at this index get no gradient (negative counts from the end). */

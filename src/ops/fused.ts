@@ -19,6 +19,12 @@ function fusable(first: Tensor, ...rest: Tensor[]): boolean {
 /**
  * One Adam/AdamW step in a single pass when the backend has the fused kernel (not recorded for
  * autograd; optimizers run under noGrad). Returns null when it does not apply: the caller composes.
+ * @example
+ * const p = tensor([1, 2]), g = tensor([0.5, -0.5]);
+ * const h = { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false,
+ *   maximize: false, biasCorrection1: 0.1, biasCorrection2Sqrt: Math.sqrt(0.001) }; // the first step
+ * const out = fusedAdamStep(p, g, zeros([2]), zeros([2]), h); // or null without the kernel
+ * if (out) out[0].toArray(); // [0.9, 2.1]: the first step moves each weight by lr
  */
 export function fusedAdamStep(
   p: Tensor,
@@ -33,7 +39,14 @@ export function fusedAdamStep(
   return [wrap(p.backend, ps, p.shape), wrap(p.backend, ms, p.shape), wrap(p.backend, vs, p.shape)];
 }
 
-/** One SGD step in a single pass when the backend has the fused kernel; null otherwise. */
+/**
+ * One SGD step in a single pass when the backend has the fused kernel; null otherwise.
+ * @example
+ * const p = tensor([1, 2]), g = tensor([0.5, 0.5]);
+ * const h = { lr: 0.1, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false };
+ * const [next] = fusedSgdStep(p, g, null, h) ?? [p.sub(g.mul(h.lr))]; // composed where there is no kernel
+ * next.toArray(); // [0.95, 1.95]
+ */
 export function fusedSgdStep(
   p: Tensor,
   grad: Tensor,

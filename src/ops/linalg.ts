@@ -12,6 +12,8 @@ import { squeeze, unsqueeze } from "./movement.js";
  * axes broadcast, so (B, m, k) × (k, n) multiplies every batch by the same matrix.
  * @example
  * matmul(randn([8, 784]), randn([784, 128])).shape // [8, 128]
+ * matmul(tensor([[1, 2], [3, 4]]), tensor([1, 1])).toArray(); // [3, 7]: a vector on the right
+ * matmul(randn([5, 2, 3]), randn([3, 4])).shape; // [5, 2, 4]
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   checkTensor("matmul", "x", a);

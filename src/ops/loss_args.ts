@@ -30,7 +30,12 @@ const KINDS: Record<string, "tensor" | "number" | "integer" | "string"> = {
 
 /**
  * Checks a loss call's arguments and returns its options (with a positional weight merged in).
- * @example const o = lossArgs("nllLoss", input, target, rest, ["reduction", "weight", "ignoreIndex"]);
+ * @example
+ * const logp = tensor([[-0.1, -2.3]]), target = tensor([0], { dtype: "int32" }), w = tensor([1, 2]);
+ * // nllLoss(logp, target, w, { reduction: "sum" }) hands its trailing arguments over as `rest`
+ * const o = lossArgs("nllLoss", logp, target, [w, { reduction: "sum" }], ["reduction", "weight", "ignoreIndex"]);
+ * o.reduction; // "sum"
+ * o.weight === w; // true
  */
 export function lossArgs(
   op: string,

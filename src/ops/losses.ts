@@ -16,11 +16,15 @@ import { max, min, sum } from "./reduce.js";
 
 /**
  * How per-element losses become the result: their mean (default), their sum, or kept as they are.
- * @example mseLoss(a, b, { reduction: "none" }).shape // a.shape
+ * @example
+ * const a = tensor([[1, 2], [3, 4]]), b = zeros([2, 2]);
+ * mseLoss(a, b, { reduction: "none" }).toArray(); // [[1, 4], [9, 16]]
+ * mseLoss(a, b, { reduction: "sum" }).item(); // 30
+ * mseLoss(a, b).item(); // 7.5: the mean
  */
 export type Reduction = "mean" | "sum" | "none";
 
-/** Options every loss takes. @example mseLoss(a, b, { reduction: "sum" }) */
+/** Options every loss takes. @example l1Loss(tensor([1, 2]), tensor([2, 4]), { reduction: "sum" }) // 3 */
 export interface LossOptions {
   reduction?: Reduction;
 }
@@ -97,7 +101,8 @@ export function l1Loss(input: Tensor, target: Tensor, options?: LossOptions, ...
 /**
  * Huber loss: ½d² where |d| < delta, else delta·(|d| − ½delta), with d = input − target. Quadratic near
  * the target, linear (robust to outliers) far from it.
- * @example huberLoss(pred, y, { delta: 1 })
+ * @example
+ * huberLoss(tensor([0, 0]), tensor([0.5, 3]), { delta: 1, reduction: "none" }).toArray(); // [0.125, 2.5]
  */
 export function huberLoss(
   input: Tensor,
@@ -121,7 +126,9 @@ export function huberLoss(
 /**
  * Smooth L1 loss: ½d²/beta where |d| < beta, else |d| − ½beta (Huber loss divided by beta; beta 0 is
  * the L1 loss).
- * @example smoothL1Loss(boxes, targetBoxes, { beta: 1 })
+ * @example
+ * const boxes = tensor([[10, 10, 50, 50]]), targetBoxes = tensor([[10.5, 10, 54, 50]]);
+ * smoothL1Loss(boxes, targetBoxes, { beta: 1, reduction: "sum" }).item(); // 3.625: 0.125 + 3.5
  */
 export function smoothL1Loss(
   input: Tensor,
@@ -142,7 +149,13 @@ export function smoothL1Loss(
   return reduce(where(a.lt(beta), quadratic, sub(a, 0.5 * beta)), reduction);
 }
 
-/** Options of the class-index losses. @example nllLoss(logp, y, { weight, ignoreIndex: 0 }) */
+/**
+ * Options of the class-index losses.
+ * @example
+ * const logp = tensor([[-0.5, -1], [-2, -0.1]]), y = tensor([0, 1], { dtype: "int32" });
+ * nllLoss(logp, y, { weight: tensor([1, 3]) }).item(); // 0.2: (0.5 + 3 · 0.1) / (1 + 3)
+ * nllLoss(logp, y, { ignoreIndex: 0 }).item(); // 0.1: only the second row counts
+ */
 export interface ClassLossOptions extends LossOptions {
   /** A rescaling weight per class, shape [C]. */
   weight?: Tensor;
@@ -150,7 +163,13 @@ export interface ClassLossOptions extends LossOptions {
   ignoreIndex?: number;
 }
 
-/** Options of `crossEntropy`. @example crossEntropy(logits, y, { labelSmoothing: 0.1 }) */
+/**
+ * Options of `crossEntropy`.
+ * @example
+ * const logits = tensor([[2, 0, 0]]), y = tensor([0], { dtype: "int32" });
+ * crossEntropy(logits, y).item(); // 0.2395
+ * crossEntropy(logits, y, { labelSmoothing: 0.1 }).item(); // 0.3729
+ */
 export interface CrossEntropyOptions extends ClassLossOptions {
   /** Mixes the target with the uniform distribution: (1 − ε)·target + ε/C. Default 0. */
   labelSmoothing?: number;
@@ -299,9 +318,12 @@ function checkSmoothing(op: string, eps: number): void {
  * `ignoreIndex` (−100), `labelSmoothing`; `mean` divides by the summed weights of non-ignored targets.
  * The class weight may also come third, as in PyTorch: `crossEntropy(input, target, weight, options)`.
  * @example
- * const logits = model.forward(x);              // (N, 10)
- * const loss = crossEntropy(logits, labels);   // labels: int32 (N,)
+ * const logits = new nn.Linear(20, 10).forward(randn([8, 20])); // (N, 10)
+ * const labels = randint(0, 10, [8]); // int32 (N,)
+ * const loss = crossEntropy(logits, labels);
+ * const classWeights = ones([10]);
  * crossEntropy(logits, labels, classWeights, { labelSmoothing: 0.1 });
+ * crossEntropy(tensor([[0, 0]]), tensor([[0.5, 0.5]])).item(); // 0.6931: probabilities as the target
  */
 export function crossEntropy(input: Tensor, target: Tensor, options?: CrossEntropyOptions): Tensor;
 export function crossEntropy(
@@ -353,7 +375,10 @@ export function crossEntropy(input: Tensor, target: Tensor, ...rest: unknown[]):
  * `logSoftmax`) at int32 class indices of shape (), (N) or (N, d...): −input[n, target[n]], scaled by
  * `weight[target[n]]`; targets equal to `ignoreIndex` (−100) are skipped. `mean` divides by the summed
  * weights of the targets that count. The class weight may also come third, as in PyTorch.
- * @example nllLoss(logits.logSoftmax(1), labels) // equals crossEntropy(logits, labels)
+ * @example
+ * const logits = randn([4, 3]), labels = tensor([0, 2, 1, 2], { dtype: "int32" });
+ * const a = nllLoss(logits.logSoftmax(1), labels); // equals crossEntropy(logits, labels)
+ * a.sub(crossEntropy(logits, labels)).abs().item() < 1e-6; // true
  */
 export function nllLoss(input: Tensor, target: Tensor, options?: ClassLossOptions): Tensor;
 export function nllLoss(
@@ -377,7 +402,12 @@ export function nllLoss(input: Tensor, target: Tensor, ...rest: unknown[]): Tens
   return nllCore(op, input, target, axis, { ...options, labelSmoothing: 0 }, reduction);
 }
 
-/** Options of `binaryCrossEntropy`. @example binaryCrossEntropy(p, y, { weight: sampleWeights }) */
+/**
+ * Options of `binaryCrossEntropy`.
+ * @example
+ * const p = tensor([0.9, 0.2]), y = tensor([1, 0]), sampleWeights = tensor([1, 0]);
+ * binaryCrossEntropy(p, y, { weight: sampleWeights, reduction: "sum" }).item(); // 0.1054: −log 0.9
+ */
 export interface BinaryLossOptions extends LossOptions {
   /** A rescaling weight broadcast against the input (e.g. per sample, or per output). */
   weight?: Tensor;
@@ -407,7 +437,11 @@ function clampedLog(p: Tensor): Tensor {
  * −(t·log p + (1 − t)·log(1 − p)), each log clamped at −100 as PyTorch does (so p = 0 or 1 gives a
  * finite loss). Prefer `binaryCrossEntropyWithLogits` on raw scores: it is more stable. The weight
  * may also come third, as in PyTorch.
- * @example binaryCrossEntropy(model.forward(x).sigmoid(), y)
+ * @example
+ * const scores = new nn.Linear(4, 1).forward(randn([8, 4])).squeeze(1);
+ * const y = bernoulli(0.5, [8]); // float labels 0 or 1
+ * binaryCrossEntropy(scores.sigmoid(), y);
+ * binaryCrossEntropy(tensor([0.5]), tensor([1])).item(); // 0.6931
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, options?: BinaryLossOptions): Tensor;
 export function binaryCrossEntropy(
@@ -438,7 +472,12 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, ...rest: unkno
   return reduce(loss, reduction);
 }
 
-/** Options of `binaryCrossEntropyWithLogits`. @example { posWeight: tensor([3]) } */
+/**
+ * Options of `binaryCrossEntropyWithLogits`.
+ * @example
+ * const options: BCEWithLogitsOptions = { posWeight: tensor([3]) }; // positives count three times
+ * binaryCrossEntropyWithLogits(tensor([0]), tensor([1]), options).item(); // 2.0794: 3 · log 2
+ */
 export interface BCEWithLogitsOptions extends BinaryLossOptions {
   /** Weight of the positive term, broadcast over the last axes (e.g. one per class): trades recall for precision. */
   posWeight?: Tensor;
@@ -448,7 +487,10 @@ export interface BCEWithLogitsOptions extends BinaryLossOptions {
  * Binary cross-entropy of logits: the same as `binaryCrossEntropy(sigmoid(input), target)` but in the
  * overflow-free form (1 − t)·x + (1 + (posWeight − 1)·t)·softplus(−x). The weight may also come
  * third, as in PyTorch (`posWeight` is an option: it comes after deprecated arguments there).
- * @example binaryCrossEntropyWithLogits(scores, labels, { posWeight: tensor([3]) })
+ * @example
+ * const scores = tensor([2, -1]), labels = tensor([1, 0]);
+ * binaryCrossEntropyWithLogits(scores, labels).item(); // 0.2201
+ * binaryCrossEntropyWithLogits(scores, labels, { posWeight: tensor([3]) }).item(); // 0.3470
  */
 export function binaryCrossEntropyWithLogits(
   input: Tensor,

@@ -98,8 +98,9 @@ declare module "../core/tensor.js" {
      * from the end and a null bound is open. Or several axes at once, one range per leading axis, as
      * PyTorch's `x[1:, :, :2]`.
      * @example
-     * x.slice(1, 0, 2)                         // x[:, 0:2]
-     * x.slice([[1, null], null, [null, 2]])    // x[1:, :, :2]
+     * const x = arange(24).reshape([2, 3, 4]);
+     * x.slice(1, 0, 2).shape; // [2, 2, 4]: x[:, 0:2]
+     * x.slice([[1, null], null, [null, 2]]).shape; // [1, 3, 2]: x[1:, :, :2]
      */
     slice(axis: number, start?: number | null, end?: number | null, step?: number): Tensor;
     slice(ranges: readonly ops.SliceRange[]): Tensor;

@@ -7,7 +7,12 @@ import { promoteTypes } from "../base/dtype.js";
 import { fromHost } from "./creation.js";
 import { cast } from "./elementwise.js";
 
-/** Accepts `f(2, 3)` and `f([2, 3])` alike. */
+/**
+ * Accepts `f(2, 3)` and `f([2, 3])` alike.
+ * @example
+ * shapeArg([2, 3]); // [2, 3]
+ * shapeArg([[2, 3]]); // [2, 3]
+ */
 export function shapeArg(args: readonly number[] | readonly [readonly number[]]): number[] {
   return Array.isArray(args[0]) ? [...(args[0] as readonly number[])] : [...(args as readonly number[])];
 }
@@ -34,25 +39,45 @@ function inferShape(op: string, x: Tensor, shape: readonly number[]): number[] {
   return out;
 }
 
-/** A contiguous copy of `x`, not recorded (internal building block). */
+/**
+ * A contiguous copy of `x`, not recorded (internal building block).
+ * @example
+ * const t = arange(6).reshape([2, 3]).transpose(0, 1);
+ * copyRaw(t).isContiguous; // true
+ */
 export function copyRaw(x: Tensor): Tensor {
   return x.contiguousCopy();
 }
 
-/** Same values, contiguous memory (a view of `x` itself when it already is). */
+/**
+ * Same values, contiguous memory (a view of `x` itself when it already is).
+ * @example
+ * const t = arange(6).reshape([2, 3]).transpose(0, 1); // strides [1, 3]
+ * contiguous(t).strides; // [2, 1]
+ * const c = arange(6);
+ * contiguous(c) === c; // true
+ */
 export function contiguous(x: Tensor): Tensor {
   if (isContiguous(x.shape, x.strides)) return x;
   return record(copyRaw(x), "contiguous", [x]);
 }
 
-/** A copy that stays in the graph. */
+/**
+ * A copy that stays in the graph.
+ * @example
+ * const w = tensor([1, 2], { requiresGrad: true });
+ * clone(w).sum().backward();
+ * w.grad!.toArray(); // [1, 1]
+ */
 export function clone(x: Tensor): Tensor {
   return record(copyRaw(x), "contiguous", [x]);
 }
 
 /**
  * Same elements in a new shape (one size may be -1). A view when `x` is contiguous, else a copy.
- * @example arange(6).reshape([2, 3])
+ * @example
+ * arange(6).reshape([2, 3]).toArray(); // [[0, 1, 2], [3, 4, 5]]
+ * reshape(arange(6), [3, -1]).shape; // [3, 2]
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor("reshape", "x", x);
@@ -62,7 +87,11 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return record(out, "reshape", [src], { shape: x.shape });
 }
 
-/** Reorders axes (a view). */
+/**
+ * Reorders axes (a view).
+ * @example
+ * permute(zeros([2, 3, 4]), [2, 0, 1]).shape; // [4, 2, 3]
+ */
 export function permute(x: Tensor, axes: readonly number[]): Tensor {
   checkTensor("permute", "x", x);
   if (axes.length !== x.rank) {
@@ -81,6 +110,11 @@ export function permute(x: Tensor, axes: readonly number[]): Tensor {
   return record(out, "permute", [x], { axes: perm });
 }
 
+/**
+ * Swaps two axes (a view); a tensor of rank below 2 is returned as it is.
+ * @example
+ * transpose(tensor([[1, 2, 3]]), 0, 1).toArray(); // [[1], [2], [3]]
+ */
 export function transpose(x: Tensor, axis0: number, axis1: number): Tensor {
   checkTensor("transpose", "x", x);
   if (x.rank < 2) return x;
@@ -92,7 +126,12 @@ export function transpose(x: Tensor, axis0: number, axis1: number): Tensor {
   return permute(x, perm);
 }
 
-/** Broadcasts size-1 axes (and new leading axes) to `shape` without copying; -1 keeps a size. */
+/**
+ * Broadcasts size-1 axes (and new leading axes) to `shape` without copying; -1 keeps a size.
+ * @example
+ * expand(tensor([[1], [2]]), [2, 3]).toArray(); // [[1, 1, 1], [2, 2, 2]]
+ * expand(tensor([1, 2]), [3, -1]).shape; // [3, 2]
+ */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   checkTensor("expand", "x", x);
   if (shape.length < x.rank) {
@@ -117,7 +156,12 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   return record(x._view(outShape, strides, x.offset), "expand", [x], { shape: x.shape });
 }
 
-/** A view that drops size-1 axes (or the listed ones, which must have size 1). */
+/**
+ * A view that drops size-1 axes (or the listed ones, which must have size 1).
+ * @example
+ * squeeze(zeros([1, 3, 1])).shape; // [3]
+ * squeeze(zeros([1, 3, 1]), 0).shape; // [3, 1]
+ */
 export function squeeze(x: Tensor, axes?: number | number[]): Tensor {
   checkTensor("squeeze", "x", x);
   const list =
@@ -130,7 +174,12 @@ export function squeeze(x: Tensor, axes?: number | number[]): Tensor {
   return viewAs(x, x.shape.filter(keepAxis), x.strides.filter(keepAxis));
 }
 
-/** A view with a new size-1 axis at `axis` (negative counts from the end of the result). */
+/**
+ * A view with a new size-1 axis at `axis` (negative counts from the end of the result).
+ * @example
+ * unsqueeze(zeros([3]), 0).shape; // [1, 3]
+ * unsqueeze(zeros([3]), -1).shape; // [3, 1]
+ */
 export function unsqueeze(x: Tensor, axis: number): Tensor {
   checkTensor("unsqueeze", "x", x);
   const a = normAxis("unsqueeze", axis, x.rank + 1);
@@ -146,7 +195,12 @@ function viewAs(x: Tensor, shape: number[], strides: number[]): Tensor {
   return record(x._view(shape, strides, x.offset), "reshape", [x], { shape: x.shape });
 }
 
-/** Merges axes startAxis..endAxis into one. */
+/**
+ * Merges axes startAxis..endAxis into one.
+ * @example
+ * flatten(zeros([32, 1, 28, 28]), 1).shape; // [32, 784]
+ * flatten(zeros([2, 3])).shape; // [6]
+ */
 export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
   checkTensor("flatten", "x", x);
   if (x.rank === 0) return reshape(x, [1]);
@@ -160,7 +214,9 @@ export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
 /**
  * One axis of a multi-axis `slice`: null (or undefined) keeps the whole axis, as Python's `:`;
  * `[start, end, step]` is Python's `start:end:step`, any of them null or left out for the default.
- * @example const r: SliceRange = [1, null]; // 1:
+ * @example
+ * const everyOther: SliceRange = [null, null, 2]; // ::2
+ * slice(arange(6).reshape([2, 3]), [null, everyOther]).toArray(); // [[0, 2], [3, 5]]
  */
 export type SliceRange =
   | null
@@ -248,7 +304,13 @@ export function slice(x: Tensor, ...args: unknown[]): Tensor {
   return sliceAxis(x, axis, bound("start", start), bound("end", end), st);
 }
 
-/** The sub-tensor at `index` along `axis`, with that axis removed (a view). */
+/**
+ * The sub-tensor at `index` along `axis`, with that axis removed (a view).
+ * @example
+ * const m = tensor([[1, 2], [3, 4]]);
+ * select(m, 0, 1).toArray(); // [3, 4]
+ * select(m, 1, -1).toArray(); // [2, 4]
+ */
 export function select(x: Tensor, axis: number, index: number): Tensor {
   checkTensor("select", "x", x);
   if (typeof index !== "number") {
@@ -265,7 +327,12 @@ export function select(x: Tensor, axis: number, index: number): Tensor {
   return squeeze(sliceAxis(x, a, i, i + 1, 1), a);
 }
 
-/** Pads each axis with `[before, after]` elements of `value`. */
+/**
+ * Pads each axis with `[before, after]` elements of `value`.
+ * @example
+ * pad(tensor([[1, 2]]), [[0, 0], [1, 2]]).toArray(); // [[0, 1, 2, 0, 0]]
+ * pad(tensor([1]), [[1, 1]], -1).toArray(); // [-1, 1, -1]
+ */
 export function pad(x: Tensor, pads: readonly (readonly [number, number])[], value = 0): Tensor {
   checkTensor("pad", "x", x);
   if (pads.length !== x.rank) {
@@ -283,7 +350,12 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
   return record(wrap(backend, backend.pad(x, pads, value), shape), "pad", [x], { pads });
 }
 
-/** Joins tensors along an existing axis. */
+/**
+ * Joins tensors along an existing axis.
+ * @example
+ * concat([tensor([[1, 2]]), tensor([[3, 4]])]).toArray(); // [[1, 2], [3, 4]]
+ * concat([zeros([2, 3]), zeros([2, 5])], 1).shape; // [2, 8]
+ */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(tensors as unknown)) {
     throw new ArgumentError(`concat: tensors must be an array of tensors, got ${describeValue(tensors)}`);
@@ -307,7 +379,12 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   return record(out, "concat", inputs, { axis: a, sizes: inputs.map((t) => t.shape[a]) });
 }
 
-/** Joins tensors of the same shape along a new axis. */
+/**
+ * Joins tensors of the same shape along a new axis.
+ * @example
+ * stack([tensor([1, 2]), tensor([3, 4])]).toArray(); // [[1, 2], [3, 4]]
+ * stack([tensor([1, 2]), tensor([3, 4])], 1).toArray(); // [[1, 3], [2, 4]]
+ */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(tensors as unknown)) {
     throw new ArgumentError(`stack: tensors must be an array of tensors, got ${describeValue(tensors)}`);
@@ -329,7 +406,12 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   );
 }
 
-/** Splits into pieces of `size` (the last may be smaller) or of the listed sizes, as views. */
+/**
+ * Splits into pieces of `size` (the last may be smaller) or of the listed sizes, as views.
+ * @example
+ * split(arange(5), 2).map((t) => t.toArray()); // [[0, 1], [2, 3], [4]]
+ * split(arange(5), [1, 4]).map((t) => t.shape[0]); // [1, 4]
+ */
 export function split(x: Tensor, sizeOrSections: number | readonly number[], axis = 0): Tensor[] {
   checkTensor("split", "x", x);
   const a = normAxis("split", axis, x.rank);
@@ -357,13 +439,22 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], axi
   return out;
 }
 
-/** Splits into `chunks` nearly equal pieces. */
+/**
+ * Splits into `chunks` nearly equal pieces.
+ * @example
+ * chunk(arange(6), 3).map((t) => t.toArray()); // [[0, 1], [2, 3], [4, 5]]
+ */
 export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
   const a = normAxis("chunk", axis, x.rank);
   return split(x, Math.max(1, Math.ceil(x.shape[a] / chunks)), a);
 }
 
-/** An index argument of `op`: an int32 tensor, an Int32Array or an array of integers. */
+/**
+ * An index argument of `op`: an int32 tensor, an Int32Array or an array of integers.
+ * @example
+ * const rows: IndexLike = [2, 0];
+ * indexSelect(tensor([[1], [2], [3]]), 0, rows).toArray(); // [[3], [1]]
+ */
 export type IndexLike = Tensor | Int32Array | readonly number[];
 
 /**
@@ -384,7 +475,11 @@ export function gather(x: Tensor, axis: number, index: IndexLike): Tensor {
   return record(wrap(backend, backend.gather(x, a, idx), idx.shape), "gather", [x, idx], { axis: a });
 }
 
-/** zeros(shape).scatterAdd: adds each `src` element at the position `index` names along `axis`. */
+/**
+ * zeros(shape).scatterAdd: adds each `src` element at the position `index` names along `axis`.
+ * @example
+ * scatterAdd([3], 0, [0, 2, 0], tensor([1, 2, 3])).toArray(); // [4, 0, 2]
+ */
 export function scatterAdd(shape: readonly number[], axis: number, index: IndexLike, src: Tensor): Tensor {
   const idx = indexArg("scatterAdd", "index", index, fromHost);
   checkTensor("scatterAdd", "src", src);
@@ -402,7 +497,9 @@ export function scatterAdd(shape: readonly number[], axis: number, index: IndexL
 /**
  * Picks entries along `axis` by a 1-D index: an int32 tensor, an `Int32Array` or a list of integers
  * (as `torch.index_select`).
- * @example indexSelect(randn([5, 3]), 0, new Int32Array([4, 0])).shape // [2, 3]
+ * @example
+ * indexSelect(randn([5, 3]), 0, new Int32Array([4, 0])).shape // [2, 3]
+ * indexSelect(tensor([10, 20, 30]), 0, [2, 2]).toArray(); // [30, 30]
  */
 export function indexSelect(x: Tensor, axis: number, index: IndexLike): Tensor {
   checkTensor("indexSelect", "x", x);

@@ -20,7 +20,10 @@ import { mean, sum } from "./reduce.js";
 
 /**
  * Options of `batchNorm`, the alternative to its positional arguments.
- * @example batchNorm(x, rm, rv, { weight, bias, training: true })
+ * @example
+ * const x = randn([8, 3]), rm = zeros([3]), rv = ones([3]), weight = ones([3]), bias = zeros([3]);
+ * const y = batchNorm(x, rm, rv, { weight, bias, training: true });
+ * y.mean(0).abs().max().item() < 1e-5; // true: each channel centred on the batch's mean
  */
 export interface BatchNormOptions {
   /** Per-channel scale γ (C), or none. */
@@ -66,7 +69,9 @@ function affine(y: Tensor, weight: Tensor | null | undefined, bias: Tensor | nul
  * momentum = 0.1, eps = 1e-5)`, or an options object after `runningVar`.
  * @example
  * const rm = zeros([16]), rv = ones([16]);
- * const y = batchNorm(randn([8, 16, 5, 5]), rm, rv, null, null, true); // rm, rv now updated
+ * const y = batchNorm(randn([8, 16, 5, 5]).add(3), rm, rv, null, null, true); // rm, rv now updated
+ * rm.mean().item(); // 0.3: 0.9 · 0 + 0.1 · 3
+ * const x = randn([2, 16]), g = ones([16]), b = zeros([16]);
  * batchNorm(x, rm, rv, { weight: g, bias: b }); // evaluation, with the options form
  */
 export function batchNorm(
@@ -118,6 +123,11 @@ export function batchNorm(
  * @internal `batchNorm`, also saying whether the running statistics took this batch (false when there
  * are none, in evaluation, or when the batch's statistics were not finite), so a layer counts only
  * the batches its statistics hold.
+ * @example
+ * const rm = zeros([2]), rv = ones([2]);
+ * const { updated } = batchNormUpdating(tensor([[1, NaN], [3, 4]]), rm, rv, { training: true });
+ * updated; // false: a NaN in the batch, so the running statistics kept their values
+ * rm.toArray(); // [0, 0]
  */
 export function batchNormUpdating(
   x: Tensor,
@@ -181,7 +191,9 @@ export function batchNormUpdating(
 
 /**
  * Options of `layerNorm` and `groupNorm`, the alternative to their positional arguments.
- * @example layerNorm(x, [64], { weight: g, bias: b })
+ * @example
+ * const x = randn([8, 64]), g = ones([64]), b = zeros([64]);
+ * layerNorm(x, [64], { weight: g, bias: b, eps: 1e-6 }).shape; // [8, 64]
  */
 export interface NormOptions {
   /** Elementwise scale (layer norm: the normalized shape; group norm: C), or none. */
@@ -219,7 +231,8 @@ function normArgs(
  * object after `normalizedShape`.
  * @example
  * layerNorm(randn([8, 20, 64]), [64]).shape // [8, 20, 64]
- * layerNorm(x, [64], gamma, beta, 1e-6);    // as F.layer_norm(x, (64,), gamma, beta, 1e-6)
+ * const x = tensor([[1, 2, 3]]), gamma = ones([3]), beta = zeros([3]);
+ * layerNorm(x, [3], gamma, beta, 1e-6).toArray(); // [[-1.2247, 0, 1.2247]]: as F.layer_norm(x, (3,), gamma, beta, 1e-6)
  */
 export function layerNorm(
   x: Tensor,
@@ -275,7 +288,8 @@ export function layerNorm(
  * after `numGroups`.
  * @example
  * groupNorm(randn([4, 32, 8, 8]), 8).shape // [4, 32, 8, 8]
- * groupNorm(x, 8, gamma, beta);            // as F.group_norm(x, 8, gamma, beta)
+ * const x = randn([2, 16, 4]), gamma = ones([16]), beta = zeros([16]);
+ * groupNorm(x, 8, gamma, beta).shape; // [2, 16, 4]: as F.group_norm(x, 8, gamma, beta)
  */
 export function groupNorm(x: Tensor, numGroups: number, options?: NormOptions): Tensor;
 export function groupNorm(

@@ -24,7 +24,8 @@ import {
 
 /**
  * Options of `maxPool1d` / `maxPool2d`, the alternative to their positional arguments.
- * @example maxPool2d(x, 3, { stride: 2, padding: 1 })
+ * @example
+ * maxPool2d(randn([1, 8, 32, 32]), 3, { stride: 2, padding: 1 }).shape; // [1, 8, 16, 16]
  */
 export interface MaxPoolOptions {
   /** Step between windows (default, or null: the kernel size). */
@@ -38,7 +39,10 @@ export interface MaxPoolOptions {
 
 /**
  * Options of `avgPool1d` / `avgPool2d`, the alternative to their positional arguments.
- * @example avgPool2d(x, 3, { stride: 1, padding: 1, countIncludePad: false })
+ * @example
+ * const x = ones([1, 1, 3, 3]);
+ * avgPool2d(x, 3, { stride: 1, padding: 1, countIncludePad: false }).min().item(); // 1
+ * avgPool2d(x, 3, { stride: 1, padding: 1 }).min().item(); // 0.4444: a corner counts 5 zeros of padding
  */
 export interface AvgPoolOptions {
   /** Step between windows (default, or null: the kernel size). */
@@ -139,7 +143,9 @@ function poolArgs<K extends string>(
  * Max over sliding windows of `x` (N, C, L). Padding is −∞ (it never wins). Arguments in PyTorch's
  * order, `(x, kernelSize, stride = kernelSize, padding = 0, dilation = 1, ceilMode = false)`, or an
  * options object after `kernelSize`.
- * @example maxPool1d(randn([8, 16, 100]), 2).shape // [8, 16, 50]
+ * @example
+ * maxPool1d(randn([8, 16, 100]), 2).shape // [8, 16, 50]
+ * maxPool1d(tensor([[[1, 3, 2, 5, 4]]]), 2, 1).toArray(); // [[[3, 3, 5, 5]]]
  */
 export function maxPool1d(x: Tensor, kernelSize: SizeArg, options?: MaxPoolOptions): Tensor;
 export function maxPool1d(
@@ -168,7 +174,8 @@ export function maxPool1d(x: Tensor, kernelSize: SizeArg, ...rest: unknown[]): T
  * kernelSize, padding = 0, dilation = 1, ceilMode = false)`, or an options object after `kernelSize`.
  * @example
  * maxPool2d(randn([64, 32, 28, 28]), 2).shape // [64, 32, 14, 14]
- * maxPool2d(x, 3, 2, 1);                       // as F.max_pool2d(x, 3, 2, 1)
+ * const x = randn([1, 4, 9, 9]);
+ * maxPool2d(x, 3, 2, 1).shape; // [1, 4, 5, 5]: as F.max_pool2d(x, 3, 2, 1)
  */
 export function maxPool2d(x: Tensor, kernelSize: SizeArg, options?: MaxPoolOptions): Tensor;
 export function maxPool2d(
@@ -239,7 +246,9 @@ function avgPoolNd(
  * Mean over sliding windows of `x` (N, C, L). Arguments in PyTorch's order, `(x, kernelSize, stride =
  * kernelSize, padding = 0, ceilMode = false, countIncludePad = true)`, or an options object after
  * `kernelSize`.
- * @example avgPool1d(randn([8, 16, 100]), 4).shape // [8, 16, 25]
+ * @example
+ * avgPool1d(randn([8, 16, 100]), 4).shape // [8, 16, 25]
+ * avgPool1d(tensor([[[1, 3, 2, 6]]]), 2).toArray(); // [[[2, 4]]]
  */
 export function avgPool1d(x: Tensor, kernelSize: SizeArg, options?: AvgPoolOptions): Tensor;
 export function avgPool1d(
@@ -262,7 +271,8 @@ export function avgPool1d(x: Tensor, kernelSize: SizeArg, ...rest: unknown[]): T
  * divisorOverride = null)`, or an options object after `kernelSize`.
  * @example
  * avgPool2d(randn([1, 3, 32, 32]), 2).shape // [1, 3, 16, 16]
- * avgPool2d(x, 3, 1, 1, false, false);      // as F.avg_pool2d(x, 3, 1, 1, False, False)
+ * const x = randn([1, 2, 6, 6]);
+ * avgPool2d(x, 3, 1, 1, false, false).shape; // [1, 2, 6, 6]: as F.avg_pool2d(x, 3, 1, 1, False, False)
  */
 export function avgPool2d(x: Tensor, kernelSize: SizeArg, options?: AvgPoolOptions): Tensor;
 export function avgPool2d(
@@ -279,7 +289,12 @@ export function avgPool2d(x: Tensor, kernelSize: SizeArg, ...rest: unknown[]): T
   return avgPoolNd("avgPool2d", 2, x, kernelSize, o as AvgPoolOptions);
 }
 
-/** An output size per spatial axis; null keeps that axis's input size. @example const s: AdaptiveSize = [7, null]; */
+/**
+ * An output size per spatial axis; null keeps that axis's input size.
+ * @example
+ * const s: AdaptiveSize = [7, null];
+ * adaptiveAvgPool2d(randn([1, 2, 14, 5]), s).shape; // [1, 2, 7, 5]
+ */
 export type AdaptiveSize = number | readonly (number | null)[];
 
 /** The averaging matrix [out, in] of adaptive pooling along one axis: windows floor(i·in/out)..ceil((i+1)·in/out). */
@@ -307,7 +322,9 @@ function adaptiveSizes(op: string, outputSize: AdaptiveSize, input: readonly num
 /**
  * Average pooling to a fixed output size whatever the input size, as PyTorch's adaptive pooling
  * (windows of varying size, floor(i·in/out) to ceil((i+1)·in/out)). Computed as two small matmuls.
- * @example adaptiveAvgPool2d(randn([2, 512, 13, 17]), [7, 7]).shape // [2, 512, 7, 7]
+ * @example
+ * adaptiveAvgPool2d(randn([2, 512, 13, 17]), [7, 7]).shape // [2, 512, 7, 7]
+ * adaptiveAvgPool2d(tensor([[[[1, 2], [3, 4]]]]), 1).toArray(); // [[[[2.5]]]]
  */
 export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize, ...extra: never[]): Tensor {
   checkArity("adaptiveAvgPool2d", [input, outputSize, ...extra], ["x", "outputSize"]);
@@ -323,7 +340,9 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveSize, ...ex
 
 /**
  * Adaptive average pooling of `x` (N, C, L) to `outputSize` positions.
- * @example adaptiveAvgPool1d(randn([2, 8, 100]), 10).shape // [2, 8, 10]
+ * @example
+ * adaptiveAvgPool1d(randn([2, 8, 100]), 10).shape // [2, 8, 10]
+ * adaptiveAvgPool1d(tensor([[[1, 2, 3]]]), 2).toArray(); // [[[1.5, 2.5]]]: windows 0..2 and 1..3
  */
 export function adaptiveAvgPool1d(input: Tensor, outputSize: AdaptiveSize, ...extra: never[]): Tensor {
   checkArity("adaptiveAvgPool1d", [input, outputSize, ...extra], ["x", "outputSize"]);

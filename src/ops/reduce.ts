@@ -7,7 +7,11 @@ import type { Tensor } from "../core/tensor.js";
 import { abs, asFloat, cast, div, exp, log, logicalNot, mul, pow, sqrt, sub, where } from "./elementwise.js";
 import { reshape } from "./movement.js";
 
-/** Shape after reducing `axes` with keepDims (reduced axes become 1). */
+/**
+ * Shape after reducing `axes` with keepDims (reduced axes become 1).
+ * @example
+ * keptShape([2, 3, 4], [1]); // [2, 1, 4]
+ */
 export function keptShape(shape: readonly number[], axes: readonly number[]): number[] {
   return shape.map((d, i) => (axes.includes(i) ? 1 : d));
 }
@@ -36,15 +40,31 @@ function reduceOp(
   return out;
 }
 
-/** @example tensor([[1, 2], [3, 4]]).sum(1) // [3, 7] */
+/**
+ * Sum over `axes` (default: all elements), dropping them unless `keepDims`.
+ * @example
+ * tensor([[1, 2], [3, 4]]).sum(1) // [3, 7]
+ * sum(tensor([[1, 2], [3, 4]])).item(); // 10
+ * sum(tensor([[1, 2], [3, 4]]), 0, true).toArray(); // [[4, 6]]
+ */
 export function sum(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
   return reduceOp("sum", x, axes, keepDims);
 }
 
+/**
+ * Largest value over `axes` (default: all elements); its gradient is shared among ties.
+ * @example
+ * max(tensor([[1, 5], [3, 2]]), 1).toArray(); // [5, 3]
+ */
 export function max(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
   return reduceOp("max", x, axes, keepDims);
 }
 
+/**
+ * Smallest value over `axes` (default: all elements).
+ * @example
+ * min(tensor([[1, 5], [3, 2]])).item(); // 1
+ */
 export function min(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
   return reduceOp("min", x, axes, keepDims);
 }
@@ -53,12 +73,22 @@ function countOf(x: Tensor, axes: number | number[] | undefined): number {
   return normAxes("mean", axes, x.rank).reduce((n, a) => n * x.shape[a], 1);
 }
 
+/**
+ * Mean over `axes` (default: all elements); integers give float32.
+ * @example
+ * mean(tensor([[1, 2], [3, 4]]), 0).toArray(); // [2, 3]
+ */
 export function mean(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
   const s = sum(asFloat(x), axes, keepDims);
   return div(s, countOf(x, axes));
 }
 
-/** Variance; `correction` 1 divides by n − 1 (torch.var's default), 0 by n. */
+/**
+ * Variance; `correction` 1 divides by n − 1 (torch.var's default), 0 by n.
+ * @example
+ * variance(tensor([1, 2, 3, 4])).item(); // 1.6667
+ * variance(tensor([1, 2, 3, 4]), undefined, false, 0).item(); // 1.25
+ */
 export function variance(x: Tensor, axes?: number | number[], keepDims = false, correction = 1): Tensor {
   const xf = asFloat(x);
   const centered = sub(xf, mean(xf, axes, true));
@@ -66,11 +96,20 @@ export function variance(x: Tensor, axes?: number | number[], keepDims = false, 
   return div(sum(mul(centered, centered), axes, keepDims), Math.max(0, n - correction));
 }
 
+/**
+ * Standard deviation: the square root of `variance` (n − 1 unless `correction` is 0).
+ * @example
+ * std(tensor([2, 4, 4, 4, 5, 5, 7, 9]), undefined, false, 0).item(); // 2
+ */
 export function std(x: Tensor, axes?: number | number[], keepDims = false, correction = 1): Tensor {
   return sqrt(variance(x, axes, keepDims, correction));
 }
 
-/** log Σ exp(x), computed stably by factoring out the maximum. */
+/**
+ * log Σ exp(x), computed stably by factoring out the maximum.
+ * @example
+ * logSumExp(tensor([1000, 1000])).item(); // 1000.6931
+ */
 export function logSumExp(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
   const xf = asFloat(x);
   const m = max(xf, axes, true).detach();
@@ -99,22 +138,40 @@ function argReduce(op: "argmax" | "argmin", x: Tensor, axis: number | undefined,
   return reshape(out, axis === undefined ? x.shape.map(() => 1) : keptShape(x.shape, [a]));
 }
 
-/** Index of the largest value along `axis` (of the flattened tensor when omitted); int32. */
+/**
+ * Index of the largest value along `axis` (of the flattened tensor when omitted); int32.
+ * @example
+ * argmax(tensor([[1, 5], [3, 2]]), 1).toArray(); // [1, 0]
+ * argmax(tensor([[1, 5], [3, 2]])).item(); // 1
+ */
 export function argmax(x: Tensor, axis?: number, keepDims = false): Tensor {
   return argReduce("argmax", x, axis, keepDims);
 }
 
+/**
+ * Index of the smallest value along `axis` (of the flattened tensor when omitted); int32.
+ * @example
+ * argmin(tensor([[1, 5], [3, 2]]), 1).toArray(); // [0, 1]
+ */
 export function argmin(x: Tensor, axis?: number, keepDims = false): Tensor {
   return argReduce("argmin", x, axis, keepDims);
 }
 
-/** True where every element along the axes is non-zero (true over an empty axis). */
+/**
+ * True where every element along the axes is non-zero (true over an empty axis).
+ * @example
+ * all(tensor([[1, 0], [2, 3]]), 1).toArray(); // [false, true]
+ */
 export function all(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
   // count the zeros: a cast to int32 would truncate 0.5 to 0, and min has no value over an empty axis
   return sum(logicalNot(x), axes, keepDims).eq(0);
 }
 
-/** True where some element along the axes is non-zero (false over an empty axis). */
+/**
+ * True where some element along the axes is non-zero (false over an empty axis).
+ * @example
+ * any(tensor([[0, 0], [0, 3]]), 1).toArray(); // [false, true]
+ */
 export function any(x: Tensor, axes?: number | number[], keepDims = false): Tensor {
   return sum(cast(x, "bool"), axes, keepDims).gt(0);
 }
@@ -126,6 +183,8 @@ export function any(x: Tensor, axes?: number | number[], keepDims = false): Tens
  * non-zero vector get gradient 0.
  * @example
  * tensor([[3, 4], [0, 0]]).norm(2, 1) // [5, 0]; its gradient at the zero row is [0, 0]
+ * norm(tensor([3, -4]), Infinity).item(); // 4
+ * norm(tensor([3, 0, -4]), 0).item(); // 2
  */
 export function norm(x: Tensor, p = 2, axes?: number | number[], keepDims = false): Tensor {
   const a = abs(asFloat(x));
@@ -151,7 +210,12 @@ export function norm(x: Tensor, p = 2, axes?: number | number[], keepDims = fals
   return where(zero, 0, root(where(zero, 1, s)));
 }
 
-/** Sums `g` down to `shape` (the adjoint of broadcasting). */
+/**
+ * Sums `g` down to `shape` (the adjoint of broadcasting).
+ * @example
+ * sumTo(ones([2, 3]), [3]).toArray(); // [2, 2, 2]
+ * sumTo(ones([2, 3]), [2, 1]).toArray(); // [[3], [3]]
+ */
 export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
   if (g.rank === shape.length && g.shape.every((d, i) => d === shape[i])) return g;
   const lead = g.rank - shape.length;

@@ -34,7 +34,13 @@ export { gruCell, lstmCell, rnnCell } from "./rnn_cell.js";
 
 /**
  * Options of the sequence functions `lstm`, `gru` and `rnn`.
- * @example lstm(x, weights, null, { bidirectional: true, lengths: [5, 3, 2] })
+ * @example
+ * const x = randn([5, 3, 10]); // (T, N, F)
+ * const dir = () => ({ weightIh: randn([4 * 8, 10]), weightHh: randn([4 * 8, 8]) });
+ * const weights = [dir(), dir()]; // one layer: forward, then reverse
+ * const [out, [h]] = lstm(x, weights, null, { bidirectional: true, lengths: [5, 3, 2] });
+ * out.shape; // [5, 3, 16]
+ * h.shape; // [2, 3, 8]
  */
 export interface RecurrentOptions {
   /** Run a second set of layers over the reversed sequence and concatenate (weights come in pairs). */
@@ -59,7 +65,10 @@ export interface RecurrentOptions {
 
 /**
  * What a sequence function returns: the top layer's outputs and the final states of every layer.
- * @example const { output, h, c } = recurrent("lstm", x, weights, null, null);
+ * @example
+ * const weights = [{ weightIh: randn([4 * 8, 10]), weightHh: randn([4 * 8, 8]) }];
+ * const { output, h, c }: RecurrentResult = recurrent("lstm", randn([5, 3, 10]), weights, null, null);
+ * [output.shape, h.shape, c!.shape]; // [[5, 3, 8], [1, 3, 8], [1, 3, 8]]
  */
 export interface RecurrentResult {
   /** [T, N, D·H] (or [N, T, D·H] batch-first; [T, D·H] for an unbatched input). */
@@ -301,6 +310,7 @@ export function recurrent(
  * @example
  * const H = 20, w = [{ weightIh: randn([4 * H, 10]), weightHh: randn([4 * H, H]) }];
  * const [out, [h, c]] = lstm(randn([5, 3, 10]), w); // out (5, 3, 20), h and c (1, 3, 20)
+ * out.shape; // [5, 3, 20]
  */
 export function lstm(
   x: Tensor,
@@ -317,6 +327,7 @@ export function lstm(
  * @example
  * const H = 20, w = [{ weightIh: randn([3 * H, 10]), weightHh: randn([3 * H, H]) }];
  * const [out, h] = gru(randn([5, 3, 10]), w); // out (5, 3, 20), h (1, 3, 20)
+ * h.shape; // [1, 3, 20]
  */
 export function gru(
   x: Tensor,
@@ -332,6 +343,7 @@ export function gru(
  * A multi-layer Elman RNN, h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh) (or ReLU).
  * @example
  * const [out, h] = rnn(randn([5, 3, 10]), [{ weightIh: randn([20, 10]), weightHh: randn([20, 20]) }], null, { nonlinearity: "relu" });
+ * out.min().item() >= 0; // true: ReLU states
  */
 export function rnn(
   x: Tensor,

@@ -65,6 +65,7 @@ function cellStep(
  * One LSTM step, as `torch.lstm_cell`: returns `[h', c']`. `state` null means zeros.
  * @example
  * const [h, c] = lstmCell(randn([3, 10]), null, randn([80, 10]), randn([80, 20]));
+ * h.shape; // [3, 20]
  */
 export function lstmCell(
   x: Tensor,
@@ -87,6 +88,7 @@ export function lstmCell(
  * One GRU step, as `torch.gru_cell`: returns h'. `h` null means zeros.
  * @example
  * const h = gruCell(randn([3, 10]), null, randn([60, 10]), randn([60, 20]));
+ * h.shape; // [3, 20]
  */
 export function gruCell(
   x: Tensor,
@@ -103,6 +105,7 @@ export function gruCell(
  * One Elman RNN step, h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh) (or ReLU). `h` null means zeros.
  * @example
  * const h = rnnCell(randn([3, 10]), null, randn([20, 10]), randn([20, 20]));
+ * h.abs().max().item() <= 1; // true: tanh
  */
 export function rnnCell(
   x: Tensor,

@@ -6,7 +6,13 @@ import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import { concat } from "./movement.js";
 
-/** The recurrences Strata runs: LSTM, GRU and the Elman RNN with tanh or ReLU. @example recurrent("lstm", x, weights, null, null) */
+/**
+ * The recurrences Strata runs: LSTM, GRU and the Elman RNN with tanh or ReLU.
+ * @example
+ * const mode: RecurrentMode = rnnMode("rnn", "relu"); // "rnnRelu"
+ * const weights = [{ weightIh: randn([6, 4]), weightHh: randn([6, 6]) }];
+ * nn.functional.recurrent(mode, randn([5, 2, 4]), weights, null, null).output.shape; // [5, 2, 6]
+ */
 export type RecurrentMode = "lstm" | "gru" | "rnnTanh" | "rnnRelu";
 
 /**
@@ -21,6 +27,8 @@ export function gateCount(mode: RecurrentMode): number {
  * The weights of one direction of one layer, in PyTorch's layout.
  * @example
  * const w: RecurrentWeights = { weightIh: randn([4 * 20, 10]), weightHh: randn([4 * 20, 20]) };
+ * const [out] = nn.functional.lstm(randn([5, 3, 10]), [w]); // no biases: they are optional
+ * out.shape; // [5, 3, 20]
  */
 export interface RecurrentWeights {
   /** [G·H, in]: input-to-hidden weights of the G gates. */
@@ -52,6 +60,12 @@ function column(b: Tensor | null, other: Tensor | null): Tensor | null {
   return sum ? sum.unsqueeze(1) : null;
 }
 
+/**
+ * One direction's weights joined into the single matrix a step multiplies [x | h | 1] by.
+ * @example
+ * const w = { weightIh: randn([8, 3]), weightHh: randn([8, 2]), biasIh: zeros([8]) }; // LSTM, hidden 2
+ * join("lstm", w, 2).wT.shape; // [6, 8]: rows for x, h and 1, a column per gate unit
+ */
 export function join(mode: RecurrentMode, w: RecurrentWeights, H: number): Joined {
   const bIh = w.biasIh ?? null;
   const bHh = w.biasHh ?? null;
@@ -136,7 +150,13 @@ const STEPS: Record<RecurrentMode, Step> = {
   rnnRelu: rnnStep(true),
 };
 
-/** One step: the joined matmul of [inputs | h | 1], then the cell's gates. */
+/**
+ * One step: the joined matmul of [inputs | h | 1], then the cell's gates.
+ * @example
+ * const w = join("rnnTanh", { weightIh: randn([4, 3]), weightHh: randn([4, 4]) }, 4);
+ * const [h1] = runStep("rnnTanh", [randn([2, 3])], zeros([2, 4]), null, w, null, 4);
+ * h1.shape; // [2, 4]
+ */
 export function runStep(
   mode: RecurrentMode,
   inputs: readonly Tensor[],
@@ -150,13 +170,25 @@ export function runStep(
   return STEPS[mode](xh.matmul(w.wT), h, c, H);
 }
 
+/**
+ * Refuses an initial state whose shape is not `expected`, naming the layer and the state.
+ * @example
+ * checkState("LSTM", "h0", zeros([1, 3, 20]), [1, 3, 20]); // fine
+ * checkState("LSTM", "h0", zeros([3, 20]), [1, 3, 20]); // throws ShapeError: LSTM: expected h0 (1, 3, 20), got (3, 20)
+ */
 export function checkState(name: string, what: string, s: Tensor | null, expected: number[]): void {
   if (s && (s.rank !== expected.length || s.shape.some((d, i) => d !== expected[i]))) {
     throw new ShapeError(`${name}: expected ${what} ${fmtShape(expected)}, got ${fmtShape(s.shape)}`);
   }
 }
 
-/** "rnnTanh" or "rnnRelu" for a nonlinearity name (default tanh). @example rnnMode("rnn", "relu") // "rnnRelu" */
+/**
+ * "rnnTanh" or "rnnRelu" for a nonlinearity name (default tanh).
+ * @example
+ * rnnMode("rnn", "relu") // "rnnRelu"
+ * rnnMode("rnn", undefined); // "rnnTanh"
+ * rnnMode("RNN", "gelu"); // throws ValueError: RNN: nonlinearity must be "tanh" or "relu"
+ */
 export function rnnMode(name: string, nonlinearity: string | undefined): RecurrentMode {
   if (nonlinearity === undefined || nonlinearity === "tanh") return "rnnTanh";
   if (nonlinearity === "relu") return "rnnRelu";

@@ -11,7 +11,9 @@ import { indexSelect } from "./movement.js";
 /**
  * Options of `interpolate`, the alternative to its positional arguments: exactly one of `size` (the
  * output's spatial size) or `scaleFactor` (output = floor(input · factor)).
- * @example interpolate(x, { scaleFactor: 2 })
+ * @example
+ * interpolate(tensor([[[1, 2]]]), { scaleFactor: 2 }).toArray(); // [[[1, 1, 2, 2]]]
+ * interpolate(tensor([[[1, 2]]]), { size: 3 }).toArray(); // [[[1, 1, 2]]]
  */
 export interface InterpolateOptions {
   size?: number | readonly number[] | null;
@@ -27,7 +29,8 @@ export interface InterpolateOptions {
  * mode = "nearest")`, or an options object after `x`.
  * @example
  * interpolate(randn([1, 3, 14, 14]), { scaleFactor: 2 }).shape // [1, 3, 28, 28]
- * interpolate(x, null, 2);                                      // as F.interpolate(x, None, 2)
+ * const x = randn([1, 3, 5]);
+ * interpolate(x, null, 2).shape; // [1, 3, 10]: as F.interpolate(x, None, 2)
  */
 export function interpolate(x: Tensor, options: InterpolateOptions): Tensor;
 export function interpolate(

@@ -10,15 +10,27 @@ import type { Tensor } from "../core/tensor.js";
 import { fromHost } from "./creation.js";
 import { expand, indexSelect, pad, reshape, scatterAdd, slice } from "./movement.js";
 
-/** One size per spatial axis, or one for all of them. @example const k: SizeArg = [3, 5]; */
+/**
+ * One size per spatial axis, or one for all of them.
+ * @example
+ * const k: SizeArg = [3, 5];
+ * nn.functional.maxPool2d(randn([1, 1, 9, 10]), k).shape; // [1, 1, 3, 2]
+ */
 export type SizeArg = number | readonly number[];
 
-/** Explicit padding per spatial axis (both sides), or one number for all. @example const p: PaddingArg = 1; */
+/**
+ * Explicit padding per spatial axis (both sides), or one number for all.
+ * @example
+ * const p: PaddingArg = [1, 0]; // one row above and below, no columns
+ * symmetricPads("conv2d", p, 2); // [[1, 1], [0, 0]]
+ */
 export type PaddingArg = number | readonly number[];
 
 /**
  * The geometry of the windows of one op: sizes of the kernel, steps, padding and output.
- * @example const spec: WindowSpec = windowSpec("maxPool2d", [28, 28], [2, 2], [2, 2], [1, 1], [[0, 0], [0, 0]]);
+ * @example
+ * const spec: WindowSpec = windowSpec("maxPool2d", [28, 28], [2, 2], [2, 2], [1, 1], [[0, 0], [0, 0]]);
+ * spec.out; // [14, 14]
  */
 export interface WindowSpec {
   /** Kernel size per spatial axis. */
@@ -35,7 +47,10 @@ export interface WindowSpec {
 
 /**
  * Expands a size argument to one positive (or, with `min` 0, non-negative) integer per spatial axis.
- * @example sizes("conv2d", "stride", 2, 2) // [2, 2]
+ * @example
+ * sizes("conv2d", "stride", 2, 2) // [2, 2]
+ * sizes("conv2d", "padding", [0, 1], 2, 0); // [0, 1]
+ * sizes("conv2d", "stride", [1, 2, 3], 2); // throws ValueError: a positive integer or a list of 2
  */
 export function sizes(op: string, name: string, value: SizeArg, nd: number, min = 1): number[] {
   if (typeof value !== "number" && !Array.isArray(value)) {
@@ -120,8 +135,9 @@ function gridOffsets(shape: readonly number[], steps: readonly number[]): Int32A
 /**
  * Flat offsets into the padded spatial grid of every (kernel offset, output position) pair, ordered
  * kernel-major (conv: [kernel..., out...]) or position-major (pooling: [out..., kernel...]).
- * @example windowOffsets(windowSpec("unfold", [3, 3], [2, 2], [1, 1], [1, 1], [[0, 0], [0, 0]]), "kernel")
- * // [0, 1, 3, 4,  1, 2, 4, 5,  3, 4, 6, 7,  4, 5, 7, 8]
+ * @example
+ * const spec = windowSpec("unfold", [3, 3], [2, 2], [1, 1], [1, 1], [[0, 0], [0, 0]]);
+ * windowOffsets(spec, "kernel"); // Int32Array [0, 1, 3, 4,  1, 2, 4, 5,  3, 4, 6, 7,  4, 5, 7, 8]
  */
 export function windowOffsets(spec: WindowSpec, order: "kernel" | "position"): Int32Array {
   const nd = spec.padded.length;
@@ -154,7 +170,11 @@ function prod(s: readonly number[]): number {
 /**
  * The windows of `x` (N, C, ...spatial) as one gather: [N·C, K·P] in kernel-major order or [N·C, P·K]
  * in position-major order (K = kernel elements, P = output positions). Padding uses `padValue`.
- * @example gatherWindows(x, spec, "position", Number.NEGATIVE_INFINITY) // max-pool windows, −∞ padding
+ * @example
+ * const x = tensor([[[[1, 2], [3, 4]]]]); // (N, C, H, W) = (1, 1, 2, 2)
+ * const spec = windowSpec("maxPool2d", [2, 2], [2, 2], [2, 2], [1, 1], [[1, 1], [1, 1]]); // kernel 2, stride 2, padding 1
+ * const windows = gatherWindows(x, spec, "position", Number.NEGATIVE_INFINITY); // −∞ padding
+ * windows.reshape([4, 4]).max(1).toArray(); // [1, 2, 3, 4]: the max of each of the 4 windows
  */
 export function gatherWindows(
   x: Tensor,
@@ -174,7 +194,10 @@ export function gatherWindows(
 /**
  * The adjoint of `gatherWindows` (col2im): adds each column entry `cols` [N·C, K·P] (kernel-major)
  * back at its place in the padded grid, then crops the padding: [N, C, ...input].
- * @example scatterWindows(cols, n, c, spec) // sums overlapping windows back into an image
+ * @example
+ * const spec = windowSpec("fold", [3], [2], [1], [1], [[0, 0]]); // two windows of 2 over 3 positions
+ * const cols = ones([1, 4]); // [N·C, K·P]: every window entry 1
+ * scatterWindows(cols, 1, 1, spec).toArray(); // [[[1, 2, 1]]]: the middle is in both windows
  */
 export function scatterWindows(cols: Tensor, n: number, c: number, spec: WindowSpec): Tensor {
   const offsets = windowOffsets(spec, "kernel");
@@ -191,7 +214,10 @@ export function scatterWindows(cols: Tensor, n: number, c: number, spec: WindowS
 
 /**
  * Checks a (N, C, ...spatial) input of `nd` spatial axes, allowing an unbatched (C, ...spatial) one.
- * @example const { x, unbatched } = batched("conv2d", input, 2, "(N, C, H, W)");
+ * @example
+ * const { x, unbatched } = batched("conv2d", zeros([3, 8, 8]), 2, "(N, C, H, W)");
+ * x.shape; // [1, 3, 8, 8]
+ * unbatched; // true
  */
 export function batched(
   op: string,
@@ -209,7 +235,12 @@ export function symmetricPads(op: string, padding: PaddingArg, nd: number): [num
   return sizes(op, "padding", padding, nd, 0).map((p) => [p, p]);
 }
 
-/** Options of `unfold` and `fold`. @example unfold(x, 3, { padding: 1 }) */
+/**
+ * Options of `unfold` and `fold`.
+ * @example
+ * const options: UnfoldOptions = { padding: 1, stride: 2, dilation: 1 };
+ * unfold(randn([1, 2, 6, 6]), 3, options).shape; // [1, 18, 9]
+ */
 export interface UnfoldOptions {
   /** Spacing between kernel elements (default 1). */
   dilation?: SizeArg;
@@ -248,7 +279,9 @@ export function unfold(x: Tensor, kernelSize: SizeArg, options: UnfoldOptions = 
  * col2im, as `torch.nn.functional.fold`: sums columns (N, C·∏kernel, L) back into an image of
  * `outputSize`, adding where windows overlap. The adjoint of `unfold`.
  * @example
- * fold(unfold(x, 2, { stride: 2 }), [8, 8], 2, { stride: 2 }) // equals x for non-overlapping windows
+ * const x = randn([1, 3, 8, 8]);
+ * const back = fold(unfold(x, 2, { stride: 2 }), [8, 8], 2, { stride: 2 }); // equals x: no window overlaps
+ * back.sub(x).abs().max().item(); // 0
  */
 export function fold(
   cols: Tensor,

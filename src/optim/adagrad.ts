@@ -7,6 +7,7 @@ import { checkOptions, isBool, nonNegative } from "./validate.js";
  * Options of `Adagrad`.
  * @example
  * const options: AdagradOptions = { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false };
+ * new optim.Adagrad(model.parameters(), options).paramGroups[0].eps; // 1e-10
  */
 export interface AdagradOptions extends OptimizerOptions {
   /** Learning rate (default 1e-2). */
@@ -38,8 +39,13 @@ const ADAGRAD_DEFAULTS: AdagradOptions = {
  * sum = sum + g²;  p = p − lr/(1 + (t − 1)·lrDecay) · g / (√sum + eps)
  * ```
  * @example
- * const opt = new Adagrad(model.parameters(), { lr: 0.1 });
+ * const opt = new optim.Adagrad(model.parameters(), { lr: 0.1 });
  * opt.zeroGrad(); loss.backward(); opt.step();
+ * const w = tensor([1], { requiresGrad: true });
+ * const ada = new optim.Adagrad([w], { lr: 0.1 });
+ * w.mul(5).sum().backward(); // gradient 5
+ * ada.step();
+ * w.toArray(); // [0.9]: the first step moves by lr, whatever the gradient's size
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
   protected defaultOptions(): AdagradOptions {

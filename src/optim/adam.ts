@@ -8,6 +8,7 @@ import { checkOptions, isBool, nonNegative, type OptionRule, unitInterval } from
  * Options of `Adam` and `AdamW`.
  * @example
  * const options: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false };
+ * new optim.Adam(model.parameters(), options).paramGroups[0].betas; // [0.9, 0.999]
  */
 export interface AdamOptions extends OptimizerOptions {
   /** Learning rate (default 1e-3). */
@@ -122,8 +123,13 @@ function adamUpdate(
  * p = p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + eps)
  * ```
  * @example
- * const opt = new Adam(model.parameters(), { lr: 1e-3 });
+ * const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
  * opt.zeroGrad(); loss.backward(); opt.step();
+ * const w = tensor([1, 1], { requiresGrad: true });
+ * const adam = new optim.Adam([w], { lr: 0.1 });
+ * w.mul(tensor([100, -0.01])).sum().backward();
+ * adam.step();
+ * w.toArray(); // [0.9, 1.1]: the first step moves each weight by lr
  */
 export class Adam extends Optimizer<AdamOptions> {
   protected defaultOptions(): AdamOptions {
@@ -148,8 +154,9 @@ export class Adam extends Optimizer<AdamOptions> {
  * AdamW (Loshchilov & Hutter), exactly as `torch.optim.AdamW`: Adam with decoupled weight decay,
  * `p = p·(1 − lr·weightDecay)` before the Adam update (default `weightDecay` 0.01).
  * @example
- * const opt = new AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.05 });
+ * const opt = new optim.AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.05 });
  * opt.zeroGrad(); loss.backward(); opt.step();
+ * new optim.AdamW(model.parameters()).paramGroups[0].weightDecay; // 0.01
  */
 export class AdamW extends Optimizer<AdamOptions> {
   protected override defaultOptions(): AdamOptions {

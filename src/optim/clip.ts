@@ -8,7 +8,10 @@ import { norm } from "../ops/reduce.js";
 /**
  * Options of `clipGradNorm`.
  * @example
- * clipGradNorm(model.parameters(), 1, 2, { errorIfNonfinite: true });
+ * const w = tensor([1], { requiresGrad: true });
+ * w.mul(Infinity).sum().backward(); // an infinite gradient
+ * clipGradNorm([w], 1, 2, { errorIfNonfinite: true }); // throws StrataError: the total norm is infinite
+ * clipGradNorm([w], 1); // Infinity: without the option, the norm is returned
  */
 export interface ClipGradNormOptions {
   /** Throw a `StrataError` when the total norm is NaN or infinite (default false: return it). */
@@ -36,6 +39,10 @@ function gradsOf(fn: string, params: Tensor | Iterable<Tensor>): Tensor[] {
  * loss.backward();
  * const total = clipGradNorm(model.parameters(), 1.0);
  * opt.step();
+ * const w = tensor([3, 4], { requiresGrad: true });
+ * w.mul(w).sum().backward(); // gradient [6, 8], norm 10
+ * clipGradNorm([w], 5); // 10: the norm before clipping
+ * w.grad!.toArray(); // [3, 4]
  */
 export function clipGradNorm(
   params: Tensor | Iterable<Tensor>,
@@ -81,6 +88,10 @@ export function clipGradNorm(
  * loss.backward();
  * clipGradValue(model.parameters(), 0.5);
  * opt.step();
+ * const w = tensor([1, 1], { requiresGrad: true });
+ * w.mul(tensor([2, -0.1])).sum().backward();
+ * clipGradValue([w], 0.5);
+ * w.grad!.toArray(); // [0.5, -0.1]
  */
 export function clipGradValue(params: Tensor | Iterable<Tensor>, clipValue: number): void {
   if (typeof clipValue !== "number" || Number.isNaN(clipValue) || clipValue < 0) {

@@ -4,6 +4,7 @@
  * import { optim } from "strata-dl";
  * const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
  * const sched = new optim.CosineAnnealingLR(opt, { tMax: 50 });
+ * opt.zeroGrad(); loss.backward(); opt.step(); sched.step(); // one epoch
  */
 export { Optimizer } from "./optimizer.js";
 export type {

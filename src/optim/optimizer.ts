@@ -8,7 +8,8 @@ import { copyRaw } from "../ops/movement.js";
  * Hyperparameters every optimizer has: the learning rate, which schedulers change. Schedulers accept
  * any `Optimizer<O>` whose options extend this.
  * @example
- * const lr = (opt as Optimizer<OptimizerOptions>).paramGroups[0].lr;
+ * const lr = (opt as optim.Optimizer<OptimizerOptions>).paramGroups[0].lr;
+ * lr; // 0.1
  */
 export interface OptimizerOptions {
   lr: number;
@@ -18,7 +19,9 @@ export interface OptimizerOptions {
  * A group of parameters as passed to an optimizer: its tensors and any options that override the
  * optimizer's defaults for them.
  * @example
- * new SGD([{ params: body.parameters() }, { params: head.parameters(), lr: 0.1 }], { lr: 0.01 });
+ * const body = new nn.Linear(4, 8), head = new nn.Linear(8, 2);
+ * const opt = new optim.SGD([{ params: body.parameters() }, { params: head.parameters(), lr: 0.1 }], { lr: 0.01 });
+ * opt.paramGroups.map((g) => g.lr); // [0.01, 0.1]
  */
 export type ParamGroup<O extends OptimizerOptions = OptimizerOptions> = { params: Tensor[] } & Partial<O>;
 
@@ -27,6 +30,7 @@ export type ParamGroup<O extends OptimizerOptions = OptimizerOptions> = { params
  * what schedulers do); `initialLr` is recorded by the first scheduler attached.
  * @example
  * for (const g of opt.paramGroups) g.lr *= 0.5;
+ * opt.paramGroups[0].lr; // 0.05
  */
 export type ResolvedParamGroup<O extends OptimizerOptions = OptimizerOptions> = O & {
   params: Tensor[];
@@ -38,8 +42,15 @@ export type ResolvedParamGroup<O extends OptimizerOptions = OptimizerOptions> = 
  * Keys are camelCase PyTorch names: `momentumBuffer`, `expAvg`, `expAvgSq`, `maxExpAvgSq`,
  * `squareAvg`, `gradAvg`, `sum`, `step`.
  * @example
- * const s: ParamState = opt.state.get(model.l1.weight)!;
- * s.step; // 10
+ * const adam = new optim.Adam(model.parameters());
+ * for (let i = 0; i < 3; i++) {
+ *   adam.zeroGrad();
+ *   nn.functional.crossEntropy(model.forward(x), y).backward();
+ *   adam.step();
+ * }
+ * const s: ParamState = adam.state.get(model.parameters()[0])!;
+ * s.step; // 3
+ * (s.expAvg as Tensor).shape; // [8, 4]
  */
 export type ParamState = Record<string, Tensor | number>;
 
@@ -47,9 +58,11 @@ export type ParamState = Record<string, Tensor | number>;
  * A serialisable snapshot of an optimizer, indexed by parameter position as in PyTorch: parameters are
  * numbered 0, 1, ... across the groups in order.
  * @example
- * const saved = opt.stateDict();
+ * const adam = new optim.Adam(model.parameters(), { lr: 1e-3 });
+ * adam.zeroGrad(); loss.backward(); adam.step();
+ * const saved: OptimizerStateDict = adam.stateDict();
  * saved.paramGroups[0].lr; // 0.001
- * saved.state[0].expAvg;   // a tensor (a copy)
+ * saved.state[0].expAvg; // a tensor (a copy)
  */
 export interface OptimizerStateDict {
   state: Record<number, ParamState>;
@@ -61,12 +74,15 @@ export interface OptimizerStateDict {
  * per-parameter state, `zeroGrad()`, `step()` and a state dict. A subclass implements `updateParam`
  * (one parameter's update, run under `noGrad` inside a `tidy` scope) and `validate`.
  * @example
- * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
- * for (const [x, y] of batches) {
+ * const model = new nn.Linear(3, 1);
+ * const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * const x = randn([32, 3]), y = x.sum(1, true); // learn y = x₁ + x₂ + x₃
+ * for (let step = 0; step < 100; step++) {
  *   opt.zeroGrad();
- *   lossFn(model.forward(x), y).backward();
+ *   nn.functional.mseLoss(model.forward(x), y).backward();
  *   opt.step();
  * }
+ * nn.functional.mseLoss(model.forward(x), y).item() < 1e-4; // true
  */
 export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
   /** The options a group gets for whatever it does not set itself. */
@@ -126,7 +142,9 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
    * Adds a group of parameters (with options overriding the defaults), e.g. to train a layer that was
    * frozen until now.
    * @example
+   * const head = new nn.Linear(3, 2); // e.g. a layer unfrozen later
    * opt.addParamGroup({ params: head.parameters(), lr: 1e-4 });
+   * opt.paramGroups.length; // 2
    */
   addParamGroup(group: ParamGroup<O>): void {
     const where = `param group ${this.paramGroups.length}`;
@@ -171,6 +189,8 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
    * Clears every parameter's gradient: sets `.grad` to null and releases its memory.
    * @example
    * opt.zeroGrad(); loss.backward(); opt.step();
+   * opt.zeroGrad();
+   * model.parameters()[0].grad; // null
    */
   zeroGrad(): void {
     for (const group of this.paramGroups) {
@@ -186,8 +206,9 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
    * With a `closure` (which recomputes the loss and calls `backward()`), it is run first, with
    * gradients enabled, and its result returned.
    * @example
-   * opt.step();
-   * const loss = opt.step(() => { opt.zeroGrad(); const l = lossFn(); l.backward(); return l; });
+   * opt.zeroGrad(); loss.backward(); opt.step();
+   * const lossFn = () => nn.functional.crossEntropy(model.forward(x), y);
+   * const again = opt.step(() => { opt.zeroGrad(); const l = lossFn(); l.backward(); return l; }); // the closure form
    */
   step<T = undefined>(closure?: () => T): T | undefined {
     const loss = closure ? enableGrad(closure) : undefined;
@@ -225,8 +246,9 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
    * group hyperparameters, indexed by parameter position. Write it with `io` to resume later.
    * @example
    * const saved = opt.stateDict();
-   * const fresh = new Adam(model.parameters());
+   * const fresh = new optim.SGD(model.parameters());
    * fresh.loadStateDict(saved);
+   * fresh.paramGroups[0].lr; // 0.1: the saved lr
    */
   stateDict(): OptimizerStateDict {
     const state: Record<number, ParamState> = {};
@@ -256,9 +278,12 @@ export abstract class Optimizer<O extends OptimizerOptions = OptimizerOptions> {
    * parameters (same group sizes, same order). Tensors are copied in (cast to each parameter's
    * dtype), so `dict` may be disposed afterwards.
    * @example
-   * const saved = opt.stateDict();          // after some steps
-   * const resumed = new Adam(model.parameters(), { lr: 1e-3 });
-   * resumed.loadStateDict(saved);           // continues exactly where `opt` was
+   * const adam = new optim.Adam(model.parameters(), { lr: 1e-3 });
+   * adam.zeroGrad(); loss.backward(); adam.step();
+   * const saved = adam.stateDict(); // after some steps
+   * const resumed = new optim.Adam(model.parameters(), { lr: 1e-3 });
+   * resumed.loadStateDict(saved); // continues exactly where `adam` was
+   * resumed.state.get(model.parameters()[0])!.step; // 1
    */
   loadStateDict(dict: OptimizerStateDict): void {
     const name = this.optimizerName;

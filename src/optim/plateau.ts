@@ -5,7 +5,8 @@ import { type LRScheduler, SchedulerBase, type SchedulerStateDict, checkNumber }
 /**
  * Options of `ReduceLROnPlateau` (PyTorch's defaults).
  * @example
- * const options: ReduceLROnPlateauOptions = { mode: "max", factor: 0.5, patience: 3 };
+ * const options: ReduceLROnPlateauOptions = { mode: "max", factor: 0.5, patience: 3 }; // on an accuracy
+ * new optim.ReduceLROnPlateau(opt, options).mode; // "max"
  */
 export interface ReduceLROnPlateauOptions {
   /** "min": the metric should go down (a loss); "max": up (an accuracy). Default "min". */
@@ -30,8 +31,9 @@ export interface ReduceLROnPlateauOptions {
  * Reduces the lr by `factor` when a metric has stopped improving for more than `patience` epochs, as
  * PyTorch's `ReduceLROnPlateau`. Call `step(metric)` once per epoch with the validation metric.
  * @example
- * const sched = new ReduceLROnPlateau(opt, { factor: 0.5, patience: 2 });
- * for (let epoch = 0; epoch < 50; epoch++) { trainOneEpoch(); sched.step(validationLoss()); }
+ * const sched = new optim.ReduceLROnPlateau(opt, { factor: 0.5, patience: 2 });
+ * for (const valLoss of [1.0, 0.8, 0.8, 0.8, 0.8]) sched.step(valLoss); // three epochs without progress
+ * opt.paramGroups[0].lr; // 0.05
  */
 export class ReduceLROnPlateau extends SchedulerBase {
   readonly mode: "min" | "max";
@@ -106,7 +108,10 @@ export class ReduceLROnPlateau extends SchedulerBase {
    * Records this epoch's metric and reduces the lrs when it has not improved for more than `patience`
    * epochs (outside a cooldown).
    * @example
-   * sched.step(valLoss);
+   * const sched = new optim.ReduceLROnPlateau(opt, { patience: 0 });
+   * sched.step(0.5); // the epoch's validation loss
+   * sched.step(0.6); // worse: with patience 0, reduced at once
+   * sched.getLastLr(); // [0.01]
    */
   step(metric: number): void {
     if (typeof metric !== "number") {
@@ -137,7 +142,10 @@ export class ReduceLROnPlateau extends SchedulerBase {
   /**
    * The scheduler's progress (best metric, counters) and options.
    * @example
+   * const sched = new optim.ReduceLROnPlateau(opt);
+   * sched.step(0.5);
    * const saved = sched.stateDict();
+   * saved.best; // 0.5
    */
   stateDict(): SchedulerStateDict {
     return {
@@ -160,7 +168,10 @@ export class ReduceLROnPlateau extends SchedulerBase {
   /**
    * Restores progress saved by `stateDict()`.
    * @example
+   * const saved = { ...new optim.ReduceLROnPlateau(opt).stateDict(), best: 0.25 }; // e.g. from a checkpoint
+   * const sched = new optim.ReduceLROnPlateau(opt);
    * sched.loadStateDict(saved);
+   * sched.best; // 0.25
    */
   loadStateDict(dict: SchedulerStateDict): void {
     this.lastEpoch = dict.lastEpoch as number;
@@ -174,7 +185,9 @@ export class ReduceLROnPlateau extends SchedulerBase {
 /**
  * Any scheduler: the epoch-based ones (`step()`) or `ReduceLROnPlateau` (`step(metric)`).
  * @example
- * const s: Scheduler = new StepLR(opt, { stepSize: 10 });
- * if (s instanceof ReduceLROnPlateau) s.step(valLoss); else s.step();
+ * const s: Scheduler = new optim.StepLR(opt, { stepSize: 10 });
+ * const valLoss = 0.3;
+ * if (s instanceof optim.ReduceLROnPlateau) s.step(valLoss);
+ * else s.step();
  */
 export type Scheduler = LRScheduler | ReduceLROnPlateau;

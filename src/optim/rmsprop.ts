@@ -7,6 +7,7 @@ import { checkOptions, isBool, nonNegative } from "./validate.js";
  * Options of `RMSprop`.
  * @example
  * const options: RMSpropOptions = { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false };
+ * new optim.RMSprop(model.parameters(), options).paramGroups[0].alpha; // 0.99
  */
 export interface RMSpropOptions extends OptimizerOptions {
   /** Learning rate (default 1e-2). */
@@ -42,8 +43,13 @@ const RMSPROP_DEFAULTS: RMSpropOptions = {
  * buf = momentum·buf + g/avg;  p = p − lr·buf      (p = p − lr·g/avg without momentum)
  * ```
  * @example
- * const opt = new RMSprop(model.parameters(), { lr: 1e-3, momentum: 0.9 });
+ * const opt = new optim.RMSprop(model.parameters(), { lr: 1e-3, momentum: 0.9 });
  * opt.zeroGrad(); loss.backward(); opt.step();
+ * const w = tensor([1], { requiresGrad: true });
+ * const rms = new optim.RMSprop([w], { lr: 0.01, alpha: 0.99, eps: 0 });
+ * w.mul(3).sum().backward();
+ * rms.step();
+ * w.toArray(); // [0.9]: lr · g / √((1 − α) g²) = 0.01 / √0.01
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   protected defaultOptions(): RMSpropOptions {

@@ -5,10 +5,19 @@ import type { Optimizer } from "./optimizer.js";
  * A scheduler's saved progress (`stateDict()`), restorable with `loadStateDict()` into a scheduler built
  * the same way.
  * @example
- * const saved = sched.stateDict(); // { lastEpoch: 3, baseLrs: [0.1], lastLr: [0.05], ... }
+ * const sched = new optim.StepLR(opt, { stepSize: 2, gamma: 0.5 });
+ * for (let epoch = 0; epoch < 3; epoch++) sched.step();
+ * const saved: SchedulerStateDict = sched.stateDict(); // { lastEpoch: 3, baseLrs: [0.1], lastLr: [0.05], ... }
+ * saved.lastLr; // [0.05]
  */
 export type SchedulerStateDict = Record<string, unknown>;
 
+/**
+ * @internal Throws a `ValueError` naming the scheduler and the option unless `value` is a number `ok` accepts.
+ * @example
+ * checkNumber("StepLR", "gamma", 0.5, (x) => x >= 0, "a number >= 0"); // fine
+ * checkNumber("StepLR", "gamma", -1, (x) => x >= 0, "a number >= 0"); // throws ValueError: StepLR: invalid gamma -1
+ */
 export function checkNumber(
   name: string,
   option: string,
@@ -25,7 +34,8 @@ export function checkNumber(
  * @internal What every scheduler shares: the optimizer, each group's `initialLr` (recorded unless an
  * earlier scheduler did) and the lrs after the last step.
  * @example
- * sched.getLastLr(); // the same for an LRScheduler and ReduceLROnPlateau
+ * const scheds: SchedulerBase[] = [new optim.StepLR(opt, { stepSize: 1 }), new optim.ReduceLROnPlateau(opt)];
+ * scheds.map((s) => s.getLastLr()); // [[0.1], [0.1]]: the same method on both kinds
  */
 export abstract class SchedulerBase {
   protected lastLr: number[] = [];
@@ -47,6 +57,8 @@ export abstract class SchedulerBase {
   /**
    * The lr of each param group after the last `step`.
    * @example
+   * const sched = new optim.StepLR(opt, { stepSize: 1, gamma: 0.5 });
+   * sched.step();
    * sched.getLastLr(); // [0.05]
    */
   getLastLr(): number[] {
@@ -61,8 +73,23 @@ export abstract class SchedulerBase {
  * new lr into every param group. Subclasses implement `computeLr()`, in PyTorch's chainable form (from
  * the current group lrs), so schedulers may be stacked.
  * @example
- * const sched = new StepLR(opt, { stepSize: 30, gamma: 0.1 });
- * for (let epoch = 0; epoch < 90; epoch++) { trainOneEpoch(); sched.step(); }
+ * class Halving extends optim.LRScheduler {
+ *   constructor(optimizer: optim.Optimizer) {
+ *     super(optimizer);
+ *     this.initialStep(); // epoch 0
+ *   }
+ *   protected computeLr() {
+ *     return this.optimizer.paramGroups.map((g) => (this.lastEpoch === 0 ? g.lr : g.lr / 2)); // chainable
+ *   }
+ * }
+ * const sched = new Halving(opt);
+ * for (let epoch = 0; epoch < 3; epoch++) {
+ *   opt.zeroGrad(); // an epoch of training
+ *   nn.functional.crossEntropy(model.forward(x), y).backward();
+ *   opt.step();
+ *   sched.step();
+ * }
+ * sched.getLastLr(); // [0.0125]
  */
 export abstract class LRScheduler extends SchedulerBase {
   /** The epoch the current lrs belong to (0 after construction). */
@@ -88,7 +115,10 @@ export abstract class LRScheduler extends SchedulerBase {
   /**
    * Moves to the next epoch and sets every group's lr.
    * @example
-   * opt.step(); sched.step();
+   * const sched = new optim.ExponentialLR(opt, { gamma: 0.5 });
+   * opt.step(); // after the optimizer's steps of the epoch
+   * sched.step();
+   * opt.paramGroups[0].lr; // 0.05
    */
   step(): void {
     this.stepCount++;
@@ -103,7 +133,10 @@ export abstract class LRScheduler extends SchedulerBase {
   /**
    * The scheduler's progress (epoch, base and last lrs, and its options).
    * @example
+   * const sched = new optim.StepLR(opt, { stepSize: 1, gamma: 0.5 });
+   * sched.step();
    * const saved = sched.stateDict();
+   * saved.lastEpoch; // 1
    */
   stateDict(): SchedulerStateDict {
     return {
@@ -118,7 +151,12 @@ export abstract class LRScheduler extends SchedulerBase {
   /**
    * Restores progress saved by `stateDict()` (the options stay those this scheduler was built with).
    * @example
+   * const first = new optim.StepLR(opt, { stepSize: 1, gamma: 0.5 });
+   * first.step();
+   * const saved = first.stateDict(); // e.g. from a checkpoint
+   * const sched = new optim.StepLR(opt, { stepSize: 1, gamma: 0.5 });
    * sched.loadStateDict(saved);
+   * sched.lastEpoch; // 1
    */
   loadStateDict(dict: SchedulerStateDict): void {
     this.lastEpoch = dict.lastEpoch as number;
@@ -136,7 +174,13 @@ export abstract class LRScheduler extends SchedulerBase {
 /**
  * Multiplies the lr by `gamma` every `stepSize` epochs.
  * @example
- * const sched = new StepLR(opt, { stepSize: 3, gamma: 0.5 }); // 0.1, 0.1, 0.1, 0.05, ...
+ * const sched = new optim.StepLR(opt, { stepSize: 3, gamma: 0.5 });
+ * const lrs: number[] = [];
+ * for (let epoch = 0; epoch < 5; epoch++) {
+ *   lrs.push(sched.getLastLr()[0]);
+ *   sched.step(); // after the epoch's training
+ * }
+ * lrs; // [0.1, 0.1, 0.1, 0.05, 0.05]
  */
 export class StepLR extends LRScheduler {
   readonly stepSize: number;
@@ -166,7 +210,9 @@ export class StepLR extends LRScheduler {
  * Multiplies the lr by `gamma` at each epoch listed in `milestones` (by `gamma^k` for a milestone
  * listed k times).
  * @example
- * const sched = new MultiStepLR(opt, { milestones: [30, 80], gamma: 0.1 });
+ * const sched = new optim.MultiStepLR(opt, { milestones: [2, 4], gamma: 0.1 });
+ * for (let epoch = 0; epoch < 4; epoch++) sched.step();
+ * sched.getLastLr()[0]; // 0.001: reduced at epochs 2 and 4
  */
 export class MultiStepLR extends LRScheduler {
   readonly milestones: number[];
@@ -200,7 +246,10 @@ export class MultiStepLR extends LRScheduler {
 /**
  * Multiplies the lr by `gamma` every epoch.
  * @example
- * const sched = new ExponentialLR(opt, { gamma: 0.9 }); // 0.1, 0.09, 0.081, ...
+ * const sched = new optim.ExponentialLR(opt, { gamma: 0.9 }); // 0.1, 0.09, 0.081, ...
+ * sched.step();
+ * sched.step();
+ * sched.getLastLr(); // [0.081]
  */
 export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
@@ -228,7 +277,11 @@ export class ExponentialLR extends LRScheduler {
  * form: `lr_t = etaMin + (lr_{t−1} − etaMin)·(1 + cos(πt/tMax)) / (1 + cos(π(t−1)/tMax))`. Like
  * PyTorch's, it is periodic: past `tMax` the lr rises again (epoch tMax + k equals epoch tMax − k).
  * @example
- * const sched = new CosineAnnealingLR(opt, { tMax: 10, etaMin: 1e-3 });
+ * const sched = new optim.CosineAnnealingLR(opt, { tMax: 10, etaMin: 1e-3 });
+ * for (let epoch = 0; epoch < 5; epoch++) sched.step();
+ * sched.getLastLr(); // [0.0505]: halfway between 0.1 and 0.001
+ * for (let epoch = 0; epoch < 5; epoch++) sched.step();
+ * sched.getLastLr(); // [0.001]
  */
 export class CosineAnnealingLR extends LRScheduler {
   readonly tMax: number;
@@ -273,7 +326,10 @@ export class CosineAnnealingLR extends LRScheduler {
  * it (a linear warm-up with the defaults' shape). Updated multiplicatively as in PyTorch, so values
  * carry the same rounding.
  * @example
- * const warmup = new LinearLR(opt, { startFactor: 0.25, totalIters: 4 }); // 0.025, 0.04375, ... 0.1
+ * const warmup = new optim.LinearLR(opt, { startFactor: 0.25, totalIters: 4 }); // 0.025, 0.04375, ... 0.1
+ * warmup.getLastLr(); // [0.025]
+ * for (let epoch = 0; epoch < 4; epoch++) warmup.step();
+ * warmup.getLastLr(); // [0.1]
  */
 export class LinearLR extends LRScheduler {
   readonly startFactor: number;
@@ -321,7 +377,9 @@ export class LinearLR extends LRScheduler {
  * Sets each group's lr to its initial lr times `lrLambda(epoch)` (one function for all groups, or one
  * per group).
  * @example
- * const sched = new LambdaLR(opt, (epoch) => 0.95 ** epoch);
+ * const sched = new optim.LambdaLR(opt, (epoch) => 0.95 ** epoch);
+ * sched.step();
+ * sched.getLastLr(); // [0.095]
  */
 export class LambdaLR extends LRScheduler {
   readonly lrLambdas: ((epoch: number) => number)[];

@@ -8,6 +8,8 @@ import { checkOption, checkOptions, finite, isBool, nonNegative } from "./valida
  * Options of `SGD`.
  * @example
  * const options: SGDOptions = { lr: 0.1, momentum: 0.9, dampening: 0, nesterov: true, weightDecay: 5e-4, maximize: false };
+ * new optim.SGD(model.parameters(), options).paramGroups[0].nesterov; // true
+ * new optim.SGD(model.parameters()).paramGroups[0].lr; // 0.001: the default, as PyTorch 2
  */
 export interface SGDOptions extends OptimizerOptions, SgdStep {}
 
@@ -28,8 +30,13 @@ const SGD_DEFAULTS: SGDOptions = {
  * g = nesterov ? g + momentum·buf : buf;  p = p − lr·g
  * ```
  * @example
- * const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
  * opt.zeroGrad(); loss.backward(); opt.step();
+ * const w = tensor([1], { requiresGrad: true });
+ * const sgd = new optim.SGD([w], { lr: 0.1 });
+ * w.mul(2).sum().backward(); // gradient 2
+ * sgd.step();
+ * w.toArray(); // [0.8]
  */
 export class SGD extends Optimizer<SGDOptions> {
   protected defaultOptions(): SGDOptions {

@@ -2,9 +2,20 @@ import { ValueError } from "../base/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import * as losses from "../ops/losses.js";
 
+/**
+ * A loss as a function of the prediction and the target, as `compile` calls it.
+ * @example
+ * const halfMse: LossFn = (p, t) => nn.functional.mseLoss(p, t).mul(0.5);
+ * model.compile({ optimizer: opt, loss: halfMse });
+ */
 export type LossFn = (prediction: Tensor, target: Tensor) => Tensor;
 
-/** A loss given to `compile`: a name, a function, or a loss module (anything with `forward(input, target)`). */
+/**
+ * A loss given to `compile`: a name, a function, or a loss module (anything with `forward(input, target)`).
+ * @example
+ * const specs: LossSpec[] = ["crossEntropy", nn.functional.crossEntropy, new nn.CrossEntropyLoss()];
+ * for (const loss of specs) model.compile({ optimizer: opt, loss }); // three ways to say the same
+ */
 export type LossSpec =
   | "crossEntropy"
   | "nll"
@@ -30,6 +41,13 @@ const BY_NAME: Record<string, LossFn> = {
   bceWithLogits: (p, t) => losses.binaryCrossEntropyWithLogits(p, t),
 };
 
+/**
+ * The loss function `compile` uses for a name, a function or a loss module.
+ * @example
+ * const mse = resolveLoss("mse");
+ * mse(tensor([1, 2]), tensor([1, 4])).item(); // 2
+ * resolveLoss("hinge" as LossSpec); // throws ValueError: compile: unknown loss "hinge"
+ */
 export function resolveLoss(spec: LossSpec): LossFn {
   if (typeof spec === "function") return spec;
   if (typeof spec === "string") {
@@ -48,7 +66,9 @@ export function resolveLoss(spec: LossSpec): LossFn {
  * or probabilities over classes: cross-entropy, NLL), "binary" (probabilities: BCE), "binaryLogits"
  * (BCE with logits), or undefined (regression losses, and functions it does not know).
  * @example
- * const kind: LossKind | undefined = lossKind(config.loss);
+ * const config = { optimizer: opt, loss: "bce" as const };
+ * const kind: LossKind | undefined = lossKind(config.loss); // "binary": accuracy with threshold 0.5
+ * kind; // "binary"
  */
 export type LossKind = "multiclass" | "binary" | "binaryLogits";
 

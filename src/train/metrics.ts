@@ -5,7 +5,10 @@ import type { LossKind } from "./losses_by_name.js";
 /**
  * A running metric over the batches of an epoch, computed on the host from predictions and targets.
  * @example
- * const acc = new Accuracy(); acc.update(logits, labels); acc.result(); // fraction correct
+ * const metrics: Metric[] = [new Accuracy(), new TopKAccuracy(2)];
+ * const logits = tensor([[2, 1, 0], [0, 1, 2]]), labels = tensor([0, 1], { dtype: "int32" });
+ * for (const m of metrics) m.update(logits, labels); // once per batch
+ * metrics.map((m) => [m.name, m.result()]); // [["accuracy", 0.5], ["top2Accuracy", 1]]
  */
 export interface Metric {
   /** Key in the logs (`accuracy`, and `valAccuracy` for validation). */
@@ -65,7 +68,11 @@ function classesLast(t: Tensor): Tensor {
  * outputs, as cross-entropy reads them (what `compile` uses for `"crossEntropy"` and `"nll"`). Negative
  * integer labels (cross-entropy's `ignoreIndex`, -100) are not counted.
  * @example
- * const acc = new Accuracy(); acc.update(logits, labels); acc.result();
+ * const logits = tensor([[2, 1], [0, 3], [1, 0]]), labels = tensor([0, 1, 1], { dtype: "int32" });
+ * const acc = new Accuracy();
+ * acc.update(logits, labels);
+ * acc.result(); // 0.6667
+ * const sequenceLogits = randn([2, 5, 7]), tokenLabels = randint(0, 5, [2, 7]);
  * new Accuracy("accuracy", 0.5, 1).update(sequenceLogits, tokenLabels); // (N, C, T) against (N, T)
  */
 export class Accuracy implements Metric {
@@ -105,7 +112,8 @@ export class Accuracy implements Metric {
  * when above 0.5. The accuracy `compile` uses with `"bce"` (threshold 0.5) and `"bceWithLogits"` (0).
  * @example
  * const acc = new BinaryAccuracy("accuracy", 0);
- * acc.update(tensor([2.1, -0.3]), tensor([1, 1])); acc.result(); // 0.5
+ * acc.update(tensor([2.1, -0.3]), tensor([1, 1]));
+ * acc.result(); // 0.5
  */
 export class BinaryAccuracy implements Metric {
   private correct = 0;
@@ -135,7 +143,13 @@ export class BinaryAccuracy implements Metric {
   }
 }
 
-/** Fraction of samples whose true class is among the `k` highest scores. */
+/**
+ * Fraction of samples whose true class is among the `k` highest scores.
+ * @example
+ * const top2 = new TopKAccuracy(2);
+ * top2.update(tensor([[0.1, 0.5, 0.4], [0.6, 0.3, 0.1]]), tensor([2, 2], { dtype: "int32" }));
+ * top2.result(); // 0.5: class 2 is second in the first row, last in the second
+ */
 export class TopKAccuracy implements Metric {
   private correct = 0;
   private total = 0;
@@ -194,20 +208,40 @@ class MeanError implements Metric {
   }
 }
 
-/** Mean squared error over all elements. */
+/**
+ * Mean squared error over all elements.
+ * @example
+ * const mse = new MeanSquaredError();
+ * mse.update(tensor([1, 2]), tensor([1, 4]));
+ * mse.update(tensor([0]), tensor([1])); // a second batch
+ * mse.result(); // 1.6667: (0 + 4 + 1) / 3
+ */
 export class MeanSquaredError extends MeanError {
   constructor(name = "mse") {
     super(name, (d) => d * d);
   }
 }
 
-/** Mean absolute error over all elements. */
+/**
+ * Mean absolute error over all elements.
+ * @example
+ * const mae = new MeanAbsoluteError();
+ * mae.update(tensor([1, 2]), tensor([2, 4]));
+ * mae.result(); // 1.5
+ */
 export class MeanAbsoluteError extends MeanError {
   constructor(name = "mae") {
     super(name, Math.abs);
   }
 }
 
+/**
+ * A metric given to `compile`: a name (`"accuracy"`, `"mse"`, `"mae"`, `"top5Accuracy"`) or a `Metric`.
+ * @example
+ * const metrics: MetricSpec[] = ["accuracy", new TopKAccuracy(2, "top2")];
+ * model.compile({ optimizer: opt, loss: "crossEntropy", metrics });
+ * Object.keys(model.evaluate(test)); // ["loss", "accuracy", "top2"]
+ */
 export type MetricSpec = "accuracy" | "mse" | "mae" | `top${number}Accuracy` | Metric;
 
 /**
@@ -217,6 +251,8 @@ export type MetricSpec = "accuracy" | "mse" | "mae" | `top${number}Accuracy` | M
  * read (N, C, d...) outputs), the argmax over the last axis otherwise.
  * @example
  * resolveMetric("accuracy", "binaryLogits"); // BinaryAccuracy with threshold 0
+ * resolveMetric("accuracy", "binaryLogits") instanceof BinaryAccuracy; // true
+ * resolveMetric("top3Accuracy").name; // "top3Accuracy"
  */
 export function resolveMetric(spec: MetricSpec, kind?: LossKind): Metric {
   if (typeof spec !== "string") return spec;

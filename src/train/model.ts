@@ -14,7 +14,14 @@ import { ProgressBar } from "./callbacks/progress.js";
 import { type LossFn, type LossSpec, lossKind, resolveLoss } from "./losses_by_name.js";
 import { type Metric, type MetricSpec, defaultMetrics, resolveMetric } from "./metrics.js";
 
-/** What `compile` needs of an optimizer (every `optim` optimizer fits). */
+/**
+ * What `compile` needs of an optimizer (every `optim` optimizer fits).
+ * @example
+ * const sgd: OptimizerLike = new optim.SGD(model.parameters(), { lr: 0.1 });
+ * model.compile({ optimizer: sgd, loss: "crossEntropy" });
+ * const frozen: OptimizerLike = { zeroGrad() {}, step() {} }; // an optimizer of your own: this one never updates
+ * model.compile({ optimizer: frozen, loss: "crossEntropy" });
+ */
 export interface OptimizerLike {
   zeroGrad(): void;
   step(): void;
@@ -25,6 +32,8 @@ export interface OptimizerLike {
  * What `compile` takes.
  * @example
  * const config: CompileConfig = { optimizer: new optim.Adam(model.parameters()), loss: "crossEntropy" };
+ * model.compile(config);
+ * Object.keys(model.evaluate(test)); // ["loss", "accuracy"]: accuracy by default for cross-entropy
  */
 export interface CompileConfig {
   optimizer: OptimizerLike;
@@ -43,13 +52,23 @@ export interface CompileConfig {
 }
 
 type Pair = [Tensor, Tensor];
-/** Training data: a dataset of (input, target) pairs, a DataLoader over one, or tensors x and y. */
+/**
+ * Training data: a dataset of (input, target) pairs, a DataLoader over one, or tensors x and y.
+ * @example
+ * model.compile({ optimizer: opt, loss: "crossEntropy" });
+ * const loader: FitData = new data.DataLoader(train, { batchSize: 16, shuffle: true });
+ * await model.fit(loader, { verbose: 0 });
+ * await model.fit([x, y], { verbose: 0 }); // or the tensors themselves
+ */
 export type FitData = Dataset<Pair> | DataLoader<Pair>;
 
 /**
  * Options of `fit`. Defaults: 1 epoch, batches of 32, shuffled each epoch, with a progress bar.
  * @example
- * await model.fit(train, { epochs: 10, batchSize: 64, validationSplit: 0.1 });
+ * model.compile({ optimizer: new optim.Adam(model.parameters(), { lr: 0.01 }), loss: "crossEntropy" });
+ * const options: FitOptions = { epochs: 10, batchSize: 16, validationSplit: 0.25 };
+ * const history = await model.fit(train, options); // the last quarter of `train` validates
+ * history.history.valLoss.length; // 10
  */
 export interface FitOptions {
   /**
@@ -80,6 +99,13 @@ export interface FitOptions {
   onNonFiniteLoss?: "raise" | "stop";
 }
 
+/**
+ * Options of `evaluate` and `predict`.
+ * @example
+ * model.compile({ optimizer: opt, loss: "crossEntropy" });
+ * const options: EvaluateOptions = { batchSize: 8 }; // less memory at a time
+ * model.evaluate(test, options).loss > 0; // true
+ */
 export interface EvaluateOptions {
   /** Examples per batch, a positive integer (default 32). */
   batchSize?: number;
@@ -88,6 +114,12 @@ export interface EvaluateOptions {
 /**
  * Raised when the loss or a gradient becomes NaN or infinite; training stops before that step changes
  * anything (parameters, optimizer state, batch norm's running statistics).
+ * @example
+ * model.compile({ optimizer: new optim.SGD(model.parameters(), { lr: 1e30 }), loss: "mse" });
+ * const xs = randn([32, 4]), ys = randn([32, 3]);
+ * const error = await model.fit([xs, ys], { epochs: 5, verbose: 0 }).catch((e) => e);
+ * error instanceof TrainingDivergedError; // true
+ * error.message; // "fit: the loss became Infinity at epoch 2, batch 1..." and what to try
  */
 export class TrainingDivergedError extends StrataError {}
 
@@ -101,6 +133,12 @@ interface Compiled {
 
 const compiled = new WeakMap<Module, Compiled>();
 
+/**
+ * What `Module.compile` runs: checks the configuration and keeps it for `fit` and `evaluate`.
+ * @example
+ * compileModel(model, { optimizer: opt, loss: "crossEntropy" }); // as model.compile(...)
+ * compileModel(model, { loss: "mse" } as CompileConfig); // throws ValueError: an optimizer is required
+ */
 export function compileModel(model: Module, config: CompileConfig): void {
   if (!config.optimizer || typeof config.optimizer.step !== "function") {
     throw new ValueError("compile: an optimizer is required, e.g. new optim.Adam(model.parameters())");
@@ -222,7 +260,13 @@ function runBatch(
   return { loss: value, size: x.shape[0] ?? 1 };
 }
 
-/** Keras-style training loop; see `Module.fit`. */
+/**
+ * Keras-style training loop; see `Module.fit`.
+ * @example
+ * model.compile({ optimizer: opt, loss: "crossEntropy" });
+ * const history = await fitModel(model, train, { epochs: 2, verbose: 0 }); // as model.fit(train, ...)
+ * history.epoch; // [0, 1]
+ */
 export async function fitModel(
   model: Module,
   data: FitData | Pair,
@@ -396,7 +440,12 @@ export async function fitModel(
   return history;
 }
 
-/** Mean loss and metrics over a dataset, in evaluation mode and without gradients; see `Module.evaluate`. */
+/**
+ * Mean loss and metrics over a dataset, in evaluation mode and without gradients; see `Module.evaluate`.
+ * @example
+ * model.compile({ optimizer: opt, loss: "crossEntropy", metrics: [] });
+ * Object.keys(evaluateModel(model, test)); // ["loss"]
+ */
 export function evaluateModel(model: Module, data: FitData | Pair, options: EvaluateOptions = {}): Logs {
   const c = getCompiled(model, "evaluate");
   const batchSize = options.batchSize ?? 32;
@@ -433,7 +482,11 @@ export function evaluateModel(model: Module, data: FitData | Pair, options: Eval
   return logs;
 }
 
-/** Model outputs for every input, batched, in evaluation mode; see `Module.predict`. */
+/**
+ * Model outputs for every input, batched, in evaluation mode; see `Module.predict`.
+ * @example
+ * predictModel(model, randn([100, 4]), { batchSize: 32 }).shape; // [100, 3]
+ */
 export function predictModel(
   model: Module,
   x: Tensor | Dataset<Tensor | Tensor[]>,

@@ -27,6 +27,8 @@ declare module "../nn/module.js" {
      * accuracy and other losses nothing more; `metrics: []` turns that off.
      * @example
      * model.compile({ optimizer: new optim.Adam(model.parameters()), loss: "crossEntropy", metrics: ["accuracy"] });
+     * model.compile({ optimizer: opt, loss: "mse" }); // a new configuration replaces the old
+     * Object.keys(model.evaluate([x, x.slice(1, 0, 3)])); // ["loss"]: no accuracy for a regression loss
      */
     compile(config: CompileConfig): this;
     /**
@@ -37,14 +39,18 @@ declare module "../nn/module.js" {
      * running statistics) and ends training with a `TrainingDivergedError`; a NaN validation loss is a
      * warning (`history.warnings`, and printed). Bad arguments and empty data are `ValueError`s.
      * @example
-     * const history = await model.fit(train, { epochs: 3, batchSize: 64, validationData: test });
+     * model.compile({ optimizer: new optim.Adam(model.parameters(), { lr: 0.01 }), loss: "crossEntropy" });
+     * const history = await model.fit(train, { epochs: 3, batchSize: 16, validationData: test });
+     * Object.keys(history.history); // ["loss", "accuracy", "valLoss", "valAccuracy"]
      */
     fit(data: FitData | [Tensor, Tensor], options?: FitOptions): Promise<History>;
     /**
      * Mean loss and metrics over a dataset, in evaluation mode (batches of 32 unless `batchSize` says
      * otherwise). Empty data is a `ValueError`.
      * @example
+     * model.compile({ optimizer: opt, loss: "crossEntropy" });
      * const { loss, accuracy } = model.evaluate(test);
+     * accuracy >= 0 && accuracy <= 1; // true
      */
     evaluate(data: FitData | [Tensor, Tensor], options?: EvaluateOptions): Logs;
     /**
@@ -52,7 +58,9 @@ declare module "../nn/module.js" {
      * evaluation mode. An empty batch (0, ...) gives an empty output; an empty dataset, whose output
      * shape is unknown, is a `ValueError`.
      * @example
+     * const images = randn([10, 4]);
      * const classes = model.predict(images).argmax(-1);
+     * classes.shape; // [10]
      */
     predict(x: Tensor | Dataset<Tensor | Tensor[]>, options?: EvaluateOptions): Tensor;
   }

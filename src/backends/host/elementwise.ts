@@ -49,6 +49,12 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   or: (a, b) => (a !== 0 || b !== 0 ? 1 : 0),
 };
 
+/**
+ * Elementwise f(x) of a unary op, written as `outDtype`.
+ * @example
+ * const mem = getBackend() as Backend & HostMemory; // ref and wasm both are host memory
+ * mem.readSync(unary(mem, "abs", tensor([1, -2, 3]), "float32")); // Float32Array [1, 2, 3]
+ */
 export function unary(mem: HostMemory, op: UnaryOp, x: View, outDtype: DType): Storage {
   const n = sizeOf(x.shape);
   const { storage, data: out } = mem.alloc(outDtype, n);
@@ -67,6 +73,14 @@ export function unary(mem: HostMemory, op: UnaryOp, x: View, outDtype: DType): S
   return storage;
 }
 
+/**
+ * Elementwise f(a, b); `a` and `b` are already viewed at `outShape` (stride 0 where broadcast).
+ * @example
+ * const mem = getBackend() as Backend & HostMemory; // ref and wasm both are host memory
+ * const a = tensor([[1, 2], [3, 4]]);
+ * const b = tensor([10, 20]).expand([2, 2]); // strides [0, 1]
+ * mem.readSync(binary(mem, "add", a, b, [2, 2], "float32")); // Float32Array [11, 22, 13, 24]
+ */
 export function binary(
   mem: HostMemory,
   op: BinaryOp,
@@ -115,6 +129,13 @@ export function binary(
   return storage;
 }
 
+/**
+ * `c ? a : b` elementwise, all three viewed at `outShape`.
+ * @example
+ * const mem = getBackend() as Backend & HostMemory; // ref and wasm both are host memory
+ * const c = tensor([true, false]), a = tensor([1, 2]), b = tensor([8, 9]);
+ * mem.readSync(where(mem, c, a, b, [2], "float32")); // Float32Array [1, 9]
+ */
 export function where(
   mem: HostMemory,
   c: View,
@@ -138,6 +159,12 @@ export function where(
   return storage;
 }
 
+/**
+ * A contiguous copy converted to `dtype` (float to int truncates toward zero; to bool is x ≠ 0).
+ * @example
+ * const mem = getBackend() as Backend & HostMemory; // ref and wasm both are host memory
+ * mem.readSync(cast(mem, tensor([1.7, -1.7, 0]), "int32")); // Int32Array [1, -1, 0]
+ */
 export function cast(mem: HostMemory, x: View, dtype: DType): Storage {
   const n = sizeOf(x.shape);
   const { storage, data: out } = mem.alloc(dtype, n);

@@ -5,7 +5,13 @@ import type { HostMemory } from "./memory.js";
 import { concat, gather, pad, scatterAdd } from "./movement.js";
 import { argReduce, reduce } from "./reduce.js";
 
-/** The whole kernel table, in TypeScript, over any memory the host can address. */
+/**
+ * The whole kernel table, in TypeScript, over any memory the host can address.
+ * @example
+ * const mem = getBackend() as Backend & HostMemory; // ref and wasm both are host memory
+ * const kernels = hostKernels(mem);
+ * mem.readSync(kernels.reduce("sum", tensor([[1, 2], [3, 4]]), [1])); // Float32Array [3, 7]
+ */
 export function hostKernels(mem: HostMemory): Kernels {
   return {
     unary: (op, x, d) => unary(mem, op, x, d),

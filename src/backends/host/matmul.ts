@@ -5,6 +5,12 @@ import { type HostMemory, stridedOffsets } from "./memory.js";
 /**
  * The sizes of a batched matmul and, for each batch position, the element offsets of A's and B's
  * matrices (batch axes may broadcast with stride 0), plus the row and column strides of both.
+ * @example
+ * const a = zeros([2, 3, 4]), b = zeros([4, 5]).expand([2, 4, 5]);
+ * const plan = matmulPlan(a, b, [2, 3, 5]);
+ * [plan.m, plan.k, plan.n]; // [3, 4, 5]
+ * Array.from(plan.aBase); // [0, 12]
+ * Array.from(plan.bBase); // [0, 0]: both batches read the same B
  */
 export function matmulPlan(a: View, b: View, outShape: readonly number[]) {
   const rank = outShape.length;
@@ -22,7 +28,13 @@ export function matmulPlan(a: View, b: View, outShape: readonly number[]) {
   };
 }
 
-/** Batched matmul: for each batch position, C[m,n] = A[m,k] · B[k,n]. */
+/**
+ * Batched matmul: for each batch position, C[m,n] = A[m,k] · B[k,n].
+ * @example
+ * const mem = getBackend() as Backend & HostMemory; // ref and wasm both are host memory
+ * const a = tensor([[1, 2], [3, 4]]), b = tensor([[1], [1]]);
+ * mem.readSync(matmul(mem, a, b, [2, 1])); // Float32Array [3, 7]
+ */
 export function matmul(mem: HostMemory, a: View, b: View, outShape: readonly number[]): Storage {
   const { m, n, k, aBase, bBase, as0, as1, bs0, bs1 } = matmulPlan(a, b, outShape);
   const { storage, data: C } = mem.alloc(a.dtype, aBase.length * m * n);

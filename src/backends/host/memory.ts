@@ -4,6 +4,11 @@ import type { Storage, View } from "../backend.js";
 /**
  * Memory the host (JavaScript) can read and write directly: the JS heap for the reference backend,
  * WebAssembly linear memory for the wasm backend. The host kernels in this folder run on any of them.
+ * @example
+ * const mem: HostMemory = new RefBackend();
+ * const { storage, data } = mem.alloc("float32", 3);
+ * data.set([1, 2, 3]);
+ * mem.dataOf({ storage, dtype: "float32", shape: [3], strides: [1], offset: 0 }); // Float32Array [1, 2, 3]
  */
 export interface HostMemory {
   /** A new zero-filled storage of `size` elements and a typed array over it. Allocate before reading inputs. */
@@ -15,6 +20,11 @@ export interface HostMemory {
 /**
  * Element offsets of every position of `view` read at `shape` in row-major order, or null when the
  * view is contiguous (offset + i). Precomputing offsets keeps every kernel's inner loop a flat loop.
+ * @example
+ * const x = zeros([2, 3]);
+ * offsetsOf(x, x.shape); // null: contiguous
+ * const t = x.transpose(0, 1); // shape [3, 2], strides [1, 3]
+ * offsetsOf(t, t.shape); // Int32Array [0, 3, 1, 4, 2, 5]
  */
 export function offsetsOf(view: View, shape: readonly number[]): Int32Array | null {
   const rank = shape.length;
@@ -29,7 +39,11 @@ export function offsetsOf(view: View, shape: readonly number[]): Int32Array | nu
   return stridedOffsets(shape, strides, view.offset);
 }
 
-/** Offsets of every position of an n-d index over `shape` with the given strides. */
+/**
+ * Offsets of every position of an n-d index over `shape` with the given strides.
+ * @example
+ * stridedOffsets([2, 2], [10, 1], 5); // Int32Array [5, 6, 15, 16]
+ */
 export function stridedOffsets(
   shape: readonly number[],
   strides: readonly number[],

@@ -18,6 +18,12 @@ function scatterCopy(
   for (let i = 0; i < io.length; i++) out[io[i]] = X[ix === null ? x.offset + i : ix[i]];
 }
 
+/**
+ * Pads each axis with `pads[i] = [before, after]` elements of `value`.
+ * @example
+ * const mem = getBackend() as Backend & HostMemory; // ref and wasm both are host memory
+ * mem.readSync(pad(mem, tensor([1, 2]), [[1, 2]], 0)); // Float32Array [0, 1, 2, 0, 0]
+ */
 export function pad(
   mem: HostMemory,
   x: View,
@@ -33,6 +39,13 @@ export function pad(
   return storage;
 }
 
+/**
+ * Joins views along `axis` into a storage of `outShape`.
+ * @example
+ * const mem = getBackend() as Backend & HostMemory; // ref and wasm both are host memory
+ * const a = tensor([[1], [2]]), b = tensor([[3], [4]]);
+ * mem.readSync(concat(mem, [a, b], 1, [2, 2])); // Float32Array [1, 3, 2, 4]
+ */
 export function concat(
   mem: HostMemory,
   xs: readonly View[],
@@ -78,6 +91,13 @@ function indexOffsets(
   return partial;
 }
 
+/**
+ * `out[i][j] = x[i][index[i][j]]` along `axis` (torch.gather); the output has the index's shape.
+ * @example
+ * const mem = getBackend() as Backend & HostMemory; // ref and wasm both are host memory
+ * const x = tensor([[1, 2], [3, 4]]), index = tensor([[1, 1], [0, 1]], { dtype: "int32" });
+ * mem.readSync(gather(mem, x, 1, index)); // Float32Array [2, 2, 3, 4]
+ */
 export function gather(mem: HostMemory, x: View, axis: number, index: View): Storage {
   const offs = indexOffsets(mem, "gather", index, x.shape, x.strides, x.offset, axis);
   const { storage, data: out } = mem.alloc(x.dtype, offs.length);
@@ -86,6 +106,13 @@ export function gather(mem: HostMemory, x: View, axis: number, index: View): Sto
   return storage;
 }
 
+/**
+ * `zeros(outShape).scatter_add(axis, index, src)`: the adjoint of `gather`.
+ * @example
+ * const mem = getBackend() as Backend & HostMemory; // ref and wasm both are host memory
+ * const index = tensor([0, 2, 0], { dtype: "int32" }), src = tensor([1, 2, 3]);
+ * mem.readSync(scatterAdd(mem, [3], "float32", 0, index, src)); // Float32Array [4, 0, 2]
+ */
 export function scatterAdd(
   mem: HostMemory,
   outShape: readonly number[],

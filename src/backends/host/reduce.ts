@@ -7,6 +7,14 @@ const INIT: Record<ReduceOp, number> = {
   min: Number.POSITIVE_INFINITY,
 };
 
+/**
+ * Sum, max or min over `axes` (sorted, unique); the output drops those axes.
+ * @example
+ * const mem = getBackend() as Backend & HostMemory; // ref and wasm both are host memory
+ * const x = tensor([[1, 5], [3, 2]]);
+ * mem.readSync(reduce(mem, "max", x, [0])); // Float32Array [3, 5]
+ * mem.readSync(reduce(mem, "sum", x, [0, 1])); // Float32Array [11]
+ */
 export function reduce(mem: HostMemory, op: ReduceOp, x: View, axes: readonly number[]): Storage {
   const shape = x.shape;
   const rank = shape.length;
@@ -63,6 +71,12 @@ function combine(op: ReduceOp, a: number, b: number): number {
   }
 }
 
+/**
+ * The index (int32) of the first max or min along `axis`.
+ * @example
+ * const mem = getBackend() as Backend & HostMemory; // ref and wasm both are host memory
+ * mem.readSync(argReduce(mem, "argmax", tensor([[1, 5], [3, 2]]), 1)); // Int32Array [1, 0]
+ */
 export function argReduce(mem: HostMemory, op: "argmax" | "argmin", x: View, axis: number): Storage {
   const outShape = x.shape.filter((_, i) => i !== axis);
   const outStrides = x.strides.filter((_, i) => i !== axis);

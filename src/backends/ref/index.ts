@@ -8,6 +8,12 @@ import { RefStorage, arrayOf } from "./storage.js";
 /**
  * The reference backend: every kernel in plain TypeScript over typed arrays in the JavaScript heap,
  * all dtypes including float64. It is the oracle the faster backends are tested against.
+ * @example
+ * const ref = new RefBackend();
+ * const s = ref.upload(new Float64Array([1, 4, 9]), "float64");
+ * const root = ref.unary("sqrt", { storage: s, dtype: "float64", shape: [3], strides: [1], offset: 0 }, "float64");
+ * ref.readSync(root); // Float64Array [1, 2, 3]
+ * setBackend("ref"); // or make it the backend of every new tensor
  */
 export class RefBackend implements Backend, HostMemory {
   readonly name = "ref";

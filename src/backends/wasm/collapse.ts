@@ -2,6 +2,9 @@ import type { View } from "../backend.js";
 /**
  * Merges adjacent axes that every operand walks contiguously (and drops size-1 axes), so an n-d
  * strided walk becomes one over as few axes as possible. Strides are per operand, in elements.
+ * @example
+ * // a contiguous [2, 3, 4] tensor plus a [4] bias broadcast over it
+ * collapse([2, 3, 4], [[12, 4, 1], [0, 0, 1]]); // { dims: [6, 4], strides: [[4, 1], [0, 1]] }
  */
 export function collapse(
   shape: readonly number[],
@@ -22,6 +25,9 @@ export function collapse(
 /**
  * The same merge, when it leaves at most two axes: an elementwise op over views then runs as one
  * rows × cols block that a SIMD kernel can walk. Returns null when more than two axes remain.
+ * @example
+ * collapse2d([2, 3, 4], [[12, 4, 1], [0, 0, 1]]); // { rows: 6, cols: 4, strides: [[4, 1], [0, 1]] }
+ * collapse2d([2, 3, 4], [[1, 2, 6]]); // null: a full transpose keeps three axes
  */
 export function collapse2d(
   shape: readonly number[],
@@ -36,7 +42,12 @@ export function collapse2d(
   return { rows: dims[0], cols: dims[1], strides: st.map((s) => [s[0], s[1]] as [number, number]) };
 }
 
-/** A strided 2-D copy: `rows` × `cols` source elements at strides `s0`, `s1`; destination rows `pitch` apart. */
+/**
+ * A strided 2-D copy: `rows` × `cols` source elements at strides `s0`, `s1`; destination rows `pitch` apart.
+ * @example
+ * const plan: CopyPlan = { rows: 2, cols: 3, s0: 1, s1: 2, pitch: 3 };
+ * plan.rows * plan.cols; // 6
+ */
 export interface CopyPlan {
   rows: number;
   cols: number;
@@ -49,6 +60,10 @@ export interface CopyPlan {
  * How to copy view `x` into memory laid out with `dstStrides` (a window of a larger output for pad
  * and concat) as one strided 2-D copy: both walks collapse to at most two axes, the destination's
  * inner one unit-stride. Null when they do not.
+ * @example
+ * // a transposed [3, 2] matrix copied into a contiguous [2, 3] one
+ * const view = { storage: { dtype: "float32", size: 6 }, dtype: "float32", shape: [2, 3], strides: [1, 2], offset: 0 } as const;
+ * copyPlan(view, [3, 1]); // { rows: 2, cols: 3, s0: 1, s1: 2, pitch: 3 }
  */
 export function copyPlan(x: View, dstStrides: readonly number[]): CopyPlan | null {
   const { dims, strides } = collapse(x.shape, [x.strides, dstStrides]);

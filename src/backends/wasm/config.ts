@@ -1,6 +1,7 @@
 /** The wasm backend's options and the codes its kernels take for each op. */
 import type { BinaryOp, UnaryOp } from "../backend.js";
 
+/** The op codes of the `binary2d_f32` kernel. @example BINARY_CODES.mul // 2 */
 export const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
   add: 0,
   sub: 1,
@@ -9,7 +10,9 @@ export const BINARY_CODES: Partial<Record<BinaryOp, number>> = {
   maximum: 4,
   minimum: 5,
 };
+/** The op codes of the `compare2d_f32` kernel. @example COMPARE_CODES.lt // 2 */
 export const COMPARE_CODES: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
+/** The op codes of the `unary2d_f32` kernel. @example UNARY_CODES.relu // 3 */
 export const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
   neg: 0,
   abs: 1,
@@ -20,13 +23,23 @@ export const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
   tanh: 6,
   sigmoid: 7,
 };
+/** The op codes of the reduction kernels. @example REDUCE_CODES.max // 1 */
 export const REDUCE_CODES = { sum: 0, max: 1, min: 2 } as const;
 
-/** The first MiB of memory belongs to the kernels' own stack and data. */
+/** The first MiB of memory belongs to the kernels' own stack and data. @example HEAP_BASE // 1048576 */
 export const HEAP_BASE = 1 << 20;
-/** Multiply-adds below which a matmul stays on one thread (waking workers costs ~10 µs). */
+/**
+ * Multiply-adds below which a matmul stays on one thread (waking workers costs ~10 µs).
+ * @example PARALLEL_MIN_WORK // 262144
+ */
 export const PARALLEL_MIN_WORK = 1 << 18;
 
+/**
+ * Options of the wasm backend.
+ * @example
+ * const options: WasmBackendOptions = { threads: 1, maxBytes: 2 ** 28 };
+ * new WasmBackend(options).maxElements("float32"); // 67108864
+ */
 export interface WasmBackendOptions {
   /** Use relaxed SIMD (fused multiply-add) where the engine supports it (default true). */
   preferRelaxedSimd?: boolean;
@@ -46,12 +59,17 @@ export interface WasmBackendOptions {
   module?: { module: WebAssembly.Module; relaxed: boolean };
 }
 
+/** Whether this runs in Node (worker threads come from `node:worker_threads` there). @example isNode() // true */
 export function isNode(): boolean {
   return (
     typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === "string"
   );
 }
 
+/**
+ * The thread count asked for: the option, else the STRATA_THREADS environment variable, else undefined.
+ * @example requestedThreads(1) // 1
+ */
 export function requestedThreads(option: number | undefined): number | undefined {
   if (option !== undefined) return option;
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env

@@ -8,13 +8,24 @@ import type { FusedKernels, View } from "../backend.js";
 import type { KernelExports } from "./module.js";
 import type { WasmStorage } from "./storage.js";
 
-/** What the fused kernels need of the backend: its allocator, addresses and compiled kernels. */
+/**
+ * What the fused kernels need of the backend: its allocator, addresses and compiled kernels.
+ * @example
+ * const host: KernelHost = new WasmBackend({ threads: 1 });
+ * typeof host.ptrOf; // "function"
+ */
 export interface KernelHost {
   allocStorage(dtype: DType, size: number): WasmStorage;
   ptrOf(v: View): number;
   readonly kernels: KernelExports;
 }
 
+/**
+ * The fused Adam/AdamW and SGD updates over `backend`'s memory.
+ * @example
+ * const kernels = fusedKernels(new WasmBackend({ threads: 1 }));
+ * typeof kernels.adamStep; // "function"
+ */
 export function fusedKernels(backend: KernelHost): FusedKernels {
   return {
     adamStep: (p, grad, m, v, h) => {

@@ -35,6 +35,12 @@ function lowestBit(x: number): number {
   return 31 - Math.clz32(x & -x);
 }
 
+/**
+ * Options of a {@link Heap}.
+ * @example
+ * const heap = new Heap(new WebAssembly.Memory({ initial: 1 }), 1024, { maxBytes: 2 ** 20 });
+ * heap.maxBytes; // 1048576
+ */
 export interface HeapOptions {
   /**
    * The most bytes the heap may span from its base (the memory is never grown past base + maxBytes).
@@ -43,7 +49,15 @@ export interface HeapOptions {
   maxBytes?: number;
 }
 
-/** A heap's state, for error messages and monitoring. */
+/**
+ * A heap's state, for error messages and monitoring.
+ * @example
+ * const heap = new Heap(new WebAssembly.Memory({ initial: 1 }), 0);
+ * heap.alloc(100);
+ * const stats: HeapStats = heap.stats();
+ * stats.used; // 128
+ * stats.capacity; // 65536
+ */
 export interface HeapStats {
   /** Bytes in live blocks (requests rounded up to 64). */
   used: number;
@@ -76,6 +90,13 @@ export interface HeapStats {
  * All sizes and addresses are multiples of 64 bytes (SIMD loads never straddle cache lines). The
  * bookkeeping lives on the JavaScript side: a kernel that writes past its output cannot corrupt the
  * allocator, and the wasm memory holds nothing but tensor data.
+ * @example
+ * const heap = new Heap(new WebAssembly.Memory({ initial: 1, maximum: 16 }), 0);
+ * const a = heap.alloc(100); // 0: rounded up to 128 bytes
+ * const b = heap.alloc(64); // 128
+ * heap.release(a);
+ * heap.alloc(64); // 0: the freed block is reused
+ * heap.used; // 128
  */
 export class Heap {
   /** Where the heap starts (the address given, rounded up to 64). */
@@ -460,6 +481,9 @@ class AddressTable {
  * The message of an {@link OutOfMemoryError}: the request, what is live, how big the heap is and its
  * largest free block, then what to do. `extra` (e.g. what unreferenced tensors still hold) goes before
  * the advice.
+ * @example
+ * const heap = new Heap(new WebAssembly.Memory({ initial: 1 }), 0, { maxBytes: 65536 });
+ * outOfMemoryMessage(2 ** 20, heap.stats()); // "wasm backend: out of memory: cannot allocate 1,048,576 bytes (1.00 MiB); ..."
  */
 export function outOfMemoryMessage(request: number, stats: HeapStats, extra?: string): string {
   // exact bytes where a request and the block it missed can differ by less than the rounding shows

@@ -43,6 +43,12 @@ import { ThreadPool } from "./threads.js";
  * The WebAssembly backend: tensors live in one shared WebAssembly.Memory (no copy per op); float32
  * matmul, elementwise and reduction kernels are AssemblyScript compiled to SIMD; everything else runs
  * the host kernels directly on that memory, so every dtype and op works from the start.
+ * @example
+ * const wasm = new WasmBackend({ threads: 1 }); // compiles synchronously (Node)
+ * const s = wasm.upload(new Float32Array([1, 2, 3]), "float32");
+ * wasm.readSync(s); // Float32Array [1, 2, 3]
+ * wasm.heapStats().used; // 64
+ * wasm.release(s);
  */
 export class WasmBackend implements Backend, HostMemory {
   readonly name = "wasm";
@@ -515,7 +521,13 @@ export class WasmBackend implements Backend, HostMemory {
   };
 }
 
-/** Compiles the kernels asynchronously (as browsers require) and returns a ready backend. */
+/**
+ * Compiles the kernels asynchronously (as browsers require) and returns a ready backend.
+ * @example
+ * const wasm = await createWasmBackend({ threads: 1 });
+ * registerBackend("wasm-1-thread", () => wasm);
+ * wasm.threads; // 1
+ */
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
   const shared = options.sharedMemory ?? sharedMemorySupported();
   const { bytes, relaxed } = kernelBytes(shared && (options.preferRelaxedSimd ?? true), shared);

@@ -21,7 +21,11 @@ let simdBytes: Uint8Array<ArrayBuffer> | null = null;
 let relaxedBytes: Uint8Array<ArrayBuffer> | null = null;
 let unsharedBytes: Uint8Array<ArrayBuffer> | null = null;
 
-/** Whether this page or process has SharedArrayBuffer (browsers: only with cross-origin isolation). */
+/**
+ * Whether this page or process has SharedArrayBuffer (browsers: only with cross-origin isolation).
+ * @example
+ * sharedMemorySupported(); // true in Node
+ */
 export function sharedMemorySupported(): boolean {
   return typeof SharedArrayBuffer === "function";
 }
@@ -29,6 +33,10 @@ export function sharedMemorySupported(): boolean {
 /**
  * The kernel binaries: on shared memory, relaxed SIMD (fused multiply-add) where the engine validates
  * it, else plain SIMD; without shared memory, the single-threaded plain-SIMD build.
+ * @example
+ * const { bytes, relaxed } = kernelBytes(false);
+ * WebAssembly.validate(bytes); // true
+ * relaxed; // false
  */
 export function kernelBytes(
   preferRelaxed: boolean,
@@ -67,6 +75,9 @@ function enableRelaxedSimdSync(): boolean {
  * Makes relaxed SIMD available if the engine has it behind a flag (Node 20: V8's
  * --experimental-wasm-relaxed-simd, which a program may set before it compiles a module; on by
  * default in Node 22+ and current browsers). Resolves to whether the relaxed kernels now validate.
+ * @example
+ * const fma = await enableRelaxedSimd(); // true in Node 20+
+ * kernelBytes(fma).relaxed === fma; // true
  */
 export async function enableRelaxedSimd(): Promise<boolean> {
   relaxedBytes ??= decode(KERNELS_RELAXED_SIMD);
@@ -80,7 +91,11 @@ export async function enableRelaxedSimd(): Promise<boolean> {
   return WebAssembly.validate(relaxedBytes);
 }
 
-/** Whether this engine can run the kernels at all (WebAssembly with SIMD). */
+/**
+ * Whether this engine can run the kernels at all (WebAssembly with SIMD).
+ * @example
+ * wasmSupported(); // true in Node 20+ and current browsers
+ */
 export function wasmSupported(): boolean {
   try {
     if (typeof WebAssembly !== "object") return false;
@@ -90,7 +105,13 @@ export function wasmSupported(): boolean {
   }
 }
 
-/** Instantiates the kernels over `memory`; synchronous compilation, as Node allows for any size. */
+/**
+ * Instantiates the kernels over `memory`; synchronous compilation, as Node allows for any size.
+ * @example
+ * const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
+ * const kernels = instantiateSync(new WebAssembly.Module(kernelBytes(false).bytes), memory);
+ * typeof kernels.matmul_f32; // "function"
+ */
 export function instantiateSync(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
   const instance = new WebAssembly.Instance(module, { env: { memory, abort: abortImport } });
   return instance.exports as unknown as KernelExports;

@@ -93,6 +93,17 @@ async function platform(): Promise<{ spawn: Spawn; cores: number; canBlock: bool
   return null;
 }
 
+/**
+ * Worker threads that run a kernel of the same module over the same shared memory, each on its part
+ * of the work (the wasm backend splits a large matmul by column panels).
+ * @example
+ * import { kernelBytes } from "./module.js";
+ * const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
+ * const module = new WebAssembly.Module(kernelBytes(false).bytes);
+ * const pool = await ThreadPool.create(module, memory, ["matmul_f32_threaded"], 2); // or null where there are no threads
+ * pool?.size; // 2
+ * await pool?.terminate();
+ */
 export class ThreadPool {
   private readonly ctrl: Int32Array;
   private readonly workers: { terminate(): unknown }[] = [];

@@ -17,7 +17,9 @@ import { Module, expectInput } from "../module.js";
 
 /**
  * max(x, 0).
- * @example new Sequential(new Linear(784, 128), new ReLU())
+ * @example
+ * const hidden = new nn.Sequential(new nn.Linear(784, 128), new nn.ReLU());
+ * new nn.ReLU().forward(tensor([-1, 2])).toArray(); // [0, 2]
  */
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
@@ -27,7 +29,8 @@ export class ReLU extends Module {
 
 /**
  * x for x > 0, negativeSlope · x otherwise.
- * @example new LeakyReLU(0.2)
+ * @example
+ * new nn.LeakyReLU(0.2).forward(tensor([-1, 2])).toArray(); // [-0.2, 2]
  */
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
@@ -43,7 +46,8 @@ export class LeakyReLU extends Module {
 
 /**
  * x for x > 0, alpha · (eˣ − 1) otherwise.
- * @example new ELU(1)
+ * @example
+ * new nn.ELU(1).forward(tensor([-1, 2])).toArray(); // [-0.6321, 2]
  */
 export class ELU extends Module {
   constructor(readonly alpha = 1) {
@@ -59,7 +63,8 @@ export class ELU extends Module {
 
 /**
  * x · Φ(x), the Gaussian error linear unit; `approximate: "tanh"` uses PyTorch's tanh approximation.
- * @example new GELU("tanh")
+ * @example
+ * new nn.GELU("tanh").forward(tensor([1])).toArray(); // [0.8412]
  */
 export class GELU extends Module {
   constructor(readonly approximate: "none" | "tanh" = "none") {
@@ -78,7 +83,8 @@ export class GELU extends Module {
 
 /**
  * x · sigmoid(x), also called swish.
- * @example new SiLU()
+ * @example
+ * new nn.SiLU().forward(tensor([1])).toArray(); // [0.7311]
  */
 export class SiLU extends Module {
   forward(x: Tensor): Tensor {
@@ -88,7 +94,9 @@ export class SiLU extends Module {
 
 /**
  * 1 / (1 + e⁻ˣ).
- * @example new Sequential(new Linear(16, 1), new Sigmoid())
+ * @example
+ * const scorer = new nn.Sequential(new nn.Linear(16, 1), new nn.Sigmoid()); // a probability per row
+ * new nn.Sigmoid().forward(tensor([0])).toArray(); // [0.5]
  */
 export class Sigmoid extends Module {
   forward(x: Tensor): Tensor {
@@ -98,7 +106,8 @@ export class Sigmoid extends Module {
 
 /**
  * The hyperbolic tangent.
- * @example new Tanh()
+ * @example
+ * new nn.Tanh().forward(tensor([0, 100])).toArray(); // [0, 1]
  */
 export class Tanh extends Module {
   forward(x: Tensor): Tensor {
@@ -108,7 +117,8 @@ export class Tanh extends Module {
 
 /**
  * log(1 + e^(β·x)) / β, linear above `threshold` (in units of β·x) for stability.
- * @example new Softplus(2)
+ * @example
+ * new nn.Softplus(2).forward(tensor([0])).toArray(); // [0.3466]: log(2) / 2
  */
 export class Softplus extends Module {
   constructor(
@@ -127,7 +137,8 @@ export class Softplus extends Module {
 
 /**
  * Clamps to [minVal, maxVal].
- * @example new Hardtanh(-2, 2)
+ * @example
+ * new nn.Hardtanh(-2, 2).forward(tensor([-5, 1, 5])).toArray(); // [-2, 1, 2]
  */
 export class Hardtanh extends Module {
   constructor(
@@ -151,7 +162,7 @@ function checkAxis(layer: Module, x: Tensor, axis: number): void {
 
 /**
  * exp(x) / Σ exp(x) along `axis` (the last by default): probabilities that sum to 1.
- * @example new Softmax(-1).forward(tensor([[1, 2, 3]])) // [[0.0900, 0.2447, 0.6652]]
+ * @example new nn.Softmax(-1).forward(tensor([[1, 2, 3]])) // [[0.0900, 0.2447, 0.6652]]
  */
 export class Softmax extends Module {
   constructor(readonly axis = -1) {
@@ -168,7 +179,9 @@ export class Softmax extends Module {
 
 /**
  * log(softmax(x)) along `axis`, computed stably; pair it with `NLLLoss`.
- * @example new LogSoftmax(1)
+ * @example
+ * const classifier = new nn.Sequential(new nn.Linear(16, 3), new nn.LogSoftmax(1)); // for NLLLoss
+ * new nn.LogSoftmax(1).forward(tensor([[0, 0]])).toArray(); // [[-0.6931, -0.6931]]
  */
 export class LogSoftmax extends Module {
   constructor(readonly axis = -1) {

@@ -8,7 +8,12 @@ import { batchNormUpdating } from "../../ops/normalization.js";
 import { Module, expectInput } from "../module.js";
 import { buffer, parameter } from "../parameter.js";
 
-/** Options of `BatchNorm1d` / `BatchNorm2d`. @example new BatchNorm2d(64, { momentum: 0.01 }) */
+/**
+ * Options of `BatchNorm1d` / `BatchNorm2d`.
+ * @example
+ * const options: BatchNormOptions = { momentum: 0.01, eps: 1e-3 };
+ * new nn.BatchNorm2d(64, options).momentum; // 0.01
+ */
 export interface BatchNormOptions {
   /** Added to the variance before the square root (default 1e-5). */
   eps?: number;
@@ -36,7 +41,7 @@ export interface BatchNormOptions {
  * camelCase names. A training batch whose statistics are NaN or infinite is not taken into the
  * running statistics (nor counted); the first one is reported with `console.warn`.
  * @example
- * Object.keys(new BatchNorm2d(4).stateDict()) // ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"]
+ * Object.keys(new nn.BatchNorm2d(4).stateDict()) // ["weight", "bias", "running_mean", "running_var", "num_batches_tracked"]
  */
 abstract class BatchNormBase extends Module {
   weight: Tensor | null;
@@ -143,7 +148,11 @@ abstract class BatchNormBase extends Module {
  * statistics are used. `weight` and `bias` are learned per channel; the state dict's keys are
  * PyTorch's (`weight`, `bias`, `running_mean`, `running_var`, `num_batches_tracked`).
  * @example
- * const model = new Sequential(new Linear(784, 256), new BatchNorm1d(256), new ReLU(), new Linear(256, 10));
+ * const model = new nn.Sequential(new nn.Linear(784, 256), new nn.BatchNorm1d(256), new nn.ReLU(), new nn.Linear(256, 10));
+ * const bn = new nn.BatchNorm1d(3);
+ * const y = bn.forward(tensor([[1, 2, 3], [3, 6, 9]])); // training mode: the batch's statistics
+ * y.toArray(); // [[-1, -1, -1], [1, 1, 1]]
+ * bn.running_mean.toArray(); // [0.2, 0.4, 0.6]: moved 10% of the way to the batch's mean [2, 4, 6]
  */
 export class BatchNorm1d extends BatchNormBase {
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
@@ -166,7 +175,9 @@ export class BatchNorm1d extends BatchNormBase {
  * `num_batches_tracked`, PyTorch's names; also readable as `runningMean`, ...) are buffers, saved with
  * the model and used in evaluation mode.
  * @example
- * const block = new Sequential(new Conv2d(3, 16, 3, { padding: 1, bias: false }), new BatchNorm2d(16), new ReLU());
+ * const block = new nn.Sequential(new nn.Conv2d(3, 16, 3, { padding: 1, bias: false }), new nn.BatchNorm2d(16), new nn.ReLU());
+ * block.forward(randn([2, 3, 8, 8])).shape; // [2, 16, 8, 8]
+ * block.eval(); // the running statistics from now on
  */
 export class BatchNorm2d extends BatchNormBase {
   constructor(numFeatures: number, options: BatchNormOptions = {}) {

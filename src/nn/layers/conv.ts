@@ -15,7 +15,12 @@ import { fanInOut, kaimingUniform, uniform } from "../init.js";
 import { Module, expectInput } from "../module.js";
 import { parameter } from "../parameter.js";
 
-/** Options of `Conv1d` / `Conv2d`. @example new Conv2d(3, 16, 3, { padding: "same", bias: false }) */
+/**
+ * Options of `Conv1d` / `Conv2d`.
+ * @example
+ * const conv = new nn.Conv2d(3, 16, 3, { padding: "same", bias: false });
+ * conv.parameters().length; // 1: the weight only
+ */
 export interface ConvLayerOptions extends ConvOptions {
   /** Learn an additive bias per output channel (default true). */
   bias?: boolean;
@@ -25,7 +30,12 @@ export interface ConvLayerOptions extends ConvOptions {
   generator?: Generator;
 }
 
-/** Options of `ConvTranspose1d` / `ConvTranspose2d`. @example new ConvTranspose2d(16, 8, 3, { stride: 2, padding: 1, outputPadding: 1 }) */
+/**
+ * Options of `ConvTranspose1d` / `ConvTranspose2d`.
+ * @example
+ * const up = new nn.ConvTranspose2d(16, 8, 3, { stride: 2, padding: 1, outputPadding: 1 });
+ * up.forward(randn([1, 16, 5, 5])).shape; // [1, 8, 10, 10]
+ */
 export interface ConvTransposeLayerOptions extends ConvTransposeOptions {
   bias?: boolean;
   dtype?: DType;
@@ -140,7 +150,7 @@ abstract class ConvBase extends Module {
  * A 1-D convolution layer over (N, C_in, L) inputs: `weight` (C_out, C_in / groups, kL) and `bias`
  * (C_out), initialised as PyTorch.
  * @example
- * const conv = new Conv1d(4, 16, 3, { padding: "same" });
+ * const conv = new nn.Conv1d(4, 16, 3, { padding: "same" });
  * conv.forward(randn([8, 4, 100])).shape // [8, 16, 100]
  */
 export class Conv1d extends ConvBase {
@@ -165,7 +175,7 @@ export class Conv1d extends ConvBase {
  * a = √5, bias uniform in ±1/√fanIn), so weights exchange with `torch.nn.Conv2d`. Padding may be a
  * number, one per axis, "valid" or "same"; `groups` = C_in = C_out makes it depthwise.
  * @example
- * const conv = new Conv2d(1, 32, 5, { padding: 2 });
+ * const conv = new nn.Conv2d(1, 32, 5, { padding: 2 });
  * conv.forward(randn([64, 1, 28, 28])).shape // [64, 32, 28, 28]
  */
 export class Conv2d extends ConvBase {
@@ -187,7 +197,7 @@ export class Conv2d extends ConvBase {
 /**
  * A 1-D transposed convolution layer: `weight` (C_in, C_out / groups, kL), the adjoint of `Conv1d`.
  * @example
- * new ConvTranspose1d(8, 4, 4, { stride: 2, padding: 1 }).forward(randn([2, 8, 10])).shape // [2, 4, 20]
+ * new nn.ConvTranspose1d(8, 4, 4, { stride: 2, padding: 1 }).forward(randn([2, 8, 10])).shape // [2, 4, 20]
  */
 export class ConvTranspose1d extends ConvBase {
   constructor(
@@ -210,7 +220,7 @@ export class ConvTranspose1d extends ConvBase {
  * (C_in, C_out / groups, kH, kW) and `bias` (C_out); output size
  * (H − 1)·stride − 2·padding + dilation·(kH − 1) + outputPadding + 1. Upsamples in decoders and GANs.
  * @example
- * const up = new ConvTranspose2d(16, 8, 3, { stride: 2, padding: 1, outputPadding: 1 });
+ * const up = new nn.ConvTranspose2d(16, 8, 3, { stride: 2, padding: 1, outputPadding: 1 });
  * up.forward(randn([1, 16, 7, 7])).shape // [1, 8, 14, 14]
  */
 export class ConvTranspose2d extends ConvBase {

@@ -8,7 +8,10 @@ import { Module, expectInput } from "../module.js";
  * Inverted dropout: while training, zeroes each element with probability `p` and scales the others by
  * 1/(1 − p); in evaluation mode (`model.eval()`) it passes the input through unchanged.
  * @example
- * const model = new Sequential(new Linear(784, 256), new ReLU(), new Dropout(0.2), new Linear(256, 10));
+ * const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Dropout(0.2), new nn.Linear(256, 10));
+ * const drop = new nn.Dropout(0.5);
+ * drop.forward(ones([1000])).max().item(); // 2: while training
+ * drop.eval().forward(ones([3])).toArray(); // [1, 1, 1]
  */
 export class Dropout extends Module {
   constructor(
@@ -34,7 +37,8 @@ export class Dropout extends Module {
  * Channel dropout (`torch.nn.Dropout2d`): while training, zeroes entire channels of (N, C, H, W)
  * feature maps with probability `p` and scales the others by 1/(1 − p); identity in evaluation mode.
  * @example
- * const features = new Sequential(new Conv2d(1, 32, 5), new ReLU(), new Dropout2d(0.1), new MaxPool2d(2));
+ * const features = new nn.Sequential(new nn.Conv2d(1, 32, 5), new nn.ReLU(), new nn.Dropout2d(0.1), new nn.MaxPool2d(2));
+ * features.forward(randn([4, 1, 28, 28])).shape; // [4, 32, 12, 12]
  */
 export class Dropout2d extends Module {
   constructor(

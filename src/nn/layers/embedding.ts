@@ -11,7 +11,9 @@ import { parameter } from "../parameter.js";
 
 /**
  * Options of `Embedding`.
- * @example new Embedding(1000, 64, { paddingIdx: 0, maxNorm: 1 })
+ * @example
+ * const emb = new nn.Embedding(1000, 64, { paddingIdx: 0, maxNorm: 1 });
+ * emb.forward(tensor([0, 5], { dtype: "int32" })).norm(2, 1).toArray(); // [0, 1]: the padding row is zero, row 5 rescaled to norm 1
  */
 export interface EmbeddingLayerOptions {
   /** This row starts at zero and never gets a gradient: use it for padding (negative counts from the end). */
@@ -31,7 +33,7 @@ export interface EmbeddingLayerOptions {
  * indices of any shape [...] give [..., embeddingDim]. `weight` [V, D] is initialised N(0, 1), with
  * the `paddingIdx` row zeroed.
  * @example
- * const emb = new Embedding(128, 16, { paddingIdx: 0 });
+ * const emb = new nn.Embedding(128, 16, { paddingIdx: 0 });
  * emb.forward(tensor([[5, 7, 0]], { dtype: "int32" })).shape // [1, 3, 16]
  */
 export class Embedding extends Module {
@@ -69,7 +71,11 @@ export class Embedding extends Module {
 
   /**
    * An embedding holding the rows of `weights` [V, D]; frozen (no gradient) unless `freeze` is false.
-   * @example const emb = Embedding.fromPretrained(vectors, { freeze: true });
+   * @example
+   * const vectors = tensor([[0, 0], [1, 2], [3, 4]]); // e.g. word vectors trained elsewhere
+   * const emb = nn.Embedding.fromPretrained(vectors, { freeze: true });
+   * emb.forward(tensor([2], { dtype: "int32" })).toArray(); // [[3, 4]]
+   * emb.weight.requiresGrad; // false: frozen
    */
   static fromPretrained(
     weights: Tensor,

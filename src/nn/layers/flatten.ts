@@ -4,7 +4,7 @@ import { Module, expectInput } from "../module.js";
 /**
  * Merges axes `startAxis`..`endAxis` into one; by default everything but the batch axis, so a batch of
  * images (N, 1, 28, 28) becomes (N, 784).
- * @example new Flatten().forward(zeros([32, 1, 28, 28])).shape // [32, 784]
+ * @example new nn.Flatten().forward(zeros([32, 1, 28, 28])).shape // [32, 784]
  */
 export class Flatten extends Module {
   constructor(

@@ -17,8 +17,9 @@ import {
  * `run(x, h0?, { lengths })` returns `[output, hN]`; `forward(x)` returns the output sequence (or the
  * final hidden state with `returnSequences: false`). Shapes as `LSTM`.
  * @example
- * const gru = new GRU(10, 20, { bidirectional: true });
+ * const gru = new nn.GRU(10, 20, { bidirectional: true });
  * const [out, h] = gru.run(randn([5, 3, 10])); // out (5, 3, 40), h (2, 3, 20)
+ * out.shape; // [5, 3, 40]
  */
 export class GRU extends RecurrentBase {
   constructor(inputSize: number, hiddenSize: number, options: RecurrentLayerOptions = {}) {
@@ -27,7 +28,11 @@ export class GRU extends RecurrentBase {
 
   /**
    * Runs the sequence from `h0` (zeros when null); returns the outputs and the final hidden states.
-   * @example const [out, h] = gru.run(x, h0, { lengths });
+   * @example
+   * const gru = new nn.GRU(4, 8);
+   * const x = randn([6, 2, 4]), h0 = zeros([1, 2, 8]), lengths = [6, 3];
+   * const [out, h] = gru.run(x, h0, { lengths }); // h: each sequence's state at its own last step
+   * out.slice(0, 3).select(1, 1).abs().sum().item(); // 0: steps past a sequence's length give zeros
    */
   run(x: Tensor, h0: Tensor | null = null, options: RunOptions = {}): [Tensor, Tensor] {
     const r = this.runRecurrence(x, h0, null, options);
@@ -36,7 +41,10 @@ export class GRU extends RecurrentBase {
 
   /**
    * The output sequence, or the final hidden state with `returnSequences: false`.
-   * @example const features = new GRU(8, 16, { returnSequences: false }).forward(x); // (N, 16)
+   * @example
+   * const x = randn([10, 4, 8]); // (T, N, F)
+   * const features = new nn.GRU(8, 16, { returnSequences: false }).forward(x);
+   * features.shape; // [4, 16]
    */
   forward(x: Tensor, lengths?: Tensor): Tensor {
     return this.select(this.runRecurrence(x, null, null, { lengths }));
@@ -47,9 +55,11 @@ export class GRU extends RecurrentBase {
  * One GRU step for hand-written loops, as `torch.nn.GRUCell` (`weight_ih` [3H, in], `weight_hh`
  * [3H, H], `bias_ih`, `bias_hh`).
  * @example
- * const cell = new GRUCell(10, 20);
+ * const cell = new nn.GRUCell(10, 20);
+ * const xs = [randn([3, 10]), randn([3, 10]), randn([3, 10])]; // three steps of a batch of 3
  * let h = cell.forward(xs[0]);
  * for (const x of xs.slice(1)) h = cell.forward(x, h);
+ * h.shape; // [3, 20]
  */
 export class GRUCell extends CellBase {
   constructor(inputSize: number, hiddenSize: number, options: CellOptions = {}) {

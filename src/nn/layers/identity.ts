@@ -3,7 +3,10 @@ import { Module } from "../module.js";
 
 /**
  * Returns its input unchanged: a placeholder where a layer is optional.
- * @example const act = useActivation ? new ReLU() : new Identity();
+ * @example
+ * const useActivation = false;
+ * const act = useActivation ? new nn.ReLU() : new nn.Identity();
+ * act.forward(tensor([-1, 2])).toArray(); // [-1, 2]
  */
 export class Identity extends Module {
   forward(x: Tensor): Tensor {

@@ -1,7 +1,9 @@
 /**
  * Every layer, one concept per file.
  * @example
- * import { Linear, ReLU } from "./layers/index.js";
+ * import { nn } from "strata-dl";
+ * const block = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Dropout(0.1));
+ * block.forward(randn([2, 4])).shape; // [2, 8]
  */
 export {
   ELU,

@@ -7,7 +7,12 @@ import { fanInOut, kaimingUniform, uniform } from "../init.js";
 import { Module, expectInput } from "../module.js";
 import { parameter } from "../parameter.js";
 
-/** Options of `Linear`. @example new Linear(10, 1, { bias: false, dtype: "float64" }) */
+/**
+ * Options of `Linear`.
+ * @example
+ * const fc = new nn.Linear(10, 1, { bias: false, dtype: "float64" });
+ * Object.keys(fc.stateDict()); // ["weight"]
+ */
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
   bias?: boolean;
@@ -22,7 +27,7 @@ export interface LinearOptions {
  * over the last axis of an input (..., in). Initialised as PyTorch: weight and bias uniform in
  * (−1/√in, 1/√in) (Kaiming uniform with a = √5).
  * @example
- * const fc = new Linear(784, 128);
+ * const fc = new nn.Linear(784, 128);
  * fc.forward(randn([32, 784])).shape // [32, 128]
  */
 export class Linear extends Module {

@@ -41,7 +41,9 @@ abstract class Loss extends Module {
 
 /**
  * Mean squared error, as a module.
- * @example new MSELoss().forward(pred, y)
+ * @example
+ * const pred = tensor([1, 2]), y = tensor([1, 4]);
+ * new nn.MSELoss().forward(pred, y).item(); // 2
  */
 export class MSELoss extends Loss {
   constructor(options: LossOptions = {}) {
@@ -54,7 +56,9 @@ export class MSELoss extends Loss {
 
 /**
  * Mean absolute error, as a module.
- * @example new L1Loss({ reduction: "sum" }).forward(pred, y)
+ * @example
+ * const pred = tensor([1, 2]), y = tensor([2, 4]);
+ * new nn.L1Loss({ reduction: "sum" }).forward(pred, y).item(); // 3
  */
 export class L1Loss extends Loss {
   constructor(options: LossOptions = {}) {
@@ -67,7 +71,9 @@ export class L1Loss extends Loss {
 
 /**
  * Huber loss (quadratic within `delta`, linear beyond), as a module.
- * @example new HuberLoss({ delta: 0.5 }).forward(pred, y)
+ * @example
+ * const pred = tensor([0, 0]), y = tensor([0.2, 2]);
+ * new nn.HuberLoss({ delta: 0.5, reduction: "none" }).forward(pred, y).toArray(); // [0.02, 0.875]
  */
 export class HuberLoss extends Loss {
   readonly delta: number;
@@ -82,7 +88,9 @@ export class HuberLoss extends Loss {
 
 /**
  * Smooth L1 loss (Huber loss divided by `beta`), as a module.
- * @example new SmoothL1Loss({ beta: 1 }).forward(boxes, targets)
+ * @example
+ * const boxes = tensor([[0, 0, 10, 10]]), targets = tensor([[0, 0.5, 10, 13]]);
+ * new nn.SmoothL1Loss({ beta: 1, reduction: "sum" }).forward(boxes, targets).item(); // 2.625: 0.125 + 2.5
  */
 export class SmoothL1Loss extends Loss {
   readonly beta: number;
@@ -98,7 +106,10 @@ export class SmoothL1Loss extends Loss {
 /**
  * Cross-entropy of logits against int32 class indices or float class probabilities, as a module.
  * A class `weight` is kept as a buffer (it appears in `stateDict()`, as in PyTorch).
- * @example new CrossEntropyLoss({ labelSmoothing: 0.1 }).forward(logits, labels)
+ * @example
+ * const logits = randn([8, 5]), labels = randint(0, 5, [8]);
+ * new nn.CrossEntropyLoss({ labelSmoothing: 0.1 }).forward(logits, labels).shape; // []
+ * new nn.CrossEntropyLoss().forward(tensor([[0, 0]]), tensor([1], { dtype: "int32" })).item(); // 0.6931
  */
 export class CrossEntropyLoss extends Loss {
   weight: Tensor | null;
@@ -123,8 +134,10 @@ export class CrossEntropyLoss extends Loss {
 /**
  * Negative log-likelihood of log-probabilities at int32 class indices, as a module.
  * @example
- * const model = new Sequential(new Linear(784, 10), new LogSoftmax(1));
- * const loss = new NLLLoss().forward(model.forward(x), labels);
+ * const model = new nn.Sequential(new nn.Linear(784, 10), new nn.LogSoftmax(1));
+ * const x = randn([4, 784]), labels = randint(0, 10, [4]);
+ * const loss = new nn.NLLLoss().forward(model.forward(x), labels);
+ * loss.item() > 0; // true
  */
 export class NLLLoss extends Loss {
   weight: Tensor | null;
@@ -145,7 +158,10 @@ export class NLLLoss extends Loss {
 
 /**
  * Binary cross-entropy of probabilities, as a module.
- * @example new BCELoss().forward(model.forward(x).sigmoid(), y)
+ * @example
+ * const model = new nn.Linear(4, 1), x = randn([8, 4]), y = bernoulli(0.5, [8, 1]);
+ * new nn.BCELoss().forward(model.forward(x).sigmoid(), y).shape; // []
+ * new nn.BCELoss().forward(tensor([0.5]), tensor([0])).item(); // 0.6931
  */
 export class BCELoss extends Loss {
   weight: Tensor | null;
@@ -161,7 +177,10 @@ export class BCELoss extends Loss {
 /**
  * Binary cross-entropy of logits (stable), as a module; `weight` and `pos_weight` (PyTorch's buffer
  * name; also readable as `posWeight`) are kept as buffers.
- * @example new BCEWithLogitsLoss({ posWeight: tensor([3]) }).forward(scores, labels)
+ * @example
+ * const scores = tensor([0, 0]), labels = tensor([1, 0]);
+ * new nn.BCEWithLogitsLoss({ posWeight: tensor([3]) }).forward(scores, labels).item(); // 1.3863: (3 + 1) · log 2 / 2
+ * Object.keys(new nn.BCEWithLogitsLoss({ posWeight: tensor([3]) }).stateDict()); // ["pos_weight"]
  */
 export class BCEWithLogitsLoss extends Loss {
   weight: Tensor | null;

@@ -6,7 +6,12 @@ import { groupNorm, layerNorm } from "../../ops/normalization.js";
 import { Module, expectInput } from "../module.js";
 import { parameter } from "../parameter.js";
 
-/** Options of `LayerNorm`. @example new LayerNorm(512, { eps: 1e-6 }) */
+/**
+ * Options of `LayerNorm`.
+ * @example
+ * const options: LayerNormOptions = { eps: 1e-6, elementwiseAffine: false };
+ * new nn.LayerNorm(512, options).parameters().length; // 0
+ */
 export interface LayerNormOptions {
   /** Added to the variance before the square root (default 1e-5). */
   eps?: number;
@@ -64,7 +69,12 @@ export class LayerNorm extends Module {
   }
 }
 
-/** Options of `GroupNorm`. @example new GroupNorm(8, 64, { eps: 1e-6 }) */
+/**
+ * Options of `GroupNorm`.
+ * @example
+ * const options: GroupNormOptions = { eps: 1e-6, affine: true };
+ * new nn.GroupNorm(8, 64, options).parameters().length; // 2
+ */
 export interface GroupNormOptions {
   eps?: number;
   /** Learn a per-channel `weight` (ones) and `bias` (zeros) (default true). */

@@ -35,7 +35,7 @@ function checkSpatial(layer: Module, x: Tensor, nd: number): void {
 
 /**
  * Max pooling over (N, C, L): the largest value of each window (stride defaults to the kernel size).
- * @example new MaxPool1d(2).forward(randn([8, 16, 100])).shape // [8, 16, 50]
+ * @example new nn.MaxPool1d(2).forward(randn([8, 16, 100])).shape // [8, 16, 50]
  */
 export class MaxPool1d extends Module {
   constructor(
@@ -57,7 +57,7 @@ export class MaxPool1d extends Module {
 /**
  * Max pooling over channels-first images (N, C, H, W); the stride defaults to the kernel size, so
  * `new MaxPool2d(2)` halves the height and width. Options: stride, padding (−∞), dilation, ceilMode.
- * @example new MaxPool2d(2).forward(randn([64, 32, 28, 28])).shape // [64, 32, 14, 14]
+ * @example new nn.MaxPool2d(2).forward(randn([64, 32, 28, 28])).shape // [64, 32, 14, 14]
  */
 export class MaxPool2d extends Module {
   constructor(
@@ -78,7 +78,7 @@ export class MaxPool2d extends Module {
 
 /**
  * Average pooling over (N, C, L).
- * @example new AvgPool1d(4).forward(randn([8, 16, 100])).shape // [8, 16, 25]
+ * @example new nn.AvgPool1d(4).forward(randn([8, 16, 100])).shape // [8, 16, 25]
  */
 export class AvgPool1d extends Module {
   constructor(
@@ -100,7 +100,7 @@ export class AvgPool1d extends Module {
 /**
  * Average pooling over (N, C, H, W); padding zeros count in the divisor unless
  * `countIncludePad: false`, as PyTorch.
- * @example new AvgPool2d(2).forward(randn([1, 3, 32, 32])).shape // [1, 3, 16, 16]
+ * @example new nn.AvgPool2d(2).forward(randn([1, 3, 32, 32])).shape // [1, 3, 16, 16]
  */
 export class AvgPool2d extends Module {
   constructor(
@@ -121,7 +121,7 @@ export class AvgPool2d extends Module {
 
 /**
  * Average pooling of (N, C, L) to a fixed number of positions, whatever the input length.
- * @example new AdaptiveAvgPool1d(10).forward(randn([2, 8, 100])).shape // [2, 8, 10]
+ * @example new nn.AdaptiveAvgPool1d(10).forward(randn([2, 8, 100])).shape // [2, 8, 10]
  */
 export class AdaptiveAvgPool1d extends Module {
   constructor(readonly outputSize: AdaptiveSize) {
@@ -140,7 +140,7 @@ export class AdaptiveAvgPool1d extends Module {
  * Average pooling of (N, C, H, W) to a fixed output size (null keeps an axis), whatever the input
  * size, as `torch.nn.AdaptiveAvgPool2d`; `new AdaptiveAvgPool2d(1)` is global average pooling that
  * keeps the (N, C, 1, 1) shape.
- * @example new AdaptiveAvgPool2d([7, 7]).forward(randn([2, 512, 13, 17])).shape // [2, 512, 7, 7]
+ * @example new nn.AdaptiveAvgPool2d([7, 7]).forward(randn([2, 512, 13, 17])).shape // [2, 512, 7, 7]
  */
 export class AdaptiveAvgPool2d extends Module {
   constructor(readonly outputSize: AdaptiveSize) {
@@ -158,7 +158,9 @@ export class AdaptiveAvgPool2d extends Module {
 /**
  * Global average pooling: the mean over all spatial positions, (N, C, H, W) → (N, C), as Keras's
  * GlobalAveragePooling2D (no Flatten needed before a Linear).
- * @example new Sequential(new Conv2d(3, 64, 3), new ReLU(), new GlobalAvgPool2d(), new Linear(64, 10))
+ * @example
+ * const net = new nn.Sequential(new nn.Conv2d(3, 64, 3), new nn.ReLU(), new nn.GlobalAvgPool2d(), new nn.Linear(64, 10));
+ * net.forward(randn([2, 3, 16, 16])).shape; // [2, 10]: any image size
  */
 export class GlobalAvgPool2d extends Module {
   forward(x: Tensor): Tensor {
@@ -169,7 +171,7 @@ export class GlobalAvgPool2d extends Module {
 
 /**
  * Global max pooling: the largest value over all spatial positions, (N, C, H, W) → (N, C).
- * @example new GlobalMaxPool2d().forward(randn([8, 64, 7, 7])).shape // [8, 64]
+ * @example new nn.GlobalMaxPool2d().forward(randn([8, 64, 7, 7])).shape // [8, 64]
  */
 export class GlobalMaxPool2d extends Module {
   forward(x: Tensor): Tensor {

@@ -17,7 +17,10 @@ import { parameter } from "../parameter.js";
 
 /**
  * Options shared by `RNN`, `LSTM` and `GRU` (PyTorch's, plus Keras's `returnSequences` and `stateful`).
- * @example new LSTM(32, 64, { numLayers: 2, bidirectional: true, batchFirst: true, dropout: 0.2 })
+ * @example
+ * const options: RecurrentLayerOptions = { numLayers: 2, bidirectional: true, batchFirst: true, dropout: 0.2 };
+ * const lstm = new nn.LSTM(32, 64, options);
+ * lstm.forward(randn([4, 7, 32])).shape; // [4, 7, 128]
  */
 export interface RecurrentLayerOptions {
   /** Stacked layers (default 1); layer k > 0 reads the outputs of layer k − 1. */
@@ -48,7 +51,15 @@ export interface RecurrentLayerOptions {
   generator?: Generator;
 }
 
-/** Options of a layer's `run` call. @example lstm.run(x, null, { lengths: [5, 3] }) */
+/**
+ * Options of a layer's `run` call.
+ * @example
+ * const lstm = new nn.LSTM(4, 8), x = randn([5, 2, 4]); // the second sequence is padded after 3 steps
+ * const options: RunOptions = { lengths: [5, 3] };
+ * const [, [h]] = lstm.run(x, null, options);
+ * const [, [h3]] = lstm.run(x.slice(0, 0, 3).slice(1, 1, 2), null); // the second alone, unpadded
+ * h.select(1, 1).sub(h3.select(1, 0)).abs().max().item() < 1e-6; // true
+ */
 export interface RunOptions {
   /** Valid length of each sequence ([N] int32 or numbers): padding does not leak into the final states. */
   lengths?: Tensor | readonly number[];
@@ -59,7 +70,7 @@ export interface RunOptions {
  * (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, `..._reverse`), so a state dict
  * exchanges with `torch.nn.LSTM` through safetensors; all initialised U(−1/√hidden, 1/√hidden).
  * @example
- * const lstm = new LSTM(10, 20);
+ * const lstm = new nn.LSTM(10, 20);
  * Object.keys(lstm.stateDict()) // ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]
  */
 export abstract class RecurrentBase extends Module {
@@ -134,7 +145,10 @@ export abstract class RecurrentBase extends Module {
 
   /**
    * The parameters of one layer and direction (the module's own tensors).
-   * @example lstm.weights(0).weightHh.shape // [4 * hidden, hidden]
+   * @example
+   * const lstm = new nn.LSTM(10, 20, { bidirectional: true });
+   * lstm.weights(0).weightHh.shape // [80, 20]: [4 · hidden, hidden]
+   * lstm.weights(0, true).weightIh === lstm.weight_ih_l0_reverse; // true
    */
   weights(layer: number, reverse = false): RecurrentWeights {
     const k = layer * this.numDirections + (reverse ? 1 : 0);
@@ -230,7 +244,12 @@ export abstract class RecurrentBase extends Module {
   }
 }
 
-/** Options of `LSTMCell`, `GRUCell` and `RNNCell`. @example new GRUCell(10, 20, { bias: false }) */
+/**
+ * Options of `LSTMCell`, `GRUCell` and `RNNCell`.
+ * @example
+ * const options: CellOptions = { bias: false };
+ * Object.keys(new nn.GRUCell(10, 20, options).stateDict()); // ["weight_ih", "weight_hh"]
+ */
 export interface CellOptions {
   /** Learn `bias_ih` and `bias_hh` (default true). */
   bias?: boolean;
@@ -243,7 +262,7 @@ export interface CellOptions {
 /**
  * What the cells share: `weight_ih` [G·H, in], `weight_hh` [G·H, H], `bias_ih`, `bias_hh` [G·H],
  * PyTorch's names and layout, initialised U(−1/√hidden, 1/√hidden).
- * @example Object.keys(new LSTMCell(10, 20).stateDict()) // ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]
+ * @example Object.keys(new nn.LSTMCell(10, 20).stateDict()) // ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]
  */
 export abstract class CellBase extends Module {
   weight_ih: Tensor;

@@ -8,7 +8,7 @@ import { Module, expectInput } from "../module.js";
  * for the wrapped layer and split again afterwards. The layer's parameters are shared by all steps
  * and named `layer.…` in the state dict.
  * @example
- * const head = new TimeDistributed(new Sequential(new Linear(64, 32), new ReLU(), new Linear(32, 10)));
+ * const head = new nn.TimeDistributed(new nn.Sequential(new nn.Linear(64, 32), new nn.ReLU(), new nn.Linear(32, 10)));
  * head.forward(randn([8, 20, 64])).shape // [8, 20, 10]
  */
 export class TimeDistributed extends Module {

@@ -1,9 +1,28 @@
 import type { Module } from "../../nn/module.js";
 
-/** Numbers logged by the loop: `loss`, metrics, and `valLoss`/`valAccuracy`... after validation. */
+/**
+ * Numbers logged by the loop: `loss`, metrics, and `valLoss`/`valAccuracy`... after validation.
+ * @example
+ * model.compile({ optimizer: opt, loss: "crossEntropy" });
+ * const logs: Logs = model.evaluate(test);
+ * typeof logs.loss; // "number"
+ */
 export type Logs = Record<string, number>;
 
-/** What callbacks see of the running fit: the model, the plan, and a way to stop early. */
+/**
+ * What callbacks see of the running fit: the model, the plan, and a way to stop early.
+ * @example
+ * class StopAtLoss extends Callback {
+ *   override onEpochEnd(_epoch: number, logs: Logs) {
+ *     const ctx: TrainingContext = this.context;
+ *     if (logs.loss < 0.5) ctx.stopTraining = true; // after this epoch
+ *     ctx.setLearningRate(ctx.getLearningRate()! * 0.9);
+ *   }
+ * }
+ * model.compile({ optimizer: opt, loss: "crossEntropy" });
+ * await model.fit(train, { epochs: 2, verbose: 0, callbacks: [new StopAtLoss()] });
+ * opt.paramGroups[0].lr; // 0.081
+ */
 export interface TrainingContext {
   readonly model: Module;
   readonly epochs: number;
@@ -21,6 +40,8 @@ export interface TrainingContext {
  * class PrintLoss extends Callback {
  *   override onEpochEnd(epoch: number, logs: Logs) { console.log(epoch, logs.loss); }
  * }
+ * model.compile({ optimizer: opt, loss: "crossEntropy" });
+ * await model.fit(train, { epochs: 2, verbose: 0, callbacks: [new PrintLoss()] }); // prints each epoch and its loss
  */
 export class Callback {
   /** Set by `fit` before `onTrainBegin`. */
@@ -35,7 +56,12 @@ export class Callback {
   onWarning(_message: string): void | Promise<void> {}
 }
 
-/** Picks the direction to optimise a monitored quantity: losses and errors go down, the rest up. */
+/**
+ * Picks the direction to optimise a monitored quantity: losses and errors go down, the rest up.
+ * @example
+ * monitorMode("valLoss", "auto"); // "min"
+ * monitorMode("valAccuracy", "auto"); // "max"
+ */
 export function monitorMode(monitor: string, mode: "auto" | "min" | "max"): "min" | "max" {
   if (mode !== "auto") return mode;
   return /acc|auc|precision|recall|f1/i.test(monitor) ? "max" : "min";

@@ -5,7 +5,10 @@ import { Callback, type Logs } from "./callback.js";
  * Writes one row per epoch (epoch number, then every logged value) to a CSV file. The file is
  * rewritten atomically each epoch, so a crash never leaves half a row.
  * @example
- * new CSVLogger("runs/mnist.csv")
+ * import { readFile } from "node:fs/promises";
+ * model.compile({ optimizer: opt, loss: "crossEntropy" });
+ * await model.fit(train, { epochs: 2, verbose: 0, callbacks: [new CSVLogger("runs/mnist.csv")] });
+ * (await readFile("runs/mnist.csv", "utf8")).split("\n")[0]; // "epoch,loss,accuracy"
  */
 export class CSVLogger extends Callback {
   private header: string[] | null = null;

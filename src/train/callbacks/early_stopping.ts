@@ -4,6 +4,12 @@ import { keep } from "../../core/memory.js";
 import type { Tensor } from "../../core/tensor.js";
 import { Callback, type Logs, monitorMode } from "./callback.js";
 
+/**
+ * Options of {@link EarlyStopping}.
+ * @example
+ * const options: EarlyStoppingOptions = { monitor: "valAccuracy", patience: 5, minDelta: 0.001 }; // mode: max
+ * new EarlyStopping(options).monitor; // "valAccuracy"
+ */
 export interface EarlyStoppingOptions {
   /** Logged quantity to watch (default `valLoss`). */
   monitor?: string;
@@ -21,7 +27,10 @@ export interface EarlyStoppingOptions {
 /**
  * Stops training when a monitored quantity stops improving, optionally restoring the best weights.
  * @example
- * new EarlyStopping({ monitor: "valLoss", patience: 3, restoreBestWeights: true })
+ * model.compile({ optimizer: new optim.SGD(model.parameters(), { lr: 0 }), loss: "crossEntropy" }); // never improves
+ * const stop = new EarlyStopping({ monitor: "valLoss", patience: 3, restoreBestWeights: true });
+ * const history = await model.fit(train, { epochs: 50, verbose: 0, validationData: test, callbacks: [stop] });
+ * history.epoch.length; // 4: the first epoch, then 3 without improvement
  */
 export class EarlyStopping extends Callback {
   readonly monitor: string;

@@ -3,8 +3,10 @@ import { Callback, type Logs } from "./callback.js";
 /**
  * Records every epoch's logs; `fit` returns one.
  * @example
+ * model.compile({ optimizer: new optim.Adam(model.parameters(), { lr: 0.01 }), loss: "crossEntropy" });
  * const history = await model.fit(train, { epochs: 3 });
- * history.history.loss; // [0.31, 0.14, 0.10]
+ * history.history.loss.length; // 3: the mean loss of each epoch
+ * history.history.loss[2] < history.history.loss[0]; // true
  */
 export class History extends Callback {
   readonly epoch: number[] = [];

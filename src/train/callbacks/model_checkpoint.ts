@@ -2,6 +2,12 @@ import { ValueError } from "../../base/errors.js";
 import { saveModel } from "../../io/save.js";
 import { Callback, type Logs, monitorMode } from "./callback.js";
 
+/**
+ * Options of {@link ModelCheckpoint}.
+ * @example
+ * const options: ModelCheckpointOptions = { monitor: "valAccuracy", saveBestOnly: true, config: { hidden: 8 } };
+ * const checkpoint = new ModelCheckpoint("best.safetensors", options); // loadConfig("best.safetensors") gives the config
+ */
 export interface ModelCheckpointOptions {
   /** Quantity that decides "best" (default `valLoss`). */
   monitor?: string;
@@ -16,7 +22,11 @@ export interface ModelCheckpointOptions {
  * Saves the model's weights (safetensors, written atomically) after each epoch or when it improves.
  * `{epoch}` and any log key (`{valLoss}`) in the path are filled in.
  * @example
- * new ModelCheckpoint("checkpoints/mnist-{epoch}.safetensors", { saveBestOnly: true })
+ * const checkpoint = new ModelCheckpoint("checkpoints/mnist-{epoch}.safetensors");
+ * model.compile({ optimizer: opt, loss: "crossEntropy" });
+ * await model.fit(train, { epochs: 2, verbose: 0, validationData: test, callbacks: [checkpoint] });
+ * checkpoint.saved; // ["checkpoints/mnist-1.safetensors", "checkpoints/mnist-2.safetensors"]
+ * new ModelCheckpoint("checkpoints/best.safetensors", { saveBestOnly: true }); // only when valLoss improves
  */
 export class ModelCheckpoint extends Callback {
   private readonly monitor: string;

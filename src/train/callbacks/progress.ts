@@ -1,6 +1,14 @@
 import { Callback, type Logs } from "./callback.js";
 
-/** Where progress goes: a terminal (bar redrawn in place) or a log (one line per epoch). */
+/**
+ * Where progress goes: a terminal (bar redrawn in place) or a log (one line per epoch).
+ * @example
+ * const lines: string[] = [];
+ * const output: ProgressOutput = { isTTY: false, write: (text) => lines.push(text) };
+ * model.compile({ optimizer: opt, loss: "crossEntropy" });
+ * await model.fit(train, { epochs: 2, verbose: 0, callbacks: [new ProgressBar({ output })] });
+ * lines.length; // 2: one line per epoch
+ */
 export interface ProgressOutput {
   isTTY: boolean;
   write(text: string): void;
@@ -21,6 +29,12 @@ function defaultOutput(): ProgressOutput {
   };
 }
 
+/**
+ * Logs as the progress bar prints them (`lr` left out).
+ * @example
+ * formatLogs({ loss: 0.51804, accuracy: 0.875, lr: 0.1 }); // "loss: 0.5180 - accuracy: 0.8750"
+ * formatLogs({ loss: 0.00001234 }); // "loss: 1.234e-5"
+ */
 export function formatLogs(logs: Logs): string {
   return Object.entries(logs)
     .filter(([k]) => k !== "lr")
@@ -42,7 +56,9 @@ function formatDuration(seconds: number): string {
  * running metrics, ending in the epoch's totals. In a log (CI, a pipe, a file): one line per epoch,
  * written when the epoch ends, e.g. `Epoch 1/3 - 32/32 - 0.4s 12ms/step - loss: 0.5180 - accuracy: 0.8750`.
  * @example
+ * model.compile({ optimizer: new optim.Adam(model.parameters(), { lr: 0.01 }), loss: "crossEntropy" });
  * await model.fit(train, { epochs: 3, callbacks: [new ProgressBar()] }); // the default when verbose
+ * // Epoch 1/3 - 2/2 - 0.0s 3ms/step - loss: 1.1361 - accuracy: 0.3125 ...
  */
 export class ProgressBar extends Callback {
   private out: ProgressOutput;
