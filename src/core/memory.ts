@@ -1,4 +1,4 @@
-import type { Backend, Storage } from "../backends/backend.js";
+import type { Backend, MemoryPressure, Storage } from "../backends/backend.js";
 import { bytesPerElement } from "../base/dtype.js";
 import { collector } from "./collector.js";
 
@@ -46,10 +46,8 @@ export class Buffer {
   }
 }
 
-const pressure = {
-  reclaim: () => {
-    collector.collect();
-  },
+const pressure: MemoryPressure = {
+  reclaim: () => collector.collect(),
   explain: () => collector.explainHeld(),
 };
 
@@ -180,28 +178,7 @@ export function untrack(t: Disposable): void {
  * y.item(); // 8
  */
 export function tidy<T>(fn: () => T): T {
-  const scope = new Set<Disposable>();
-  scopes.push(scope);
-  let result: T;
-  try {
-    result = fn();
-  } catch (error) {
-    // an exception returns nothing: release everything the scope made
-    scopes.pop();
-    for (const t of scope) releaseFromScope(t);
-    throw error;
-  }
-  scopes.pop();
-  const survivors = new Set<Disposable>();
-  collect(result, survivors, 0);
-  for (const t of scope) {
-    if (survivors.has(t)) {
-      if (scopes.length > 0) scopes[scopes.length - 1].add(t);
-    } else {
-      releaseFromScope(t);
-    }
-  }
-  return result;
+  return tidyOwned(fn)[0];
 }
 
 /**
@@ -221,9 +198,13 @@ export function tidyOwned<T>(fn: () => T): [T, Disposable[]] {
   let result: T;
   try {
     result = fn();
-  } finally {
+  } catch (error) {
+    // an exception returns nothing: release everything the scope made
     scopes.pop();
+    for (const t of created) releaseFromScope(t);
+    throw error;
   }
+  scopes.pop();
   const survivors = new Set<Disposable>();
   collect(result, survivors, 0);
   const owned: Disposable[] = [];

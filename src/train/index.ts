@@ -3,6 +3,7 @@ export { type LossFn, type LossKind, type LossSpec, lossKind, resolveLoss } from
 export {
   Accuracy,
   BinaryAccuracy,
+  CountingMetric,
   defaultMetrics,
   MeanAbsoluteError,
   MeanSquaredError,

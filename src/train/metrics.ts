@@ -63,6 +63,31 @@ function classesLast(t: Tensor): Tensor {
 }
 
 /**
+ * A metric that counts correct predictions: the fraction correct over everything seen since `reset`.
+ * @example
+ * class Exact extends CountingMetric {
+ *   readonly name = "exact";
+ *   update(p: Tensor, t: Tensor) { this.total += p.size; this.correct += p.eq(t).sum().item(); }
+ * }
+ * const m = new Exact();
+ * m.update(tensor([1, 2]), tensor([1, 3]));
+ * m.result(); // 0.5
+ */
+export abstract class CountingMetric implements Metric {
+  abstract readonly name: string;
+  protected correct = 0;
+  protected total = 0;
+  abstract update(prediction: Tensor, target: Tensor): void;
+  result(): number {
+    return this.total === 0 ? 0 : this.correct / this.total;
+  }
+  reset(): void {
+    this.correct = 0;
+    this.total = 0;
+  }
+}
+
+/**
  * Fraction of correct class predictions: argmax over the classes, or a `threshold` (0.5) for a single
  * output. The classes are the last axis by default; with `classAxis: 1` they are axis 1 of (N, C, d...)
  * outputs, as cross-entropy reads them (what `compile` uses for `"crossEntropy"` and `"nll"`). Negative
@@ -75,14 +100,14 @@ function classesLast(t: Tensor): Tensor {
  * const sequenceLogits = randn([2, 5, 7]), tokenLabels = randint(0, 5, [2, 7]);
  * new Accuracy("accuracy", 0.5, 1).update(sequenceLogits, tokenLabels); // (N, C, T) against (N, T)
  */
-export class Accuracy implements Metric {
-  private correct = 0;
-  private total = 0;
+export class Accuracy extends CountingMetric {
   constructor(
     readonly name = "accuracy",
     private readonly threshold = 0.5,
     private readonly classAxis: "last" | 1 = "last",
-  ) {}
+  ) {
+    super();
+  }
   update(prediction: Tensor, target: Tensor): void {
     if (this.classAxis === 1 && prediction.rank >= 3) {
       const floatTarget = target.dtype !== "int32" && target.dtype !== "bool";
@@ -97,13 +122,6 @@ export class Accuracy implements Metric {
       this.total++;
     }
   }
-  result(): number {
-    return this.total === 0 ? 0 : this.correct / this.total;
-  }
-  reset(): void {
-    this.correct = 0;
-    this.total = 0;
-  }
 }
 
 /**
@@ -115,13 +133,13 @@ export class Accuracy implements Metric {
  * acc.update(tensor([2.1, -0.3]), tensor([1, 1]));
  * acc.result(); // 0.5
  */
-export class BinaryAccuracy implements Metric {
-  private correct = 0;
-  private total = 0;
+export class BinaryAccuracy extends CountingMetric {
   constructor(
     readonly name = "accuracy",
     private readonly threshold = 0.5,
-  ) {}
+  ) {
+    super();
+  }
   update(prediction: Tensor, target: Tensor): void {
     if (prediction.size !== target.size) {
       throw new ShapeError(
@@ -134,13 +152,6 @@ export class BinaryAccuracy implements Metric {
     for (let i = 0; i < p.length; i++) if (p[i] > this.threshold === t[i] > 0.5) this.correct++;
     this.total += p.length;
   }
-  result(): number {
-    return this.total === 0 ? 0 : this.correct / this.total;
-  }
-  reset(): void {
-    this.correct = 0;
-    this.total = 0;
-  }
 }
 
 /**
@@ -150,13 +161,12 @@ export class BinaryAccuracy implements Metric {
  * top2.update(tensor([[0.1, 0.5, 0.4], [0.6, 0.3, 0.1]]), tensor([2, 2], { dtype: "int32" }));
  * top2.result(); // 0.5: class 2 is second in the first row, last in the second
  */
-export class TopKAccuracy implements Metric {
-  private correct = 0;
-  private total = 0;
+export class TopKAccuracy extends CountingMetric {
   constructor(
     readonly k = 5,
     readonly name = `top${k}Accuracy`,
   ) {
+    super();
     if (!Number.isInteger(k) || k < 1)
       throw new ValueError(`TopKAccuracy: k must be a positive integer, got ${k}`);
   }
@@ -171,13 +181,6 @@ export class TopKAccuracy implements Metric {
       if (higher < this.k) this.correct++;
     }
     this.total += truth.length;
-  }
-  result(): number {
-    return this.total === 0 ? 0 : this.correct / this.total;
-  }
-  reset(): void {
-    this.correct = 0;
-    this.total = 0;
   }
 }
 

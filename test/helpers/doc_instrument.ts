@@ -10,15 +10,25 @@ import { pathToFileURL } from "node:url";
 const ROOT = join(import.meta.dirname, "..", "..");
 
 /** Splits a line into its code and its `//` comment (outside strings). */
-function splitComment(line: string): { code: string; comment: string | null } {
+/**
+ * The characters of `code` outside string literals, with their positions: the one scanner the
+ * functions below share (quotes `quotes` open a string; a backslash escapes inside one).
+ */
+function* outsideStrings(code: string, quotes = "\"'`"): Generator<[number, string]> {
   let quote: string | null = null;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
+  for (let i = 0; i < code.length; i++) {
+    const ch = code[i];
     if (quote) {
       if (ch === "\\") i++;
       else if (ch === quote) quote = null;
-    } else if (ch === '"' || ch === "'" || ch === "`") quote = ch;
-    else if (ch === "/" && line[i + 1] === "/") return { code: line.slice(0, i), comment: line.slice(i + 2) };
+    } else if (quotes.includes(ch)) quote = ch;
+    else yield [i, ch];
+  }
+}
+
+function splitComment(line: string): { code: string; comment: string | null } {
+  for (const [i, ch] of outsideStrings(line)) {
+    if (ch === "/" && line[i + 1] === "/") return { code: line.slice(0, i), comment: line.slice(i + 2) };
   }
   return { code: line, comment: null };
 }
@@ -27,14 +37,8 @@ function splitComment(line: string): { code: string; comment: string | null } {
 function openBrackets(code: string, stack: string[] = []): string[] | null {
   const out = [...stack];
   const pairs: Record<string, string> = { ")": "(", "]": "[", "}": "{" };
-  let quote: string | null = null;
-  for (let i = 0; i < code.length; i++) {
-    const ch = code[i];
-    if (quote) {
-      if (ch === "\\") i++;
-      else if (ch === quote) quote = null;
-    } else if (ch === '"' || ch === "'" || ch === "`") quote = ch;
-    else if (ch === "(" || ch === "[" || ch === "{") out.push(ch);
+  for (const [, ch] of outsideStrings(code)) {
+    if (ch === "(" || ch === "[" || ch === "{") out.push(ch);
     else if (ch in pairs) {
       if (out.pop() !== pairs[ch]) return null;
     }
@@ -46,15 +50,9 @@ function openBrackets(code: string, stack: string[] = []): string[] | null {
 function statements(code: string): string[] {
   const parts: string[] = [];
   let depth = 0;
-  let quote: string | null = null;
   let start = 0;
-  for (let i = 0; i < code.length; i++) {
-    const ch = code[i];
-    if (quote) {
-      if (ch === "\\") i++;
-      else if (ch === quote) quote = null;
-    } else if (ch === '"' || ch === "'" || ch === "`") quote = ch;
-    else if ("([{".includes(ch)) depth++;
+  for (const [i, ch] of outsideStrings(code)) {
+    if ("([{".includes(ch)) depth++;
     else if (")]}".includes(ch)) depth--;
     else if (ch === ";" && depth === 0) {
       parts.push(code.slice(start, i));
@@ -75,15 +73,9 @@ export function literalPrefix(comment: string): string | null {
   }
   let candidate: string | null = null;
   if (text.startsWith("[") || text.startsWith("{")) {
-    let quote: string | null = null;
     let depth = 0;
-    for (let i = 0; i < text.length; i++) {
-      const ch = text[i];
-      if (quote) {
-        if (ch === "\\") i++;
-        else if (ch === quote) quote = null;
-      } else if (ch === '"' || ch === "'") quote = ch;
-      else if (ch === "[" || ch === "{") depth++;
+    for (const [i, ch] of outsideStrings(text, "\"'")) {
+      if (ch === "[" || ch === "{") depth++;
       else if (ch === "]" || ch === "}") {
         depth--;
         if (depth === 0) {
