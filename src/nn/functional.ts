@@ -131,6 +131,8 @@ export function dropout(
   return x.mul(keep.mul(1 / (1 - p)));
 }
 
+export { causalMask, scaledDotProductAttention } from "../ops/attention.js";
+export type { AttentionOptions } from "../ops/attention.js";
 export { embedding } from "../ops/embedding.js";
 export type { EmbeddingOptions } from "../ops/embedding.js";
 export { gru, gruCell, lstm, lstmCell, recurrent, rnn, rnnCell } from "../ops/rnn.js";
