@@ -60,3 +60,5 @@ export { GroupNorm, LayerNorm } from "./norm.js";
 export type { GroupNormOptions, LayerNormOptions } from "./norm.js";
 export { Dropout2d } from "./dropout.js";
 export { Upsample } from "./upsample.js";
+export { MultiheadAttention } from "./attention.js";
+export type { MultiheadAttentionOptions, MultiheadAttentionRunOptions } from "./attention.js";
