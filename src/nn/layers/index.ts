@@ -62,3 +62,11 @@ export { Dropout2d } from "./dropout.js";
 export { Upsample } from "./upsample.js";
 export { MultiheadAttention } from "./attention.js";
 export type { MultiheadAttentionOptions, MultiheadAttentionRunOptions } from "./attention.js";
+export {
+  Transformer,
+  TransformerDecoder,
+  TransformerDecoderLayer,
+  TransformerEncoder,
+  TransformerEncoderLayer,
+} from "./transformer.js";
+export type { TransformerLayerOptions, TransformerOptions } from "./transformer.js";
