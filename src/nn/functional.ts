@@ -133,6 +133,8 @@ export function dropout(
 
 export { causalMask, scaledDotProductAttention } from "../ops/attention.js";
 export type { AttentionOptions } from "../ops/attention.js";
+export { applyRotaryEmbedding } from "../ops/rotary.js";
+export type { RotaryOptions } from "../ops/rotary.js";
 export { embedding } from "../ops/embedding.js";
 export type { EmbeddingOptions } from "../ops/embedding.js";
 export { gru, gruCell, lstm, lstmCell, recurrent, rnn, rnnCell } from "../ops/rnn.js";

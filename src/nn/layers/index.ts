@@ -56,8 +56,8 @@ export {
 } from "./pool.js";
 export { BatchNorm1d, BatchNorm2d } from "./batchnorm.js";
 export type { BatchNormOptions } from "./batchnorm.js";
-export { GroupNorm, LayerNorm } from "./norm.js";
-export type { GroupNormOptions, LayerNormOptions } from "./norm.js";
+export { GroupNorm, LayerNorm, RMSNorm } from "./norm.js";
+export type { GroupNormOptions, LayerNormOptions, RMSNormOptions } from "./norm.js";
 export { Dropout2d } from "./dropout.js";
 export { Upsample } from "./upsample.js";
 export { MultiheadAttention } from "./attention.js";
@@ -70,3 +70,5 @@ export {
   TransformerEncoderLayer,
 } from "./transformer.js";
 export type { TransformerLayerOptions, TransformerOptions } from "./transformer.js";
+export { LearnedPositionalEmbedding, SinusoidalPositionalEncoding } from "./positional.js";
+export type { PositionalOptions } from "./positional.js";

@@ -132,3 +132,68 @@ export class GroupNorm extends Module {
     return `GroupNorm(${this.numGroups}, ${this.numChannels}${this.eps !== 1e-5 ? `, eps=${this.eps}` : ""}${this.weight ? "" : ", affine=false"})`;
   }
 }
+
+/**
+ * Options of `RMSNorm`.
+ * @example
+ * const options: RMSNormOptions = { eps: 1e-6, elementwiseAffine: true };
+ * Object.keys(new nn.RMSNorm(64, options).stateDict()); // ["weight"]
+ */
+export interface RMSNormOptions {
+  /** Added to the mean square; default (as PyTorch) the dtype's machine epsilon (1.19e-7 for float32). */
+  eps?: number;
+  /** Learn an elementwise `weight` (ones) of the normalized shape (default true). */
+  elementwiseAffine?: boolean;
+  dtype?: DType;
+}
+
+/**
+ * Root-mean-square layer normalization (Zhang & Sennrich 2019), as PyTorch 2.4's `torch.nn.RMSNorm`:
+ * y = x / √(mean(x²) + eps) · weight over the last axes (`normalizedShape`), with no centring and no
+ * bias; cheaper than LayerNorm and what LLaMA-style transformers use.
+ * @example
+ * const norm = new nn.RMSNorm(4);
+ * norm.forward(tensor([[1, 1, 1, 1], [2, -2, 2, -2]])).toArray(); // [[1, 1, 1, 1], [1, -1, 1, -1]]
+ */
+export class RMSNorm extends Module {
+  weight: Tensor | null;
+  readonly normalizedShape: number[];
+  readonly eps: number | null;
+
+  constructor(normalizedShape: number | readonly number[], options: RMSNormOptions = {}) {
+    super();
+    this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
+    if (
+      this.normalizedShape.length === 0 ||
+      this.normalizedShape.some((d) => !Number.isInteger(d) || d <= 0)
+    ) {
+      throw new ValueError(
+        `RMSNorm: normalizedShape must be positive integers, got ${JSON.stringify(normalizedShape)}`,
+      );
+    }
+    this.eps = options.eps ?? null;
+    const affine = options.elementwiseAffine ?? true;
+    this.weight = affine
+      ? parameter(full(this.normalizedShape, 1, { dtype: options.dtype ?? "float32" }))
+      : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    const s = this.normalizedShape;
+    const k = s.length;
+    expectInput(
+      this.describe(),
+      x,
+      `(..., ${s.join(", ")})`,
+      x.rank >= k && s.every((d, i) => x.shape[x.rank - k + i] === d),
+    );
+    const eps = this.eps ?? (x.dtype === "float64" ? 2 ** -52 : 2 ** -23);
+    const axes = s.map((_, i) => x.rank - k + i);
+    const y = x.mul(x.square().mean(axes, true).add(eps).rsqrt());
+    return this.weight ? y.mul(this.weight) : y;
+  }
+
+  override describe(): string {
+    return `RMSNorm(${fmtShape(this.normalizedShape)}${this.eps !== null ? `, eps=${this.eps}` : ""}${this.weight ? "" : ", elementwiseAffine=false"})`;
+  }
+}

@@ -379,7 +379,7 @@ export class TransformerDecoder extends Module {
  * Options of `Transformer`: PyTorch's defaults (dModel 512, nhead 8, 6 + 6 layers, ...).
  * @example
  * const options: TransformerOptions = { dModel: 16, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 32 };
- * new nn.Transformer(options).numParameters(); // 5232
+ * new nn.Transformer(options).numParameters(); // 5632
  */
 export interface TransformerOptions extends TransformerLayerOptions {
   /** Features of every position (default 512). */
