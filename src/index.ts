@@ -127,6 +127,7 @@ export {
   logSigmoid,
 } from "./ops/activation.js";
 export * as nn from "./nn/index.js";
+export * as models from "./models/index.js";
 export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
 export * as io from "./io/index.js";
