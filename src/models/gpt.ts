@@ -19,7 +19,7 @@ import { Module } from "../nn/module.js";
  * Options of `GPT`.
  * @example
  * const options: GPTOptions = { vocabSize: 65, blockSize: 64, nLayer: 2, nHead: 2, nEmbd: 32 };
- * new models.GPT(options).numParameters(); // 31264
+ * new models.GPT(options).numParameters(); // 31680
  */
 export interface GPTOptions {
   /** Number of distinct tokens. */
