@@ -1,14 +1,15 @@
 /**
  * `npm run bench`: Strata (wasm and reference backends) beside TensorFlow.js (cpu, wasm), numpy and
  * PyTorch CPU, all measured in this one run, medians of several runs, printed as tables with ratios.
- * Options: --runs N (default 5), --quick (fewer sizes and runs).
+ * Options: --runs N (default 5), --quick (fewer sizes and runs), --only transformer (just that row:
+ * strata-wasm and PyTorch).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cpus } from "node:os";
 import { type WasmBackend, setBackend } from "../src/index.js";
 import { median } from "./stats.js";
-import { strataCnn, strataLstm, strataMatmul, strataMlp } from "./strata_bench.js";
+import { strataCnn, strataLstm, strataMatmul, strataMlp, strataTransformer } from "./strata_bench.js";
 import { loadTfjs, tfjsCnn, tfjsLstm, tfjsMatmul, tfjsMlp } from "./tfjs_bench.js";
 
 const args = process.argv.slice(2);
@@ -29,6 +30,10 @@ const lstm: Row = {};
 /** The CNN row: LeNet-like (conv 5×5×32, pool, conv 5×5×64, pool, dense 1024, dense 10), batch 64. */
 const CNN_BATCH = 64;
 const cnn: Row = {};
+/** The transformer row: one encoder layer (dModel 256, 4 heads, feed-forward 1024), sequence 128, batch 32. */
+const TRANSFORMER_SIZES = { dModel: 256, nhead: 4, dimFeedforward: 1024, seq: 128, batch: 32 };
+const transformer: Row = {};
+const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
 const notes: string[] = [];
 
 function fmt(v: number | undefined, digits = 1): string {
@@ -58,6 +63,17 @@ async function measureStrata(backend: "wasm" | "ref") {
   cnn[name] = median(
     await strataCnn(CNN_BATCH, backend === "ref" ? Math.min(runs, 2) : runs, backend === "ref" ? 1 : 2),
   );
+  await measureStrataTransformer(backend);
+}
+
+async function measureStrataTransformer(backend: "wasm" | "ref") {
+  if (backend === "ref") {
+    notes.push(
+      "strata-ref: transformer row skipped (about 20 GFLOP a step; minutes on the reference kernels)",
+    );
+    return;
+  }
+  transformer[`strata-${backend}`] = median(await strataTransformer(TRANSFORMER_SIZES, runs, 1));
 }
 
 async function measureTfjs(backend: "cpu" | "wasm") {
@@ -104,10 +120,12 @@ interface PythonResult {
     lstmThreads?: number;
     cnn?: number[];
     cnnThreads?: number;
+    transformer?: number[];
+    transformerThreads?: number;
   };
 }
 
-function measurePython() {
+function measurePython(extraEnv: Record<string, string> = {}) {
   const python = "/usr/bin/python3";
   if (!existsSync(python)) {
     notes.push("numpy / PyTorch: /usr/bin/python3 not found");
@@ -120,6 +138,8 @@ function measurePython() {
     BENCH_BATCH: String(BATCH),
     BENCH_LSTM: JSON.stringify(LSTM_SIZES),
     BENCH_CNN_BATCH: String(CNN_BATCH),
+    BENCH_TRANSFORMER: JSON.stringify(TRANSFORMER_SIZES),
+    ...extraEnv,
   };
   // these two slow a current OpenBLAS on this machine (see the environment notes); unset for the bench only
   delete env.OPENBLAS_CORETYPE;
@@ -142,6 +162,11 @@ function measurePython() {
     for (const n of sizes) matmul[n].numpy = median(result.numpy.matmul[String(n)]);
     notes.push(`numpy ${result.numpy.version} with ${result.numpy.blas}`);
   } else notes.push("numpy: not installed");
+  if (result.torch?.transformer) {
+    transformer.pytorch = median(result.torch.transformer);
+    notes.push(`PyTorch: transformer row with ${result.torch.transformerThreads} torch thread(s)`);
+  }
+  if (only) return;
   if (result.torch) {
     for (const n of sizes) matmul[n].pytorch = median(result.torch.matmul[String(n)]);
     mlp.pytorch = median(result.torch.mlp);
@@ -159,9 +184,33 @@ function measurePython() {
   }
 }
 
+function printTransformer() {
+  const { dModel, nhead, dimFeedforward, seq, batch } = TRANSFORMER_SIZES;
+  console.log(
+    `\n## Transformer encoder layer training step (dModel ${dModel}, ${nhead} heads, feed-forward ${dimFeedforward}, sequence ${seq}, batch ${batch}; forward, backward, SGD), samples/s\n`,
+  );
+  const tcols = ["strata-wasm", "pytorch"];
+  console.log(`| ${tcols.join(" | ")} | wasm / PyTorch |`);
+  console.log(`|${tcols.map(() => "---").join("|")}|---|`);
+  console.log(
+    `| ${tcols.map((c) => fmt(transformer[c])).join(" | ")} | ${ratio(transformer["strata-wasm"], transformer.pytorch)} |`,
+  );
+}
+
 async function main() {
   console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`);
   console.log(`Medians of ${runs} runs each; all columns measured in this run.\n`);
+  if (only === "transformer") {
+    const wasm = setBackend("wasm") as WasmBackend;
+    notes.push(
+      `strata-wasm: ${await wasm.threadsReady()} thread(s), ${wasm.relaxedSimd ? "relaxed SIMD (FMA)" : "SIMD"}`,
+    );
+    await measureStrataTransformer("wasm");
+    measurePython({ BENCH_ONLY: "transformer" });
+    printTransformer();
+    console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join("\n")}`);
+    process.exit(0);
+  }
   await measureStrata("wasm");
   await measureStrata("ref");
   await measureTfjs("wasm");
@@ -216,6 +265,8 @@ async function main() {
   console.log(
     `| ${lcols.map((c) => fmt(cnn[c], 0)).join(" | ")} | ${ratio(sc, cnn["tfjs-wasm"])} | ${ratio(sc, cnn["tfjs-cpu"])} | ${ratio(sc, cnn.pytorch)} |`,
   );
+  printTransformer();
+  notes.push("tfjs: no transformer row (TensorFlow.js exports no usable multi-head attention layer)");
   console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join("\n")}`);
   process.exit(0);
 }

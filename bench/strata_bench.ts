@@ -112,3 +112,49 @@ export async function strataCnn(batch: number, runs: number, steps: number): Pro
   const times = await timeRuns(step, { runs, reps: steps, warmup: 1 });
   return times.map((t) => batch / t);
 }
+
+/** Sizes of the transformer benchmark: one encoder layer over (batch, seq, dModel). */
+export interface TransformerBenchSizes {
+  dModel: number;
+  nhead: number;
+  dimFeedforward: number;
+  seq: number;
+  batch: number;
+}
+
+/** One training step of a batch-first post-norm encoder layer (no dropout; mean of the output, backward, SGD). */
+export function transformerTrainingStep({
+  dModel,
+  nhead,
+  dimFeedforward,
+  seq,
+  batch,
+}: TransformerBenchSizes): () => void {
+  manualSeed(0);
+  const layer = new nn.TransformerEncoderLayer(dModel, nhead, {
+    dimFeedforward,
+    dropout: 0,
+    batchFirst: true,
+  });
+  const opt = new optim.SGD(layer.parameters(), { lr: 0.01 });
+  const x = rand([batch, seq, dModel]);
+  return () =>
+    tidy(() => {
+      opt.zeroGrad();
+      const loss = layer.forward(x).mean();
+      loss.backward();
+      opt.step();
+      loss.item();
+    });
+}
+
+/** Samples (sequences) per second of the transformer training step. */
+export async function strataTransformer(
+  sizes: TransformerBenchSizes,
+  runs: number,
+  steps: number,
+): Promise<number[]> {
+  const step = transformerTrainingStep(sizes);
+  const times = await timeRuns(step, { runs, reps: steps, warmup: 1 });
+  return times.map((t) => sizes.batch / t);
+}

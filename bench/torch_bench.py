@@ -16,6 +16,8 @@ mlp_sizes = json.loads(os.environ.get("BENCH_MLP", "[784, 512, 512, 10]"))
 batch = int(os.environ.get("BENCH_BATCH", "128"))
 lstm_sizes = json.loads(os.environ.get("BENCH_LSTM", '{"input": 32, "hidden": 128, "seq": 50, "batch": 64}'))
 cnn_batch = int(os.environ.get("BENCH_CNN_BATCH", "64"))
+transformer_sizes = json.loads(os.environ.get(
+    "BENCH_TRANSFORMER", '{"dModel": 256, "nhead": 4, "dimFeedforward": 1024, "seq": 128, "batch": 32}'))
 
 
 def blas_name():
@@ -42,6 +44,39 @@ def timed(fn, reps, warmup=1):
         out.append((time.perf_counter() - t0) / reps)
     return out
 
+
+def transformer_row(torch):
+    """One training step of a batch-first post-norm nn.TransformerEncoderLayer (dropout 0, mean of the
+    output, SGD), with 1 and 2 torch threads: (best samples/s list, threads)."""
+    s = transformer_sizes
+
+    def measure(threads):
+        torch.set_num_threads(threads)
+        torch.manual_seed(0)
+        layer = torch.nn.TransformerEncoderLayer(s["dModel"], s["nhead"], s["dimFeedforward"], dropout=0.0,
+                                                 batch_first=True)
+        opt = torch.optim.SGD(layer.parameters(), lr=0.01)
+        x = torch.rand(s["batch"], s["seq"], s["dModel"])
+
+        def step():
+            opt.zero_grad()
+            loss = layer(x).mean()
+            loss.backward()
+            opt.step()
+            loss.item()
+
+        return [s["batch"] / t for t in timed(step, 2, warmup=1)]
+
+    threads, best = max(((t, measure(t)) for t in (1, 2)), key=lambda r: statistics.median(r[1]))
+    return best, threads
+
+
+if os.environ.get("BENCH_ONLY") == "transformer":
+    import torch
+
+    row, threads = transformer_row(torch)
+    print(json.dumps({"torch": {"version": torch.__version__, "transformer": row, "transformerThreads": threads}}))
+    sys.exit(0)
 
 results = {}
 try:
@@ -137,6 +172,8 @@ if torch is not None:
     best_cnn = max(((t, cnn(t)) for t in (1, 2)), key=lambda r: statistics.median(r[1]))
     res["cnn"] = best_cnn[1]
     res["cnnThreads"] = best_cnn[0]
+
+    res["transformer"], res["transformerThreads"] = transformer_row(torch)
 
     best = max(((t, mlp(t)) for t in (1, 2)), key=lambda r: statistics.median(r[1]))
     res["mlp"] = best[1]

@@ -123,8 +123,12 @@ export function attentionWithWeights(
   if (typeof scale !== "number" || !Number.isFinite(scale)) {
     throw new ValueError(`${op}: scale must be a finite number, got ${String(o.scale)}`);
   }
+  // scaling q (..., L, E) costs less than scaling the scores (..., L, S) whenever E < S
   const qf = asFloat(q);
-  let scores = qf.matmul(asFloat(k).transpose(-2, -1)).mul(scale);
+  let scores =
+    E < S
+      ? qf.mul(scale).matmul(asFloat(k).transpose(-2, -1))
+      : qf.matmul(asFloat(k).transpose(-2, -1)).mul(scale);
   const m = isCausal ? causalMask(L, S) : mask;
   if (m) {
     checkTensor(op, "attnMask", m);
