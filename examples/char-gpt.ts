@@ -86,7 +86,7 @@ function heldOutBits(gpt: models.GPT, limit = heldOut.length): number {
     nats += tidy(() =>
       noGrad(() => {
         const x = new Int32Array(group.length * context);
-        group.forEach((s, b) => x.set(text.subarray(s, s + context), b * context));
+        for (const [b, s] of group.entries()) x.set(text.subarray(s, s + context), b * context);
         const logp = gpt.forward(fromHost(x, [group.length, context], "int32")).logSoftmax(-1);
         const lp = logp.dataSync();
         let sum = 0;
