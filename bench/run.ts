@@ -158,15 +158,17 @@ function measurePython(extraEnv: Record<string, string> = {}) {
     notes.push(`numpy / PyTorch: failed (${msg.split("\n").filter(Boolean).pop()})`);
     return;
   }
+  if (result.torch?.transformer) {
+    transformer.pytorch = median(result.torch.transformer);
+    notes.push(
+      `PyTorch ${result.torch.version}: transformer row with ${result.torch.transformerThreads} torch thread(s)`,
+    );
+  }
+  if (only) return;
   if (result.numpy) {
     for (const n of sizes) matmul[n].numpy = median(result.numpy.matmul[String(n)]);
     notes.push(`numpy ${result.numpy.version} with ${result.numpy.blas}`);
   } else notes.push("numpy: not installed");
-  if (result.torch?.transformer) {
-    transformer.pytorch = median(result.torch.transformer);
-    notes.push(`PyTorch: transformer row with ${result.torch.transformerThreads} torch thread(s)`);
-  }
-  if (only) return;
   if (result.torch) {
     for (const n of sizes) matmul[n].pytorch = median(result.torch.matmul[String(n)]);
     mlp.pytorch = median(result.torch.mlp);
