@@ -12,9 +12,9 @@
  * --no-lstm to skip it), samples text, and measures generation speed with and without the key/value
  * cache (`models.generate`), checking that both give the same characters.
  *
- * Options: --minutes M (7), --layers N (4), --width N (128), --heads N (4), --context N (64),
- * --batch N (32), --lr X (0.002), --seed N (1), --no-lstm. STRATA_QUICK=1: 20 s of training of a
- * smaller model (2 layers, width 64, context 32, lr 0.003), 4,000 held-out characters, no LSTM run.
+ * Options: --minutes M (7), --layers N (3), --width N (96), --heads N (4), --context N (64),
+ * --batch N (32), --lr X (0.003), --seed N (1), --no-lstm. STRATA_QUICK=1: 20 s of training of a
+ * smaller model (2 layers, width 64, context 32), 4,000 held-out characters, no LSTM run.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -38,12 +38,12 @@ const arg = (name: string, fallback: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const minutes = arg("minutes", quick ? 1 / 3 : 7);
-const nLayer = arg("layers", quick ? 2 : 4);
-const nEmbd = arg("width", quick ? 64 : 128);
+const nLayer = arg("layers", quick ? 2 : 3);
+const nEmbd = arg("width", quick ? 64 : 96);
 const nHead = arg("heads", 4);
 const context = arg("context", quick ? 32 : 64);
 const batch = arg("batch", 32);
-const lr = arg("lr", quick ? 3e-3 : 2e-3);
+const lr = arg("lr", 3e-3);
 const seed = arg("seed", 1);
 const withLstm = !quick && !process.argv.includes("--no-lstm");
 
@@ -124,7 +124,7 @@ async function main() {
   console.log(
     `GPT: ${nLayer} pre-norm blocks, ${nHead} heads, width ${nEmbd}, context ${context}; ` +
       `${gpt.numParameters().toLocaleString("en-US")} parameters; batches of ${batch} windows; ` +
-      `AdamW lr ${lr} (warm-up 50 steps, decaying to ${+(lr / 10).toPrecision(3)}), clip norm 1, ${minutes.toFixed(2)} min` +
+      `AdamW lr ${lr} (warm-up 20 steps, decaying to ${+(lr / 10).toPrecision(3)}), clip norm 1, ${minutes.toFixed(2)} min` +
       (quick ? " (STRATA_QUICK)" : ""),
   );
   const rng = new Generator(seed + 1);
@@ -137,7 +137,7 @@ async function main() {
   const elapsed = () => (performance.now() - started) / 1000;
   while (elapsed() < minutes * 60) {
     const progress = elapsed() / (minutes * 60);
-    const rate = lr * Math.min(1, (step + 1) / 50) * (1 - 0.9 * Math.min(1, progress));
+    const rate = lr * Math.min(1, (step + 1) / 20) * (1 - 0.9 * Math.min(1, progress));
     for (const g of opt.paramGroups) g.lr = rate;
     const [x, y] = randomWindows(rng);
     opt.zeroGrad();
