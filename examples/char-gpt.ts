@@ -3,7 +3,7 @@
  * *The Devil's Dictionary* by Ambrose Bierce (1911; public domain, see examples/data/README.md), with
  * the same split (the last 10% held out) and the same time budget (7 minutes of training), so the two
  * can be compared. Training reads random windows of `context` characters (the model learns to
- * predict every next character of each window at once); AdamW-style Adam with a short warm-up and the
+ * predict every next character of each window at once); AdamW (weight decay 0.1 on matrices) with a short warm-up and the
  * learning rate decaying linearly to a tenth over the budget; gradients clipped to norm 1.
  *
  * It prints bits per character on the held-out text, scored with sliding windows (every character

@@ -77,6 +77,25 @@ describeEachBackend("GPT", () => {
     expect(getBackend().memory().storages).toBe(before);
   });
 
+  it("releases its temporaries in a hand-written training loop", () => {
+    const gpt = new GPT({ vocabSize: 12, blockSize: 8, nLayer: 2, nHead: 2, nEmbd: 8, dropout: 0.1 });
+    const opt = new Adam(gpt.parameters(), { lr: 1e-3 });
+    const counts: number[] = [];
+    for (let step = 1; step <= 45; step++) {
+      opt.zeroGrad();
+      const ids = fromHost(
+        Array.from({ length: 16 }, (_, i) => (i * step) % 12),
+        [2, 8],
+        "int32",
+      );
+      const loss = crossEntropy(gpt.forward(ids).reshape([16, 12]), ids.reshape([16]));
+      loss.backward();
+      opt.step();
+      if (step % 15 === 0) counts.push(getBackend().memory().storages);
+    }
+    expect(counts[2]).toBeLessThanOrEqual(counts[0]);
+  });
+
   it("learns a repeating sequence", () => {
     const gpt = new GPT({
       vocabSize: 5,

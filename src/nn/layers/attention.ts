@@ -167,27 +167,27 @@ export class MultiheadAttention extends Module {
 
   /** The query, key and value projections, batch first: (N, L, E), (N, S, E), (N, S, E). */
   private project(q: Tensor, k: Tensor, v: Tensor): [Tensor, Tensor, Tensor] {
+    // slices are made only where used: a tensor the loss does not reach is not released by the step
     const E = this.embedDim;
     const b = this.in_proj_bias;
-    const bq = b?.slice(0, 0, E) ?? null;
-    const bk = b?.slice(0, E, 2 * E) ?? null;
-    const bv = b?.slice(0, 2 * E, 3 * E) ?? null;
+    const bias = (i: number) => b?.slice(0, i * E, (i + 1) * E) ?? null;
     const w = this.in_proj_weight;
-    if (!w)
+    if (!w) {
       return [
-        linear(q, this.q_proj_weight!, bq),
-        linear(k, this.k_proj_weight!, bk),
-        linear(v, this.v_proj_weight!, bv),
+        linear(q, this.q_proj_weight!, bias(0)),
+        linear(k, this.k_proj_weight!, bias(1)),
+        linear(v, this.v_proj_weight!, bias(2)),
       ];
+    }
     if (q === k && k === v) {
       // self-attention: one matmul for the three projections
       const [pq, pk, pv] = linear(q, w, b).split(E, -1);
       return [pq, pk, pv];
     }
     return [
-      linear(q, w.slice(0, 0, E), bq),
-      linear(k, w.slice(0, E, 2 * E), bk),
-      linear(v, w.slice(0, 2 * E, 3 * E), bv),
+      linear(q, w.slice(0, 0, E), bias(0)),
+      linear(k, w.slice(0, E, 2 * E), bias(1)),
+      linear(v, w.slice(0, 2 * E, 3 * E), bias(2)),
     ];
   }
 
@@ -240,7 +240,8 @@ export class MultiheadAttention extends Module {
     // batch first internally: (N, L, E)
     const bf = (t: Tensor) => (!batched ? t.unsqueeze(0) : this.batchFirst ? t : t.transpose(0, 1));
     const same = query === key && key === value;
-    const [xq, xk, xv] = same ? [bf(query), bf(query), bf(query)] : [bf(query), bf(key), bf(value)];
+    const xq = bf(query);
+    const [xk, xv] = same ? [xq, xq] : [bf(key), bf(value)];
     const N = xq.shape[0];
     const L = xq.shape[1];
     if (xk.shape[0] !== N) {
@@ -248,7 +249,7 @@ export class MultiheadAttention extends Module {
         `${op}: query ${fmtShape(query.shape)} and key ${fmtShape(key.shape)} have different batch sizes`,
       );
     }
-    let [q, k, v] = same ? this.project(xq, xq, xq) : this.project(xq, xk, xv);
+    let [q, k, v] = this.project(xq, xk, xv);
     const dtype = q.dtype;
     let attnMask = o.attnMask ?? null;
     let padMask = o.keyPaddingMask ?? null;

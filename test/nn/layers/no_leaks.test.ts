@@ -23,7 +23,11 @@ import {
   LayerNorm,
   Linear,
   MaxPool2d,
+  MultiheadAttention,
+  RMSNorm,
   ReLU,
+  SinusoidalPositionalEncoding,
+  TransformerEncoderLayer,
   Upsample,
 } from "../../../src/nn/layers/index.js";
 import { Module } from "../../../src/nn/module.js";
@@ -39,6 +43,20 @@ class Recurrent extends Module {
   forward(tokens: Tensor) {
     const out = this.gru.forward(this.embed.forward(tokens));
     return this.head.forward(out.select(1, -1));
+  }
+}
+
+/** Cross-attention, sequence first, with key/value biases, a key padding mask and a causal mask. */
+class CrossAttention extends Module {
+  mha = new MultiheadAttention(8, 2, { kdim: 4, vdim: 4, addBiasKV: true });
+  forward(x: Tensor) {
+    const memory = x.slice(2, 0, 4).transpose(0, 1);
+    const keyPaddingMask = randn([6, 5]).gt(1);
+    const [out, weights] = this.mha.run(x.transpose(0, 1), memory, memory, {
+      keyPaddingMask,
+      isCausal: true,
+    });
+    return out.transpose(0, 1).flatten(1).add(weights!.mean());
   }
 }
 
@@ -88,6 +106,25 @@ const cases: [string, () => Module, () => Tensor, number[]][] = [
     [6],
   ],
   ["embedding + bidirectional 2-layer GRU", () => new Recurrent(), () => randint(0, 50, [6, 7]), [6]],
+  [
+    "positional encoding + transformer encoder layer + RMS norm",
+    () =>
+      new Sequential(
+        new SinusoidalPositionalEncoding(8, { batchFirst: true }),
+        new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true, dropout: 0.1 }),
+        new RMSNorm(8),
+        new Flatten(),
+        new Linear(5 * 8, 5),
+      ),
+    () => randn([6, 5, 8]),
+    [6],
+  ],
+  [
+    "multi-head cross-attention with masks",
+    () => new Sequential(new CrossAttention(), new Linear(5 * 8, 5)),
+    () => randn([6, 5, 8]),
+    [6],
+  ],
 ];
 
 describe("layers release their temporaries in hand-written loops", () => {
