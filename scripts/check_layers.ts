@@ -19,7 +19,10 @@ const FLOORS: Record<string, readonly string[]> = {
   io: ["base", "core", "ops", "nn"],
   data: ["base", "core", "ops", "io"],
   train: ["base", "core", "ops", "autograd", "nn", "optim", "io", "data"],
+  // ready-made models (GPT, generate) built from nn
   models: ["base", "core", "ops", "nn"],
+  // plain numbers in, pictures out; io only for its atomic file writes
+  plot: ["base", "io"],
 };
 /** Files at the top of `src/` (the package entry) may import any floor. */
 const ENTRY = "(entry)";
