@@ -13,7 +13,8 @@
  * cache (`models.generate`), checking that both give the same characters.
  *
  * Options: --minutes M (7), --layers N (3), --width N (96), --heads N (4), --context N (64),
- * --batch N (32), --lr X (0.003), --seed N (1), --no-lstm. STRATA_QUICK=1: 20 s of training of a
+ * --batch N (32), --lr X (0.003), --seed N (1), --no-lstm, --replot (redraw examples/output/char-gpt.svg
+ * and .png from the JSON a run saved). Learning curves (GPT and LSTM) are drawn with `plot.linePlot`. STRATA_QUICK=1: 20 s of training of a
  * smaller model (2 layers, width 64, context 32), 4,000 held-out characters, no LSTM run.
  */
 import { spawnSync } from "node:child_process";
@@ -28,6 +29,7 @@ import {
   nn,
   noGrad,
   optim,
+  plot,
   ready,
   tidy,
 } from "../src/index.js";
@@ -104,7 +106,63 @@ function heldOutBits(gpt: models.GPT, limit = heldOut.length): number {
   return nats / count / Math.LN2;
 }
 
+interface Point {
+  seconds: number;
+  trainBits: number;
+  heldOutBits?: number;
+}
+
+interface Result {
+  config: Record<string, number>;
+  steps: number;
+  trainedSeconds: number;
+  heldOutBits: number;
+  lstmHeldOutBits: number | null;
+  lstmCurve: Point[];
+  generation: { characters: number; cachedPerSecond: number; uncachedPerSecond: number; identical: boolean };
+  curve: Point[];
+}
+
+/** Bits per character against seconds of training: the GPT's curve, and the LSTM's from its run. */
+async function drawCurves(r: Result, path: string) {
+  const series = [
+    { name: "GPT: training batches", x: r.curve.map((p) => p.seconds), y: r.curve.map((p) => p.trainBits) },
+  ];
+  const held = r.curve.filter((p) => p.heldOutBits !== undefined);
+  if (held.length) {
+    series.push({
+      name: "GPT: first 6,000 held-out characters",
+      x: held.map((p) => p.seconds),
+      y: held.map((p) => p.heldOutBits!),
+    });
+  }
+  series.push({ name: "GPT: whole held-out text", x: [Math.round(r.trainedSeconds)], y: [r.heldOutBits] });
+  if (r.lstmCurve?.length) {
+    series.push({
+      name: "LSTM (char-rnn): held-out text",
+      x: r.lstmCurve.map((p) => p.seconds),
+      y: r.lstmCurve.map((p) => p.heldOutBits!),
+    });
+  }
+  await plot.linePlot(
+    {
+      title: "Character-level GPT vs LSTM on The Devil's Dictionary",
+      xLabel: "seconds of training",
+      yLabel: "bits per character",
+      series,
+    },
+    path,
+  );
+  console.log(`Learning curves: ${path}.svg and .png`);
+}
+
 async function main() {
+  const outDir = fileURLToPath(new URL("./output/", import.meta.url));
+  if (process.argv.includes("--replot")) {
+    const saved = JSON.parse(readFileSync(`${outDir}char-gpt.json`, "utf8")) as Result;
+    await drawCurves(saved, `${outDir}char-gpt`);
+    return;
+  }
   await ready();
   manualSeed(seed);
   const gpt = new models.GPT({ vocabSize: V, blockSize: context, nLayer, nHead, nEmbd });
@@ -206,6 +264,7 @@ async function main() {
   );
 
   let lstmBits: number | null = null;
+  const lstmCurve: Point[] = [];
   if (withLstm) {
     console.log(`\nNow examples/char-rnn.ts with the same budget (${minutes} min), for the comparison...`);
     const script = fileURLToPath(new URL("./char-rnn.ts", import.meta.url));
@@ -213,9 +272,14 @@ async function main() {
       encoding: "utf8",
       maxBuffer: 1 << 26,
     });
-    const m = /Held-out text: ([\d.]+) bits per character after (\d+) s/.exec(run.stdout ?? "");
+    const out = run.stdout ?? "";
+    for (const line of out.matchAll(/train ([\d.]+) bits\/char, held-out ([\d.]+) bits\/char \((\d+) s\)/g)) {
+      lstmCurve.push({ seconds: Number(line[3]), trainBits: Number(line[1]), heldOutBits: Number(line[2]) });
+    }
+    const m = /Held-out text: ([\d.]+) bits per character after (\d+) s/.exec(out);
     if (m) {
       lstmBits = Number(m[1]);
+      lstmCurve.push({ seconds: Number(m[2]), trainBits: Number.NaN, heldOutBits: lstmBits });
       console.log(`char-rnn (LSTM 256): ${m[1]} bits per character after ${m[2]} s of training`);
     } else {
       console.log(`char-rnn did not report a result (exit ${run.status}): ${(run.stderr ?? "").slice(-500)}`);
@@ -228,29 +292,25 @@ async function main() {
         ? `| LSTM (char-rnn) | not run here${quick ? " (STRATA_QUICK)" : " (--no-lstm)"} | |`
         : `| LSTM 256 (char-rnn, same invocation) | ${lstmBits.toFixed(3)} | ${minutes} min |`),
   );
-  const outDir = fileURLToPath(new URL("./output/", import.meta.url));
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(
-    `${outDir}char-gpt${quick ? "-quick" : ""}.json`,
-    JSON.stringify(
-      {
-        config: { nLayer, nHead, nEmbd, context, batch, lr, minutes, seed, parameters: gpt.numParameters() },
-        steps: step,
-        trainedSeconds: trained,
-        heldOutBits: bits,
-        lstmHeldOutBits: lstmBits,
-        generation: {
-          characters: n,
-          cachedPerSecond: cached.perSecond,
-          uncachedPerSecond: uncached.perSecond,
-          identical: same,
-        },
-        curve,
-      },
-      null,
-      2,
-    ),
-  );
+  const result: Result = {
+    config: { nLayer, nHead, nEmbd, context, batch, lr, minutes, seed, parameters: gpt.numParameters() },
+    steps: step,
+    trainedSeconds: trained,
+    heldOutBits: bits,
+    lstmHeldOutBits: lstmBits,
+    lstmCurve,
+    generation: {
+      characters: n,
+      cachedPerSecond: cached.perSecond,
+      uncachedPerSecond: uncached.perSecond,
+      identical: same,
+    },
+    curve,
+  };
+  const name = `${outDir}char-gpt${quick ? "-quick" : ""}`;
+  writeFileSync(`${name}.json`, JSON.stringify(result, null, 2));
+  await drawCurves(result, name);
 }
 
 main();
