@@ -95,7 +95,7 @@ class CausalSelfAttention extends Module {
   }
 }
 
-/** GPT-2's feed-forward network: `c_fc` (E → 4E), GELU, `c_proj` (4E → E), dropout. */
+/** GPT-2's feed-forward network: `c_fc` (E → 4E), GELU (tanh form), `c_proj` (4E → E), dropout. */
 class MLP extends Module {
   c_fc: Linear;
   c_proj: Linear;
@@ -113,7 +113,8 @@ class MLP extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.dropout.forward(this.c_proj.forward(gelu(this.c_fc.forward(x))));
+    // GPT-2's GELU is the tanh approximation (and tanh has a SIMD kernel, erf does not)
+    return this.dropout.forward(this.c_proj.forward(gelu(this.c_fc.forward(x), "tanh")));
   }
 }
 
@@ -151,7 +152,7 @@ class Block extends Module {
 /**
  * A decoder-only transformer language model in GPT-2's layout (Radford et al. 2019): token embedding
  * `wte` plus learned position embedding `wpe`, `nLayer` pre-norm blocks (`h.0`, `h.1`, ...: `ln_1`,
- * causal self-attention `attn.c_attn`/`attn.c_proj`, `ln_2`, GELU MLP `mlp.c_fc`/`mlp.c_proj`), a
+ * causal self-attention `attn.c_attn`/`attn.c_proj`, `ln_2`, GELU (tanh form, as GPT-2) MLP `mlp.c_fc`/`mlp.c_proj`), a
  * final `ln_f` and an unbiased `lm_head`; the names are nanoGPT's (PyTorch `nn.Linear` layout).
  * Initialised as GPT-2: weights N(0, 0.02²), residual projections N(0, (0.02/√(2·nLayer))²), zero
  * biases. `forward(ids (N, T) int32)` gives logits (N, T, vocabSize) for training; `step(ids, cache)`
