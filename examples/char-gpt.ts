@@ -12,10 +12,10 @@
  * --no-lstm to skip it), samples text, and measures generation speed with and without the key/value
  * cache (`models.generate`), checking that both give the same characters.
  *
- * Options: --minutes M (7), --layers N (3), --width N (96), --heads N (4), --context N (64),
+ * Options: --minutes M (7), --layers N (3), --width N (64), --heads N (4), --context N (64),
  * --batch N (32), --lr X (0.003), --seed N (1), --no-lstm, --replot (redraw examples/output/char-gpt.svg
  * and .png from the JSON a run saved). Learning curves (GPT and LSTM) are drawn with `plot.linePlot`. STRATA_QUICK=1: 20 s of training of a
- * smaller model (2 layers, width 64, context 32), 4,000 held-out characters, no LSTM run.
+ * smaller model (2 layers, context 32), 4,000 held-out characters, no LSTM run.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -41,7 +41,7 @@ const arg = (name: string, fallback: number) => {
 };
 const minutes = arg("minutes", quick ? 1 / 3 : 7);
 const nLayer = arg("layers", quick ? 2 : 3);
-const nEmbd = arg("width", quick ? 64 : 96);
+const nEmbd = arg("width", 64);
 const nHead = arg("heads", 4);
 const context = arg("context", quick ? 32 : 64);
 const batch = arg("batch", 32);
