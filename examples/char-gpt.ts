@@ -126,20 +126,20 @@ interface Result {
 /** Bits per character against seconds of training: the GPT's curve, and the LSTM's from its run. */
 async function drawCurves(r: Result, path: string) {
   const series = [
-    { name: "GPT: training batches", x: r.curve.map((p) => p.seconds), y: r.curve.map((p) => p.trainBits) },
+    { name: "GPT: training", x: r.curve.map((p) => p.seconds), y: r.curve.map((p) => p.trainBits) },
   ];
   const held = r.curve.filter((p) => p.heldOutBits !== undefined);
   if (held.length) {
     series.push({
-      name: "GPT: first 6,000 held-out characters",
+      name: "GPT: held-out (6k chars)",
       x: held.map((p) => p.seconds),
       y: held.map((p) => p.heldOutBits!),
     });
   }
-  series.push({ name: "GPT: whole held-out text", x: [Math.round(r.trainedSeconds)], y: [r.heldOutBits] });
+  series.push({ name: "GPT: held-out (all)", x: [Math.round(r.trainedSeconds)], y: [r.heldOutBits] });
   if (r.lstmCurve?.length) {
     series.push({
-      name: "LSTM (char-rnn): held-out text",
+      name: "LSTM: held-out",
       x: r.lstmCurve.map((p) => p.seconds),
       y: r.lstmCurve.map((p) => p.heldOutBits!),
     });
