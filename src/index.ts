@@ -10,7 +10,7 @@ import "./autograd/methods.js";
 import "./train/module_methods.js";
 
 export { Tensor } from "./core/tensor.js";
-export type { NestedArray, TensorLike, GradNode } from "./core/tensor.js";
+export type { NestedArray, TensorLike, GradNode, CustomGrad } from "./core/tensor.js";
 export type { DType, TypedArray } from "./base/dtype.js";
 export {
   StrataError,
@@ -126,6 +126,7 @@ export {
   hardtanh,
   logSigmoid,
 } from "./ops/activation.js";
+export * as autograd from "./autograd/index.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
