@@ -17,6 +17,7 @@ export {
   ShapeError,
   DTypeError,
   ValueError,
+  LinAlgError,
   DisposedError,
   OutOfMemoryError,
   BackendError,
@@ -127,6 +128,7 @@ export {
   logSigmoid,
 } from "./ops/activation.js";
 export * as autograd from "./autograd/index.js";
+export * as linalg from "./linalg/index.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";

@@ -140,8 +140,10 @@ export function defineFunction<Out extends Tensor | Tensor[], Args extends unkno
     };
     const saved = ctx.savedTensors;
     own.forEach((o, index) => {
-      // the step release reaches the inputs and the saved tensors through the outputs
-      derive(o, [...inputs, ...saved.filter((s) => !outs.includes(s) && !own.includes(s))]);
+      // the step release reaches the inputs, the saved tensors and the sibling outputs (which the loss
+      // may not use) through any output
+      const others = [...saved.filter((s) => !outs.includes(s)), ...own].filter((t) => t !== o);
+      derive(o, [...inputs, ...others]);
       if (!track) return;
       o.gradFn = { op: "custom", inputs, attrs: {}, custom: { index, fn } };
       o.requiresGrad = true;
