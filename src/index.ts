@@ -129,6 +129,7 @@ export {
 } from "./ops/activation.js";
 export * as autograd from "./autograd/index.js";
 export * as linalg from "./linalg/index.js";
+export * as unsupervised from "./unsupervised/index.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
