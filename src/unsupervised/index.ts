@@ -5,3 +5,10 @@
  * pca.transform(randn([3, 6])).shape; // [3, 2]
  */
 export { PCA, type PCAOptions } from "./pca.js";
+export {
+  Autoencoder,
+  TiedLinear,
+  deepAutoencoder,
+  type ActivationName,
+  type DeepAutoencoderOptions,
+} from "./autoencoder.js";
