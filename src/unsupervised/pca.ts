@@ -221,14 +221,35 @@ export class PCA {
 function principalAxes(xc: Tensor, n: number, p: number): { variances: number[]; axes: Tensor } {
   const maxK = Math.min(n, p);
   if (p <= GRAM_FEATURES || p <= n) {
-    const { eigenvalues, eigenvectors } = linalg.eigh(xc.transpose(0, 1).matmul(xc));
-    const lambdas = Array.from(eigenvalues.dataSync()).reverse();
-    const order = ops.arange(p - 1, -1, -1, { dtype: "int32" });
-    const axes = eigenvectors.indexSelect(1, order).transpose(0, 1);
-    return {
-      variances: lambdas.slice(0, maxK).map((l) => Math.max(l, 0) / (n - 1)),
-      axes: axes.slice(0, 0, maxK),
-    };
+    // features that never vary (an image's blank border) decouple: their axes are unit vectors with
+    // variance 0, so only the others go through the eigensolver (its cost grows as the cube)
+    const gram = xc.transpose(0, 1).matmul(xc);
+    const g = gram.dataSync();
+    let top = 0;
+    for (let j = 0; j < p; j++) top = Math.max(top, g[j * p + j]);
+    // a constant feature centres to rounding noise, not always to exact zeros
+    const varies = (j: number) => g[j * p + j] > top * 1e-24;
+    const live: number[] = [];
+    for (let j = 0; j < p; j++) if (varies(j)) live.push(j);
+    const r = live.length;
+    const reduced = r === p ? gram : gram.indexSelect(0, live).indexSelect(1, live);
+    const { eigenvalues, eigenvectors } = linalg.eigh(reduced);
+    const lambdas = eigenvalues.dataSync();
+    const vectors = eigenvectors.dataSync();
+    const axes = new Float64Array(maxK * p);
+    const variances: number[] = [];
+    for (let a = 0; a < maxK; a++) {
+      if (a < r) {
+        const col = r - 1 - a; // descending
+        for (let i = 0; i < r; i++) axes[a * p + live[i]] = vectors[i * r + col];
+        variances.push(Math.max(lambdas[col], 0) / (n - 1));
+      } else {
+        variances.push(0);
+      }
+    }
+    const dead = Array.from({ length: p }, (_, j) => j).filter((j) => !varies(j));
+    for (let a = r; a < maxK; a++) axes[a * p + dead[a - r]] = 1;
+    return { variances, axes: ops.fromHost(axes, [maxK, p], "float64") };
   }
   const { S, Vh } = linalg.svd(xc, { fullMatrices: false });
   return { variances: Array.from(S.dataSync(), (s) => (s * s) / (n - 1)), axes: Vh };

@@ -1,7 +1,8 @@
 import { expect, it } from "vitest";
 import { ShapeError, StrataError } from "../../src/base/errors.js";
 import { manualSeed } from "../../src/core/random.js";
-import { randn, tensor } from "../../src/ops/creation.js";
+import { eye, randn, tensor } from "../../src/ops/creation.js";
+import { concat } from "../../src/ops/movement.js";
 import { PCA } from "../../src/unsupervised/pca.js";
 import { describeEachBackend } from "../helpers/backends.js";
 import { expectClose } from "../helpers/close.js";
@@ -59,6 +60,21 @@ describeEachBackend("PCA", () => {
       { atol: 1e-12 },
     );
     expectClose(pca.explainedVarianceRatio.sum(), 1, { atol: 1e-12 });
+  });
+
+  it("features that never vary (an image's blank border) get variance 0 and leave the others unchanged", () => {
+    manualSeed(5);
+    const live = randn([25, 4], { dtype: "float64" });
+    const zero = randn([1, 2], { dtype: "float64" }).expand([25, 2]);
+    const x = concat([zero.slice(1, 0, 1), live, zero.slice(1, 1, 2)], 1);
+    const full = new PCA().fit(x);
+    const ref = new PCA().fit(live);
+    expectClose(full.explainedVariance.slice(0, 0, 4), ref.explainedVariance, { atol: 1e-12 });
+    expectClose(full.explainedVariance.slice(0, 4, 6), [0, 0], { atol: 0 });
+    expectClose(full.components.slice(0, 0, 4).slice(1, 1, 5), ref.components, { atol: 1e-12 });
+    const c = full.components;
+    expectClose(c.matmul(c.transpose(0, 1)), eye(6, 6, { dtype: "float64" }), { atol: 1e-12 });
+    expectClose(full.inverseTransform(full.transform(x)), x, { atol: 1e-10 });
   });
 
   it("many features, few samples (the SVD path): same definitions", () => {
