@@ -79,7 +79,7 @@ console.log(
 async function trainAutoencoder(layerSizes: number[], nEpochs: number) {
   // linear code, logistic output (pixels in [0, 1]) trained by cross-entropy
   const ae = unsupervised.deepAutoencoder(layerSizes, { activation });
-  ae.compile({ optimizer: new optim.Adam(ae.parameters(), { lr }), loss: "bce" });
+  ae.compile({ optimizer: new optim.Adam(ae.parameters(), { lr }), loss: "bce", metrics: [] });
   const started = performance.now();
   await ae.fit([xTrain, xTrain], { epochs: nEpochs, batchSize, verbose: quick ? 0 : 1 });
   const secs = (performance.now() - started) / 1000;
