@@ -165,11 +165,11 @@ const points = (t: Tensor) => {
 };
 for (const [name, title] of [
   ["pca", "PCA-2"],
-  ["autoencoder", `Autoencoder ${sizes2d.join("-")}`],
+  ["autoencoder", `Autoencoder …-${sizes2d.slice(-2).join("-")}`],
 ] as const) {
   await plot.scatterPlot(
     {
-      title: `${title}: 2-D codes of ${plotted} MNIST test digits (5-NN accuracy ${(100 * knn[name]).toFixed(1)}%)`,
+      title: `${title}: ${plotted} test digits, 5-NN ${(100 * knn[name]).toFixed(1)}%`,
       xLabel: "code 1",
       yLabel: "code 2",
       points: points(codes[name].test),
