@@ -14,7 +14,7 @@
  *                                         [--activation relu|sigmoid|tanh]
  *   STRATA_QUICK=1 npx tsx examples/autoencoder-mnist.ts      # a small slice, well under a minute
  *
- * Writes examples/output/autoencoder-mnist/: reconstructions.png (test digits; rows: original, PCA-30,
+ * Writes examples/output/autoencoder-mnist/ (-quick/ with STRATA_QUICK): reconstructions.png (test digits; rows: original, PCA-30,
  * autoencoder), codes-pca.png/.svg and codes-autoencoder.png/.svg (2-D codes coloured by digit),
  * results.json (every number printed, and the 2-D codes).
  */
@@ -47,7 +47,8 @@ const activation = (
   activationArg > 0 ? process.argv[activationArg + 1] : "relu"
 ) as unsupervised.ActivationName;
 const sizes = quick ? [784, 256, 128, 30] : [784, 1000, 500, 250, 30];
-const out = "examples/output/autoencoder-mnist";
+// a quick run must not overwrite the full run's pictures
+const out = quick ? "examples/output/autoencoder-mnist-quick" : "examples/output/autoencoder-mnist";
 await mkdir(out, { recursive: true });
 manualSeed(2006);
 
