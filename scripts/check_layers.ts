@@ -21,6 +21,8 @@ const FLOORS: Record<string, readonly string[]> = {
   train: ["base", "core", "ops", "autograd", "nn", "optim", "io", "data"],
   // ready-made models (GPT, generate) built from nn
   models: ["base", "core", "ops", "nn"],
+  linalg: ["base", "core", "ops", "autograd"],
+  unsupervised: ["base", "core", "ops", "autograd", "nn", "optim", "io", "data", "train", "linalg"],
   // plain numbers in, pictures out; io only for its atomic file writes
   plot: ["base", "io"],
 };

@@ -10,13 +10,14 @@ import "./autograd/methods.js";
 import "./train/module_methods.js";
 
 export { Tensor } from "./core/tensor.js";
-export type { NestedArray, TensorLike, GradNode } from "./core/tensor.js";
+export type { NestedArray, TensorLike, GradNode, CustomGrad } from "./core/tensor.js";
 export type { DType, TypedArray } from "./base/dtype.js";
 export {
   StrataError,
   ShapeError,
   DTypeError,
   ValueError,
+  LinAlgError,
   DisposedError,
   OutOfMemoryError,
   BackendError,
@@ -126,6 +127,9 @@ export {
   hardtanh,
   logSigmoid,
 } from "./ops/activation.js";
+export * as autograd from "./autograd/index.js";
+export * as linalg from "./linalg/index.js";
+export * as unsupervised from "./unsupervised/index.js";
 export * as nn from "./nn/index.js";
 export * as models from "./models/index.js";
 export * as optim from "./optim/index.js";

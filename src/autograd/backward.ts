@@ -1,9 +1,10 @@
 import * as ops from "../ops/index.js";
 import { StrataError, fmtShape } from "../base/errors.js";
-import { GRAD_RULES } from "./grad_rules.js";
+import { GRAD_RULES, type GradRule } from "./grad_rules.js";
+import type { Prim } from "../backends/backend.js";
 import { enableGrad, noGrad } from "../core/grad_mode.js";
 import { beginStep, keep, tidy } from "../core/memory.js";
-import type { Tensor } from "../core/tensor.js";
+import type { CustomGrad, Tensor } from "../core/tensor.js";
 
 /**
  * Reverse-mode differentiation: a topological sort of the recorded graph, then one reverse walk.
@@ -47,28 +48,50 @@ export function backward(
     grads.set(root, seed ?? ops.onesLike(root));
     // gradient objects already stored as some .grad (or owned by the caller), which a leaf must not share
     const taken = new Set<Tensor>(seed ? [seed] : []);
+    // the outputs of one custom function call: their gradients are gathered until the last is reached
+    // (all of them come before any input in reverse topological order), then its backward runs once
+    const gathering = new Map<CustomGrad, { grads: (Tensor | undefined)[]; left: number }>();
+    for (const t of order) {
+      const c = t.gradFn?.custom;
+      if (c === undefined) continue;
+      const slot = gathering.get(c.fn) ?? { grads: [], left: 0 };
+      slot.left++;
+      gathering.set(c.fn, slot);
+    }
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
-      const g = grads.get(t);
-      if (g === undefined) continue;
+      let g = grads.get(t);
       const node = t.gradFn;
-      if (node === null || t.retainsGrad) accumulate(t, g, options.createGraph === true, taken);
+      const custom = node?.custom;
+      let slot: { grads: (Tensor | undefined)[]; left: number } | undefined;
+      if (custom !== undefined) {
+        slot = gathering.get(custom.fn) as { grads: (Tensor | undefined)[]; left: number };
+        slot.left--;
+        slot.grads[custom.index] = g;
+        g ??= slot.grads.find((x) => x !== undefined);
+      }
+      if (g === undefined) continue;
+      if (node === null || t.retainsGrad) {
+        if (grads.has(t)) accumulate(t, grads.get(t) as Tensor, options.createGraph === true, taken);
+      }
       if (node === null) continue;
+      if (slot !== undefined && slot.left > 0) continue;
       if (node.inputs.length === 0) {
         throw new StrataError(
-          `backward: trying to go through the graph of "${node.op}" a second time; its buffers were freed. ` +
+          `backward: trying to go through the graph of "${custom?.fn.name ?? node.op}" a second time; its buffers were freed. ` +
             "Pass { retainGraph: true } to the first backward() to allow this",
         );
       }
       const needs = node.inputs.map((x) => x.requiresGrad);
-      const rule = GRAD_RULES[node.op];
-      if (rule === undefined) throw new StrataError(`backward: no gradient rule for op "${node.op}"`);
-      const inputGrads = rule(g, {
-        inputs: node.inputs,
-        out: t,
-        attrs: node.attrs as Record<string, any>,
-        needs,
-      });
+      const inputGrads =
+        custom !== undefined
+          ? runCustom(custom.fn, slot?.grads ?? [], needs)
+          : ruleOf(node.op)(g, {
+              inputs: node.inputs,
+              out: t,
+              attrs: node.attrs as Record<string, any>,
+              needs,
+            });
       node.inputs.forEach((x, k) => {
         const gx = inputGrads[k];
         if (!needs[k] || gx === null || gx === undefined) return;
@@ -82,8 +105,35 @@ export function backward(
   else tidy(() => noGrad(run));
   // as in PyTorch, building a graph of the gradients keeps the forward graph they refer to
   if (consumes) {
-    for (const t of order) if (t.gradFn) t.gradFn.inputs = [];
+    for (const t of order) {
+      if (!t.gradFn) continue;
+      t.gradFn.inputs = [];
+      // a custom function's saved tensors go with its backward
+      if (t.gradFn.custom) t.gradFn.custom.fn.backward = null;
+    }
   }
+}
+
+function ruleOf(op: Prim | "custom"): GradRule {
+  const rule = op === "custom" ? undefined : GRAD_RULES[op];
+  if (rule === undefined) throw new StrataError(`backward: no gradient rule for op "${op}"`);
+  return rule;
+}
+
+/** Calls a custom function's backward with a gradient for every output (zeros where none arrived). */
+function runCustom(
+  fn: CustomGrad,
+  gathered: readonly (Tensor | undefined)[],
+  needs: readonly boolean[],
+): readonly (Tensor | null)[] {
+  if (fn.backward === null) {
+    throw new StrataError(
+      `backward: trying to go through the graph of "${fn.name}" a second time; its saved tensors were freed. ` +
+        "Pass { retainGraph: true } to the first backward() to allow this",
+    );
+  }
+  const grads = fn.outputs.map((o, k) => gathered[k] ?? ops.zeros(o.shape as number[], { dtype: o.dtype }));
+  return fn.backward(grads, needs);
 }
 
 /** Sums a broadcast gradient down to `x`'s shape and gives it `x`'s dtype. */

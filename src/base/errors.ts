@@ -35,6 +35,15 @@ export class DTypeError extends StrataError {}
 export class ValueError extends StrataError {}
 
 /**
+ * A matrix a linear-algebra routine cannot handle: singular (`solve`, `inv`), not positive-definite
+ * (`cholesky`, naming the leading minor), or an iteration that did not converge (PyTorch's
+ * `torch.linalg.LinAlgError`). A `ValueError`, since the input's values are at fault.
+ * @example
+ * linalg.inv(tensor([[1, 2], [2, 4]])); // throws LinAlgError: the input matrix is singular
+ */
+export class LinAlgError extends ValueError {}
+
+/**
  * An argument of the wrong kind, which JavaScript would otherwise let through or ignore: a Dataset or
  * a typed array where a tensor is expected, a tensor where a number is, an options object in a
  * tensor's place, more arguments than the function takes, an unknown option. The message names the

@@ -14,10 +14,33 @@ import { contiguousStrides, isContiguous, sizeOf } from "../base/shape.js";
  * node.inputs[0] === x; // true
  */
 export interface GradNode {
-  readonly op: Prim;
+  /** The primitive, or `"custom"` for a node made by `autograd.defineFunction` (see `custom`). */
+  readonly op: Prim | "custom";
   /** Emptied once backward has used the node (unless retainGraph), so intermediates can be freed. */
   inputs: readonly Tensor[];
   readonly attrs: Readonly<Record<string, unknown>>;
+  /** Set when the node was made by `autograd.defineFunction`: it carries its own backward. */
+  readonly custom?: { readonly index: number; readonly fn: CustomGrad };
+}
+
+/**
+ * The backward of one call of a user-defined function (`autograd.defineFunction`): the nodes of all its
+ * outputs share it, so the engine gathers the gradients of every output and calls `backward` once.
+ * @example
+ * const Double = autograd.defineFunction({
+ *   forward: (ctx, x: Tensor) => x.mul(2),
+ *   backward: (ctx, g: Tensor) => [g.mul(2)],
+ * });
+ * const y = Double(tensor([1], { requiresGrad: true }));
+ * const c: CustomGrad = y.gradFn!.custom!.fn;
+ * [c.name, c.outputs.length]; // ["custom", 1]
+ */
+export interface CustomGrad {
+  readonly name: string;
+  /** Shape and dtype of every output (zeros stand in for the gradient of an output that got none). */
+  readonly outputs: readonly { readonly shape: readonly number[]; readonly dtype: DType }[];
+  /** Gradients of every output to one gradient per input (null: none); set to null once consumed. */
+  backward: ((grads: readonly Tensor[], needs: readonly boolean[]) => readonly (Tensor | null)[]) | null;
 }
 
 /**
