@@ -19,6 +19,7 @@ const FLOORS: Record<string, readonly string[]> = {
   io: ["base", "core", "ops", "nn"],
   data: ["base", "core", "ops", "io"],
   train: ["base", "core", "ops", "autograd", "nn", "optim", "io", "data"],
+  rl: ["base", "core", "ops", "autograd", "nn", "optim", "io", "data", "train"],
 };
 /** Files at the top of `src/` (the package entry) may import any floor. */
 const ENTRY = "(entry)";
