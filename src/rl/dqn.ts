@@ -42,7 +42,10 @@ export interface DQNOptions {
   targetUpdate?: number;
   /** Polyak factor of the target update: 1 copies (hard update), < 1 averages. */
   tau?: number;
-  /** ε as a function of the environment step; default linear from `epsilonStart` to `epsilonEnd` over `explorationFraction` of the steps. */
+  /**
+   * ε as a function of the environment step; default linear from `epsilonStart` to `epsilonEnd` over
+   * `explorationFraction` of the steps of the `learn` call (give a schedule when training in chunks).
+   */
   epsilon?: Schedule;
   epsilonStart?: number;
   epsilonEnd?: number;
@@ -140,6 +143,8 @@ export class DQN {
   > &
     DQNOptions;
   private epsilonOf: Schedule;
+  private current: Float32Array | null = null;
+  private currentReturn = 0;
 
   constructor(
     readonly env: Env,
@@ -272,8 +277,9 @@ export class DQN {
     const end = this.globalStep + totalSteps;
     if (!o.epsilon) this.epsilonOf = linearSchedule(o.epsilonStart, o.epsilonEnd, o.explorationFraction * end);
     const logInterval = options.logInterval ?? 10000;
-    let { observation } = this.env.reset({ seed: this.generator.int(0, 2 ** 31) });
-    let episodeReturn = 0;
+    // a later call continues the episode in progress
+    let observation = this.current ?? this.env.reset({ seed: this.generator.int(0, 2 ** 31) }).observation;
+    let episodeReturn = this.currentReturn;
     let started = performance.now();
     let stepsAtStart = this.globalStep;
     while (this.globalStep < end) {
@@ -316,6 +322,8 @@ export class DQN {
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
     }
+    this.current = observation;
+    this.currentReturn = episodeReturn;
     return this.record;
   }
 
@@ -329,6 +337,11 @@ export class DQN {
     returns: number[];
   } {
     const env = options.env ?? this.env;
+    if (env === this.env) {
+      // the training episode in progress is abandoned: the next learn() starts a new one
+      this.current = null;
+      this.currentReturn = 0;
+    }
     const episodes = options.episodes ?? 10;
     const returns: number[] = [];
     let seed = options.seed ?? this.generator.int(0, 2 ** 31);
