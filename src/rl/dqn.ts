@@ -248,6 +248,8 @@ export class DQN {
       this.buffer.step = this.globalStep;
       this.buffer.updatePriorities(batch.indices, tdErrors.dataSync());
     }
+    // the TD errors are not part of the loss's graph, so the next step would not release them
+    tdErrors.dispose();
     this.updates++;
     this.lastLoss = loss.item();
     return this.lastLoss;

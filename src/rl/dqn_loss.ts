@@ -26,7 +26,9 @@ export interface DQNLossOptions {
  * The DQN loss of a batch: Q(s, a) from `online` against the target r + γ·(1 − done)·max_a' Q̂(s', a')
  * from `target` (no gradient through it), Huber or squared, each transition scaled by its importance
  * weight (all 1 without prioritised replay) and averaged. Also returns the TD errors (target − Q) for
- * prioritised replay. Call `backward()` on `loss` and step the online network's optimizer.
+ * prioritised replay. Call `backward()` on `loss` and step the online network's optimizer; the next
+ * `backward()` releases this step's tensors, except `tdErrors` (not part of the loss): `dispose()` it
+ * once read, as `DQN` does.
  * @example
  * const net = new nn.Linear(2, 2), tgt = rl.cloneModule(net);
  * const buf = new rl.ReplayBuffer(4, [2]);

@@ -59,7 +59,11 @@ function pairs(fn: string, target: Module, source: Module): [Tensor, Tensor][] {
  */
 export function hardUpdate(target: Module, source: Module): void {
   noGrad(() => {
-    for (const [t, s] of pairs("hardUpdate", target, source)) t.assign(s.clone());
+    for (const [t, s] of pairs("hardUpdate", target, source)) {
+      const copy = s.clone();
+      t.assign(copy);
+      copy.dispose(); // t holds the buffer now
+    }
   });
 }
 
