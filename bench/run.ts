@@ -9,6 +9,7 @@ import { cpus } from "node:os";
 import { type WasmBackend, setBackend } from "../src/index.js";
 import { median } from "./stats.js";
 import { strataCnn, strataLstm, strataMatmul, strataMlp } from "./strata_bench.js";
+import { DQN_BENCH, strataDqn } from "./dqn_bench.js";
 import { loadTfjs, tfjsCnn, tfjsLstm, tfjsMatmul, tfjsMlp } from "./tfjs_bench.js";
 
 const args = process.argv.slice(2);
@@ -29,6 +30,9 @@ const lstm: Row = {};
 /** The CNN row: LeNet-like (conv 5×5×32, pool, conv 5×5×64, pool, dense 1024, dense 10), batch 64. */
 const CNN_BATCH = 64;
 const cnn: Row = {};
+/** The DQN rows (bench/dqn_bench.ts): a training step of the CartPole network and a greedy action, per second. */
+const dqnTrain: Row = {};
+const dqnAct: Row = {};
 const notes: string[] = [];
 
 function fmt(v: number | undefined, digits = 1): string {
@@ -58,6 +62,9 @@ async function measureStrata(backend: "wasm" | "ref") {
   cnn[name] = median(
     await strataCnn(CNN_BATCH, backend === "ref" ? Math.min(runs, 2) : runs, backend === "ref" ? 1 : 2),
   );
+  const dqn = await strataDqn(runs, backend === "ref" ? 20 : 100);
+  dqnTrain[name] = median(dqn.train);
+  dqnAct[name] = median(dqn.act);
 }
 
 async function measureTfjs(backend: "cpu" | "wasm") {
@@ -104,6 +111,8 @@ interface PythonResult {
     lstmThreads?: number;
     cnn?: number[];
     cnnThreads?: number;
+    dqnTrain?: number[];
+    dqnAct?: number[];
   };
 }
 
@@ -120,6 +129,7 @@ function measurePython() {
     BENCH_BATCH: String(BATCH),
     BENCH_LSTM: JSON.stringify(LSTM_SIZES),
     BENCH_CNN_BATCH: String(CNN_BATCH),
+    BENCH_DQN: JSON.stringify(DQN_BENCH),
   };
   // these two slow a current OpenBLAS on this machine (see the environment notes); unset for the bench only
   delete env.OPENBLAS_CORETYPE;
@@ -147,6 +157,8 @@ function measurePython() {
     mlp.pytorch = median(result.torch.mlp);
     if (result.torch.lstm) lstm.pytorch = median(result.torch.lstm);
     if (result.torch.cnn) cnn.pytorch = median(result.torch.cnn);
+    if (result.torch.dqnTrain) dqnTrain.pytorch = median(result.torch.dqnTrain);
+    if (result.torch.dqnAct) dqnAct.pytorch = median(result.torch.dqnAct);
     notes.push(
       `PyTorch ${result.torch.version} with ${result.torch.blas}; MLP best with ${result.torch.mlpThreads} torch thread(s)` +
         (result.torch.lstmThreads ? `, LSTM with ${result.torch.lstmThreads}` : "") +
@@ -216,6 +228,17 @@ async function main() {
   console.log(
     `| ${lcols.map((c) => fmt(cnn[c], 0)).join(" | ")} | ${ratio(sc, cnn["tfjs-wasm"])} | ${ratio(sc, cnn["tfjs-cpu"])} | ${ratio(sc, cnn.pytorch)} |`,
   );
+  console.log(
+    `\n## DQN on CartPole (network ${DQN_BENCH.sizes.join("-")}), steps/s: a training step (batch ${DQN_BENCH.batch}: online and target forward, Huber loss, backward, Adam) and a greedy action (batch-1 forward, argmax)\n`,
+  );
+  const dcols = ["strata-wasm", "strata-ref", "pytorch"];
+  console.log(`| | ${dcols.join(" | ")} | wasm / PyTorch |`);
+  console.log(`|---|${dcols.map(() => "---").join("|")}|---|`);
+  for (const [label, row] of [
+    ["training step", dqnTrain],
+    ["greedy action", dqnAct],
+  ] as const)
+    console.log(`| ${label} | ${dcols.map((c) => fmt(row[c], 0)).join(" | ")} | ${ratio(row["strata-wasm"], row.pytorch)} |`);
   console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join("\n")}`);
   process.exit(0);
 }
