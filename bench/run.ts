@@ -238,7 +238,9 @@ async function main() {
     ["training step", dqnTrain],
     ["greedy action", dqnAct],
   ] as const)
-    console.log(`| ${label} | ${dcols.map((c) => fmt(row[c], 0)).join(" | ")} | ${ratio(row["strata-wasm"], row.pytorch)} |`);
+    console.log(
+      `| ${label} | ${dcols.map((c) => fmt(row[c], 0)).join(" | ")} | ${ratio(row["strata-wasm"], row.pytorch)} |`,
+    );
   console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join("\n")}`);
   process.exit(0);
 }

@@ -67,7 +67,8 @@ for (const seed of seeds) {
   const final = agent.evaluate({ episodes: 100, env: evalEnv, seed: 123456 });
   let kept = final;
   if (best.state) {
-    for (const [k, v] of Object.entries(agent.online.stateDict())) v.assign(strata.tensor(best.state[k], { shape: [...v.shape] }));
+    for (const [k, v] of Object.entries(agent.online.stateDict()))
+      v.assign(strata.tensor(best.state[k], { shape: [...v.shape] }));
     kept = agent.evaluate({ episodes: 100, env: evalEnv, seed: 123456 });
   }
   const line =
@@ -88,12 +89,16 @@ for (const seed of seeds) {
   });
 }
 const passed = results.filter((r) => Math.max(r.final as number, r.best as number) >= 475).length;
-console.log(`${passed} of ${results.length} seeds reach a greedy mean ≥ 475 over 100 episodes within ${totalSteps} steps`);
+console.log(
+  `${passed} of ${results.length} seeds reach a greedy mean ≥ 475 over 100 episodes within ${totalSteps} steps`,
+);
 mkdirSync("examples/output", { recursive: true });
 writeFileSync("examples/output/dqn-cartpole.json", JSON.stringify({ totalSteps, results }));
-const plot = (strata as unknown as { plot?: { linePlot: (spec: unknown, path: string) => Promise<void> } }).plot;
+const plot = (strata as unknown as { plot?: { linePlot: (spec: unknown, path: string) => Promise<void> } })
+  .plot;
 if (plot) {
-  const smooth = (ys: number[]) => ys.map((_, i) => ys.slice(Math.max(0, i - 19), i + 1).reduce((a, b) => a + b, 0) / Math.min(i + 1, 20));
+  const smooth = (ys: number[]) =>
+    ys.map((_, i) => ys.slice(Math.max(0, i - 19), i + 1).reduce((a, b) => a + b, 0) / Math.min(i + 1, 20));
   await plot.linePlot(
     {
       title: "DQN on CartPole-v1 (return of each training episode, mean of 20)",

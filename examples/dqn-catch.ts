@@ -64,13 +64,22 @@ console.log(
     `${totalSteps} steps (${agent.record.returns.length} episodes) in ${seconds.toFixed(0)} s`,
 );
 mkdirSync("examples/output", { recursive: true });
-writeFileSync("examples/output/dqn-catch.json", JSON.stringify({ totalSteps, greedy: result.mean, randomPlay, record: agent.record }));
+writeFileSync(
+  "examples/output/dqn-catch.json",
+  JSON.stringify({ totalSteps, greedy: result.mean, randomPlay, record: agent.record }),
+);
 const frames = rl.recordEpisode(new rl.FrameStack(new rl.Catch(), 1), (o) => agent.act(o), { seed: 5 });
-writeFileSync("examples/output/dqn-catch.html", rl.framesToHtml(frames, { title: "DQN plays Catch", fps: 3 }));
-const plot = (strata as unknown as { plot?: { linePlot: (spec: unknown, path: string) => Promise<void> } }).plot;
+writeFileSync(
+  "examples/output/dqn-catch.html",
+  rl.framesToHtml(frames, { title: "DQN plays Catch", fps: 3 }),
+);
+const plot = (strata as unknown as { plot?: { linePlot: (spec: unknown, path: string) => Promise<void> } })
+  .plot;
 if (plot) {
   const r = agent.record;
-  const mean = r.returns.map((_, k) => r.returns.slice(Math.max(0, k - 99), k + 1).reduce((a, b) => a + b, 0) / Math.min(k + 1, 100));
+  const mean = r.returns.map(
+    (_, k) => r.returns.slice(Math.max(0, k - 99), k + 1).reduce((a, b) => a + b, 0) / Math.min(k + 1, 100),
+  );
   await plot.linePlot(
     {
       title: "DQN on Catch (mean return of the last 100 training episodes)",

@@ -26,7 +26,8 @@ function derivs(s: readonly number[], a: number): number[] {
     (M1 * LC1 + M2 * L1) * G * Math.cos(t1 - Math.PI / 2) +
     phi2;
   const dd2 =
-    (a + (d2 / d1) * phi1 - M2 * L1 * LC2 * d1t * d1t * Math.sin(t2) - phi2) / (M2 * LC2 * LC2 + I2 - (d2 * d2) / d1);
+    (a + (d2 / d1) * phi1 - M2 * L1 * LC2 * d1t * d1t * Math.sin(t2) - phi2) /
+    (M2 * LC2 * LC2 + I2 - (d2 * d2) / d1);
   const dd1 = -(d2 * dd2 + phi1) / d1;
   return [d1t, d2t, dd1, dd2];
 }
@@ -72,7 +73,10 @@ const clip = (x: number, m: number) => Math.min(Math.max(x, -m), m);
 export class Acrobot extends TimeLimitEnv {
   readonly id = "Acrobot-v1";
   readonly actionSpace = new Discrete(3);
-  readonly observationSpace = new Box([-1, -1, -1, -1, -MAX_VEL_1, -MAX_VEL_2], [1, 1, 1, 1, MAX_VEL_1, MAX_VEL_2]);
+  readonly observationSpace = new Box(
+    [-1, -1, -1, -1, -MAX_VEL_1, -MAX_VEL_2],
+    [1, 1, 1, 1, MAX_VEL_1, MAX_VEL_2],
+  );
   private s = [0, 0, 0, 0];
 
   constructor(maxEpisodeSteps = 500) {

@@ -56,7 +56,8 @@ export class CartPole extends TimeLimitEnv {
     const cos = Math.cos(this.theta);
     const sin = Math.sin(this.theta);
     const temp = (force + POLE_MASS_LENGTH * this.thetaDot * this.thetaDot * sin) / TOTAL_MASS;
-    const thetaAcc = (GRAVITY * sin - cos * temp) / (HALF_LENGTH * (4 / 3 - (MASS_POLE * cos * cos) / TOTAL_MASS));
+    const thetaAcc =
+      (GRAVITY * sin - cos * temp) / (HALF_LENGTH * (4 / 3 - (MASS_POLE * cos * cos) / TOTAL_MASS));
     const xAcc = temp - (POLE_MASS_LENGTH * thetaAcc * cos) / TOTAL_MASS;
     // explicit Euler, in Gymnasium's order (positions from the old velocities)
     this.x += TAU * this.xDot;

@@ -46,7 +46,8 @@ export class Catch extends TimeLimitEnv {
   protected advance(action: number): { reward: number; terminated: boolean } {
     this.paddleX = Math.min(Math.max(this.paddleX + action - 1, 0), this.columns - 1);
     this.ballY++;
-    if (this.ballY >= this.rows - 1) return { reward: this.ballX === this.paddleX ? 1 : -1, terminated: true };
+    if (this.ballY >= this.rows - 1)
+      return { reward: this.ballX === this.paddleX ? 1 : -1, terminated: true };
     return { reward: 0, terminated: false };
   }
 
@@ -69,7 +70,8 @@ export class Catch extends TimeLimitEnv {
       r === this.ballY && c === this.ballX ? "o" : r === this.rows - 1 && c === this.paddleX ? "=" : ".";
     if (mode === "ansi") {
       const lines: string[] = [];
-      for (let r = 0; r < this.rows; r++) lines.push(Array.from({ length: this.columns }, (_, c) => cell(r, c)).join(""));
+      for (let r = 0; r < this.rows; r++)
+        lines.push(Array.from({ length: this.columns }, (_, c) => cell(r, c)).join(""));
       return lines.join("\n");
     }
     const s = 24;

@@ -49,7 +49,12 @@ export async function saveCheckpoint(agent: DQN, path: string): Promise<void> {
   host("rewards", b.rewards, [b.capacity]);
   host("dones", b.dones, [b.capacity]);
   const prioritized = b instanceof PrioritizedReplayBuffer;
-  if (prioritized) host("priorities", Float32Array.from({ length: b.capacity }, (_, i) => b.tree.get(i)), [b.capacity]);
+  if (prioritized)
+    host(
+      "priorities",
+      Float32Array.from({ length: b.capacity }, (_, i) => b.tree.get(i)),
+      [b.capacity],
+    );
   const meta = {
     format: FORMAT,
     globalStep: agent.globalStep,
@@ -85,10 +90,12 @@ export async function saveCheckpoint(agent: DQN, path: string): Promise<void> {
  */
 export async function loadCheckpoint(agent: DQN, path: string): Promise<void> {
   const { tensors, metadata } = await loadTensorsWithMetadata(path);
-  if (!metadata.dqn) throw new ValueError(`loadCheckpoint: ${path} is not a DQN checkpoint (no "dqn" metadata)`);
+  if (!metadata.dqn)
+    throw new ValueError(`loadCheckpoint: ${path} is not a DQN checkpoint (no "dqn" metadata)`);
   const meta = JSON.parse(metadata.dqn);
   const b = agent.buffer;
-  if (meta.format !== FORMAT) throw new ValueError(`loadCheckpoint: ${path} has format ${meta.format}, expected ${FORMAT}`);
+  if (meta.format !== FORMAT)
+    throw new ValueError(`loadCheckpoint: ${path} has format ${meta.format}, expected ${FORMAT}`);
   if (meta.buffer.capacity !== b.capacity || tensors["buffer.observations"].shape[1] !== b.observationSize)
     throw new ValueError(
       `loadCheckpoint: the checkpoint's buffer holds ${meta.buffer.capacity} transitions of ${tensors["buffer.observations"].shape[1]} values, this agent's ${b.capacity} of ${b.observationSize}`,

@@ -277,7 +277,8 @@ export class DQN {
       throw new ValueError(`DQN.learn: totalSteps must be a positive integer, got ${totalSteps}`);
     const o = this.o;
     const end = this.globalStep + totalSteps;
-    if (!o.epsilon) this.epsilonOf = linearSchedule(o.epsilonStart, o.epsilonEnd, o.explorationFraction * end);
+    if (!o.epsilon)
+      this.epsilonOf = linearSchedule(o.epsilonStart, o.epsilonEnd, o.explorationFraction * end);
     const logInterval = options.logInterval ?? 10000;
     // a later call continues the episode in progress
     let observation = this.current ?? this.env.reset({ seed: this.generator.int(0, 2 ** 31) }).observation;

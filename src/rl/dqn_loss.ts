@@ -64,10 +64,10 @@ export function dqnLoss(
   const tdErrors = noGrad(() => y.sub(q));
   const kind = options.loss ?? "huber";
   let loss: Tensor;
-  if (batch.weights.every((w) => w === 1))
-    loss = kind === "huber" ? huberLoss(q, y) : mseLoss(q, y);
+  if (batch.weights.every((w) => w === 1)) loss = kind === "huber" ? huberLoss(q, y) : mseLoss(q, y);
   else {
-    const each = kind === "huber" ? huberLoss(q, y, { reduction: "none" }) : mseLoss(q, y, { reduction: "none" });
+    const each =
+      kind === "huber" ? huberLoss(q, y, { reduction: "none" }) : mseLoss(q, y, { reduction: "none" });
     loss = each.mul(fromHost(batch.weights, [B], "float32")).mean();
   }
   return { loss, tdErrors, q };

@@ -101,7 +101,8 @@ export class PrioritizedReplayBuffer extends ReplayBuffer {
     this.epsilon = options.epsilon ?? 1e-6;
     const beta = options.beta ?? ((t: number) => Math.min(1, 0.4 + (0.6 * t) / 100000));
     this.beta = typeof beta === "number" ? () => beta : beta;
-    if (!(this.alpha >= 0)) throw new ValueError(`PrioritizedReplayBuffer: alpha must be ≥ 0, got ${this.alpha}`);
+    if (!(this.alpha >= 0))
+      throw new ValueError(`PrioritizedReplayBuffer: alpha must be ≥ 0, got ${this.alpha}`);
   }
 
   override add(
@@ -157,7 +158,9 @@ export class PrioritizedReplayBuffer extends ReplayBuffer {
     for (let k = 0; k < indices.length; k++) {
       const p = Math.abs(tdErrors[k]) + this.epsilon;
       if (!Number.isFinite(p))
-        throw new ValueError(`PrioritizedReplayBuffer.updatePriorities: TD error ${tdErrors[k]} is not finite`);
+        throw new ValueError(
+          `PrioritizedReplayBuffer.updatePriorities: TD error ${tdErrors[k]} is not finite`,
+        );
       if (p > this.maxPriority) this.maxPriority = p;
       this.tree.set(indices[k], p ** this.alpha);
     }

@@ -25,7 +25,9 @@ const FACTORIES = new Map<string, Factory>([
 export function make(name: string): Env {
   const factory = FACTORIES.get(name);
   if (!factory)
-    throw new ValueError(`rl.make: no environment named "${name}"; registered: ${[...FACTORIES.keys()].join(", ")}`);
+    throw new ValueError(
+      `rl.make: no environment named "${name}"; registered: ${[...FACTORIES.keys()].join(", ")}`,
+    );
   return factory();
 }
 

@@ -11,7 +11,10 @@ import type { Env } from "./env.js";
  * for (let i = 0; i < 9; i++) { env.step(1); frames.push(env.render("svg")); }
  * rl.framesToHtml(frames, { title: "Catch" }).startsWith("<!DOCTYPE html>"); // true
  */
-export function framesToHtml(frames: readonly string[], options: { title?: string; fps?: number } = {}): string {
+export function framesToHtml(
+  frames: readonly string[],
+  options: { title?: string; fps?: number } = {},
+): string {
   const title = (options.title ?? "Strata episode").replace(/</g, "&lt;");
   const fps = options.fps ?? 25;
   return `<!DOCTYPE html>

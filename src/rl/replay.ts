@@ -82,7 +82,10 @@ export class ReplayBuffer {
   }
 
   /** Slots for a batch; the prioritised buffer overrides it. */
-  protected sampleIndices(batchSize: number, generator: Generator): { indices: Int32Array; weights: Float32Array } {
+  protected sampleIndices(
+    batchSize: number,
+    generator: Generator,
+  ): { indices: Int32Array; weights: Float32Array } {
     const indices = new Int32Array(batchSize);
     for (let b = 0; b < batchSize; b++) indices[b] = generator.int(0, this.size);
     return { indices, weights: new Float32Array(batchSize).fill(1) };
@@ -90,7 +93,8 @@ export class ReplayBuffer {
 
   /** `batchSize` transitions drawn with replacement. */
   sample(batchSize: number, generator: Generator): TransitionBatch {
-    if (this.size === 0) throw new ValueError("ReplayBuffer.sample: the buffer is empty; add transitions first");
+    if (this.size === 0)
+      throw new ValueError("ReplayBuffer.sample: the buffer is empty; add transitions first");
     if (!Number.isInteger(batchSize) || batchSize < 1)
       throw new ValueError(`ReplayBuffer.sample: batchSize must be a positive integer, got ${batchSize}`);
     const { indices, weights } = this.sampleIndices(batchSize, generator);
@@ -121,5 +125,4 @@ export class ReplayBuffer {
     }
     return batch;
   }
-
 }

@@ -34,6 +34,7 @@ export function linearSchedule(start: number, end: number, duration: number): Sc
  */
 export function exponentialSchedule(start: number, end: number, decay: number): Schedule {
   checkFinite("exponentialSchedule", { start, end, decay });
-  if (!(decay > 0 && decay <= 1)) throw new ValueError(`exponentialSchedule: decay must be in (0, 1], got ${decay}`);
+  if (!(decay > 0 && decay <= 1))
+    throw new ValueError(`exponentialSchedule: decay must be in (0, 1], got ${decay}`);
   return (step) => end + (start - end) * decay ** step;
 }

@@ -30,7 +30,8 @@ export interface Space<T> {
 export class Discrete implements Space<number> {
   readonly shape: readonly number[] = [];
   constructor(readonly n: number) {
-    if (!Number.isInteger(n) || n < 1) throw new ValueError(`Discrete: n must be a positive integer, got ${n}`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new ValueError(`Discrete: n must be a positive integer, got ${n}`);
   }
   contains(x: unknown): x is number {
     return typeof x === "number" && Number.isInteger(x) && x >= 0 && x < this.n;
@@ -58,7 +59,8 @@ export class Box implements Space<Float32Array> {
   readonly high: Float64Array;
   readonly size: number;
   constructor(low: number | ArrayLike<number>, high: number | ArrayLike<number>, shape?: readonly number[]) {
-    const inferred = typeof low === "number" ? (typeof high === "number" ? undefined : high.length) : low.length;
+    const inferred =
+      typeof low === "number" ? (typeof high === "number" ? undefined : high.length) : low.length;
     if (shape === undefined) {
       if (inferred === undefined)
         throw new ArgumentError("Box: give a shape when both bounds are numbers, e.g. new Box(0, 1, [3])");
@@ -99,7 +101,8 @@ export class Box implements Space<Float32Array> {
   }
   toString(): string {
     const same = (a: Float64Array) => a.every((v) => v === a[0]);
-    const show = (a: Float64Array) => (same(a) ? String(a[0]) : `[${Array.from(a, (v) => +v.toFixed(4)).join(", ")}]`);
+    const show = (a: Float64Array) =>
+      same(a) ? String(a[0]) : `[${Array.from(a, (v) => +v.toFixed(4)).join(", ")}]`;
     return `Box(${show(this.low)}, ${show(this.high)}, [${this.shape.join(", ")}])`;
   }
 }

@@ -20,7 +20,8 @@ function copyModule(m: Module, seen: Map<object, unknown>): Module {
   if (done) return done as Module;
   const copy = Object.create(Object.getPrototypeOf(m)) as Module;
   seen.set(m, copy);
-  for (const [key, value] of Object.entries(m)) (copy as unknown as Record<string, unknown>)[key] = copyValue(value, seen);
+  for (const [key, value] of Object.entries(m))
+    (copy as unknown as Record<string, unknown>)[key] = copyValue(value, seen);
   return copy;
 }
 

@@ -88,7 +88,9 @@ describeEachBackend("DQN agent", () => {
     const again = make();
     await again.learn({ totalSteps: 30 });
     await rl.loadCheckpoint(again, path);
-    expect([again.globalStep, again.updates, again.buffer.size, again.buffer.position]).toEqual([100, 8, 64, 36]);
+    expect([again.globalStep, again.updates, again.buffer.size, again.buffer.position]).toEqual([
+      100, 8, 64, 36,
+    ]);
     for (const which of ["online", "target"] as const)
       for (const [k, v] of Object.entries(agent[which].stateDict()))
         expect(Array.from(again[which].stateDict()[k].dataSync())).toEqual(Array.from(v.dataSync()));

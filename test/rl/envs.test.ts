@@ -40,7 +40,9 @@ describe("environments reproduce the reference trajectories (scripts/gen_rl_traj
         expect(r.observation).toBeInstanceOf(Float32Array);
         for (let i = 0; i < s.observation.length; i++) {
           if (Math.abs(r.observation[i] - s.observation[i]) > 1e-6)
-            throw new Error(`step ${t}: observation[${i}] = ${r.observation[i]}, reference ${s.observation[i]}`);
+            throw new Error(
+              `step ${t}: observation[${i}] = ${r.observation[i]}, reference ${s.observation[i]}`,
+            );
         }
         expect([t, r.reward, r.terminated, r.truncated]).toEqual([t, s.reward, s.terminated, s.truncated]);
       }
@@ -51,8 +53,10 @@ describe("environments reproduce the reference trajectories (scripts/gen_rl_traj
   it("the fixture covers termination and truncation for each environment", () => {
     const ends = (name: string, flag: "terminated" | "truncated") =>
       trajectories.some((t) => t.env === name && t.steps[t.steps.length - 1][flag]);
-    for (const name of ["CartPole-v1", "MountainCar-v0", "Acrobot-v1", "Catch"]) expect(ends(name, "terminated")).toBe(true);
-    for (const name of ["CartPole-v1", "MountainCar-v0", "Acrobot-v1"]) expect(ends(name, "truncated")).toBe(true);
+    for (const name of ["CartPole-v1", "MountainCar-v0", "Acrobot-v1", "Catch"])
+      expect(ends(name, "terminated")).toBe(true);
+    for (const name of ["CartPole-v1", "MountainCar-v0", "Acrobot-v1"])
+      expect(ends(name, "truncated")).toBe(true);
   });
 });
 
@@ -129,7 +133,9 @@ describe("environment contract", () => {
   });
 
   it("make knows the built-in names; register adds a user's environment", () => {
-    expect(rl.registered()).toEqual(expect.arrayContaining(["CartPole-v1", "MountainCar-v0", "Acrobot-v1", "Catch"]));
+    expect(rl.registered()).toEqual(
+      expect.arrayContaining(["CartPole-v1", "MountainCar-v0", "Acrobot-v1", "Catch"]),
+    );
     expect(() => rl.make("Pong-v5")).toThrow(/no environment named "Pong-v5"/);
     rl.register("TinyCartPole", () => new rl.CartPole(5));
     const env = rl.make("TinyCartPole");
