@@ -90,4 +90,4 @@ if (plot) {
     "examples/output/dqn-catch",
   );
 }
-console.log("wrote examples/output/dqn-catch.json, dqn-catch.html" + (plot ? ", dqn-catch.png" : ""));
+console.log(`wrote examples/output/dqn-catch.json, dqn-catch.html${plot ? ", dqn-catch.png" : ""}`);
