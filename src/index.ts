@@ -130,6 +130,7 @@ export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export * as data from "./data/index.js";
 export * as io from "./io/index.js";
+export * as plot from "./plot/index.js";
 export * as losses from "./ops/losses.js";
 export * from "./train/index.js";
 export * as rl from "./rl/index.js";
