@@ -7,10 +7,11 @@
  * Within the run the greedy policy is screened every 25k steps once ε is at its floor (20 episodes);
  * the best screened network is kept. Each seed prints the 100-episode greedy mean of the final network
  * and of the best kept one, and its time. Writes examples/output/dqn-cartpole.json (returns against
- * steps, every seed) and, when the plot helper is present, dqn-cartpole.png.
- * `--seeds 1,2,3`, `--steps N`; STRATA_QUICK=1: one seed, 40k steps.
+ * steps, every seed) and dqn-cartpole.svg / .png.
+ * `--seeds 1,2,3`, `--steps N`; STRATA_QUICK=1: one seed, 40k steps. `--replot` redraws the plot from
+ * the JSON of the last run without training.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as strata from "../src/index.js";
 import { rl } from "../src/index.js";
 
@@ -24,6 +25,21 @@ const totalSteps = Number(arg("--steps") ?? (quick ? 40000 : 500000));
 const learningStarts = quick ? 2000 : 10000;
 const screenEvery = quick ? 10000 : 25000;
 
+if (process.argv.includes("--replot")) {
+  const saved = JSON.parse(readFileSync("examples/output/dqn-cartpole.json", "utf8"));
+  await rl.plotReturns(
+    saved.results.map((r: { seed: number; record: rl.ReturnsRecord }) => ({
+      name: `seed ${r.seed}`,
+      record: r.record,
+    })),
+    {
+      path: "examples/output/dqn-cartpole",
+      title: "DQN on CartPole-v1 (training episodes, mean of the last 20)",
+    },
+  );
+  console.log("wrote examples/output/dqn-cartpole.svg and .png");
+  process.exit(0);
+}
 await strata.ready();
 console.log(`backend ${strata.getBackend().name}, ${totalSteps} steps per seed, seeds ${seeds.join(", ")}`);
 
@@ -94,22 +110,11 @@ console.log(
 );
 mkdirSync("examples/output", { recursive: true });
 writeFileSync("examples/output/dqn-cartpole.json", JSON.stringify({ totalSteps, results }));
-const plot = (strata as unknown as { plot?: { linePlot: (spec: unknown, path: string) => Promise<void> } })
-  .plot;
-if (plot) {
-  const smooth = (ys: number[]) =>
-    ys.map((_, i) => ys.slice(Math.max(0, i - 19), i + 1).reduce((a, b) => a + b, 0) / Math.min(i + 1, 20));
-  await plot.linePlot(
-    {
-      title: "DQN on CartPole-v1 (return of each training episode, mean of 20)",
-      xLabel: "environment steps",
-      yLabel: "episode return",
-      series: results.map((r) => {
-        const rec = r.record as rl.ReturnsRecord;
-        return { name: `seed ${r.seed}`, x: rec.steps, y: smooth(rec.returns) };
-      }),
-    },
-    "examples/output/dqn-cartpole",
-  );
-  console.log("wrote examples/output/dqn-cartpole.json and .png");
-} else console.log("wrote examples/output/dqn-cartpole.json (plot helper not on this branch yet)");
+await rl.plotReturns(
+  results.map((r) => ({ name: `seed ${r.seed}`, record: r.record as rl.ReturnsRecord })),
+  {
+    path: "examples/output/dqn-cartpole",
+    title: "DQN on CartPole-v1 (training episodes, mean of the last 20)",
+  },
+);
+console.log("wrote examples/output/dqn-cartpole.json, .svg and .png");

@@ -4,7 +4,7 @@
  * an update every step from step 500, target copied every 100 steps, ε 1 → 0.05 over the first 5k steps.
  * Target (../shared/TARGETS.md): greedy mean return ≥ 0.9 (random play ≈ −0.6). Also writes
  * examples/output/dqn-catch.json (returns against steps), dqn-catch.html (a greedy episode to watch)
- * and, when the plot helper is present, dqn-catch.png. `--steps N`; STRATA_QUICK=1: 4k steps.
+ * and dqn-catch.png. `--steps N`; STRATA_QUICK=1: 4k steps.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as strata from "../src/index.js";
@@ -73,21 +73,10 @@ writeFileSync(
   "examples/output/dqn-catch.html",
   rl.framesToHtml(frames, { title: "DQN plays Catch", fps: 3 }),
 );
-const plot = (strata as unknown as { plot?: { linePlot: (spec: unknown, path: string) => Promise<void> } })
-  .plot;
-if (plot) {
-  const r = agent.record;
-  const mean = r.returns.map(
-    (_, k) => r.returns.slice(Math.max(0, k - 99), k + 1).reduce((a, b) => a + b, 0) / Math.min(k + 1, 100),
-  );
-  await plot.linePlot(
-    {
-      title: "DQN on Catch (mean return of the last 100 training episodes)",
-      xLabel: "environment steps",
-      yLabel: "return",
-      series: [{ name: "DQN, ε-greedy", x: r.steps, y: mean }],
-    },
-    "examples/output/dqn-catch",
-  );
-}
-console.log(`wrote examples/output/dqn-catch.json, dqn-catch.html${plot ? ", dqn-catch.png" : ""}`);
+await rl.plotReturns([{ name: "DQN, ε-greedy training episodes", record: agent.record }], {
+  path: "examples/output/dqn-catch",
+  title: "DQN on Catch from pixels (mean return of the last 100 training episodes)",
+  window: 100,
+  yLabel: "return",
+});
+console.log("wrote examples/output/dqn-catch.json, dqn-catch.html, dqn-catch.svg and .png");

@@ -22,3 +22,4 @@ export { cloneModule, hardUpdate, softUpdate } from "./target.js";
 export { dqnLoss, type DQNLossOptions } from "./dqn_loss.js";
 export { DQN, type DQNOptions, type DQNProgress, type ReturnsRecord } from "./dqn.js";
 export { saveCheckpoint, loadCheckpoint } from "./checkpoint.js";
+export { plotReturns } from "./plot_returns.js";
