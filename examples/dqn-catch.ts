@@ -4,9 +4,9 @@
  * an update every step from step 500, target copied every 100 steps, ε 1 → 0.05 over the first 5k steps.
  * Target (../shared/TARGETS.md): greedy mean return ≥ 0.9 (random play ≈ −0.6). Also writes
  * examples/output/dqn-catch.json (returns against steps), dqn-catch.html (a greedy episode to watch)
- * and dqn-catch.png. `--steps N`; STRATA_QUICK=1: 4k steps.
+ * and dqn-catch.png. `--steps N`; STRATA_QUICK=1: 4k steps; `--replot` redraws the plot from the JSON.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as strata from "../src/index.js";
 import { nn, rl } from "../src/index.js";
 
@@ -14,6 +14,20 @@ const quick = process.env.STRATA_QUICK === "1";
 const i = process.argv.indexOf("--steps");
 const totalSteps = i > 0 ? Number(process.argv[i + 1]) : quick ? 4000 : 20000;
 
+/** The training returns as examples/output/dqn-catch.svg / .png (mean of the last 100 episodes). */
+function plotCatch(record: rl.ReturnsRecord) {
+  return rl.plotReturns([{ name: "DQN", record }], {
+    path: "examples/output/dqn-catch",
+    title: "DQN on Catch from pixels (training episodes, mean of the last 100)",
+    window: 100,
+    yLabel: "return",
+  });
+}
+if (process.argv.includes("--replot")) {
+  await plotCatch(JSON.parse(readFileSync("examples/output/dqn-catch.json", "utf8")).record);
+  console.log("wrote examples/output/dqn-catch.svg and .png");
+  process.exit(0);
+}
 await strata.ready();
 // one frame suffices (the ball falls straight down); FrameStack(·, 1) gives the channel axis [1, 10, 5]
 const env = new rl.FrameStack(new rl.Catch(), 1);
@@ -73,10 +87,5 @@ writeFileSync(
   "examples/output/dqn-catch.html",
   rl.framesToHtml(frames, { title: "DQN plays Catch", fps: 3 }),
 );
-await rl.plotReturns([{ name: "DQN, ε-greedy training episodes", record: agent.record }], {
-  path: "examples/output/dqn-catch",
-  title: "DQN on Catch from pixels (mean return of the last 100 training episodes)",
-  window: 100,
-  yLabel: "return",
-});
+await plotCatch(agent.record);
 console.log("wrote examples/output/dqn-catch.json, dqn-catch.html, dqn-catch.svg and .png");
