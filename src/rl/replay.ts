@@ -117,8 +117,11 @@ export class ReplayBuffer {
     };
     for (let b = 0; b < B; b++) {
       const i = indices[b];
-      batch.observations.set(this.observations.subarray(i * n, (i + 1) * n), b * n);
-      batch.nextObservations.set(this.nextObservations.subarray(i * n, (i + 1) * n), b * n);
+      // a plain loop: no subarray object per row (observations are small)
+      for (let j = 0; j < n; j++) {
+        batch.observations[b * n + j] = this.observations[i * n + j];
+        batch.nextObservations[b * n + j] = this.nextObservations[i * n + j];
+      }
       batch.actions[b] = this.actions[i];
       batch.rewards[b] = this.rewards[i];
       batch.dones[b] = this.dones[i];
