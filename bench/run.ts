@@ -10,6 +10,7 @@ import { cpus } from "node:os";
 import { type WasmBackend, setBackend } from "../src/index.js";
 import { median } from "./stats.js";
 import { strataCnn, strataLstm, strataMatmul, strataMlp, strataTransformer } from "./strata_bench.js";
+import { DQN_BENCH, strataDqn } from "./dqn_bench.js";
 import { loadTfjs, tfjsCnn, tfjsLstm, tfjsMatmul, tfjsMlp } from "./tfjs_bench.js";
 
 const args = process.argv.slice(2);
@@ -34,6 +35,9 @@ const cnn: Row = {};
 const TRANSFORMER_SIZES = { dModel: 256, nhead: 4, dimFeedforward: 1024, seq: 128, batch: 32 };
 const transformer: Row = {};
 const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
+/** The DQN rows (bench/dqn_bench.ts): a training step of the CartPole network and a greedy action, per second. */
+const dqnTrain: Row = {};
+const dqnAct: Row = {};
 const notes: string[] = [];
 
 function fmt(v: number | undefined, digits = 1): string {
@@ -63,6 +67,9 @@ async function measureStrata(backend: "wasm" | "ref") {
   cnn[name] = median(
     await strataCnn(CNN_BATCH, backend === "ref" ? Math.min(runs, 2) : runs, backend === "ref" ? 1 : 2),
   );
+  const dqn = await strataDqn(runs, backend === "ref" ? 20 : 100);
+  dqnTrain[name] = median(dqn.train);
+  dqnAct[name] = median(dqn.act);
   await measureStrataTransformer(backend);
 }
 
@@ -122,6 +129,8 @@ interface PythonResult {
     cnnThreads?: number;
     transformer?: number[];
     transformerThreads?: number;
+    dqnTrain?: number[];
+    dqnAct?: number[];
   };
 }
 
@@ -140,6 +149,7 @@ function measurePython(extraEnv: Record<string, string> = {}) {
     BENCH_CNN_BATCH: String(CNN_BATCH),
     BENCH_TRANSFORMER: JSON.stringify(TRANSFORMER_SIZES),
     ...extraEnv,
+    BENCH_DQN: JSON.stringify(DQN_BENCH),
   };
   // these two slow a current OpenBLAS on this machine (see the environment notes); unset for the bench only
   delete env.OPENBLAS_CORETYPE;
@@ -174,6 +184,8 @@ function measurePython(extraEnv: Record<string, string> = {}) {
     mlp.pytorch = median(result.torch.mlp);
     if (result.torch.lstm) lstm.pytorch = median(result.torch.lstm);
     if (result.torch.cnn) cnn.pytorch = median(result.torch.cnn);
+    if (result.torch.dqnTrain) dqnTrain.pytorch = median(result.torch.dqnTrain);
+    if (result.torch.dqnAct) dqnAct.pytorch = median(result.torch.dqnAct);
     notes.push(
       `PyTorch ${result.torch.version} with ${result.torch.blas}; MLP best with ${result.torch.mlpThreads} torch thread(s)` +
         (result.torch.lstmThreads ? `, LSTM with ${result.torch.lstmThreads}` : "") +
@@ -269,6 +281,19 @@ async function main() {
   );
   printTransformer();
   notes.push("tfjs: no transformer row (TensorFlow.js exports no usable multi-head attention layer)");
+  console.log(
+    `\n## DQN on CartPole (network ${DQN_BENCH.sizes.join("-")}), steps/s: a training step (batch ${DQN_BENCH.batch}: online and target forward, Huber loss, backward, Adam) and a greedy action (batch-1 forward, argmax)\n`,
+  );
+  const dcols = ["strata-wasm", "strata-ref", "pytorch"];
+  console.log(`| | ${dcols.join(" | ")} | wasm / PyTorch |`);
+  console.log(`|---|${dcols.map(() => "---").join("|")}|---|`);
+  for (const [label, row] of [
+    ["training step", dqnTrain],
+    ["greedy action", dqnAct],
+  ] as const)
+    console.log(
+      `| ${label} | ${dcols.map((c) => fmt(row[c], 0)).join(" | ")} | ${ratio(row["strata-wasm"], row.pytorch)} |`,
+    );
   console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join("\n")}`);
   process.exit(0);
 }

@@ -25,6 +25,7 @@ const FLOORS: Record<string, readonly string[]> = {
   unsupervised: ["base", "core", "ops", "autograd", "nn", "optim", "io", "data", "train", "linalg"],
   // plain numbers in, pictures out; io only for its atomic file writes
   plot: ["base", "io"],
+  rl: ["base", "core", "ops", "autograd", "nn", "optim", "io", "data", "train", "plot"],
 };
 /** Files at the top of `src/` (the package entry) may import any floor. */
 const ENTRY = "(entry)";
