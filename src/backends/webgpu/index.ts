@@ -1,0 +1,537 @@
+/// <reference types="@webgpu/types" />
+import { type DType, type TypedArray, allocArray } from "../../base/dtype.js";
+import { BackendError, DTypeError, DisposedError } from "../../base/errors.js";
+import { contiguousStrides, sizeOf } from "../../base/shape.js";
+import type {
+  Backend,
+  BinaryOp,
+  MemoryInfo,
+  MemoryPressure,
+  ReduceOp,
+  Storage,
+  UnaryOp,
+  View,
+} from "../backend.js";
+import { matmulPlan } from "../host/matmul.js";
+import { acquireDevice } from "./device.js";
+import {
+  TILE,
+  WG,
+  argReduceShader,
+  binaryShader,
+  castShader,
+  copyIntoShader,
+  fillShader,
+  gatherShader,
+  matmulShader,
+  padShader,
+  reduceShader,
+  scatterAddShader,
+  unaryShader,
+  whereShader,
+} from "./wgsl.js";
+
+/**
+ * A storage on the GPU: one GPUBuffer of 4 bytes per element (bool is a u32 per element there).
+ * @example
+ * typeof WebGpuStorage; // "function": made by the webgpu backend, opaque above it
+ */
+export class WebGpuStorage implements Storage {
+  released = false;
+  constructor(
+    readonly dtype: DType,
+    readonly size: number,
+    readonly buffer: GPUBuffer,
+  ) {}
+  /** Bytes of the buffer (at least 4: WebGPU has no empty storage binding). */
+  get bytes(): number {
+    return this.buffer.size;
+  }
+}
+
+const SYNC_READ =
+  "webgpu backend: a GPU cannot be read synchronously; use the async forms: await t.data(), " +
+  "await t.array(), await t.itemAsync() (dataSync, toArray, item and toString need the ref or wasm backend)";
+
+/** The 4-byte host array a dtype is staged in (bool travels as u32). */
+function gpuArray(dtype: DType, n: number): Float32Array | Int32Array | Uint32Array {
+  return dtype === "float32" ? new Float32Array(n) : dtype === "int32" ? new Int32Array(n) : new Uint32Array(n);
+}
+
+/** rank, shape, strides, offset: the layout `viewOff` in the shaders reads. */
+function viewParams(shape: readonly number[], strides: readonly number[], offset: number): number[] {
+  return [shape.length, ...shape, ...strides, offset];
+}
+const vp = (v: View, shape: readonly number[] = v.shape) => viewParams(shape, v.strides, v.offset);
+
+/**
+ * The WebGPU backend: tensors live in GPU buffers (pooled by byte size, released deterministically),
+ * every kernel of the table runs as a WGSL compute shader compiled once per (kernel, dtypes, op).
+ * float32, int32 and bool; no float64 (WGSL has none). Reads are asynchronous only.
+ * Create it with `await setBackend("webgpu")` or `await ready("webgpu")`.
+ * @example
+ * typeof WebGpuBackend; // "function": `await createWebGpuBackend()` makes one where an adapter exists
+ */
+export class WebGpuBackend implements Backend {
+  readonly name = "webgpu";
+  /** Reads are asynchronous: ops that would read values to check them skip those checks here. */
+  readonly asyncReads = true;
+  memoryPressure?: MemoryPressure;
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly pool = new Map<number, GPUBuffer[]>();
+  private pooledBytes = 0;
+  private live = 0;
+  private liveBytes = 0;
+  private readonly maxBinding: number;
+
+  constructor(
+    readonly device: GPUDevice,
+    /** The adapter, as the driver names it (e.g. "llvmpipe: Mesa 25.0.7" for lavapipe). */
+    readonly adapterName = "",
+  ) {
+    this.maxBinding = device.limits.maxStorageBufferBindingSize;
+    // WebGPU reports errors asynchronously; the next read surfaces the first one as a BackendError
+    device.addEventListener("uncapturederror", (e) => {
+      this.deviceError ??= (e as GPUUncapturedErrorEvent).error.message;
+    });
+  }
+
+  private deviceError: string | undefined;
+
+  private checkDevice(): void {
+    const message = this.deviceError;
+    if (message !== undefined) {
+      this.deviceError = undefined;
+      throw new BackendError(`webgpu backend: the GPU reported an error: ${message}`);
+    }
+  }
+
+  supports(dtype: DType): boolean {
+    return dtype !== "float64";
+  }
+
+  maxElements(_dtype: DType): number {
+    return Math.floor(this.maxBinding / 4);
+  }
+
+  // ---- memory ----
+
+  private alloc(dtype: DType, size: number): WebGpuStorage {
+    if (dtype === "float64") {
+      throw new DTypeError("webgpu backend: float64 is not supported on the GPU (WGSL has no f64); use float32");
+    }
+    const bytes = Math.max(4, size * 4);
+    const buffer = this.take(bytes);
+    this.live++;
+    this.liveBytes += bytes;
+    return new WebGpuStorage(dtype, size, buffer);
+  }
+
+  /** A buffer of exactly `bytes` from the pool, or a new one. */
+  private take(bytes: number): GPUBuffer {
+    const pooled = this.pool.get(bytes)?.pop();
+    if (pooled) {
+      this.pooledBytes -= bytes;
+      return pooled;
+    }
+    return this.device.createBuffer({
+      size: bytes,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
+  }
+
+  private bufferOf(s: Storage, what = "used"): GPUBuffer {
+    const g = s as WebGpuStorage;
+    if (g.released) throw new DisposedError(`webgpu backend: storage ${what} after release`);
+    return g.buffer;
+  }
+
+  release(storage: Storage): void {
+    const s = storage as WebGpuStorage;
+    if (s.released) return;
+    s.released = true;
+    this.live--;
+    this.liveBytes -= s.bytes;
+    // queue order makes reuse safe: later writes to this buffer run after the work already submitted
+    this.recycle(s.buffer);
+  }
+
+  private recycle(buffer: GPUBuffer): void {
+    const list = this.pool.get(buffer.size);
+    if (list) list.push(buffer);
+    else this.pool.set(buffer.size, [buffer]);
+    this.pooledBytes += buffer.size;
+  }
+
+  memory(): MemoryInfo {
+    return { storages: this.live, bytes: this.liveBytes };
+  }
+
+  /** Bytes held in the pool of released buffers awaiting reuse (not counted by `memory()`). */
+  pooled(): number {
+    return this.pooledBytes;
+  }
+
+  /** Destroys the pooled buffers (their memory goes back to the driver). */
+  trimPool(): void {
+    for (const list of this.pool.values()) for (const b of list) b.destroy();
+    this.pool.clear();
+    this.pooledBytes = 0;
+  }
+
+  fill(dtype: DType, size: number, value: number): Storage {
+    const s = this.alloc(dtype, size);
+    if (size === 0) return s;
+    const bits = gpuArray(dtype, 1);
+    bits[0] = dtype === "bool" ? (value ? 1 : 0) : value;
+    this.run(`fill:${dtype}`, () => fillShader(dtype), s, [], [size, new Int32Array(bits.buffer)[0]], size);
+    return s;
+  }
+
+  upload(data: TypedArray, dtype: DType): Storage {
+    const s = this.alloc(dtype, data.length);
+    if (data.length === 0) return s;
+    let src: ArrayBufferView = data;
+    if (dtype === "bool" || data.BYTES_PER_ELEMENT !== 4) {
+      const a = gpuArray(dtype, data.length);
+      a.set(data);
+      src = a;
+    }
+    this.device.queue.writeBuffer(s.buffer, 0, src.buffer, src.byteOffset, data.length * 4);
+    return s;
+  }
+
+  readSync(_storage: Storage): TypedArray {
+    throw new BackendError(SYNC_READ);
+  }
+
+  async read(storage: Storage): Promise<TypedArray> {
+    const s = storage as WebGpuStorage;
+    const buffer = this.bufferOf(s, "read");
+    const out = allocArray(s.dtype, s.size);
+    if (s.size === 0) return out;
+    const bytes = s.size * 4;
+    const staging = this.device.createBuffer({
+      size: bytes,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    const enc = this.device.createCommandEncoder();
+    enc.copyBufferToBuffer(buffer, 0, staging, 0, bytes);
+    this.device.queue.submit([enc.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    this.checkDevice();
+    const mapped = staging.getMappedRange();
+    if (s.dtype === "bool") out.set(new Uint32Array(mapped));
+    else out.set(new (s.dtype === "float32" ? Float32Array : Int32Array)(mapped));
+    staging.unmap();
+    staging.destroy();
+    return out;
+  }
+
+  /** Resolves when all the work submitted so far has finished on the GPU. */
+  settled(): Promise<void> {
+    return this.device.queue.onSubmittedWorkDone();
+  }
+
+  // ---- dispatch ----
+
+  private pipeline(key: string, source: () => string): GPUComputePipeline {
+    let p = this.pipelines.get(key);
+    if (!p) {
+      const module = this.device.createShaderModule({ code: source(), label: key });
+      p = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" }, label: key });
+      this.pipelines.set(key, p);
+    }
+    return p;
+  }
+
+  /** Number of pipelines compiled so far (each (kernel, dtypes, op) compiles once). */
+  pipelineCount(): number {
+    return this.pipelines.size;
+  }
+
+  /**
+   * Runs one kernel: binding 0 is the parameter buffer, 1 the output, then the inputs.
+   * `threads` are laid out 1-d in workgroups of WG (2-d past the per-dimension limit), or `groups` exact.
+   */
+  private run(
+    key: string,
+    source: () => string,
+    out: WebGpuStorage,
+    inputs: readonly Storage[],
+    params: readonly number[],
+    threads: number,
+    groups?: [number, number, number],
+  ): void {
+    const pipeline = this.pipeline(key, source);
+    const prm = Int32Array.from(params);
+    const prmBytes = Math.max(4, prm.byteLength);
+    const prmBuf = this.take(prmBytes);
+    this.device.queue.writeBuffer(prmBuf, 0, prm.buffer, 0, prm.byteLength);
+    const entries: GPUBindGroupEntry[] = [
+      { binding: 0, resource: { buffer: prmBuf } },
+      { binding: 1, resource: { buffer: this.bufferOf(out) } },
+      ...inputs.map((s, i) => ({ binding: i + 2, resource: { buffer: this.bufferOf(s) } })),
+    ];
+    const bind = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    const enc = this.device.createCommandEncoder();
+    const pass = enc.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bind);
+    const [x, y, z] = groups ?? this.grid(Math.ceil(threads / WG));
+    pass.dispatchWorkgroups(x, y, z);
+    pass.end();
+    this.device.queue.submit([enc.finish()]);
+    this.recycle(prmBuf);
+  }
+
+  private grid(groups: number): [number, number, number] {
+    const max = this.device.limits.maxComputeWorkgroupsPerDimension;
+    if (groups <= max) return [Math.max(1, groups), 1, 1];
+    return [max, Math.ceil(groups / max), 1];
+  }
+
+  // ---- kernels ----
+
+  unary(op: UnaryOp, x: View, outDtype: DType): Storage {
+    const n = sizeOf(x.shape);
+    const out = this.alloc(outDtype, n);
+    if (n === 0) return out;
+    this.run(`unary:${op}:${x.dtype}:${outDtype}`, () => unaryShader(op, x.dtype, outDtype), out, [x.storage], [
+      n,
+      ...vp(x),
+    ], n);
+    return out;
+  }
+
+  binary(op: BinaryOp, a: View, b: View, outShape: readonly number[], outDtype: DType): Storage {
+    const n = sizeOf(outShape);
+    const out = this.alloc(outDtype, n);
+    if (n === 0) return out;
+    this.run(
+      `binary:${op}:${a.dtype}:${outDtype}`,
+      () => binaryShader(op, a.dtype, outDtype),
+      out,
+      [a.storage, b.storage],
+      [n, ...vp(a, outShape), ...vp(b, outShape)],
+      n,
+    );
+    return out;
+  }
+
+  where(cond: View, a: View, b: View, outShape: readonly number[], outDtype: DType): Storage {
+    const n = sizeOf(outShape);
+    const out = this.alloc(outDtype, n);
+    if (n === 0) return out;
+    this.run(
+      `where:${outDtype}`,
+      () => whereShader(outDtype),
+      out,
+      [cond.storage, a.storage, b.storage],
+      [n, ...vp(cond, outShape), ...vp(a, outShape), ...vp(b, outShape)],
+      n,
+    );
+    return out;
+  }
+
+  cast(x: View, dtype: DType): Storage {
+    const n = sizeOf(x.shape);
+    const out = this.alloc(dtype, n);
+    if (n === 0) return out;
+    this.run(`cast:${x.dtype}:${dtype}`, () => castShader(x.dtype, dtype), out, [x.storage], [n, ...vp(x)], n);
+    return out;
+  }
+
+  reduce(op: ReduceOp, x: View, axes: readonly number[]): Storage {
+    const keep = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+    const outShape = keep.map((i) => x.shape[i]);
+    const innerShape = axes.map((i) => x.shape[i]);
+    const n = sizeOf(outShape);
+    const outDtype: DType = x.dtype === "bool" && op === "sum" ? "int32" : x.dtype;
+    const out = this.alloc(outDtype, n);
+    if (n === 0) return out;
+    const inner = sizeOf(innerShape);
+    this.run(
+      `reduce:${op}:${x.dtype}`,
+      () => reduceShader(op, x.dtype, outDtype),
+      out,
+      [x.storage],
+      [
+        n,
+        ...viewParams(
+          outShape,
+          keep.map((i) => x.strides[i]),
+          x.offset,
+        ),
+        innerShape.length,
+        ...innerShape,
+        ...axes.map((i) => x.strides[i]),
+        inner,
+      ],
+      0,
+      this.grid(n),
+    );
+    return out;
+  }
+
+  argReduce(op: "argmax" | "argmin", x: View, axis: number): Storage {
+    const outShape = x.shape.filter((_, i) => i !== axis);
+    const n = sizeOf(outShape);
+    const out = this.alloc("int32", n);
+    if (n === 0) return out;
+    this.run(
+      `arg:${op}:${x.dtype}`,
+      () => argReduceShader(op, x.dtype),
+      out,
+      [x.storage],
+      [
+        n,
+        ...viewParams(
+          outShape,
+          x.strides.filter((_, i) => i !== axis),
+          x.offset,
+        ),
+        x.shape[axis],
+        x.strides[axis],
+      ],
+      n,
+    );
+    return out;
+  }
+
+  matmul(a: View, b: View, outShape: readonly number[]): Storage {
+    const rank = outShape.length;
+    const batchShape = outShape.slice(0, rank - 2);
+    const batch = sizeOf(batchShape);
+    const { m, n, k } = matmulPlan(a, b, outShape);
+    const out = this.alloc(a.dtype, batch * m * n);
+    if (batch * m * n === 0) return out;
+    if (k === 0) {
+      this.run(`fill:${a.dtype}`, () => fillShader(a.dtype), out, [], [batch * m * n, 0], batch * m * n);
+      return out;
+    }
+    const maxZ = this.device.limits.maxComputeWorkgroupsPerDimension;
+    if (batch > maxZ) {
+      throw new BackendError(
+        `matmul: ${batch} batch matrices exceed the webgpu backend's ${maxZ} per dispatch; reshape into fewer, larger matrices`,
+      );
+    }
+    this.run(
+      `matmul:${a.dtype}`,
+      () => matmulShader(a.dtype),
+      out,
+      [a.storage, b.storage],
+      [
+        m,
+        n,
+        k,
+        a.strides[rank - 2],
+        a.strides[rank - 1],
+        b.strides[rank - 2],
+        b.strides[rank - 1],
+        batchShape.length,
+        ...batchShape,
+        ...a.strides.slice(0, rank - 2),
+        ...b.strides.slice(0, rank - 2),
+        a.offset,
+        b.offset,
+      ],
+      0,
+      [Math.ceil(n / TILE), Math.ceil(m / TILE), batch],
+    );
+    return out;
+  }
+
+  pad(x: View, pads: readonly (readonly [number, number])[], value: number): Storage {
+    const outShape = x.shape.map((d, i) => d + pads[i][0] + pads[i][1]);
+    const n = sizeOf(outShape);
+    const out = this.alloc(x.dtype, n);
+    if (n === 0) return out;
+    const bits = gpuArray(x.dtype, 1);
+    bits[0] = x.dtype === "bool" ? (value ? 1 : 0) : value;
+    this.run(
+      `pad:${x.dtype}`,
+      () => padShader(x.dtype),
+      out,
+      [x.storage],
+      [
+        n,
+        outShape.length,
+        ...outShape,
+        ...pads.map((p) => p[0]),
+        ...vp(x),
+        new Int32Array(bits.buffer)[0],
+      ],
+      n,
+    );
+    return out;
+  }
+
+  concat(xs: readonly View[], axis: number, outShape: readonly number[]): Storage {
+    const dtype = xs[0].dtype;
+    const out = this.alloc(dtype, sizeOf(outShape));
+    const os = contiguousStrides(outShape);
+    let at = 0;
+    for (const x of xs) {
+      const n = sizeOf(x.shape);
+      if (n > 0) {
+        this.run(
+          `copyInto:${dtype}`,
+          () => copyIntoShader(dtype),
+          out,
+          [x.storage],
+          [n, ...vp(x), ...os, at * os[axis]],
+          n,
+        );
+      }
+      at += x.shape[axis];
+    }
+    return out;
+  }
+
+  gather(x: View, axis: number, index: View): Storage {
+    const n = sizeOf(index.shape);
+    const out = this.alloc(x.dtype, n);
+    if (n === 0) return out;
+    this.run(
+      `gather:${x.dtype}`,
+      () => gatherShader(x.dtype),
+      out,
+      [x.storage, index.storage],
+      [n, ...vp(index), ...x.strides, x.offset, axis, x.shape[axis]],
+      n,
+    );
+    return out;
+  }
+
+  scatterAdd(outShape: readonly number[], dtype: DType, axis: number, index: View, src: View): Storage {
+    const n = sizeOf(outShape);
+    const out = this.alloc(dtype, n);
+    if (n === 0) return out;
+    this.run(
+      `scatterAdd:${dtype}`,
+      () => scatterAddShader(dtype),
+      out,
+      [index.storage, src.storage],
+      [n, outShape.length, ...outShape, ...vp(index), ...vp(src, index.shape), axis],
+      n,
+    );
+    return out;
+  }
+}
+
+/** Keeps each backend's adapter referenced as long as the backend (Dawn needs its objects alive). */
+const adapters = new WeakMap<WebGpuBackend, GPUAdapter>();
+
+/**
+ * Creates the webgpu backend: finds an adapter (navigator.gpu, or Dawn from the `webgpu` package in
+ * Node) and a device; throws BackendError naming the fallback when there is none.
+ * @example
+ * typeof createWebGpuBackend; // "function": prefer `await setBackend("webgpu")`
+ */
+export async function createWebGpuBackend(): Promise<WebGpuBackend> {
+  const { device, adapter, adapterName } = await acquireDevice();
+  const b = new WebGpuBackend(device, adapterName);
+  adapters.set(b, adapter);
+  return b;
+}
