@@ -53,7 +53,8 @@ fn gidx(g: vec3<u32>, n: vec3<u32>) -> i32 { return i32(g.x + g.y * n.x * ${WG}u
 /** Converts an expression of WGSL type `from` to `to` with the reference backend's rules. */
 function conv(expr: string, from: string, to: string): string {
   if (from === to) return expr;
-  if (to === "u32") return `select(0u, 1u, ${expr} != ${from}(0))`;
+  // "!(x == 0)", not "x != 0": llvmpipe compiles != as an ordered compare, false for NaN
+  if (to === "u32") return `select(1u, 0u, ${expr} == ${from}(0))`;
   if (to === "i32" && from === "f32") return `toI32(${expr})`;
   return `${to}(${expr})`;
 }
@@ -229,13 +230,13 @@ const BIN_F32: Record<BinaryOp, string> = {
   maximum: "select(max(a, b), nanF(), isNan(a) || isNan(b))",
   minimum: "select(min(a, b), nanF(), isNan(a) || isNan(b))",
   eq: "select(0.0, 1.0, a == b)",
-  ne: "select(0.0, 1.0, a != b)",
+  ne: "select(1.0, 0.0, a == b)",
   lt: "select(0.0, 1.0, a < b)",
   le: "select(0.0, 1.0, a <= b)",
   gt: "select(0.0, 1.0, a > b)",
   ge: "select(0.0, 1.0, a >= b)",
-  and: "select(0.0, 1.0, a != 0.0 && b != 0.0)",
-  or: "select(0.0, 1.0, a != 0.0 || b != 0.0)",
+  and: "select(0.0, 1.0, !(a == 0.0) && !(b == 0.0))",
+  or: "select(0.0, 1.0, !(a == 0.0) || !(b == 0.0))",
 };
 
 function binInt(t: "i32" | "u32"): Record<BinaryOp, string> {
