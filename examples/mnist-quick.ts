@@ -2,8 +2,11 @@
  * The quick demo (`npm start`): a 784-128-10 MLP trained on the full MNIST for 3 epochs with Adam,
  * then its test accuracy (Adam, lr 2e-3, batch 64). Target: ≥ 97.0% (see ../shared/TARGETS.md).
  */
-import { data, manualSeed, nn, optim } from "../src/index.js";
+import { data, manualSeed, nn, optim, ready } from "../src/index.js";
 
+// the backend STRATA_BACKEND names (wasm by default; webgpu is created asynchronously)
+const backend = await ready();
+console.log(`backend: ${backend.name}`);
 manualSeed(1);
 const started = performance.now();
 const { train, test } = await data.mnist({ flatten: true });
@@ -18,7 +21,8 @@ model.compile({
 console.log(model.summary([1, 784]));
 
 await model.fit(train, { epochs: 3, batchSize: 64, validationData: test });
-const { accuracy } = model.evaluate(test, { batchSize: 1000 });
+// evaluateAsync runs on every backend; a GPU is only read asynchronously
+const { accuracy } = await model.evaluateAsync(test, { batchSize: 1000 });
 const seconds = (performance.now() - started) / 1000;
 console.log(`Test accuracy: ${(100 * accuracy).toFixed(2)}% (target ≥ 97.0%) in ${seconds.toFixed(0)} s`);
 if (accuracy < 0.97) process.exitCode = 1;

@@ -49,6 +49,9 @@ export class WebGpuStorage implements Storage {
   }
 }
 
+/** How many bindings (windows) gather reads one tensor through. */
+const GATHER_WINDOWS = 4;
+
 const SYNC_READ =
   "webgpu backend: a GPU cannot be read synchronously; use the async forms: await t.data(), " +
   "await t.array(), await t.itemAsync() (dataSync, toArray, item and toString need the ref or wasm backend)";
@@ -83,6 +86,7 @@ export class WebGpuBackend implements Backend {
   private live = 0;
   private liveBytes = 0;
   private readonly maxBinding: number;
+  private readonly maxBuffer: number;
 
   constructor(
     readonly device: GPUDevice,
@@ -90,6 +94,7 @@ export class WebGpuBackend implements Backend {
     readonly adapterName = "",
   ) {
     this.maxBinding = device.limits.maxStorageBufferBindingSize;
+    this.maxBuffer = device.limits.maxBufferSize;
     // WebGPU reports errors asynchronously; the next read surfaces the first one as a BackendError
     device.addEventListener("uncapturederror", (e) => {
       this.deviceError ??= (e as GPUUncapturedErrorEvent).error.message;
@@ -110,8 +115,19 @@ export class WebGpuBackend implements Backend {
     return dtype !== "float64";
   }
 
+  /**
+   * A kernel binds each input whole, up to the device's binding limit (128 MiB on lavapipe, usually
+   * 2-4 GiB on GPUs); gather (what a dataset's batches go through) reads up to GATHER_WINDOWS times that,
+   * so a dataset may be larger than any tensor the other kernels take.
+   */
   maxElements(_dtype: DType): number {
-    return Math.floor(this.maxBinding / 4);
+    return Math.floor(Math.min(this.maxBuffer, GATHER_WINDOWS * this.windowBytes()) / 4);
+  }
+
+  /** Bytes of one gather window: the binding limit, rounded down to the offset alignment. */
+  private windowBytes(): number {
+    const align = this.device.limits.minStorageBufferOffsetAlignment;
+    return Math.floor(this.maxBinding / align) * align;
   }
 
   // ---- memory ----
@@ -258,7 +274,7 @@ export class WebGpuBackend implements Backend {
     key: string,
     source: () => string,
     out: WebGpuStorage,
-    inputs: readonly Storage[],
+    inputs: readonly (Storage | GPUBufferBinding)[],
     params: readonly number[],
     threads: number,
     groups?: [number, number, number],
@@ -271,8 +287,22 @@ export class WebGpuBackend implements Backend {
     const entries: GPUBindGroupEntry[] = [
       { binding: 0, resource: { buffer: prmBuf } },
       { binding: 1, resource: { buffer: this.bufferOf(out) } },
-      ...inputs.map((s, i) => ({ binding: i + 2, resource: { buffer: this.bufferOf(s) } })),
+      ...inputs.map((s, i) => ({
+        binding: i + 2,
+        resource: s instanceof WebGpuStorage ? { buffer: this.bufferOf(s) } : (s as GPUBufferBinding),
+      })),
     ];
+    for (const e of entries) {
+      const r = e.resource as GPUBufferBinding;
+      const size = r.size ?? r.buffer.size;
+      if (size > this.maxBinding) {
+        throw new BackendError(
+          `webgpu backend: ${key.split(":")[0]} would read a tensor of ${(size / 2 ** 20).toFixed(1)} MiB, more than ` +
+            `this GPU binds at once (${(this.maxBinding / 2 ** 20).toFixed(0)} MiB); only gather (indexSelect, ` +
+            "dataset batches) reads larger tensors: work on batches of it",
+        );
+      }
+    }
     const bind = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
     const enc = this.device.createCommandEncoder();
     const pass = enc.beginComputePass();
@@ -493,12 +523,21 @@ export class WebGpuBackend implements Backend {
     const n = sizeOf(index.shape);
     const out = this.alloc(x.dtype, n);
     if (n === 0) return out;
+    // x through GATHER_WINDOWS bindings: all the whole buffer when it fits one, else consecutive windows
+    const buffer = this.bufferOf(x.storage);
+    const fits = buffer.size <= this.maxBinding;
+    const win = fits ? buffer.size : this.windowBytes();
+    const windows: GPUBufferBinding[] = [];
+    for (let w = 0; w < GATHER_WINDOWS; w++) {
+      const offset = fits ? 0 : Math.min(w * win, Math.max(0, buffer.size - 4));
+      windows.push({ buffer, offset, size: fits ? buffer.size : Math.max(4, Math.min(win, buffer.size - offset)) });
+    }
     this.run(
       `gather:${x.dtype}`,
       () => gatherShader(x.dtype),
       out,
-      [x.storage, index.storage],
-      [n, ...vp(index), ...x.strides, x.offset, axis, x.shape[axis]],
+      [index.storage, ...windows],
+      [n, ...vp(index), ...x.strides, x.offset, axis, x.shape[axis], fits ? 2 ** 31 - 1 : win / 4],
       n,
     );
     return out;

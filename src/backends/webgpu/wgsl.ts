@@ -550,7 +550,7 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw
 /**
  * Gather along an axis: one thread per index element. An out-of-range index reads 0 (a GPU kernel
  * cannot throw; the ops above check indices where they can). prm: [size, index view, x strides, x
- * offset, axis, axis length].
+ * offset, axis, axis length, window elements]; x arrives through four bindings of consecutive windows.
  * @example
  * gatherShader("float32").includes("gather"); // true
  */
@@ -559,8 +559,20 @@ export function gatherShader(dtype: DType): string {
   return `${HEADER}
 // gather: out[i] = x[coords of i with the axis coordinate replaced by index[i]]
 @group(0) @binding(1) var<storage, read_write> out: array<${t}>;
-@group(0) @binding(2) var<storage, read> xs: array<${t}>;
-@group(0) @binding(3) var<storage, read> ix: array<i32>;
+@group(0) @binding(2) var<storage, read> ix: array<i32>;
+// x seen through four bindings of consecutive windows (one binding is limited to maxStorageBufferBindingSize)
+@group(0) @binding(3) var<storage, read> x0: array<${t}>;
+@group(0) @binding(4) var<storage, read> x1: array<${t}>;
+@group(0) @binding(5) var<storage, read> x2: array<${t}>;
+@group(0) @binding(6) var<storage, read> x3: array<${t}>;
+fn ldx(off: i32, win: i32) -> ${t} {
+  let w = off / win;
+  let o = off - w * win;
+  if (w == 0) { return x0[o]; }
+  if (w == 1) { return x1[o]; }
+  if (w == 2) { return x2[o]; }
+  return x3[o];
+}
 @compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
   let i = gidx(g, nw);
@@ -578,7 +590,7 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw
     idx = idx / s;
     off += select(c, j, d == axis) * prm[xsb + d];
   }
-  if (j < 0 || j >= len) { out[i] = ${t}(0); } else { out[i] = xs[off]; }
+  if (j < 0 || j >= len) { out[i] = ${t}(0); } else { out[i] = ldx(off, prm[xsb + r + 3]); }
 }`;
 }
 
