@@ -529,8 +529,9 @@ export class WebGpuBackend implements Backend {
     const win = fits ? buffer.size : this.windowBytes();
     const windows: GPUBufferBinding[] = [];
     for (let w = 0; w < GATHER_WINDOWS; w++) {
-      const offset = fits ? 0 : Math.min(w * win, Math.max(0, buffer.size - 4));
-      windows.push({ buffer, offset, size: fits ? buffer.size : Math.max(4, Math.min(win, buffer.size - offset)) });
+      // windows past the end are never read: they bind the first window again (offsets must be aligned)
+      const offset = fits || w * win >= buffer.size ? 0 : w * win;
+      windows.push({ buffer, offset, size: Math.min(win, buffer.size - offset) });
     }
     this.run(
       `gather:${x.dtype}`,
