@@ -23,8 +23,10 @@ import {
   copyIntoShader,
   fillShader,
   gatherShader,
+  matmulDirectShader,
   matmulShader,
   padShader,
+  reduceDirectShader,
   reduceShader,
   scatterAddShader,
   unaryShader,
@@ -87,14 +89,22 @@ export class WebGpuBackend implements Backend {
   private liveBytes = 0;
   private readonly maxBinding: number;
   private readonly maxBuffer: number;
+  /**
+   * A CPU driver (lavapipe, SwiftShader) runs workgroup barriers by switching invocations, so there
+   * matmul and reduce use their barrier-free forms (measured in docs/WEBGPU.md).
+   */
+  readonly cpuAdapter: boolean;
 
   constructor(
     readonly device: GPUDevice,
     /** The adapter, as the driver names it (e.g. "llvmpipe: Mesa 25.0.7" for lavapipe). */
     readonly adapterName = "",
+    /** Barrier-free matmul and reduce (default: where the adapter is a CPU driver). */
+    options: { directKernels?: boolean } = {},
   ) {
     this.maxBinding = device.limits.maxStorageBufferBindingSize;
     this.maxBuffer = device.limits.maxBufferSize;
+    this.cpuAdapter = options.directKernels ?? /llvmpipe|lavapipe|swiftshader/i.test(adapterName);
     // WebGPU reports errors asynchronously; the next read surfaces the first one as a BackendError
     device.addEventListener("uncapturederror", (e) => {
       this.deviceError ??= (e as GPUUncapturedErrorEvent).error.message;
@@ -381,9 +391,11 @@ export class WebGpuBackend implements Backend {
     const out = this.alloc(outDtype, n);
     if (n === 0) return out;
     const inner = sizeOf(innerShape);
+    // one workgroup per output pays when the reduced length is long and the outputs few (on a GPU)
+    const tree = !this.cpuAdapter && inner >= 256;
     this.run(
-      `reduce:${op}:${x.dtype}`,
-      () => reduceShader(op, x.dtype, outDtype),
+      `reduce${tree ? "" : "Direct"}:${op}:${x.dtype}`,
+      () => (tree ? reduceShader : reduceDirectShader)(op, x.dtype, outDtype),
       out,
       [x.storage],
       [
@@ -398,8 +410,8 @@ export class WebGpuBackend implements Backend {
         ...axes.map((i) => x.strides[i]),
         inner,
       ],
-      0,
-      this.grid(n),
+      tree ? 0 : n,
+      tree ? this.grid(n) : undefined,
     );
     return out;
   }
@@ -441,14 +453,15 @@ export class WebGpuBackend implements Backend {
       return out;
     }
     const maxZ = this.device.limits.maxComputeWorkgroupsPerDimension;
-    if (batch > maxZ) {
+    if (!this.cpuAdapter && batch > maxZ) {
       throw new BackendError(
         `matmul: ${batch} batch matrices exceed the webgpu backend's ${maxZ} per dispatch; reshape into fewer, larger matrices`,
       );
     }
+    const direct = this.cpuAdapter;
     this.run(
-      `matmul:${a.dtype}`,
-      () => matmulShader(a.dtype),
+      `matmul${direct ? "Direct" : ""}:${a.dtype}`,
+      () => (direct ? matmulDirectShader : matmulShader)(a.dtype),
       out,
       [a.storage, b.storage],
       [
@@ -465,9 +478,10 @@ export class WebGpuBackend implements Backend {
         ...b.strides.slice(0, rank - 2),
         a.offset,
         b.offset,
+        batch * m * n,
       ],
-      0,
-      [Math.ceil(n / TILE), Math.ceil(m / TILE), batch],
+      direct ? batch * m * n : 0,
+      direct ? undefined : [Math.ceil(n / TILE), Math.ceil(m / TILE), batch],
     );
     return out;
   }

@@ -646,3 +646,83 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw
   out[o] = acc;
 }`;
 }
+
+/**
+ * The matmul for CPU adapters (lavapipe, SwiftShader): no workgroup memory and no barriers, which a CPU
+ * driver runs by switching between the invocations of a workgroup (slow); each thread computes one
+ * output from global memory, and the driver vectorises across threads. Same prm as `matmulShader`.
+ * @example
+ * matmulDirectShader("float32").includes("workgroupBarrier"); // false
+ */
+export function matmulDirectShader(dtype: DType): string {
+  const t = wgslType(dtype);
+  return `${HEADER}
+@group(0) @binding(1) var<storage, read_write> out: array<${t}>;
+@group(0) @binding(2) var<storage, read> A: array<${t}>;
+@group(0) @binding(3) var<storage, read> B: array<${t}>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
+  let i = gidx(g, nw);
+  let m = prm[0]; let n = prm[1]; let k = prm[2];
+  if (i >= prm[10 + 3 * prm[7]]) { return; }
+  let as0 = prm[3]; let as1 = prm[4]; let bs0 = prm[5]; let bs1 = prm[6];
+  let br = prm[7];
+  let col = i % n;
+  let row = (i / n) % m;
+  var idx = i / (m * n);
+  var aBase = prm[8 + 3 * br];
+  var bBase = prm[9 + 3 * br];
+  for (var d = br - 1; d >= 0; d--) {
+    let s = prm[8 + d];
+    let c = idx % s;
+    idx = idx / s;
+    aBase += c * prm[8 + br + d];
+    bBase += c * prm[8 + 2 * br + d];
+  }
+  var acc: ${t} = ${t}(0);
+  var pa = aBase + row * as0;
+  var pb = bBase + col * bs1;
+  for (var p = 0; p < k; p++) {
+    acc += A[pa] * B[pb];
+    pa += as1;
+    pb += bs0;
+  }
+  out[i] = acc;
+}`;
+}
+
+/**
+ * The reduce for CPU adapters: one thread per output walks its reduced elements in order (no barriers).
+ * Same prm as `reduceShader`.
+ * @example
+ * reduceDirectShader("sum", "float32", "float32").includes("workgroupBarrier"); // false
+ */
+export function reduceDirectShader(op: ReduceOp, inDtype: DType, outDtype: DType): string {
+  const tin = wgslType(inDtype);
+  const t = wgslType(outDtype);
+  return `${HEADER}
+@group(0) @binding(1) var<storage, read_write> out: array<${t}>;
+@group(0) @binding(2) var<storage, read> xs: array<${tin}>;
+fn combine(a: ${t}, b: ${t}) -> ${t} { return ${combineExpr(op, t)}; }
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
+  let o = gidx(g, nw);
+  if (o >= prm[0]) { return; }
+  let base = viewOff(1, o);
+  let ib = prm[1] * 2 + 3;
+  let r = prm[ib];
+  let n = prm[ib + 1 + 2 * r];
+  var acc: ${t} = ${reduceInit(op, t)};
+  for (var j = 0; j < n; j++) {
+    var idx = j;
+    var off = base;
+    for (var d = r - 1; d >= 0; d--) {
+      let s = prm[ib + 1 + d];
+      off += (idx % s) * prm[ib + 1 + r + d];
+      idx = idx / s;
+    }
+    acc = combine(acc, ${conv("xs[off]", tin, t)});
+  }
+  out[o] = acc;
+}`;
+}

@@ -4,6 +4,7 @@ import { RefBackend } from "../../../src/backends/ref/index.js";
 import { type DType, type TypedArray, allocArray } from "../../../src/base/dtype.js";
 import { BackendError } from "../../../src/base/errors.js";
 import { contiguousStrides, sizeOf } from "../../../src/base/shape.js";
+import { WebGpuBackend } from "../../../src/backends/webgpu/index.js";
 import { closeF32, webgpuOrSkip } from "../../helpers/webgpu.js";
 
 /**
@@ -18,7 +19,13 @@ import { closeF32, webgpuOrSkip } from "../../helpers/webgpu.js";
  * - sums: 1e-5·sqrt(n)·max|x| absolute (float32 tree sum vs the reference's float64 sum);
  * - matmul: 1e-5·k relative to the sum of |a||b| terms (float32 accumulation over k).
  */
-const gpu = await webgpuOrSkip("webgpu kernels");
+const made = await webgpuOrSkip("webgpu kernels");
+// KERNEL_FORMS=tiled tests the workgroup-memory matmul and tree reduce that GPUs get (lavapipe gets
+// the barrier-free forms by default); both runs are in the suite (kernels_tiled.test.ts)
+const gpu =
+  made && process.env.STRATA_WEBGPU_TILED === "1"
+    ? new WebGpuBackend(made.device, made.adapterName, { directKernels: false })
+    : made;
 const ref = new RefBackend();
 
 let seed = 12345;
@@ -98,7 +105,7 @@ const BINARY: BinaryOp[] = [
 ];
 const BOOL_OUT = new Set(["not", "isnan", "isinf", "eq", "ne", "lt", "le", "gt", "ge", "and", "or"]);
 
-describe.skipIf(gpu === null)("webgpu kernels against the reference backend", () => {
+describe.skipIf(gpu === null)(`webgpu kernels against the reference backend (${gpu?.cpuAdapter ? "barrier-free" : "tiled"} matmul/reduce)`, () => {
   const g = gpu as NonNullable<typeof gpu>;
 
   it("uploads, fills and reads every dtype (bool travels as u32), and refuses float64", async () => {
