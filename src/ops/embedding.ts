@@ -80,7 +80,9 @@ export function embedding(input: IndexLike, weight: Tensor, ...rest: unknown[]):
   // which renormalises the rows it reads on the host, is refused
   const onHost = !indices.backend.asyncReads;
   if (!onHost && o.maxNorm !== undefined && o.maxNorm !== null) {
-    throw new BackendError(`${name}: maxNorm needs synchronous reads; the ${indices.backend.name} backend has none`);
+    throw new BackendError(
+      `${name}: maxNorm needs synchronous reads; the ${indices.backend.name} backend has none`,
+    );
   }
   const ids = onHost ? indices.dataSync() : new Int32Array(0);
   for (const i of ids) {

@@ -15,7 +15,11 @@ import type { Metric } from "./metrics.js";
  * `DEVICE_READ_EVERY` batches and at the end of the epoch.
  */
 
-/** Batches between two reads of the device accumulators in `fit` on an async backend. */
+/**
+ * Batches between two reads of the device accumulators in `fit` on an async backend.
+ * @example
+ * DEVICE_READ_EVERY; // 32
+ */
 export const DEVICE_READ_EVERY = 32;
 
 /**
@@ -171,7 +175,7 @@ export async function trainEpochOnDevice(
         c.optimizer.step();
         noGrad(() => {
           // a diverged step (or any after it) leaves parameters and buffers as they were before it
-          state.forEach((t, i) => t.assign(ok.where(t, saved[i])));
+          for (const [i, t] of state.entries()) t.assign(ok.where(t, saved[i]));
           const value = loss.detach();
           const lossNext = acc.loss.add(good.where(value.mul(size), 0));
           const counts = c.metrics.map((m, i) => {
@@ -190,7 +194,8 @@ export async function trainEpochOnDevice(
       if (batch % DEVICE_READ_EVERY === 0) {
         const r = await acc.read();
         const logs = logsOf(r);
-        if (r.firstBad >= 0) return { lossSum, seen, batches: batch, firstBad: r.firstBad, foundAt: batch, logs };
+        if (r.firstBad >= 0)
+          return { lossSum, seen, batches: batch, firstBad: r.firstBad, foundAt: batch, logs };
         await onRead(batch - 1, logs);
       }
     }

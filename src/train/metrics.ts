@@ -144,7 +144,9 @@ export class Accuracy extends CountingMetric {
     }
     const pred = deviceClasses(prediction, this.threshold);
     const truth =
-      target.dtype === "int32" || target.dtype === "bool" ? target.reshape([-1]).int() : deviceClasses(target, 0.5);
+      target.dtype === "int32" || target.dtype === "bool"
+        ? target.reshape([-1]).int()
+        : deviceClasses(target, 0.5);
     if (truth.size !== pred.size) {
       throw new ShapeError(
         `${this.name}: ${truth.size} labels for ${pred.size} predictions (prediction ${fmtShape(prediction.shape)}, target ${fmtShape(target.shape)})`,
@@ -196,7 +198,10 @@ export class BinaryAccuracy extends CountingMetric {
         `${this.name}: prediction ${fmtShape(prediction.shape)} and target ${fmtShape(target.shape)} differ in size`,
       );
     }
-    const agree = prediction.reshape([-1]).gt(this.threshold).eq(target.reshape([-1]).gt(0.5));
+    const agree = prediction
+      .reshape([-1])
+      .gt(this.threshold)
+      .eq(target.reshape([-1]).gt(0.5));
     return [agree.sum(), agree.int().sum().mul(0).add(prediction.size)];
   }
 }

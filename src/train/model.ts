@@ -13,7 +13,12 @@ import { History } from "./callbacks/history.js";
 import { ProgressBar } from "./callbacks/progress.js";
 import { type LossFn, type LossSpec, lossKind, resolveLoss } from "./losses_by_name.js";
 import { type Metric, type MetricSpec, defaultMetrics, resolveMetric } from "./metrics.js";
-import { DEVICE_READ_EVERY, checkDeviceCompiled, evaluateOnDevice, trainEpochOnDevice } from "./device_loop.js";
+import {
+  DEVICE_READ_EVERY,
+  checkDeviceCompiled,
+  evaluateOnDevice,
+  trainEpochOnDevice,
+} from "./device_loop.js";
 
 /**
  * What `compile` needs of an optimizer (every `optim` optimizer fits).
@@ -340,9 +345,16 @@ export async function fitModel(
         // a GPU: no read per step; the loss, metrics and divergence check accumulate on the device
         model.train();
         for (const cb of callbacks) await cb.onEpochBegin(epoch, {});
-        const r = await trainEpochOnDevice(model, c, loader[Symbol.iterator](), params, state, async (b, logs) => {
-          for (const cb of callbacks) await cb.onBatchEnd(b, logs);
-        });
+        const r = await trainEpochOnDevice(
+          model,
+          c,
+          loader[Symbol.iterator](),
+          params,
+          state,
+          async (b, logs) => {
+            for (const cb of callbacks) await cb.onBatchEnd(b, logs);
+          },
+        );
         if (r.firstBad >= 0) {
           const message =
             `fit: the loss or a gradient became non-finite at epoch ${epoch + 1}, batch ${r.firstBad + 1} ` +

@@ -15,7 +15,12 @@ export async function webgpuOrSkip(file: string): Promise<WebGpuBackend | null> 
 }
 
 /** Elementwise closeness for float32 results: |a − b| ≤ atol + rtol·|b|, NaN only where NaN, ±Inf exactly. */
-export function closeF32(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number): string | null {
+export function closeF32(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  rtol: number,
+  atol: number,
+): string | null {
   if (actual.length !== expected.length) return `length ${actual.length} ≠ ${expected.length}`;
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i];
@@ -28,7 +33,8 @@ export function closeF32(actual: ArrayLike<number>, expected: ArrayLike<number>,
       if (a !== e) return `at ${i}: ${a} vs ${e}`;
       continue;
     }
-    if (Math.abs(a - e) > atol + rtol * Math.abs(e)) return `at ${i}: ${a} vs ${e} (|diff| ${Math.abs(a - e)})`;
+    if (Math.abs(a - e) > atol + rtol * Math.abs(e))
+      return `at ${i}: ${a} vs ${e} (|diff| ${Math.abs(a - e)})`;
   }
   return null;
 }

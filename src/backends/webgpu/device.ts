@@ -12,8 +12,9 @@ const FALLBACK = 'Use setBackend("wasm") (WebAssembly on the CPU) instead.';
 export async function findGpu(): Promise<GPU> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu) return nav.gpu;
-  const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions
-    ?.node === "string";
+  const isNode =
+    typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node ===
+    "string";
   if (!isNode) {
     throw new BackendError(`webgpu backend: this browser has no navigator.gpu (WebGPU). ${FALLBACK}`);
   }
@@ -44,7 +45,11 @@ let dawnInstance: GPU | undefined;
  * @example
  * typeof acquireDevice; // "function": `await acquireDevice()` gives { device, adapterName }
  */
-export async function acquireDevice(): Promise<{ device: GPUDevice; adapter: GPUAdapter; adapterName: string }> {
+export async function acquireDevice(): Promise<{
+  device: GPUDevice;
+  adapter: GPUAdapter;
+  adapterName: string;
+}> {
   const gpu = await findGpu();
   const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
   if (!adapter) {

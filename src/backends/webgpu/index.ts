@@ -60,7 +60,11 @@ const SYNC_READ =
 
 /** The 4-byte host array a dtype is staged in (bool travels as u32). */
 function gpuArray(dtype: DType, n: number): Float32Array | Int32Array | Uint32Array {
-  return dtype === "float32" ? new Float32Array(n) : dtype === "int32" ? new Int32Array(n) : new Uint32Array(n);
+  return dtype === "float32"
+    ? new Float32Array(n)
+    : dtype === "int32"
+      ? new Int32Array(n)
+      : new Uint32Array(n);
 }
 
 /** rank, shape, strides, offset: the layout `viewOff` in the shaders reads. */
@@ -144,7 +148,9 @@ export class WebGpuBackend implements Backend {
 
   private alloc(dtype: DType, size: number): WebGpuStorage {
     if (dtype === "float64") {
-      throw new DTypeError("webgpu backend: float64 is not supported on the GPU (WGSL has no f64); use float32");
+      throw new DTypeError(
+        "webgpu backend: float64 is not supported on the GPU (WGSL has no f64); use float32",
+      );
     }
     const bytes = Math.max(4, size * 4);
     const buffer = this.take(bytes);
@@ -265,7 +271,11 @@ export class WebGpuBackend implements Backend {
     let p = this.pipelines.get(key);
     if (!p) {
       const module = this.device.createShaderModule({ code: source(), label: key });
-      p = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" }, label: key });
+      p = this.device.createComputePipeline({
+        layout: "auto",
+        compute: { module, entryPoint: "main" },
+        label: key,
+      });
       this.pipelines.set(key, p);
     }
     return p;
@@ -337,10 +347,14 @@ export class WebGpuBackend implements Backend {
     const n = sizeOf(x.shape);
     const out = this.alloc(outDtype, n);
     if (n === 0) return out;
-    this.run(`unary:${op}:${x.dtype}:${outDtype}`, () => unaryShader(op, x.dtype, outDtype), out, [x.storage], [
+    this.run(
+      `unary:${op}:${x.dtype}:${outDtype}`,
+      () => unaryShader(op, x.dtype, outDtype),
+      out,
+      [x.storage],
+      [n, ...vp(x)],
       n,
-      ...vp(x),
-    ], n);
+    );
     return out;
   }
 
@@ -378,7 +392,14 @@ export class WebGpuBackend implements Backend {
     const n = sizeOf(x.shape);
     const out = this.alloc(dtype, n);
     if (n === 0) return out;
-    this.run(`cast:${x.dtype}:${dtype}`, () => castShader(x.dtype, dtype), out, [x.storage], [n, ...vp(x)], n);
+    this.run(
+      `cast:${x.dtype}:${dtype}`,
+      () => castShader(x.dtype, dtype),
+      out,
+      [x.storage],
+      [n, ...vp(x)],
+      n,
+    );
     return out;
   }
 
@@ -498,14 +519,7 @@ export class WebGpuBackend implements Backend {
       () => padShader(x.dtype),
       out,
       [x.storage],
-      [
-        n,
-        outShape.length,
-        ...outShape,
-        ...pads.map((p) => p[0]),
-        ...vp(x),
-        new Int32Array(bits.buffer)[0],
-      ],
+      [n, outShape.length, ...outShape, ...pads.map((p) => p[0]), ...vp(x), new Int32Array(bits.buffer)[0]],
       n,
     );
     return out;

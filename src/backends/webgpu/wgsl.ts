@@ -7,14 +7,26 @@ import type { BinaryOp, ReduceOp, UnaryOp } from "../backend.js";
  * every shape and only (kernel, dtypes, op) select a pipeline.
  */
 
-/** The WGSL element type of a dtype on the GPU (bool is one u32 per element: WGSL has no 8-bit type). */
+/**
+ * The WGSL element type of a dtype on the GPU (bool is one u32 per element: WGSL has no 8-bit type).
+ * @example
+ * wgslType("bool"); // "u32"
+ */
 export function wgslType(dtype: DType): "f32" | "i32" | "u32" {
   return dtype === "float32" ? "f32" : dtype === "int32" ? "i32" : "u32";
 }
 
-/** Threads per workgroup of the one-thread-per-element kernels. */
+/**
+ * Threads per workgroup of the one-thread-per-element kernels.
+ * @example
+ * Math.ceil(1000 / WG); // 4: workgroups for 1000 elements
+ */
 export const WG = 256;
-/** Side of the square matmul tile (WG_MM × WG_MM threads, each computing one output). */
+/**
+ * Side of the square matmul tile (TILE × TILE threads, each computing one output).
+ * @example
+ * TILE * TILE; // 256 threads per matmul workgroup
+ */
 export const TILE = 16;
 
 /**

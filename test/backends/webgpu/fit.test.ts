@@ -45,7 +45,11 @@ async function train(lr = 1e-2) {
   manualSeed(3);
   const data = problem(320);
   const model = new Sequential(new Linear(8, 32), new ReLU(), new Linear(32, 3));
-  model.compile({ optimizer: new Adam(model.parameters(), { lr }), loss: "crossEntropy", metrics: ["accuracy"] });
+  model.compile({
+    optimizer: new Adam(model.parameters(), { lr }),
+    loss: "crossEntropy",
+    metrics: ["accuracy"],
+  });
   const history = await model.fit(data, { epochs: 4, batchSize: 16, verbose: 0 });
   const evaluated = await model.evaluateAsync(data, { batchSize: 64 });
   return { history, evaluated, model, data };
@@ -60,7 +64,8 @@ describe.skipIf(gpu === null)("webgpu: fit, evaluateAsync, predict", () => {
     const lossRef = expected.history.history.loss;
     const lossGpu = actual.history.history.loss;
     expect(lossGpu.length).toBe(4);
-    for (let i = 0; i < 4; i++) expect(Math.abs(lossGpu[i] - lossRef[i])).toBeLessThan(1e-3 * Math.abs(lossRef[i]) + 1e-4);
+    for (let i = 0; i < 4; i++)
+      expect(Math.abs(lossGpu[i] - lossRef[i])).toBeLessThan(1e-3 * Math.abs(lossRef[i]) + 1e-4);
     expect(lossGpu[3]).toBeLessThan(lossGpu[0]);
     expect(Math.abs(actual.evaluated.accuracy - expected.evaluated.accuracy)).toBeLessThanOrEqual(2 / 320);
     expect(actual.evaluated.accuracy).toBeGreaterThan(0.8);
@@ -79,12 +84,18 @@ describe.skipIf(gpu === null)("webgpu: fit, evaluateAsync, predict", () => {
     manualSeed(3);
     const data = problem(64);
     const model = new Sequential(new Linear(8, 4), new Linear(4, 3));
-    model.compile({ optimizer: new Adam(model.parameters(), { lr: 1e-2 }), loss: "crossEntropy", metrics: ["accuracy"] });
+    model.compile({
+      optimizer: new Adam(model.parameters(), { lr: 1e-2 }),
+      loss: "crossEntropy",
+      metrics: ["accuracy"],
+    });
     // the 3rd batch's inputs hold an infinity: its loss is NaN
     const xs = Float32Array.from(await data.tensors[0].data());
     xs[2 * 8 * 8 + 5] = Number.POSITIVE_INFINITY;
     const bad = new TensorDataset(fromHost(xs, [64, 8], "float32"), data.tensors[1]);
-    const error = await model.fit(bad, { epochs: 1, batchSize: 8, shuffle: false, verbose: 0 }).catch((e) => e);
+    const error = await model
+      .fit(bad, { epochs: 1, batchSize: 8, shuffle: false, verbose: 0 })
+      .catch((e) => e);
     expect(error).toBeInstanceOf(TrainingDivergedError);
     expect(error.message).toMatch(/batch 3 .*reads back every 32 batches.*not applied/);
     for (const p of model.parameters()) {

@@ -40,7 +40,18 @@ function randomShape(maxRank = 4): number[] {
   return Array.from({ length: rank }, () => randInt(1, 5));
 }
 
-const SPECIAL = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0, 0.5, -0.5, 1.5, 2.5, -2.5];
+const SPECIAL = [
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  -0,
+  0,
+  0.5,
+  -0.5,
+  1.5,
+  2.5,
+  -2.5,
+];
 
 function values(dtype: DType, n: number, special: boolean): TypedArray {
   const out = allocArray(dtype, n);
@@ -71,7 +82,13 @@ function makeView(shape: number[], dtype: DType, layout: Layout, special = true)
   for (let d = 0; d < rank; d++) if (storageShape[d] === 1 && shape[d] !== 1) strides[d] = 0;
   const offset = layout === "offset" ? 3 : 0;
   const data = values(dtype, sizeOf(storageShape) + offset + (layout === "offset" ? 2 : 0), special);
-  const on = (b: Backend): View => ({ storage: b.upload(data.slice(), dtype), dtype, shape, strides, offset });
+  const on = (b: Backend): View => ({
+    storage: b.upload(data.slice(), dtype),
+    dtype,
+    shape,
+    strides,
+    offset,
+  });
   return [on(ref), on(gpu as Backend)];
 }
 
@@ -95,218 +112,356 @@ async function compare(
   (gpu as Backend).release(g);
 }
 
-const TRANSCENDENTAL = new Set<UnaryOp>(["exp", "log", "sin", "cos", "tanh", "sigmoid", "erf", "log1p", "expm1", "sqrt", "reciprocal"]);
+const TRANSCENDENTAL = new Set<UnaryOp>([
+  "exp",
+  "log",
+  "sin",
+  "cos",
+  "tanh",
+  "sigmoid",
+  "erf",
+  "log1p",
+  "expm1",
+  "sqrt",
+  "reciprocal",
+]);
 const UNARY: UnaryOp[] = [
-  "neg", "exp", "log", "sqrt", "abs", "sign", "sin", "cos", "tanh", "sigmoid", "relu", "floor", "ceil",
-  "round", "erf", "log1p", "expm1", "reciprocal", "not", "isnan", "isinf",
+  "neg",
+  "exp",
+  "log",
+  "sqrt",
+  "abs",
+  "sign",
+  "sin",
+  "cos",
+  "tanh",
+  "sigmoid",
+  "relu",
+  "floor",
+  "ceil",
+  "round",
+  "erf",
+  "log1p",
+  "expm1",
+  "reciprocal",
+  "not",
+  "isnan",
+  "isinf",
 ];
 const BINARY: BinaryOp[] = [
-  "add", "sub", "mul", "div", "pow", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge", "and", "or",
+  "add",
+  "sub",
+  "mul",
+  "div",
+  "pow",
+  "maximum",
+  "minimum",
+  "eq",
+  "ne",
+  "lt",
+  "le",
+  "gt",
+  "ge",
+  "and",
+  "or",
 ];
 const BOOL_OUT = new Set(["not", "isnan", "isinf", "eq", "ne", "lt", "le", "gt", "ge", "and", "or"]);
 
-describe.skipIf(gpu === null)(`webgpu kernels against the reference backend (${gpu?.cpuAdapter ? "barrier-free" : "tiled"} matmul/reduce)`, () => {
-  const g = gpu as NonNullable<typeof gpu>;
+describe.skipIf(gpu === null)(
+  `webgpu kernels against the reference backend (${gpu?.cpuAdapter ? "barrier-free" : "tiled"} matmul/reduce)`,
+  () => {
+    const g = gpu as NonNullable<typeof gpu>;
 
-  it("uploads, fills and reads every dtype (bool travels as u32), and refuses float64", async () => {
-    for (const dtype of ["float32", "int32", "bool"] as const) {
-      const data = values(dtype, 37, true);
-      expect(Array.from(await g.read(g.upload(data, dtype)))).toEqual(Array.from(data));
-      const filled = await g.read(g.fill(dtype, 5, dtype === "bool" ? 1 : -2.5));
-      expect(Array.from(filled)).toEqual(Array.from(ref.readSync(ref.fill(dtype, 5, dtype === "bool" ? 1 : -2.5))));
-    }
-    expect(g.supports("float64")).toBe(false);
-    expect(() => g.readSync(g.fill("float32", 1, 0))).toThrow(BackendError);
-    expect(() => g.readSync(g.fill("float32", 1, 0))).toThrow(/await t\.data\(\)/);
-  });
-
-  it("releases deterministically and reuses buffers of the same size", () => {
-    const before = g.memory();
-    const s = g.fill("float32", 100, 1);
-    expect(g.memory().storages - before.storages).toBe(1);
-    expect(g.memory().bytes - before.bytes).toBe(400);
-    g.release(s);
-    expect(g.memory()).toEqual(before);
-    const pooled = g.pooled();
-    const again = g.fill("float32", 100, 2);
-    expect(g.pooled()).toBe(pooled - 400);
-    g.release(again);
-  });
-
-  it("unary: every op on float32 views of every layout, and the integer ops on int32 and bool", async () => {
-    for (const op of UNARY) {
-      for (const layout of LAYOUTS) {
-        const shape = randomShape();
-        const [r, gv] = makeView(shape, "float32", layout);
-        const out = BOOL_OUT.has(op) ? "bool" : "float32";
-        const tol = TRANSCENDENTAL.has(op) ? [4e-6, 2e-6] : [0, 0];
-        await compare(`${op} ${layout} [${shape}]`, ref.unary(op, r, out), g.unary(op, gv, out), out, tol[0], tol[1]);
-      }
-    }
-    for (const op of ["neg", "abs", "sign", "relu", "floor", "ceil", "round", "not", "exp", "sqrt"] as UnaryOp[]) {
-      for (const dtype of ["int32", "bool"] as const) {
-        const [r, gv] = makeView(randomShape(), dtype, "transposed");
-        const out: DType = BOOL_OUT.has(op) ? "bool" : ["exp", "sqrt"].includes(op) ? "float32" : "int32";
-        await compare(`${op} ${dtype}`, ref.unary(op, r, out), g.unary(op, gv, out), out, 4e-6, 2e-6);
-      }
-    }
-  });
-
-  it("binary: every op with broadcasting, NaN/Inf operands, on float32, int32 and bool", async () => {
-    for (const op of BINARY) {
+    it("uploads, fills and reads every dtype (bool travels as u32), and refuses float64", async () => {
       for (const dtype of ["float32", "int32", "bool"] as const) {
-        if (dtype === "bool" && !BOOL_OUT.has(op)) continue;
+        const data = values(dtype, 37, true);
+        expect(Array.from(await g.read(g.upload(data, dtype)))).toEqual(Array.from(data));
+        const filled = await g.read(g.fill(dtype, 5, dtype === "bool" ? 1 : -2.5));
+        expect(Array.from(filled)).toEqual(
+          Array.from(ref.readSync(ref.fill(dtype, 5, dtype === "bool" ? 1 : -2.5))),
+        );
+      }
+      expect(g.supports("float64")).toBe(false);
+      expect(() => g.readSync(g.fill("float32", 1, 0))).toThrow(BackendError);
+      expect(() => g.readSync(g.fill("float32", 1, 0))).toThrow(/await t\.data\(\)/);
+    });
+
+    it("releases deterministically and reuses buffers of the same size", () => {
+      const before = g.memory();
+      const s = g.fill("float32", 100, 1);
+      expect(g.memory().storages - before.storages).toBe(1);
+      expect(g.memory().bytes - before.bytes).toBe(400);
+      g.release(s);
+      expect(g.memory()).toEqual(before);
+      const pooled = g.pooled();
+      const again = g.fill("float32", 100, 2);
+      expect(g.pooled()).toBe(pooled - 400);
+      g.release(again);
+    });
+
+    it("unary: every op on float32 views of every layout, and the integer ops on int32 and bool", async () => {
+      for (const op of UNARY) {
         for (const layout of LAYOUTS) {
           const shape = randomShape();
-          const [ra, ga] = makeView(shape, dtype, layout);
-          const [rb, gb] = makeView(shape, dtype, LAYOUTS[randInt(0, 3)]);
-          const out: DType = BOOL_OUT.has(op) ? "bool" : dtype;
-          const tol = op === "pow" ? [2e-5, 2e-6] : [0, 0];
+          const [r, gv] = makeView(shape, "float32", layout);
+          const out = BOOL_OUT.has(op) ? "bool" : "float32";
+          const tol = TRANSCENDENTAL.has(op) ? [4e-6, 2e-6] : [0, 0];
           await compare(
-            `${op} ${dtype} ${layout} [${shape}]`,
-            ref.binary(op, ra, rb, shape, out),
-            g.binary(op, ga, gb, shape, out),
+            `${op} ${layout} [${shape}]`,
+            ref.unary(op, r, out),
+            g.unary(op, gv, out),
             out,
             tol[0],
             tol[1],
           );
         }
       }
-    }
-  });
-
-  it("pow follows Math.pow on negative bases, zeros and infinities", async () => {
-    const xs = [-2, -2, -0.5, 0, -0, 0, 1, 1, Number.NaN, 2, -8, Number.POSITIVE_INFINITY, -3];
-    const ys = [3, 0.5, 2, -1, -3, 0, Number.POSITIVE_INFINITY, Number.NaN, 0, 10, 1 / 3, -1, 4];
-    const n = xs.length;
-    const view = (b: Backend, v: number[]): View => ({
-      storage: b.upload(Float32Array.from(v), "float32"),
-      dtype: "float32",
-      shape: [n],
-      strides: [1],
-      offset: 0,
-    });
-    await compare(
-      "pow specials",
-      ref.binary("pow", view(ref, xs), view(ref, ys), [n], "float32"),
-      g.binary("pow", view(g, xs), view(g, ys), [n], "float32"),
-      "float32",
-      2e-5,
-      2e-6,
-    );
-  });
-
-  it("where and cast between every pair of dtypes", async () => {
-    for (const dtype of ["float32", "int32", "bool"] as const) {
-      for (const layout of LAYOUTS) {
-        const shape = randomShape();
-        const [rc, gc] = makeView(shape, "bool", layout);
-        const [ra, ga] = makeView(shape, dtype, LAYOUTS[randInt(0, 3)]);
-        const [rb, gb] = makeView(shape, dtype, LAYOUTS[randInt(0, 3)]);
-        await compare(`where ${dtype} ${layout}`, ref.where(rc, ra, rb, shape, dtype), g.where(gc, ga, gb, shape, dtype), dtype);
-        for (const to of ["float32", "int32", "bool"] as const) {
-          await compare(`cast ${dtype}→${to} ${layout}`, ref.cast(ra, to), g.cast(ga, to), to);
+      for (const op of [
+        "neg",
+        "abs",
+        "sign",
+        "relu",
+        "floor",
+        "ceil",
+        "round",
+        "not",
+        "exp",
+        "sqrt",
+      ] as UnaryOp[]) {
+        for (const dtype of ["int32", "bool"] as const) {
+          const [r, gv] = makeView(randomShape(), dtype, "transposed");
+          const out: DType = BOOL_OUT.has(op) ? "bool" : ["exp", "sqrt"].includes(op) ? "float32" : "int32";
+          await compare(`${op} ${dtype}`, ref.unary(op, r, out), g.unary(op, gv, out), out, 4e-6, 2e-6);
         }
       }
-    }
-  });
+    });
 
-  it("reduce sum/max/min over any axes (bool sums to int32), NaN wins max/min", async () => {
-    for (const op of ["sum", "max", "min"] as const) {
+    it("binary: every op with broadcasting, NaN/Inf operands, on float32, int32 and bool", async () => {
+      for (const op of BINARY) {
+        for (const dtype of ["float32", "int32", "bool"] as const) {
+          if (dtype === "bool" && !BOOL_OUT.has(op)) continue;
+          for (const layout of LAYOUTS) {
+            const shape = randomShape();
+            const [ra, ga] = makeView(shape, dtype, layout);
+            const [rb, gb] = makeView(shape, dtype, LAYOUTS[randInt(0, 3)]);
+            const out: DType = BOOL_OUT.has(op) ? "bool" : dtype;
+            const tol = op === "pow" ? [2e-5, 2e-6] : [0, 0];
+            await compare(
+              `${op} ${dtype} ${layout} [${shape}]`,
+              ref.binary(op, ra, rb, shape, out),
+              g.binary(op, ga, gb, shape, out),
+              out,
+              tol[0],
+              tol[1],
+            );
+          }
+        }
+      }
+    });
+
+    it("pow follows Math.pow on negative bases, zeros and infinities", async () => {
+      const xs = [-2, -2, -0.5, 0, -0, 0, 1, 1, Number.NaN, 2, -8, Number.POSITIVE_INFINITY, -3];
+      const ys = [3, 0.5, 2, -1, -3, 0, Number.POSITIVE_INFINITY, Number.NaN, 0, 10, 1 / 3, -1, 4];
+      const n = xs.length;
+      const view = (b: Backend, v: number[]): View => ({
+        storage: b.upload(Float32Array.from(v), "float32"),
+        dtype: "float32",
+        shape: [n],
+        strides: [1],
+        offset: 0,
+      });
+      await compare(
+        "pow specials",
+        ref.binary("pow", view(ref, xs), view(ref, ys), [n], "float32"),
+        g.binary("pow", view(g, xs), view(g, ys), [n], "float32"),
+        "float32",
+        2e-5,
+        2e-6,
+      );
+    });
+
+    it("where and cast between every pair of dtypes", async () => {
       for (const dtype of ["float32", "int32", "bool"] as const) {
         for (const layout of LAYOUTS) {
           const shape = randomShape();
-          const axes = shape.map((_, i) => i).filter(() => rand() < 0.5);
-          const [r, gv] = makeView(shape, dtype, layout, op !== "sum");
-          const n = Math.max(1, sizeOf(shape));
-          const outDtype = dtype === "bool" && op === "sum" ? "int32" : dtype;
-          await compare(`${op} ${dtype} ${layout} [${shape}] axes ${axes}`, ref.reduce(op, r, axes), g.reduce(op, gv, axes), outDtype, 0, 4e-5 * Math.sqrt(n));
-        }
-      }
-    }
-    // a long sum: the tree reduction across the workgroup
-    const [r, gv] = makeView([3, 5000], "float32", "transposed", false);
-    await compare("sum long", ref.reduce("sum", r, [1]), g.reduce("sum", gv, [1]), "float32", 0, 4e-5 * Math.sqrt(5000));
-  });
-
-  it("argmax/argmin along each axis: first extreme, NaN counts as the extreme", async () => {
-    for (const op of ["argmax", "argmin"] as const) {
-      for (const dtype of ["float32", "int32"] as const) {
-        for (const layout of LAYOUTS) {
-          const shape = randomShape();
-          if (shape.length === 0) shape.push(3);
-          const axis = randInt(0, shape.length - 1);
-          const [r, gv] = makeView(shape, dtype, layout);
-          await compare(`${op} ${dtype} ${layout}`, ref.argReduce(op, r, axis), g.argReduce(op, gv, axis), "int32");
-        }
-      }
-    }
-  });
-
-  it("matmul: any strides, batched with broadcast batch strides, ragged sizes past the tile", async () => {
-    const cases: [number[], number[], number[]][] = [
-      [[3, 4], [4, 5], [3, 5]],
-      [[37, 19], [19, 41], [37, 41]],
-      [[2, 3, 17, 33], [1, 3, 33, 18], [2, 3, 17, 18]],
-      [[1, 70], [70, 1], [1, 1]],
-    ];
-    for (const [as, bs, os] of cases) {
-      for (const layout of ["contiguous", "transposed", "offset", "broadcast"] as Layout[]) {
-        for (const dtype of ["float32", "int32"] as const) {
-          const [ra, ga] = makeView(as, dtype, layout, false);
-          const [rb, gb] = makeView(bs, dtype, LAYOUTS[randInt(0, 3)], false);
-          const ex = (v: View): View => ({
-            ...v,
-            shape: [...os.slice(0, -2), ...v.shape.slice(-2)],
-            strides: [...os.slice(0, -2).map((d, i) => (v.shape[i] === 1 ? 0 : v.strides[i])), ...v.strides.slice(-2)],
-          });
-          const k = as[as.length - 1];
+          const [rc, gc] = makeView(shape, "bool", layout);
+          const [ra, ga] = makeView(shape, dtype, LAYOUTS[randInt(0, 3)]);
+          const [rb, gb] = makeView(shape, dtype, LAYOUTS[randInt(0, 3)]);
           await compare(
-            `matmul ${dtype} ${layout} ${as}×${bs}`,
-            ref.matmul(ex(ra), ex(rb), os),
-            g.matmul(ex(ga), ex(gb), os),
+            `where ${dtype} ${layout}`,
+            ref.where(rc, ra, rb, shape, dtype),
+            g.where(gc, ga, gb, shape, dtype),
             dtype,
-            1e-5 * k,
-            1e-5 * k * 16,
+          );
+          for (const to of ["float32", "int32", "bool"] as const) {
+            await compare(`cast ${dtype}→${to} ${layout}`, ref.cast(ra, to), g.cast(ga, to), to);
+          }
+        }
+      }
+    });
+
+    it("reduce sum/max/min over any axes (bool sums to int32), NaN wins max/min", async () => {
+      for (const op of ["sum", "max", "min"] as const) {
+        for (const dtype of ["float32", "int32", "bool"] as const) {
+          for (const layout of LAYOUTS) {
+            const shape = randomShape();
+            const axes = shape.map((_, i) => i).filter(() => rand() < 0.5);
+            const [r, gv] = makeView(shape, dtype, layout, op !== "sum");
+            const n = Math.max(1, sizeOf(shape));
+            const outDtype = dtype === "bool" && op === "sum" ? "int32" : dtype;
+            await compare(
+              `${op} ${dtype} ${layout} [${shape}] axes ${axes}`,
+              ref.reduce(op, r, axes),
+              g.reduce(op, gv, axes),
+              outDtype,
+              0,
+              4e-5 * Math.sqrt(n),
+            );
+          }
+        }
+      }
+      // a long sum: the tree reduction across the workgroup
+      const [r, gv] = makeView([3, 5000], "float32", "transposed", false);
+      await compare(
+        "sum long",
+        ref.reduce("sum", r, [1]),
+        g.reduce("sum", gv, [1]),
+        "float32",
+        0,
+        4e-5 * Math.sqrt(5000),
+      );
+    });
+
+    it("argmax/argmin along each axis: first extreme, NaN counts as the extreme", async () => {
+      for (const op of ["argmax", "argmin"] as const) {
+        for (const dtype of ["float32", "int32"] as const) {
+          for (const layout of LAYOUTS) {
+            const shape = randomShape();
+            if (shape.length === 0) shape.push(3);
+            const axis = randInt(0, shape.length - 1);
+            const [r, gv] = makeView(shape, dtype, layout);
+            await compare(
+              `${op} ${dtype} ${layout}`,
+              ref.argReduce(op, r, axis),
+              g.argReduce(op, gv, axis),
+              "int32",
+            );
+          }
+        }
+      }
+    });
+
+    it("matmul: any strides, batched with broadcast batch strides, ragged sizes past the tile", async () => {
+      const cases: [number[], number[], number[]][] = [
+        [
+          [3, 4],
+          [4, 5],
+          [3, 5],
+        ],
+        [
+          [37, 19],
+          [19, 41],
+          [37, 41],
+        ],
+        [
+          [2, 3, 17, 33],
+          [1, 3, 33, 18],
+          [2, 3, 17, 18],
+        ],
+        [
+          [1, 70],
+          [70, 1],
+          [1, 1],
+        ],
+      ];
+      for (const [as, bs, os] of cases) {
+        for (const layout of ["contiguous", "transposed", "offset", "broadcast"] as Layout[]) {
+          for (const dtype of ["float32", "int32"] as const) {
+            const [ra, ga] = makeView(as, dtype, layout, false);
+            const [rb, gb] = makeView(bs, dtype, LAYOUTS[randInt(0, 3)], false);
+            const ex = (v: View): View => ({
+              ...v,
+              shape: [...os.slice(0, -2), ...v.shape.slice(-2)],
+              strides: [
+                ...os.slice(0, -2).map((d, i) => (v.shape[i] === 1 ? 0 : v.strides[i])),
+                ...v.strides.slice(-2),
+              ],
+            });
+            const k = as[as.length - 1];
+            await compare(
+              `matmul ${dtype} ${layout} ${as}×${bs}`,
+              ref.matmul(ex(ra), ex(rb), os),
+              g.matmul(ex(ga), ex(gb), os),
+              dtype,
+              1e-5 * k,
+              1e-5 * k * 16,
+            );
+          }
+        }
+      }
+    });
+
+    it("pad, concat, gather and scatterAdd on strided views", async () => {
+      for (const dtype of ["float32", "int32", "bool"] as const) {
+        for (const layout of LAYOUTS) {
+          const shape = randomShape(3);
+          if (shape.length === 0) shape.push(2);
+          const [r, gv] = makeView(shape, dtype, layout);
+          const pads = shape.map(() => [randInt(0, 2), randInt(0, 2)] as const);
+          const value = dtype === "bool" ? 1 : -1.5;
+          await compare(`pad ${dtype} ${layout}`, ref.pad(r, pads, value), g.pad(gv, pads, value), dtype);
+          const axis = randInt(0, shape.length - 1);
+          const other = [...shape];
+          other[axis] = randInt(1, 3);
+          const [r2, g2] = makeView(other, dtype, LAYOUTS[randInt(0, 3)]);
+          const outShape = [...shape];
+          outShape[axis] += other[axis];
+          await compare(
+            `concat ${dtype} ${layout}`,
+            ref.concat([r, r2], axis, outShape),
+            g.concat([gv, g2], axis, outShape),
+            dtype,
+          );
+          if (dtype === "bool") continue;
+          // gather: an index of a random shape no larger than x off the axis
+          const ishape = shape.map((d, i) => (i === axis ? randInt(1, 6) : randInt(1, d)));
+          const idx = Int32Array.from({ length: sizeOf(ishape) }, () => randInt(0, shape[axis] - 1));
+          const iv = (b: Backend): View => ({
+            storage: b.upload(idx.slice(), "int32"),
+            dtype: "int32",
+            shape: ishape,
+            strides: contiguousStrides(ishape),
+            offset: 0,
+          });
+          await compare(
+            `gather ${dtype} ${layout}`,
+            ref.gather(r, axis, iv(ref)),
+            g.gather(gv, axis, iv(g)),
+            dtype,
+          );
+          const [rs, gs] = makeView(ishape, dtype, layout, false);
+          await compare(
+            `scatterAdd ${dtype} ${layout}`,
+            ref.scatterAdd(shape, dtype, axis, iv(ref), rs),
+            g.scatterAdd(shape, dtype, axis, iv(g), gs),
+            dtype,
           );
         }
       }
-    }
-  });
+    });
 
-  it("pad, concat, gather and scatterAdd on strided views", async () => {
-    for (const dtype of ["float32", "int32", "bool"] as const) {
-      for (const layout of LAYOUTS) {
-        const shape = randomShape(3);
-        if (shape.length === 0) shape.push(2);
-        const [r, gv] = makeView(shape, dtype, layout);
-        const pads = shape.map(() => [randInt(0, 2), randInt(0, 2)] as const);
-        const value = dtype === "bool" ? 1 : -1.5;
-        await compare(`pad ${dtype} ${layout}`, ref.pad(r, pads, value), g.pad(gv, pads, value), dtype);
-        const axis = randInt(0, shape.length - 1);
-        const other = [...shape];
-        other[axis] = randInt(1, 3);
-        const [r2, g2] = makeView(other, dtype, LAYOUTS[randInt(0, 3)]);
-        const outShape = [...shape];
-        outShape[axis] += other[axis];
-        await compare(`concat ${dtype} ${layout}`, ref.concat([r, r2], axis, outShape), g.concat([gv, g2], axis, outShape), dtype);
-        if (dtype === "bool") continue;
-        // gather: an index of a random shape no larger than x off the axis
-        const ishape = shape.map((d, i) => (i === axis ? randInt(1, 6) : randInt(1, d)));
-        const idx = Int32Array.from({ length: sizeOf(ishape) }, () => randInt(0, shape[axis] - 1));
-        const iv = (b: Backend): View => ({ storage: b.upload(idx.slice(), "int32"), dtype: "int32", shape: ishape, strides: contiguousStrides(ishape), offset: 0 });
-        await compare(`gather ${dtype} ${layout}`, ref.gather(r, axis, iv(ref)), g.gather(gv, axis, iv(g)), dtype);
-        const [rs, gs] = makeView(ishape, dtype, layout, false);
-        await compare(`scatterAdd ${dtype} ${layout}`, ref.scatterAdd(shape, dtype, axis, iv(ref), rs), g.scatterAdd(shape, dtype, axis, iv(g), gs), dtype);
-      }
-    }
-  });
-
-  it("compiles each (kernel, dtypes, op) pipeline once", () => {
-    const n = g.pipelineCount();
-    const v: View = { storage: g.fill("float32", 4, 1), dtype: "float32", shape: [4], strides: [1], offset: 0 };
-    g.release(g.unary("exp", v, "float32"));
-    g.release(g.unary("exp", v, "float32"));
-    expect(g.pipelineCount()).toBe(n);
-  });
-});
+    it("compiles each (kernel, dtypes, op) pipeline once", () => {
+      const n = g.pipelineCount();
+      const v: View = {
+        storage: g.fill("float32", 4, 1),
+        dtype: "float32",
+        shape: [4],
+        strides: [1],
+        offset: 0,
+      };
+      g.release(g.unary("exp", v, "float32"));
+      g.release(g.unary("exp", v, "float32"));
+      expect(g.pipelineCount()).toBe(n);
+    });
+  },
+);

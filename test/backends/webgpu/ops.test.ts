@@ -41,8 +41,14 @@ interface Input {
 }
 
 /** Runs `f` on the current backend; returns the output's values and each differentiable input's gradient. */
-async function run(inputs: Input[], f: (xs: Tensor[]) => Tensor, weights: Float32Array): Promise<Float32Array[]> {
-  const xs = inputs.map((i) => fromHost(i.values, i.shape, i.dtype ?? "float32", i.grad ?? i.dtype !== "int32"));
+async function run(
+  inputs: Input[],
+  f: (xs: Tensor[]) => Tensor,
+  weights: Float32Array,
+): Promise<Float32Array[]> {
+  const xs = inputs.map((i) =>
+    fromHost(i.values, i.shape, i.dtype ?? "float32", i.grad ?? i.dtype !== "int32"),
+  );
   const y = f(xs);
   // a random projection of the output, the same on both backends, so every output element's gradient counts
   const loss = y.size === 1 ? y : y.mul(fromHost(weights.subarray(0, y.size), y.shape, "float32")).sum();
@@ -110,8 +116,14 @@ describe.skipIf(gpu === null)("webgpu: composed ops forward and backward against
 
   it("reads: async forms work, sync forms throw BackendError naming them; float64 is refused", async () => {
     await setBackend("webgpu-test");
-    const t = tensor([[1, 2], [3, 4]]);
-    expect(await t.array()).toEqual([[1, 2], [3, 4]]);
+    const t = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(await t.array()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(await t.sum().itemAsync()).toBe(10);
     expect(Array.from(await t.transpose(0, 1).data())).toEqual([1, 3, 2, 4]);
     expect(await tensor([true, false]).array()).toEqual([true, false]);
