@@ -501,7 +501,7 @@ export class WebGpuBackend implements Backend {
         b.offset,
         batch * m * n,
       ],
-      direct ? batch * m * n : 0,
+      direct ? batch * Math.ceil(m / 4) * Math.ceil(n / 4) : 0,
       direct ? undefined : [Math.ceil(n / TILE), Math.ceil(m / TILE), batch],
     );
     return out;

@@ -661,13 +661,14 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw
 
 /**
  * The matmul for CPU adapters (lavapipe, SwiftShader): no workgroup memory and no barriers, which a CPU
- * driver runs by switching between the invocations of a workgroup (slow); each thread computes one
- * output from global memory, and the driver vectorises across threads. Same prm as `matmulShader`.
+ * driver runs by switching between the invocations of a workgroup (slow); each thread computes a 4 × 4
+ * block of outputs from global memory, and the driver vectorises across threads. prm as `matmulShader`.
  * @example
  * matmulDirectShader("float32").includes("workgroupBarrier"); // false
  */
 export function matmulDirectShader(dtype: DType): string {
   const t = wgslType(dtype);
+  // each thread: a 4 × 4 block of C, so every loaded element of A and B feeds four multiply-adds
   return `${HEADER}
 @group(0) @binding(1) var<storage, read_write> out: array<${t}>;
 @group(0) @binding(2) var<storage, read> A: array<${t}>;
@@ -676,12 +677,15 @@ export function matmulDirectShader(dtype: DType): string {
 fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
   let i = gidx(g, nw);
   let m = prm[0]; let n = prm[1]; let k = prm[2];
-  if (i >= prm[10 + 3 * prm[7]]) { return; }
-  let as0 = prm[3]; let as1 = prm[4]; let bs0 = prm[5]; let bs1 = prm[6];
   let br = prm[7];
-  let col = i % n;
-  let row = (i / n) % m;
-  var idx = i / (m * n);
+  let mb = (m + 3) / 4;
+  let nb = (n + 3) / 4;
+  if (i >= prm[10 + 3 * br] * mb * nb) { return; }
+  let as0 = prm[3]; let as1 = prm[4]; let bs0 = prm[5]; let bs1 = prm[6];
+  let col = (i % nb) * 4;
+  let row = ((i / nb) % mb) * 4;
+  let bi = i / (mb * nb);
+  var idx = bi;
   var aBase = prm[8 + 3 * br];
   var bBase = prm[9 + 3 * br];
   for (var d = br - 1; d >= 0; d--) {
@@ -691,15 +695,32 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw
     aBase += c * prm[8 + br + d];
     bBase += c * prm[8 + 2 * br + d];
   }
-  var acc: ${t} = ${t}(0);
-  var pa = aBase + row * as0;
-  var pb = bBase + col * bs1;
-  for (var p = 0; p < k; p++) {
-    acc += A[pa] * B[pb];
-    pa += as1;
-    pb += bs0;
+  // rows and columns past the edge read row/column 0 again (always in range) and are not written
+  var ra: array<i32, 4>;
+  var cb: array<i32, 4>;
+  for (var q = 0; q < 4; q++) {
+    ra[q] = aBase + select(0, row + q, row + q < m) * as0;
+    cb[q] = bBase + select(0, col + q, col + q < n) * bs1;
   }
-  out[i] = acc;
+  var acc: array<array<${t}, 4>, 4>;
+  for (var p = 0; p < k; p++) {
+    let a0 = A[ra[0] + p * as1]; let a1 = A[ra[1] + p * as1];
+    let a2 = A[ra[2] + p * as1]; let a3 = A[ra[3] + p * as1];
+    let pb = p * bs0;
+    let b0 = B[cb[0] + pb]; let b1 = B[cb[1] + pb];
+    let b2 = B[cb[2] + pb]; let b3 = B[cb[3] + pb];
+    acc[0][0] += a0 * b0; acc[0][1] += a0 * b1; acc[0][2] += a0 * b2; acc[0][3] += a0 * b3;
+    acc[1][0] += a1 * b0; acc[1][1] += a1 * b1; acc[1][2] += a1 * b2; acc[1][3] += a1 * b3;
+    acc[2][0] += a2 * b0; acc[2][1] += a2 * b1; acc[2][2] += a2 * b2; acc[2][3] += a2 * b3;
+    acc[3][0] += a3 * b0; acc[3][1] += a3 * b1; acc[3][2] += a3 * b2; acc[3][3] += a3 * b3;
+  }
+  let ob = bi * m * n;
+  for (var r = 0; r < 4; r++) {
+    if (row + r >= m) { break; }
+    for (var c = 0; c < 4; c++) {
+      if (col + c < n) { out[ob + (row + r) * n + col + c] = acc[r][c]; }
+    }
+  }
 }`;
 }
 
