@@ -29,6 +29,7 @@ import {
   reduceDirectShader,
   reduceShader,
   scatterAddShader,
+  smallUploadShader,
   unaryShader,
   whereShader,
 } from "./wgsl.js";
@@ -50,6 +51,12 @@ export class WebGpuStorage implements Storage {
     return this.buffer.size;
   }
 }
+
+/** Uploads of at most this many elements go through a kernel's parameters instead of the queue. */
+const SMALL_UPLOAD = 64;
+
+/** Kernels recorded into one command buffer before it is submitted. */
+const FLUSH_EVERY = 64;
 
 /** How many bindings (windows) gather reads one tensor through. */
 const GATHER_WINDOWS = 4;
@@ -206,6 +213,7 @@ export class WebGpuBackend implements Backend {
 
   /** Destroys the pooled buffers (their memory goes back to the driver). */
   trimPool(): void {
+    this.flush();
     for (const list of this.pool.values()) for (const b of list) b.destroy();
     this.pool.clear();
     this.pooledBytes = 0;
@@ -229,6 +237,16 @@ export class WebGpuBackend implements Backend {
       a.set(data);
       src = a;
     }
+    if (data.length <= SMALL_UPLOAD) {
+      // scalars and short vectors ride in a kernel's parameters: no submit (ops upload many scalars)
+      const staged = gpuArray(dtype, data.length);
+      staged.set(data);
+      const bits = new Int32Array(staged.buffer as ArrayBuffer);
+      this.run(`upload:${dtype}`, () => smallUploadShader(dtype), s, [], [data.length, ...bits], data.length);
+      return s;
+    }
+    // the buffer may be a pooled one that recorded dispatches still read: submit them first
+    this.flush();
     this.device.queue.writeBuffer(s.buffer, 0, src.buffer, src.byteOffset, data.length * 4);
     return s;
   }
@@ -247,6 +265,7 @@ export class WebGpuBackend implements Backend {
       size: bytes,
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
+    this.flush();
     const enc = this.device.createCommandEncoder();
     enc.copyBufferToBuffer(buffer, 0, staging, 0, bytes);
     this.device.queue.submit([enc.finish()]);
@@ -262,6 +281,7 @@ export class WebGpuBackend implements Backend {
 
   /** Resolves when all the work submitted so far has finished on the GPU. */
   settled(): Promise<void> {
+    this.flush();
     return this.device.queue.onSubmittedWorkDone();
   }
 
@@ -302,7 +322,11 @@ export class WebGpuBackend implements Backend {
     const pipeline = this.pipeline(key, source);
     const prm = Int32Array.from(params);
     const prmBytes = Math.max(4, prm.byteLength);
-    const prmBuf = this.take(prmBytes);
+    // parameter buffers come from their own pool, refilled only after a flush: a queue write to a buffer
+    // that a recorded, unsubmitted dispatch still reads would overtake it
+    const prmBuf =
+      this.prmPool.get(prmBytes)?.pop() ??
+      this.device.createBuffer({ size: prmBytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
     this.device.queue.writeBuffer(prmBuf, 0, prm.buffer, 0, prm.byteLength);
     const entries: GPUBindGroupEntry[] = [
       { binding: 0, resource: { buffer: prmBuf } },
@@ -324,15 +348,40 @@ export class WebGpuBackend implements Backend {
       }
     }
     const bind = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-    const enc = this.device.createCommandEncoder();
-    const pass = enc.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bind);
+    if (this.pass === null) {
+      this.encoder = this.device.createCommandEncoder();
+      this.pass = this.encoder.beginComputePass();
+    }
+    this.pass.setPipeline(pipeline);
+    this.pass.setBindGroup(0, bind);
     const [x, y, z] = groups ?? this.grid(Math.ceil(threads / WG));
-    pass.dispatchWorkgroups(x, y, z);
-    pass.end();
-    this.device.queue.submit([enc.finish()]);
-    this.recycle(prmBuf);
+    // one pass holds many dispatches: WebGPU orders each dispatch's writes before the next one's reads
+    this.pass.dispatchWorkgroups(x, y, z);
+    this.pendingPrm.push(prmBuf);
+    if (this.pendingPrm.length >= FLUSH_EVERY) this.flush();
+  }
+
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private readonly pendingPrm: GPUBuffer[] = [];
+  private readonly prmPool = new Map<number, GPUBuffer[]>();
+
+  /**
+   * Submits the dispatches recorded so far (one command buffer for up to FLUSH_EVERY kernels, instead of
+   * one submit per kernel). Runs before anything that goes through the queue directly: uploads, reads.
+   */
+  flush(): void {
+    if (this.pass === null || this.encoder === null) return;
+    this.pass.end();
+    this.device.queue.submit([this.encoder.finish()]);
+    this.pass = null;
+    this.encoder = null;
+    for (const b of this.pendingPrm) {
+      const list = this.prmPool.get(b.size);
+      if (list) list.push(b);
+      else this.prmPool.set(b.size, [b]);
+    }
+    this.pendingPrm.length = 0;
   }
 
   private grid(groups: number): [number, number, number] {

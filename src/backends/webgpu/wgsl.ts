@@ -359,6 +359,24 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw
 }`;
 }
 
+/**
+ * Writes the values carried in prm[1..] (their bits): how small uploads (scalars) join the recorded
+ * dispatches instead of forcing a submit.
+ * @example
+ * smallUploadShader("int32").includes("prm[1 + i]"); // true
+ */
+export function smallUploadShader(dtype: DType): string {
+  const t = wgslType(dtype);
+  return `${HEADER}
+@group(0) @binding(1) var<storage, read_write> out: array<${t}>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
+  let i = gidx(g, nw);
+  if (i >= prm[0]) { return; }
+  out[i] = bitcast<${t}>(prm[1 + i]);
+}`;
+}
+
 function combineExpr(op: ReduceOp, t: string): string {
   if (op === "sum") return "a + b";
   const f = op === "max" ? "max" : "min";
