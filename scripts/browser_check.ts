@@ -131,7 +131,8 @@ async function checkWebgpu(): Promise<Record<string, unknown>> {
         res.writeHead(200).end();
         resolve(JSON.parse(body));
       });
-    } else if (req.url === "/page.js") res.writeHead(200, { "Content-Type": "text/javascript" }).end(pageScript);
+    } else if (req.url === "/page.js")
+      res.writeHead(200, { "Content-Type": "text/javascript" }).end(pageScript);
     else res.writeHead(200, { "Content-Type": "text/html" }).end(page);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -164,8 +165,14 @@ async function checkWebgpu(): Promise<Record<string, unknown>> {
 const gpu = await checkWebgpu();
 console.log(`webgpu: ${JSON.stringify(gpu)}`);
 if (gpu.ok === true) {
-  const product = JSON.stringify(gpu.product) === JSON.stringify([[7, 10], [15, 22]]);
-  if (!(gpu.backend === "webgpu" && product && typeof gpu.accuracy === "number" && gpu.accuracy > 0.9)) failed = true;
+  const product =
+    JSON.stringify(gpu.product) ===
+    JSON.stringify([
+      [7, 10],
+      [15, 22],
+    ]);
+  if (!(gpu.backend === "webgpu" && product && typeof gpu.accuracy === "number" && gpu.accuracy > 0.9))
+    failed = true;
 } else {
   console.log("webgpu: no adapter in this Chromium; the webgpu page check was skipped");
 }

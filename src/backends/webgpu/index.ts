@@ -529,6 +529,7 @@ export class WebGpuBackend implements Backend {
       );
     }
     const direct = this.cpuAdapter;
+    const blocks = batch * Math.ceil(m / 4) * Math.ceil(n / 4);
     this.run(
       `matmul${direct ? "Direct" : ""}:${a.dtype}`,
       () => (direct ? matmulDirectShader : matmulShader)(a.dtype),
@@ -548,9 +549,9 @@ export class WebGpuBackend implements Backend {
         ...b.strides.slice(0, rank - 2),
         a.offset,
         b.offset,
-        batch * m * n,
+        blocks,
       ],
-      direct ? batch * Math.ceil(m / 4) * Math.ceil(n / 4) : 0,
+      direct ? blocks : 0,
       direct ? undefined : [Math.ceil(n / TILE), Math.ceil(m / TILE), batch],
     );
     return out;

@@ -698,7 +698,8 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw
   let br = prm[7];
   let mb = (m + 3) / 4;
   let nb = (n + 3) / 4;
-  if (i >= prm[10 + 3 * br] * mb * nb) { return; }
+  // prm[10 + 3·br]: the number of 4 × 4 blocks of all batches (threads past it do nothing)
+  if (i >= prm[10 + 3 * br]) { return; }
   let as0 = prm[3]; let as1 = prm[4]; let bs0 = prm[5]; let bs1 = prm[6];
   let col = (i % nb) * 4;
   let row = ((i / nb) % mb) * 4;

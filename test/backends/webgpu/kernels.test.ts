@@ -373,6 +373,12 @@ describe.skipIf(gpu === null)(
           [70, 1],
           [1, 1],
         ],
+        // large enough that blocks × elements passes 2^31 (an index overflow once hid there)
+        [
+          [450, 24],
+          [24, 460],
+          [450, 460],
+        ],
       ];
       for (const [as, bs, os] of cases) {
         for (const layout of ["contiguous", "transposed", "offset", "broadcast"] as Layout[]) {
@@ -383,7 +389,7 @@ describe.skipIf(gpu === null)(
               ...v,
               shape: [...os.slice(0, -2), ...v.shape.slice(-2)],
               strides: [
-                ...os.slice(0, -2).map((d, i) => (v.shape[i] === 1 ? 0 : v.strides[i])),
+                ...os.slice(0, -2).map((_, i) => (v.shape[i] === 1 ? 0 : v.strides[i])),
                 ...v.strides.slice(-2),
               ],
             });
