@@ -5,6 +5,7 @@ import { contiguousStrides, sizeOf } from "../../base/shape.js";
 import type {
   Backend,
   BinaryOp,
+  FusedKernels,
   MemoryInfo,
   MemoryPressure,
   ReduceOp,
@@ -17,6 +18,8 @@ import { acquireDevice } from "./device.js";
 import {
   TILE,
   WG,
+  adamShader,
+  sgdShader,
   argReduceShader,
   binaryShader,
   castShader,
@@ -74,6 +77,11 @@ function gpuArray(dtype: DType, n: number): Float32Array | Int32Array | Uint32Ar
       : new Uint32Array(n);
 }
 
+/** The bits of float32 roundings of `values`, as the int32 parameters carry them. */
+function f32Bits(values: number[]): number[] {
+  return Array.from(new Int32Array(Float32Array.from(values).buffer));
+}
+
 /** rank, shape, strides, offset: the layout `viewOff` in the shaders reads. */
 function viewParams(shape: readonly number[], strides: readonly number[], offset: number): number[] {
   return [shape.length, ...shape, ...strides, offset];
@@ -93,6 +101,66 @@ export class WebGpuBackend implements Backend {
   /** Reads are asynchronous: ops that would read values to check them skip those checks here. */
   readonly asyncReads = true;
   memoryPressure?: MemoryPressure;
+  /** Fused Adam/AdamW and SGD updates: one kernel per parameter instead of a dozen. */
+  readonly fused: FusedKernels = {
+    adamStep: (p, grad, m, v, h) => {
+      const n = sizeOf(p.shape);
+      const outs = [this.alloc("float32", n), this.alloc("float32", n), this.alloc("float32", n)];
+      const l2 = !h.decoupled && h.weightDecay !== 0;
+      const flags = (h.decoupled ? 1 : 0) | (h.maximize ? 2 : 0) | (l2 ? 4 : 0);
+      // scalars derived in float64 and rounded once, as the composed update's scalar operands are
+      const scalars = f32Bits([
+        h.decoupled ? 1 - h.lr * h.weightDecay : 1,
+        h.lr / h.biasCorrection1,
+        h.beta1,
+        h.beta2,
+        h.eps,
+        h.weightDecay,
+        h.biasCorrection2Sqrt,
+        1 - h.beta1,
+        1 - h.beta2,
+      ]);
+      if (n > 0) {
+        this.run(
+          "adam",
+          adamShader,
+          outs[0],
+          [outs[1], outs[2], p.storage, grad.storage, m.storage, v.storage],
+          [n, p.offset, grad.offset, m.offset, v.offset, flags, ...scalars],
+          n,
+        );
+      }
+      return [outs[0], outs[1], outs[2]];
+    },
+    sgdStep: (p, grad, buf, h) => {
+      const n = sizeOf(p.shape);
+      const pOut = this.alloc("float32", n);
+      const momentum = h.momentum !== 0;
+      // without momentum the buffer binding still needs a buffer: a one-element scratch, released at once
+      const bOut = this.alloc("float32", momentum ? n : 1);
+      const flags = (momentum ? 1 : 0) | (h.nesterov ? 2 : 0) | (h.maximize ? 4 : 0) | (buf ? 8 : 0);
+      if (n > 0) {
+        this.run(
+          "sgd",
+          sgdShader,
+          pOut,
+          [bOut, p.storage, grad.storage, (buf ?? p).storage],
+          [
+            n,
+            p.offset,
+            grad.offset,
+            buf ? buf.offset : 0,
+            flags,
+            ...f32Bits([h.lr, h.momentum, h.weightDecay, 1 - h.dampening]),
+          ],
+          n,
+        );
+      }
+      if (momentum) return [pOut, bOut];
+      this.release(bOut);
+      return [pOut, null];
+    },
+  };
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly pool = new Map<number, GPUBuffer[]>();
   private pooledBytes = 0;

@@ -9,6 +9,8 @@ import { crossEntropy } from "../../../src/ops/losses.js";
 import { batchNorm } from "../../../src/ops/normalization.js";
 import { maxPool2d } from "../../../src/ops/pool.js";
 import { lstmCell } from "../../../src/ops/rnn_cell.js";
+import { Adam, AdamW } from "../../../src/optim/adam.js";
+import { SGD } from "../../../src/optim/sgd.js";
 import { closeF32, webgpuOrSkip } from "../../helpers/webgpu.js";
 
 /**
@@ -112,6 +114,35 @@ describe.skipIf(gpu === null)("webgpu: composed ops forward and backward against
       const [h2, c2] = lstmCell(xt, [ht, ct], a, b, bi, bi);
       return h2.mul(2).add(c2);
     });
+  });
+
+  it("fused Adam/AdamW and SGD (momentum, Nesterov, weight decay) match the reference's composed steps", async () => {
+    const start = randoms(50);
+    const grads = [randoms(50), randoms(50), randoms(50)];
+    const optimizers = [
+      (ps: Tensor[]) => new Adam(ps, { lr: 0.01, weightDecay: 0.1 }),
+      (ps: Tensor[]) => new AdamW(ps, { lr: 0.01, weightDecay: 0.1, maximize: true }),
+      (ps: Tensor[]) => new SGD(ps, { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01 }),
+      (ps: Tensor[]) => new SGD(ps, { lr: 0.1, momentum: 0.5, dampening: 0.2 }),
+      (ps: Tensor[]) => new SGD(ps, { lr: 0.1 }),
+    ];
+    for (const [k, make] of optimizers.entries()) {
+      const runOn = async () => {
+        const p = fromHost(start, [5, 10], "float32", true);
+        const opt = make([p]);
+        for (const g of grads) {
+          p.grad = fromHost(g, [5, 10], "float32");
+          opt.step();
+        }
+        return p.data();
+      };
+      setBackend("ref");
+      const expected = await runOn();
+      await setBackend("webgpu-test");
+      const actual = await runOn();
+      const err = closeF32(actual, expected, 1e-6, 1e-7);
+      expect(err, `optimizer ${k}: ${err}`).toBeNull();
+    }
   });
 
   it("reads: async forms work, sync forms throw BackendError naming them; float64 is refused", async () => {
