@@ -7,11 +7,12 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cpus } from "node:os";
-import { type WasmBackend, setBackend } from "../src/index.js";
+import { type Backend, type WasmBackend, setBackend } from "../src/index.js";
 import { median } from "./stats.js";
 import { strataCnn, strataLstm, strataMatmul, strataMlp, strataTransformer } from "./strata_bench.js";
 import { DQN_BENCH, strataDqn } from "./dqn_bench.js";
 import { loadTfjs, tfjsCnn, tfjsLstm, tfjsMatmul, tfjsMlp } from "./tfjs_bench.js";
+import { webgpuCnn, webgpuLstm, webgpuMatmul, webgpuMlp } from "./webgpu_bench.js";
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
@@ -81,6 +82,30 @@ async function measureStrataTransformer(backend: "wasm" | "ref") {
     return;
   }
   transformer[`strata-${backend}`] = median(await strataTransformer(TRANSFORMER_SIZES, runs, 1));
+}
+
+/** The webgpu column: where an adapter exists (on lavapipe, a CPU driver, it only shows the path works). */
+async function measureWebgpu() {
+  let b: Backend;
+  try {
+    b = await setBackend("webgpu");
+  } catch (e) {
+    notes.push(`strata-webgpu: skipped (${(e as Error).message.split(".")[0]})`);
+    return;
+  }
+  const adapter = (b as { adapterName?: string }).adapterName ?? "";
+  const cpu = /llvmpipe|lavapipe|swiftshader/i.test(adapter);
+  notes.push(`strata-webgpu: ${adapter}${cpu ? " (a CPU driver: fewer runs, matmul up to 1024)" : ""}`);
+  const name = "strata-webgpu";
+  const r = cpu ? 1 : runs;
+  for (const n of sizes) {
+    if (cpu && n > SLOW_LIMIT) continue;
+    matmul[n][name] = median(await webgpuMatmul(b, n, r));
+  }
+  mlp[name] = median(await webgpuMlp(MLP, BATCH, r, cpu ? 2 : 10));
+  lstm[name] = median(await webgpuLstm(LSTM_SIZES, r, 1));
+  cnn[name] = median(await webgpuCnn(CNN_BATCH, r, 1));
+  setBackend("wasm");
 }
 
 async function measureTfjs(backend: "cpu" | "wasm") {
@@ -227,11 +252,12 @@ async function main() {
   }
   await measureStrata("wasm");
   await measureStrata("ref");
+  await measureWebgpu();
   await measureTfjs("wasm");
   await measureTfjs("cpu");
   measurePython();
 
-  const cols = ["strata-wasm", "strata-ref", "tfjs-wasm", "tfjs-cpu", "numpy", "pytorch"];
+  const cols = ["strata-wasm", "strata-ref", "strata-webgpu", "tfjs-wasm", "tfjs-cpu", "numpy", "pytorch"];
   console.log("## matmul n×n×n, float32, GFLOP/s (higher is better)\n");
   console.log(`| n | ${cols.join(" | ")} | wasm / tfjs-wasm | wasm / numpy |`);
   console.log(`|---|${cols.map(() => "---").join("|")}|---|---|`);

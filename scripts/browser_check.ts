@@ -3,7 +3,7 @@
  * (with cross-origin isolation headers, so SharedArrayBuffer exists, and without), and reads back what
  * the page wrote. Needs Debian's chromium (`apt-get install chromium`); `npm run test:browser`.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,26 +15,42 @@ import { build } from "esbuild";
 const run = promisify(execFile);
 const chromium = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
-const bundle = await build({
-  entryPoints: [new URL("../test/browser/page.ts", import.meta.url).pathname],
-  bundle: true,
-  platform: "browser",
-  format: "esm",
-  external: ["node:*"],
-  write: false,
-  logLevel: "silent",
-});
-const script = bundle.outputFiles[0].text;
+async function bundle(page: string): Promise<string> {
+  const out = await build({
+    entryPoints: [new URL(`../test/browser/${page}`, import.meta.url).pathname],
+    bundle: true,
+    platform: "browser",
+    format: "esm",
+    // the Node-only Dawn package is imported by a name esbuild cannot see; nothing else is external
+    external: ["node:*", "webgpu"],
+    write: false,
+    logLevel: "silent",
+  });
+  return out.outputFiles[0].text;
+}
+const script = await bundle("page.ts");
+/** Chromium's WebGPU without a GPU: Vulkan through SwiftShader (the flags measured in shared/GPU.md). */
+const WEBGPU_FLAGS = [
+  "--headless=new",
+  "--enable-unsafe-webgpu",
+  "--enable-features=Vulkan",
+  "--use-vulkan=native",
+  "--use-webgpu-adapter=default",
+];
 const html =
   '<!doctype html><meta charset="utf-8"><pre id="result">pending</pre><script type="module" src="/page.js"></script>';
 
-async function check(isolated: boolean): Promise<Record<string, unknown>> {
+async function check(
+  isolated: boolean,
+  pageScript = script,
+  flags = ["--headless", "--disable-gpu"],
+): Promise<Record<string, unknown>> {
   const server = createServer((req, res) => {
     const headers: Record<string, string> = isolated
       ? { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" }
       : {};
     if (req.url === "/page.js")
-      res.writeHead(200, { ...headers, "Content-Type": "text/javascript" }).end(script);
+      res.writeHead(200, { ...headers, "Content-Type": "text/javascript" }).end(pageScript);
     else res.writeHead(200, { ...headers, "Content-Type": "text/html" }).end(html);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -43,9 +59,8 @@ async function check(isolated: boolean): Promise<Record<string, unknown>> {
     const { stdout } = await run(
       chromium,
       [
-        "--headless",
+        ...flags,
         "--no-sandbox",
-        "--disable-gpu",
         "--disable-quic",
         "--no-first-run",
         "--disable-background-networking",
@@ -93,6 +108,73 @@ for (const isolated of [true, false]) {
     // an isolated page has SharedArrayBuffer, so the worker pool must be up
     (!isolated || (r.sharedMemory === true && typeof r.threads === "number" && r.threads > 1));
   if (!good) failed = true;
+}
+/**
+ * The webgpu page: virtual time (what --dump-dom waits on) runs ahead while the GPU works, so this page
+ * POSTs its result to the server instead, and Chromium runs in real time until it arrives (2 min at most).
+ */
+async function checkWebgpu(): Promise<Record<string, unknown>> {
+  const pageScript = await bundle("webgpu_page.ts");
+  const page =
+    '<!doctype html><meta charset="utf-8"><pre id="result">pending</pre><script type="module" src="/page.js"></script>';
+  let resolve: (r: Record<string, unknown>) => void = () => {};
+  const result = new Promise<Record<string, unknown>>((r) => {
+    resolve = r;
+  });
+  const server = createServer((req, res) => {
+    if (req.method === "POST" && req.url === "/result") {
+      let body = "";
+      req.on("data", (c) => {
+        body += c;
+      });
+      req.on("end", () => {
+        res.writeHead(200).end();
+        resolve(JSON.parse(body));
+      });
+    } else if (req.url === "/page.js")
+      res.writeHead(200, { "Content-Type": "text/javascript" }).end(pageScript);
+    else res.writeHead(200, { "Content-Type": "text/html" }).end(page);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const { port } = server.address() as AddressInfo;
+  const child = spawn(
+    chromium,
+    [
+      ...WEBGPU_FLAGS,
+      "--no-sandbox",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      `--user-data-dir=${mkdtempSync(join(tmpdir(), "strata-chromium-"))}`,
+      `http://127.0.0.1:${port}/`,
+    ],
+    { stdio: "ignore" },
+  );
+  const timer = setTimeout(() => resolve({ ok: false, error: "no result within 120 s" }), 120_000);
+  try {
+    return await result;
+  } finally {
+    clearTimeout(timer);
+    child.kill();
+    server.close();
+  }
+}
+
+// webgpu in the page: a failure to get an adapter is reported, not failed (Chromium's WebGPU without
+// a GPU depends on its Vulkan/SwiftShader build); wrong values once it runs are failures
+const gpu = await checkWebgpu();
+console.log(`webgpu: ${JSON.stringify(gpu)}`);
+if (gpu.ok === true) {
+  const product =
+    JSON.stringify(gpu.product) ===
+    JSON.stringify([
+      [7, 10],
+      [15, 22],
+    ]);
+  if (!(gpu.backend === "webgpu" && product && typeof gpu.accuracy === "number" && gpu.accuracy > 0.9))
+    failed = true;
+} else {
+  console.log("webgpu: no adapter in this Chromium; the webgpu page check was skipped");
 }
 console.log(failed ? "browser check FAILED" : "browser check passed");
 process.exit(failed ? 1 : 0);

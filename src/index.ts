@@ -29,7 +29,14 @@ export { tidy, keep } from "./core/memory.js";
 export { noGrad, enableGrad, isGradEnabled } from "./core/grad_mode.js";
 export { gradcheck } from "./autograd/gradcheck.js";
 export type { GradcheckOptions, GradcheckResult } from "./autograd/gradcheck.js";
-export { setBackend, getBackend, registerBackend, listBackends, ready } from "./backends/registry.js";
+export {
+  setBackend,
+  getBackend,
+  registerBackend,
+  registerAsyncBackend,
+  listBackends,
+  ready,
+} from "./backends/registry.js";
 export type { Backend, Kernels, FusedKernels, Storage, View, MemoryInfo } from "./backends/backend.js";
 export { RefBackend } from "./backends/ref/index.js";
 export { WasmBackend, createWasmBackend, type WasmBackendOptions } from "./backends/wasm/index.js";

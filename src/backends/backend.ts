@@ -265,6 +265,11 @@ export interface Backend extends Kernels {
    * that what runs next computes the same way every time.
    */
   settled?(): Promise<void>;
+  /**
+   * True where values can only be read asynchronously (a GPU): `readSync` throws, and ops skip the
+   * value checks (index ranges, class labels) that would need a synchronous read.
+   */
+  readonly asyncReads?: boolean;
   /** Whether tensors of this dtype can live on this backend. */
   supports(dtype: DType): boolean;
   /**

@@ -1,13 +1,17 @@
-import { ValueError } from "../base/errors.js";
+import { BackendError, ValueError } from "../base/errors.js";
 import type { Backend } from "./backend.js";
 import { RefBackend } from "./ref/index.js";
 import { WasmBackend, createWasmBackend } from "./wasm/index.js";
 import { wasmSupported } from "./wasm/module.js";
+import { createWebGpuBackend } from "./webgpu/index.js";
 
 const factories = new Map<string, () => Backend>([
   ["ref", () => new RefBackend()],
   ["wasm", () => new WasmBackend()],
 ]);
+/** Backends whose creation is asynchronous (a GPU device is requested, never blocked on). */
+const asyncFactories = new Map<string, () => Promise<Backend>>([["webgpu", createWebGpuBackend]]);
+const creating = new Map<string, Promise<Backend>>();
 const instances = new Map<string, Backend>();
 let current: Backend | null = null;
 
@@ -23,19 +27,57 @@ export function registerBackend(name: string, factory: () => Backend): void {
 }
 
 /**
- * Chooses where new tensors live and ops run: "wasm" (WebAssembly SIMD, the default where it runs)
- * or "ref" (the pure-TypeScript reference backend).
+ * Makes a backend that is created asynchronously (e.g. one that must request a GPU device) available
+ * to `await setBackend(name)` and `await ready(name)`.
+ * @example
+ * registerAsyncBackend("my-async-ref", async () => new RefBackend());
+ * (await setBackend("my-async-ref")).name; // "ref"
+ * setBackend("wasm");
+ */
+export function registerAsyncBackend(name: string, factory: () => Promise<Backend>): void {
+  asyncFactories.set(name, factory);
+}
+
+async function createAsync(name: string, factory: () => Promise<Backend>): Promise<Backend> {
+  let pending = creating.get(name);
+  if (!pending) {
+    pending = factory();
+    creating.set(name, pending);
+    // a failed creation (no adapter) may be retried later
+    pending.catch(() => creating.delete(name));
+  }
+  const b = await pending;
+  instances.set(name, b);
+  return b;
+}
+
+/**
+ * Chooses where new tensors live and ops run: "wasm" (WebAssembly SIMD, the default where it runs),
+ * "ref" (the pure-TypeScript reference backend) or "webgpu" (the GPU; created asynchronously, so
+ * `await setBackend("webgpu")`: the promise rejects with BackendError where no adapter exists).
  * @example
  * setBackend("ref");
  * randn([2, 2]).backend.name; // "ref"
- * setBackend("gpu"); // throws ValueError: unknown backend "gpu"; registered: ref, wasm
+ * setBackend("gpu"); // throws ValueError: unknown backend "gpu"; registered: ref, wasm, webgpu
  */
-export function setBackend(name: string): Backend {
+export function setBackend(name: "webgpu"): Promise<Backend>;
+export function setBackend(name: string): Backend;
+export function setBackend(name: string): Backend | Promise<Backend> {
   const factory = factories.get(name);
+  const asyncFactory = asyncFactories.get(name);
+  if (!factory && asyncFactory) {
+    const existing = instances.get(name);
+    if (existing) {
+      current = existing;
+      return Promise.resolve(existing);
+    }
+    return createAsync(name, asyncFactory).then((b) => {
+      current = b;
+      return b;
+    });
+  }
   if (!factory) {
-    throw new ValueError(
-      `setBackend: unknown backend "${name}"; registered: ${[...factories.keys()].join(", ")}`,
-    );
+    throw new ValueError(`setBackend: unknown backend "${name}"; registered: ${listBackends().join(", ")}`);
   }
   let b = instances.get(name);
   if (!b) {
@@ -63,6 +105,17 @@ function envBackend(): string | undefined {
 export function getBackend(): Backend {
   if (current) return current;
   const named = envBackend();
+  if (named && asyncFactories.has(named) && !factories.has(named)) {
+    const made = instances.get(named);
+    if (made) {
+      current = made;
+      return made;
+    }
+    throw new BackendError(
+      `getBackend: STRATA_BACKEND=${named} is created asynchronously; call \`await ready()\` (or ` +
+        `\`await setBackend("${named}")\`) before making tensors`,
+    );
+  }
   if (named) return setBackend(named);
   if (wasmSupported()) {
     try {
@@ -75,19 +128,32 @@ export function getBackend(): Backend {
 }
 
 /**
- * Prepares the fastest available backend, asynchronously: compiles the wasm kernels (with relaxed SIMD
- * where the engine has it) and makes wasm the current backend. Call it once before creating tensors
- * in a browser; in Node it is optional.
+ * Prepares a backend asynchronously and makes it current. Without a name: the one STRATA_BACKEND
+ * names, else the current one, else wasm (compiling its kernels, with relaxed SIMD where the engine
+ * has it). With a name ("webgpu", "wasm", ...): that one. Call it once before creating tensors in a
+ * browser, and before using webgpu anywhere; in Node with wasm it is optional.
  * @example
  * const backend = await ready(); // wasm, with its worker threads started
  * randn([2]).backend === backend; // true
+ * // await ready("webgpu") makes the GPU current (BackendError where there is no adapter)
  */
-export async function ready(): Promise<Backend> {
-  if (current && current.name !== "ref") {
+export async function ready(name?: string): Promise<Backend> {
+  const wanted = name ?? (current ? undefined : envBackend());
+  if (wanted !== undefined && asyncFactories.has(wanted) && !factories.has(wanted)) {
+    const b = await setBackend(wanted as "webgpu");
+    await b.settled?.();
+    return b;
+  }
+  if (name !== undefined && name !== "wasm") {
+    const b = setBackend(name);
+    await b.settled?.();
+    return b;
+  }
+  if (current && current.name !== "ref" && (name === undefined || current.name === name)) {
     await current.settled?.();
     return current;
   }
-  if (envBackend()) return getBackend();
+  if (name === undefined && envBackend()) return getBackend();
   if (!wasmSupported()) return getBackend();
   if (!instances.has("wasm")) instances.set("wasm", await createWasmBackend());
   const backend = setBackend("wasm");
@@ -101,5 +167,5 @@ export async function ready(): Promise<Backend> {
  * listBackends().includes("ref"); // true
  */
 export function listBackends(): string[] {
-  return [...factories.keys()];
+  return [...factories.keys(), ...asyncFactories.keys()];
 }

@@ -1,6 +1,13 @@
 import type { Backend, Prim, View } from "../backends/backend.js";
 import type { DType, TypedArray } from "../base/dtype.js";
-import { DisposedError, ShapeError, StrataError, ValueError, fmtShape } from "../base/errors.js";
+import {
+  BackendError,
+  DisposedError,
+  ShapeError,
+  StrataError,
+  ValueError,
+  fmtShape,
+} from "../base/errors.js";
 import { formatTensor } from "./format.js";
 import { Buffer, type ReleaseReason, TensorRef, track, untrack } from "./memory.js";
 import { contiguousStrides, isContiguous, sizeOf } from "../base/shape.js";
@@ -201,8 +208,12 @@ export class Tensor implements View {
     return out.length === all.length ? out : out.slice();
   }
 
-  /** Synchronous `data()` for backends whose memory the host can see (reference, wasm). */
+  /**
+   * Synchronous `data()` for backends whose memory the host can see (reference, wasm); on webgpu it
+   * throws a BackendError naming the async forms (`await data()`, `await array()`, `await itemAsync()`).
+   */
   dataSync(): TypedArray {
+    this.checkSyncRead("dataSync");
     const c = this.contiguousCopyIfNeeded();
     const all = c.backend.readSync(c.storage);
     const out = all.subarray(c.offset, c.offset + c.size);
@@ -212,19 +223,48 @@ export class Tensor implements View {
 
   /** Nested JavaScript arrays (booleans for bool tensors); a number for a 0-d tensor. */
   toArray(): NestedArray {
+    this.checkSyncRead("toArray");
     return nest(this.dataSync(), this.shape, this.dtype === "bool");
+  }
+
+  /** `toArray()` on every backend, the GPU included: nested arrays, read asynchronously (tfjs's name). */
+  async array(): Promise<NestedArray> {
+    return nest(await this.data(), this.shape, this.dtype === "bool");
   }
 
   /** The single value of a one-element tensor. */
   item(): number {
-    if (this.size !== 1) {
-      throw new ValueError(`item: only one-element tensors have an item, got shape ${fmtShape(this.shape)}`);
-    }
+    this.checkItem("item");
+    this.checkSyncRead("item");
     return this.dataSync()[0];
   }
 
-  /** PyTorch-style printing, e.g. `tensor([[1.0000, 2.5000]])`. */
+  /** `item()` on every backend, the GPU included: the single value, read asynchronously. */
+  async itemAsync(): Promise<number> {
+    this.checkItem("itemAsync");
+    return (await this.data())[0];
+  }
+
+  private checkItem(op: string): void {
+    if (this.size !== 1) {
+      throw new ValueError(`${op}: only one-element tensors have an item, got shape ${fmtShape(this.shape)}`);
+    }
+  }
+
+  private checkSyncRead(op: string): void {
+    if (this.backend.asyncReads) {
+      throw new BackendError(
+        `${op}: the ${this.backend.name} backend cannot be read synchronously; use the async form ` +
+          `(await t.data(), await t.array(), await t.itemAsync())`,
+      );
+    }
+  }
+
+  /** PyTorch-style printing, e.g. `tensor([[1.0000, 2.5000]])`; on webgpu only shape and dtype (reads are async). */
   toString(): string {
+    if (this.backend.asyncReads) {
+      return `tensor(<${this.dtype}, shape ${fmtShape(this.shape)} on ${this.backend.name}: await t.array() to read>)`;
+    }
     return formatTensor(this.dataSync(), this.shape, this.dtype, this.requiresGrad);
   }
 

@@ -1,5 +1,5 @@
 import { checkNumber, checkTensor, indexArg, positionalOrOptions } from "../core/args.js";
-import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { BackendError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { noGrad } from "../core/grad_mode.js";
 import { tidy } from "../core/memory.js";
 import type { Tensor } from "../core/tensor.js";
@@ -76,7 +76,15 @@ export function embedding(input: IndexLike, weight: Tensor, ...rest: unknown[]):
     );
   }
   const [rows, dim] = weight.shape;
-  const ids = indices.dataSync();
+  // on a GPU the indices stay there: no range check (an out-of-range row reads zeros), and maxNorm,
+  // which renormalises the rows it reads on the host, is refused
+  const onHost = !indices.backend.asyncReads;
+  if (!onHost && o.maxNorm !== undefined && o.maxNorm !== null) {
+    throw new BackendError(
+      `${name}: maxNorm needs synchronous reads; the ${indices.backend.name} backend has none`,
+    );
+  }
+  const ids = onHost ? indices.dataSync() : new Int32Array(0);
   for (const i of ids) {
     if (i < 0 || i >= rows) {
       throw new ValueError(
@@ -88,7 +96,7 @@ export function embedding(input: IndexLike, weight: Tensor, ...rest: unknown[]):
   if (o.maxNorm !== undefined && o.maxNorm !== null) renorm(weight, ids, o.maxNorm, normType, name);
   const rowsOut = indexSelect(weight, 0, indices.reshape([-1]));
   let out = rowsOut.reshape([...indices.shape, dim]);
-  if (pad !== null && out.requiresGrad && ids.includes(pad)) {
+  if (pad !== null && out.requiresGrad && (!onHost || ids.includes(pad))) {
     // the same values, but the padding positions read a detached copy: no gradient reaches that row
     const isPad = indices.eq(pad).unsqueeze(-1);
     out = where(isPad, out.detach(), out);

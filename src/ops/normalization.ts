@@ -181,6 +181,12 @@ export function batchNormUpdating(
       // one NaN would stay in the running statistics for good and make every evaluation output NaN, so
       // a batch that would put one there is left out (v·0 is 0 for finite v and NaN otherwise)
       const check = next.map(([, v]) => v.mul(0).sum()).reduce((acc, v) => acc.add(v));
+      if (check.backend.asyncReads) {
+        // no synchronous read on a GPU: the same rule, decided on the device per element
+        const finite = check.isFinite();
+        for (const [target, value] of next) target.assign(finite.where(value, target));
+        return true;
+      }
       if (!Number.isFinite(check.item())) return false;
       for (const [target, value] of next) target.assign(value);
       return true;

@@ -23,7 +23,7 @@ export function oneHot(
       `oneHot: numClasses must be a positive integer, got ${describeValue(numClasses)}`,
     );
   }
-  if (idx.size > 0) {
+  if (idx.size > 0 && !idx.backend.asyncReads) {
     const lo = tidy(() => min(idx).item());
     const hi = tidy(() => max(idx).item());
     if (lo < 0 || hi >= numClasses) {

@@ -16,6 +16,13 @@ export interface Metric {
   update(prediction: Tensor, target: Tensor): void;
   result(): number;
   reset(): void;
+  /**
+   * The batch's contribution as two scalar tensors computed on the device, [numerator, denominator]
+   * (e.g. correct and counted predictions), so a GPU training loop accumulates them without reading.
+   */
+  deviceCounts?(prediction: Tensor, target: Tensor): [Tensor, Tensor];
+  /** Adds counts read back from `deviceCounts` sums. */
+  addCounts?(numerator: number, denominator: number): void;
 }
 
 /** Class predictions of a batch: argmax over the last axis, or a 0.5 threshold for one output. */
@@ -85,6 +92,17 @@ export abstract class CountingMetric implements Metric {
     this.correct = 0;
     this.total = 0;
   }
+  addCounts(correct: number, total: number): void {
+    this.correct += correct;
+    this.total += total;
+  }
+}
+
+/** Predicted classes on the device: argmax over the last axis, or a threshold for one output. */
+function deviceClasses(t: Tensor, threshold: number): Tensor {
+  const c = t.rank <= 1 ? 1 : t.shape[t.rank - 1];
+  if (c === 1) return t.reshape([-1]).gt(threshold).int();
+  return t.argmax(-1).reshape([-1]);
 }
 
 /**
@@ -116,6 +134,28 @@ export class Accuracy extends CountingMetric {
     }
     const pred = classesOf(prediction.dataSync(), prediction.shape, this.threshold);
     const truth = targetClasses(this.name, prediction, target);
+    this.count(pred, truth);
+  }
+  deviceCounts(prediction: Tensor, target: Tensor): [Tensor, Tensor] {
+    if (this.classAxis === 1 && prediction.rank >= 3) {
+      const floatTarget = target.dtype !== "int32" && target.dtype !== "bool";
+      prediction = classesLast(prediction);
+      if (floatTarget && target.rank === prediction.rank) target = classesLast(target);
+    }
+    const pred = deviceClasses(prediction, this.threshold);
+    const truth =
+      target.dtype === "int32" || target.dtype === "bool"
+        ? target.reshape([-1]).int()
+        : deviceClasses(target, 0.5);
+    if (truth.size !== pred.size) {
+      throw new ShapeError(
+        `${this.name}: ${truth.size} labels for ${pred.size} predictions (prediction ${fmtShape(prediction.shape)}, target ${fmtShape(target.shape)})`,
+      );
+    }
+    const counted = truth.ge(0);
+    return [pred.eq(truth).logicalAnd(counted).sum(), counted.sum()];
+  }
+  private count(pred: Int32Array, truth: Int32Array): void {
     for (let i = 0; i < pred.length; i++) {
       if (truth[i] < 0) continue;
       if (pred[i] === truth[i]) this.correct++;
@@ -151,6 +191,18 @@ export class BinaryAccuracy extends CountingMetric {
     const t = target.dataSync();
     for (let i = 0; i < p.length; i++) if (p[i] > this.threshold === t[i] > 0.5) this.correct++;
     this.total += p.length;
+  }
+  deviceCounts(prediction: Tensor, target: Tensor): [Tensor, Tensor] {
+    if (prediction.size !== target.size) {
+      throw new ShapeError(
+        `${this.name}: prediction ${fmtShape(prediction.shape)} and target ${fmtShape(target.shape)} differ in size`,
+      );
+    }
+    const agree = prediction
+      .reshape([-1])
+      .gt(this.threshold)
+      .eq(target.reshape([-1]).gt(0.5));
+    return [agree.sum(), agree.int().sum().mul(0).add(prediction.size)];
   }
 }
 

@@ -1,5 +1,5 @@
 import { isFloat } from "../base/dtype.js";
-import { StrataError, ValueError } from "../base/errors.js";
+import { BackendError, StrataError, ValueError } from "../base/errors.js";
 import { noGrad } from "../core/grad_mode.js";
 import { tidy } from "../core/memory.js";
 import type { Tensor } from "../core/tensor.js";
@@ -13,6 +13,12 @@ import { History } from "./callbacks/history.js";
 import { ProgressBar } from "./callbacks/progress.js";
 import { type LossFn, type LossSpec, lossKind, resolveLoss } from "./losses_by_name.js";
 import { type Metric, type MetricSpec, defaultMetrics, resolveMetric } from "./metrics.js";
+import {
+  DEVICE_READ_EVERY,
+  checkDeviceCompiled,
+  evaluateOnDevice,
+  trainEpochOnDevice,
+} from "./device_loop.js";
 
 /**
  * What `compile` needs of an optimizer (every `optim` optimizer fits).
@@ -331,8 +337,47 @@ export async function fitModel(
   for (const cb of callbacks) await cb.onTrainBegin({});
 
   let lastFinite = Number.NaN;
+  const onDevice = params[0]?.backend.asyncReads === true;
+  if (onDevice) checkDeviceCompiled("fit", c, params[0].backend.name);
   try {
     for (let epoch = initialEpoch; epoch < epochs && !context.stopTraining; epoch++) {
+      if (onDevice) {
+        // a GPU: no read per step; the loss, metrics and divergence check accumulate on the device
+        model.train();
+        for (const cb of callbacks) await cb.onEpochBegin(epoch, {});
+        const r = await trainEpochOnDevice(
+          model,
+          c,
+          loader[Symbol.iterator](),
+          params,
+          state,
+          async (b, logs) => {
+            for (const cb of callbacks) await cb.onBatchEnd(b, logs);
+          },
+        );
+        if (r.firstBad >= 0) {
+          const message =
+            `fit: the loss or a gradient became non-finite at epoch ${epoch + 1}, batch ${r.firstBad + 1} ` +
+            `(the ${params[0].backend.name} backend reads back every ${DEVICE_READ_EVERY} batches: found after ` +
+            `batch ${r.foundAt}); that update and the ones after it were not applied, so the parameters are ` +
+            "those from before that batch. Try a lower learning rate, gradient clipping (compile({ clipValue })) " +
+            "or normalised inputs";
+          if (options.onNonFiniteLoss === "stop") {
+            history.stopReason = message;
+            context.stopTraining = true;
+            break;
+          }
+          throw new TrainingDivergedError(message);
+        }
+        if (r.seen === 0) break;
+        const logs: Logs = { ...r.logs };
+        if (validation) {
+          const v = await evaluateAsync(model, validation, { batchSize });
+          for (const [k, val] of Object.entries(v)) logs[`val${k[0].toUpperCase()}${k.slice(1)}`] = val;
+        }
+        for (const cb of callbacks) await cb.onEpochEnd(epoch, logs);
+        continue;
+      }
       model.train();
       for (const m of c.metrics) m.reset();
       for (const cb of callbacks) await cb.onEpochBegin(epoch, {});
@@ -448,6 +493,12 @@ export async function fitModel(
  */
 export function evaluateModel(model: Module, data: FitData | Pair, options: EvaluateOptions = {}): Logs {
   const c = getCompiled(model, "evaluate");
+  const backend = model.parameters()[0]?.backend;
+  if (backend?.asyncReads) {
+    throw new BackendError(
+      `evaluate: the ${backend.name} backend cannot be read synchronously; use \`await model.evaluateAsync(...)\``,
+    );
+  }
   const batchSize = options.batchSize ?? 32;
   checkCount("evaluate", "batchSize", batchSize, 1);
   const dataset = toDataset(data, "evaluate");
@@ -480,6 +531,29 @@ export function evaluateModel(model: Module, data: FitData | Pair, options: Eval
   const logs: Logs = { loss: lossSum / seen };
   for (const m of metrics) logs[m.name] = m.result();
   return logs;
+}
+
+/**
+ * `evaluate` on every backend, the GPU included: the loss and metrics accumulate on the device and
+ * are read once, at the end; see `Module.evaluateAsync`.
+ * @example
+ * model.compile({ optimizer: opt, loss: "crossEntropy", metrics: [] });
+ * Object.keys(await evaluateAsync(model, test)); // ["loss"]
+ */
+export async function evaluateAsync(
+  model: Module,
+  data: FitData | Pair,
+  options: EvaluateOptions = {},
+): Promise<Logs> {
+  const c = getCompiled(model, "evaluateAsync");
+  const batchSize = options.batchSize ?? 32;
+  checkCount("evaluateAsync", "batchSize", batchSize, 1);
+  const dataset = toDataset(data, "evaluateAsync");
+  checkNotEmpty("evaluateAsync", "the data", dataset);
+  const backend = model.parameters()[0]?.backend;
+  if (!backend?.asyncReads) return evaluateModel(model, data, options);
+  checkDeviceCompiled("evaluateAsync", c, backend.name);
+  return evaluateOnDevice(model, c, loaderOf(dataset, batchSize, false));
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   type FitData,
   type FitOptions,
   compileModel,
+  evaluateAsync,
   evaluateModel,
   fitModel,
   predictModel,
@@ -54,6 +55,15 @@ declare module "../nn/module.js" {
      */
     evaluate(data: FitData | [Tensor, Tensor], options?: EvaluateOptions): Logs;
     /**
+     * `evaluate` on every backend, the GPU (webgpu) included, which can only be read asynchronously:
+     * the loss and metrics accumulate on the device and are read once.
+     * @example
+     * model.compile({ optimizer: opt, loss: "crossEntropy" });
+     * const { accuracy } = await model.evaluateAsync(test);
+     * accuracy >= 0 && accuracy <= 1; // true
+     */
+    evaluateAsync(data: FitData | [Tensor, Tensor], options?: EvaluateOptions): Promise<Logs>;
+    /**
      * Outputs for a batch tensor or a dataset of inputs, computed in batches (of 32 by default) in
      * evaluation mode. An empty batch (0, ...) gives an empty output; an empty dataset, whose output
      * shape is unknown, is a `ValueError`.
@@ -76,6 +86,9 @@ const methods = {
   },
   evaluate(this: Module, data: FitData | [Tensor, Tensor], options?: EvaluateOptions) {
     return evaluateModel(this, data, options);
+  },
+  evaluateAsync(this: Module, data: FitData | [Tensor, Tensor], options?: EvaluateOptions) {
+    return evaluateAsync(this, data, options);
   },
   predict(this: Module, x: Tensor | Dataset<Tensor | Tensor[]>, options?: EvaluateOptions) {
     return predictModel(this, x, options);

@@ -59,7 +59,14 @@ export class Embedding extends Module {
     this.maxNorm = options.maxNorm ?? null;
     this.normType = options.normType ?? 2;
     let w = normal([numEmbeddings, embeddingDim], { dtype: options.dtype, generator: options.generator });
-    if (this.paddingIdx !== null) {
+    if (this.paddingIdx !== null && w.backend.asyncReads) {
+      // no synchronous read on a GPU: zero the padding row with a mask instead
+      const mask = new Float32Array(numEmbeddings * embeddingDim).fill(1);
+      mask.fill(0, this.paddingIdx * embeddingDim, (this.paddingIdx + 1) * embeddingDim);
+      const zeroed = w.mul(fromHost(mask, w.shape, w.dtype));
+      w.dispose();
+      w = zeroed;
+    } else if (this.paddingIdx !== null) {
       const values = w.dataSync();
       values.fill(0, this.paddingIdx * embeddingDim, (this.paddingIdx + 1) * embeddingDim);
       const zeroed = fromHost(values, w.shape, w.dtype);
