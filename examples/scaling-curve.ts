@@ -32,7 +32,9 @@
  * `STRATA_QUICK=1`: sizes 1k and 2k, softmax and the small MLP, tested on the first
  * 2,000 test images (at least 300 steps); writes scaling-curve-quick.{json,svg,png} instead. Well under a minute.
  * Usage: npx tsx examples/scaling-curve.ts [--models softmax,mlp100,mlp512,cnn] [--sizes 1000,2000]
+ * [--replot: print the table and redraw the plot from the saved JSON, without training]
  */
+import { readFile } from "node:fs/promises";
 import { ArgumentError, Generator, data, io, manualSeed, nn, optim, plot } from "../src/index.js";
 
 const QUICK = process.env.STRATA_QUICK === "1";
@@ -118,16 +120,6 @@ function budget(size: number): { epochs: number; steps: number } {
   return { epochs, steps: epochs * perEpoch };
 }
 
-const { train, test } = await data.mnist(QUICK ? { limitTest: 2000 } : {});
-// one permutation; every size takes its prefix, so the subsets are nested and shared by all models
-const order = new Generator(SUBSET_SEED).permutation(train.length);
-console.log(
-  `MNIST: ${train.length} training images (nested subsets of ${SIZES.join(", ")}), ${test.length} test images`,
-);
-console.log(
-  `Budget for every cell: Adam lr ${LR}, batch ${BATCH}, epochs = max(${MIN_EPOCHS}, ceil(${MIN_STEPS} / steps per epoch))`,
-);
-
 interface Cell {
   model: string;
   size: number;
@@ -137,132 +129,167 @@ interface Cell {
   trainSeconds: number;
   testSeconds: number;
 }
-const cells: Cell[] = [];
-const outDir = new URL("./output/", import.meta.url).pathname;
-const base = `${outDir}scaling-curve${QUICK ? "-quick" : ""}`;
-const started = performance.now();
+interface RunRecord {
+  command: string;
+  finished: string;
+  budget: { optimizer: string; lr: number; batchSize: number; minEpochs: number; minSteps: number };
+  subsetSeed: number;
+  testImages: number;
+  sizes: number[];
+  models: string[];
+  totalSeconds: number;
+  cells: Cell[];
+}
 
-async function save(): Promise<void> {
-  const record = {
+const base = new URL(`./output/scaling-curve${QUICK ? "-quick" : ""}`, import.meta.url).pathname;
+
+/** Trains and tests every cell, saving the record after each one. */
+async function run(): Promise<RunRecord> {
+  const { train, test } = await data.mnist(QUICK ? { limitTest: 2000 } : {});
+  // one permutation; every size takes its prefix, so the subsets are nested and shared by all models
+  const order = new Generator(SUBSET_SEED).permutation(train.length);
+  console.log(
+    `MNIST: ${train.length} training images (nested subsets of ${SIZES.join(", ")}), ${test.length} test images`,
+  );
+  console.log(
+    `Budget for every cell: Adam lr ${LR}, batch ${BATCH}, epochs = max(${MIN_EPOCHS}, ceil(${MIN_STEPS} / steps per epoch))`,
+  );
+  const started = performance.now();
+  const record: RunRecord = {
     command:
       `${QUICK ? "STRATA_QUICK=1 " : ""}npx tsx examples/scaling-curve.ts ${process.argv.slice(2).join(" ")}`.trim(),
-    finished: new Date().toISOString(),
+    finished: "",
     budget: { optimizer: "Adam", lr: LR, batchSize: BATCH, minEpochs: MIN_EPOCHS, minSteps: MIN_STEPS },
     subsetSeed: SUBSET_SEED,
     testImages: test.length,
     sizes: SIZES,
     models: models.map((m) => m.name),
-    totalSeconds: (performance.now() - started) / 1000,
-    cells,
+    totalSeconds: 0,
+    cells: [],
   };
-  await io.writeFileAtomic(`${base}.json`, `${JSON.stringify(record, null, 2)}\n`);
+  // the cheap models first, then the CNN; each model's largest sizes first: a run stopped early still
+  // has the cells the expectations need (10k, 60k)
+  const largestFirst = [...SIZES].sort((a, b) => b - a);
+  for (const [m, spec] of models.entries()) {
+    for (const size of largestFirst) {
+      const { epochs, steps } = budget(size);
+      manualSeed(100 + m); // the same initial weights for every size of a model
+      const model = spec.build();
+      model.compile({
+        optimizer: new optim.Adam(model.parameters(), { lr: LR }),
+        loss: "crossEntropy",
+        metrics: ["accuracy"],
+      });
+      const subset = new data.Subset(train, order.subarray(0, size));
+      const t0 = performance.now();
+      await model.fit(subset, { epochs, batchSize: BATCH, verbose: 0 });
+      const t1 = performance.now();
+      const { accuracy } = model.evaluate(test, { batchSize: 500 });
+      const t2 = performance.now();
+      const cell: Cell = {
+        model: spec.name,
+        size,
+        epochs,
+        steps,
+        testError: 100 * (1 - accuracy),
+        trainSeconds: (t1 - t0) / 1000,
+        testSeconds: (t2 - t1) / 1000,
+      };
+      record.cells.push(cell);
+      record.totalSeconds = (performance.now() - started) / 1000;
+      record.finished = new Date().toISOString();
+      await io.writeFileAtomic(`${base}.json`, `${JSON.stringify(record, null, 2)}\n`);
+      console.log(
+        `${spec.name.padEnd(20)} ${String(size).padStart(6)} images: test error ${cell.testError.toFixed(2)}% ` +
+          `(${epochs} epochs, ${steps} steps; train ${cell.trainSeconds.toFixed(1)} s, test ${cell.testSeconds.toFixed(1)} s)`,
+      );
+    }
+  }
+  return record;
 }
 
-// the cheap models first, every size, then the CNN: a run stopped early still has whole rows
-for (const [m, spec] of models.entries()) {
-  for (const size of SIZES) {
-    const { epochs, steps } = budget(size);
-    manualSeed(100 + m); // the same initial weights for every size of a model
-    const model = spec.build();
-    model.compile({
-      optimizer: new optim.Adam(model.parameters(), { lr: LR }),
-      loss: "crossEntropy",
-      metrics: ["accuracy"],
-    });
-    const subset = new data.Subset(train, order.subarray(0, size));
-    const t0 = performance.now();
-    await model.fit(subset, { epochs, batchSize: BATCH, verbose: 0 });
-    const t1 = performance.now();
-    const { accuracy } = model.evaluate(test, { batchSize: 500 });
-    const t2 = performance.now();
-    const cell: Cell = {
-      model: spec.name,
-      size,
-      epochs,
-      steps,
-      testError: 100 * (1 - accuracy),
-      trainSeconds: (t1 - t0) / 1000,
-      testSeconds: (t2 - t1) / 1000,
-    };
-    cells.push(cell);
-    await save();
+/** The table of test errors and of seconds per cell, and whether each expectation held. */
+function report(record: RunRecord): void {
+  const { cells, sizes, models: names } = record;
+  const cellOf = (model: string, size: number) => cells.find((c) => c.model === model && c.size === size);
+  const errorOf = (model: string, size: number) => cellOf(model, size)?.testError;
+  const sizeLabel = (s: number) => (s % 1000 === 0 ? `${s / 1000}k` : String(s));
+  const width = Math.max(...names.map((m) => m.length));
+  const row = (label: string, values: string[]) =>
+    `${label.padEnd(width)} ${values.map((v) => v.padStart(7)).join(" ")}`;
+  console.log(`\nTest error (%) on ${record.testImages} test images, model × training-set size:`);
+  console.log(row("", sizes.map(sizeLabel)));
+  for (const m of names)
     console.log(
-      `${spec.name.padEnd(20)} ${String(size).padStart(6)} images: test error ${cell.testError.toFixed(2)}% ` +
-        `(${epochs} epochs, ${steps} steps; train ${cell.trainSeconds.toFixed(1)} s, test ${cell.testSeconds.toFixed(1)} s)`,
+      row(
+        m,
+        sizes.map((s) => errorOf(m, s)?.toFixed(2) ?? "-"),
+      ),
+    );
+  console.log("\nSeconds per cell (training + testing):");
+  console.log(row("", sizes.map(sizeLabel)));
+  for (const m of names) {
+    const secs = sizes.map((s) => {
+      const c = cellOf(m, s);
+      return c === undefined ? "-" : (c.trainSeconds + c.testSeconds).toFixed(1);
+    });
+    console.log(row(m, secs));
+  }
+  console.log(`\nTotal ${(record.totalSeconds / 60).toFixed(1)} min`);
+
+  // the expectations of ../shared/TARGETS.md, "Scale", where the run has the cells they need
+  const [softmax, mlpSmall, mlpLarge, cnn] = MODELS.map((m) => m.name);
+  const verdict = (ok: boolean) => (ok ? "held" : "did NOT hold");
+  const s10 = errorOf(softmax, 10000);
+  const s60 = errorOf(softmax, 60000);
+  if (s10 !== undefined && s60 !== undefined) {
+    console.log(
+      `Softmax plateaus, err(10k) − err(60k) < 1.5 points: ${(s10 - s60).toFixed(2)} points, ${verdict(s10 - s60 < 1.5)}`,
+    );
+  }
+  const c10 = errorOf(cnn, 10000);
+  const c60 = errorOf(cnn, 60000);
+  if (c10 !== undefined && c60 !== undefined) {
+    console.log(
+      `CNN keeps improving, err(60k) ≤ 0.6 × err(10k): ${c60.toFixed(2)} vs ${(0.6 * c10).toFixed(2)} ` +
+        `(ratio ${(c60 / c10).toFixed(2)}), ${verdict(c60 <= 0.6 * c10)}`,
+    );
+  }
+  const at60 = [cnn, mlpLarge, mlpSmall, softmax].map((name) => ({ name, err: errorOf(name, 60000) }));
+  if (at60.every((x) => x.err !== undefined)) {
+    const ok = at60.every((x, i) => i === 0 || (at60[i - 1].err as number) < (x.err as number));
+    console.log(
+      `Order at 60k, CNN < large MLP < small MLP < softmax: ${at60.map((x) => (x.err as number).toFixed(2)).join(", ")}, ${verdict(ok)}`,
     );
   }
 }
 
-const errorOf = (model: string, size: number) =>
-  cells.find((c) => c.model === model && c.size === size)?.testError;
-const sizeLabel = (s: number) => (s % 1000 === 0 ? `${s / 1000}k` : String(s));
-const width = Math.max(...models.map((m) => m.name.length));
-const row = (label: string, values: string[]) =>
-  `${label.padEnd(width)} ${values.map((v) => v.padStart(7)).join(" ")}`;
-console.log(`\nTest error (%) on ${test.length} test images, model × training-set size:`);
-console.log(row("", SIZES.map(sizeLabel)));
-for (const m of models)
-  console.log(
-    row(
-      m.name,
-      SIZES.map((s) => errorOf(m.name, s)?.toFixed(2) ?? "-"),
-    ),
-  );
-console.log("\nSeconds per cell (training + testing):");
-console.log(row("", SIZES.map(sizeLabel)));
-for (const m of models) {
-  const secs = SIZES.map((s) => {
-    const c = cells.find((x) => x.model === m.name && x.size === s);
-    return c === undefined ? "-" : (c.trainSeconds + c.testSeconds).toFixed(1);
-  });
-  console.log(row(m.name, secs));
-}
-const total = (performance.now() - started) / 1000;
-console.log(`\nTotal ${(total / 60).toFixed(1)} min`);
-
-// the expectations of ../shared/TARGETS.md, "Scale", where the run has the cells they need
-const [softmax, , mlpLarge, cnn] = MODELS.map((m) => m.name);
-const mlpSmall = MODELS[1].name;
-const verdict = (ok: boolean) => (ok ? "held" : "did NOT hold");
-const s10 = errorOf(softmax, 10000);
-const s60 = errorOf(softmax, 60000);
-if (s10 !== undefined && s60 !== undefined) {
-  console.log(
-    `Softmax plateaus, err(10k) − err(60k) < 1.5 points: ${(s10 - s60).toFixed(2)} points, ${verdict(s10 - s60 < 1.5)}`,
-  );
-}
-const c10 = errorOf(cnn, 10000);
-const c60 = errorOf(cnn, 60000);
-if (c10 !== undefined && c60 !== undefined) {
-  console.log(
-    `CNN keeps improving, err(60k) ≤ 0.6 × err(10k): ${c60.toFixed(2)} vs ${(0.6 * c10).toFixed(2)} ` +
-      `(ratio ${(c60 / c10).toFixed(2)}), ${verdict(c60 <= 0.6 * c10)}`,
-  );
-}
-const at60 = [cnn, mlpLarge, mlpSmall, softmax].map((name) => ({ name, err: errorOf(name, 60000) }));
-if (at60.every((x) => x.err !== undefined)) {
-  const ok = at60.every((x, i) => i === 0 || (at60[i - 1].err as number) < (x.err as number));
-  console.log(
-    `Order at 60k, CNN < large MLP < small MLP < softmax: ${at60.map((x) => (x.err as number).toFixed(2)).join(" < ")}, ${verdict(ok)}`,
-  );
+/** Test error against training-set size, one line per model, as SVG and PNG. */
+async function draw(record: RunRecord): Promise<void> {
+  try {
+    await plot.linePlot(
+      {
+        title: `MNIST: test error on ${record.testImages.toLocaleString("en-US")} test images${QUICK ? " (quick run)" : ""}`,
+        xLabel: "training-set size (images, log scale)",
+        yLabel: "test error (%)",
+        xScale: "log",
+        series: record.models.map((name) => {
+          const mine = record.cells.filter((c) => c.model === name).sort((a, b) => a.size - b.size);
+          return { name, x: mine.map((c) => c.size), y: mine.map((c) => c.testError) };
+        }),
+      },
+      base,
+    );
+    console.log(`Wrote ${base}.json, ${base}.svg and ${base}.png`);
+  } catch (err) {
+    if (!(err instanceof plot.MissingPackageError)) throw err;
+    console.log(`Wrote ${base}.json; no plot: ${err.message}`);
+  }
 }
 
-try {
-  await plot.linePlot(
-    {
-      title: `MNIST: test error against training-set size${QUICK ? " (quick run)" : ""}`,
-      xLabel: "training-set size (images, log scale)",
-      yLabel: `test error (%) on ${test.length.toLocaleString("en-US")} test images`,
-      xScale: "log",
-      series: models.map((m) => {
-        const mine = cells.filter((c) => c.model === m.name);
-        return { name: m.name, x: mine.map((c) => c.size), y: mine.map((c) => c.testError) };
-      }),
-    },
-    base,
-  );
-  console.log(`Wrote ${base}.json, ${base}.svg and ${base}.png`);
-} catch (err) {
-  if (!(err instanceof plot.MissingPackageError)) throw err;
-  console.log(`Wrote ${base}.json; no plot: ${err.message}`);
-}
+// --replot: the table and the picture again from the saved numbers, without training
+const record: RunRecord = process.argv.includes("--replot")
+  ? JSON.parse(await readFile(`${base}.json`, "utf8"))
+  : await run();
+report(record);
+await draw(record);
