@@ -32,6 +32,7 @@
  * `STRATA_QUICK=1`: sizes 1k and 2k, softmax and the small MLP, tested on the first
  * 2,000 test images (at least 300 steps); writes scaling-curve-quick.{json,svg,png} instead. Well under a minute.
  * Usage: npx tsx examples/scaling-curve.ts [--models softmax,mlp100,mlp512,cnn] [--sizes 1000,2000]
+ * [--out NAME: write examples/output/NAME.{json,svg,png} (default scaling-curve)]
  * [--replot: print the table and redraw the plot from the saved JSON, without training]
  */
 import { readFile } from "node:fs/promises";
@@ -141,7 +142,8 @@ interface RunRecord {
   cells: Cell[];
 }
 
-const base = new URL(`./output/scaling-curve${QUICK ? "-quick" : ""}`, import.meta.url).pathname;
+const name = listArg("out")?.[0] ?? `scaling-curve${QUICK ? "-quick" : ""}`;
+const base = new URL(`./output/${name}`, import.meta.url).pathname;
 
 /** Trains and tests every cell, saving the record after each one. */
 async function run(): Promise<RunRecord> {
@@ -170,10 +172,11 @@ async function run(): Promise<RunRecord> {
   // the cheap models first, then the CNN; each model's largest sizes first: a run stopped early still
   // has the cells the expectations need (10k, 60k)
   const largestFirst = [...SIZES].sort((a, b) => b - a);
-  for (const [m, spec] of models.entries()) {
+  for (const spec of models) {
     for (const size of largestFirst) {
       const { epochs, steps } = budget(size);
-      manualSeed(100 + m); // the same initial weights for every size of a model
+      // the same initial weights for every size of a model, and in a run of only some models or sizes
+      manualSeed(100 + MODELS.indexOf(spec));
       const model = spec.build();
       model.compile({
         optimizer: new optim.Adam(model.parameters(), { lr: LR }),
