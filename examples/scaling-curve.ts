@@ -34,6 +34,7 @@
  * Usage: npx tsx examples/scaling-curve.ts [--models softmax,mlp100,mlp512,cnn] [--sizes 1000,2000]
  * [--out NAME: write examples/output/NAME.{json,svg,png} (default scaling-curve)]
  * [--replot: print the table and redraw the plot from the saved JSON, without training]
+ * [--merge NAME,...: with --replot, add the cells of runs saved with --out NAME]
  */
 import { readFile } from "node:fs/promises";
 import { ArgumentError, Generator, data, io, manualSeed, nn, optim, plot } from "../src/index.js";
@@ -238,7 +239,10 @@ function report(record: RunRecord): void {
     });
     console.log(row(m, secs));
   }
-  console.log(`\nTotal ${(record.totalSeconds / 60).toFixed(1)} min`);
+  const sum = cells.reduce((a, c) => a + c.trainSeconds + c.testSeconds, 0);
+  console.log(
+    `\nTotal ${(record.totalSeconds / 60).toFixed(1)} min (the cells: ${(sum / 60).toFixed(1)} min)`,
+  );
 
   // the expectations of ../shared/TARGETS.md, "Scale", where the run has the cells they need
   const [softmax, mlpSmall, mlpLarge, cnn] = MODELS.map((m) => m.name);
@@ -283,16 +287,31 @@ async function draw(record: RunRecord): Promise<void> {
       },
       base,
     );
-    console.log(`Wrote ${base}.json, ${base}.svg and ${base}.png`);
+    console.log(`Plot: ${base}.svg and ${base}.png (the numbers: ${base}.json)`);
   } catch (err) {
     if (!(err instanceof plot.MissingPackageError)) throw err;
-    console.log(`Wrote ${base}.json; no plot: ${err.message}`);
+    console.log(`No plot (the numbers: ${base}.json): ${err.message}`);
   }
 }
 
+/**
+ * The saved record, plus the cells of the runs named by `--merge` (runs of some models or sizes with
+ * `--out`: the same code and seeds compute the same cells, so a sweep can be split across processes).
+ */
+async function saved(): Promise<RunRecord> {
+  const record: RunRecord = JSON.parse(await readFile(`${base}.json`, "utf8"));
+  for (const other of listArg("merge") ?? []) {
+    const path = new URL(`./output/${other}.json`, import.meta.url).pathname;
+    const more: RunRecord = JSON.parse(await readFile(path, "utf8"));
+    for (const c of more.cells) {
+      if (!record.cells.some((x) => x.model === c.model && x.size === c.size)) record.cells.push(c);
+    }
+    record.command += ` + ${more.command}`;
+  }
+  return record;
+}
+
 // --replot: the table and the picture again from the saved numbers, without training
-const record: RunRecord = process.argv.includes("--replot")
-  ? JSON.parse(await readFile(`${base}.json`, "utf8"))
-  : await run();
+const record = process.argv.includes("--replot") ? await saved() : await run();
 report(record);
 await draw(record);
