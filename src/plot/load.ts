@@ -7,7 +7,8 @@
 import { StrataError } from "../base/errors.js";
 
 /**
- * An optional package a feature needs is not installed. `packageName` is what to `npm install`.
+ * An optional package a feature needs is not installed (`packageName` is what to `npm install`), or, for
+ * a PNG in a browser, Node itself (`packageName` "node:fs").
  * Examples catch it to skip their plot with a notice instead of failing the run.
  * @example
  * const e = new MissingPackageError("linePlot", "vega", "to lay out the chart");
@@ -16,9 +17,10 @@ import { StrataError } from "../base/errors.js";
  */
 export class MissingPackageError extends StrataError {
   readonly packageName: string;
-  constructor(op: string, packageName: string, why: string, options?: { cause?: unknown }) {
+  constructor(op: string, packageName: string, why: string, options?: { cause?: unknown; message?: string }) {
     super(
-      `${op}: the optional package ${packageName} is not installed (needed ${why}); install it with: npm install ${packageName}`,
+      options?.message ??
+        `${op}: the optional package ${packageName} is not installed (needed ${why}); install it with: npm install ${packageName}`,
     );
     this.packageName = packageName;
     if (options !== undefined && "cause" in options) {
@@ -108,8 +110,10 @@ async function makeRasterizer(op: string): Promise<Rasterizer> {
     fs = await import("node:fs/promises");
     require = (await import("node:module")).createRequire(import.meta.url);
   } catch (err) {
-    throw new MissingPackageError(op, "node:fs", "to read the PNG renderer and its font (Node only)", {
+    const message = `${op}: a PNG needs Node (node:fs reads resvg's wasm and the font); in a browser, use the SVG text`;
+    throw new MissingPackageError(op, "node:fs", "to read the PNG renderer and its font", {
       cause: err,
+      message,
     });
   }
   const resolve = (name: string, pkg: string, why: string) => {

@@ -66,9 +66,14 @@ export interface ScatterPlotSpec {
   points: readonly ScatterPoint[];
 }
 
-/** The picture's size in CSS pixels, legend and titles included (the PNG has twice as many per side). */
-const PLOT_WIDTH = 640;
-const PLOT_HEIGHT = 400;
+/**
+ * The size of the data rectangle in CSS pixels; axes, titles and legend are added around it, so the
+ * picture is somewhat larger (the PNG has twice as many pixels per side). Not a fixed outer size:
+ * without a canvas, Vega can only estimate text widths (generously), and a fitted layout then let a long
+ * axis title push the chart title out of the picture.
+ */
+const PLOT_WIDTH = 520;
+const PLOT_HEIGHT = 320;
 /** The font Vega lays the text out with and resvg draws it with (browsers fall back to sans-serif). */
 const FONT = "DejaVu Sans, Verdana, sans-serif";
 
@@ -148,7 +153,7 @@ function frame(title: string | undefined) {
     $schema: "https://vega.github.io/schema/vega/v6.json",
     width: PLOT_WIDTH,
     height: PLOT_HEIGHT,
-    autosize: { type: "fit", contains: "padding" },
+    autosize: { type: "pad" },
     padding: 12,
     background: "white",
     ...(title === undefined || title === "" ? {} : { title: { text: title, fontSize: 15 } }),

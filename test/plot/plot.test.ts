@@ -113,10 +113,33 @@ describe("linePlot", () => {
     const png = new Uint8Array(readFileSync(`${base}.png`));
     expect(Array.from(png.subarray(0, 8))).toEqual(PNG_SIGNATURE);
     const { width, height } = svgSize(svg);
-    expect([width, height]).toEqual([640, 400]);
+    // the data rectangle is 520 × 320; axes, titles and the legend come around it
+    expect(width).toBeGreaterThan(600);
+    expect(height).toBeGreaterThan(380);
     expect(pngSize(png)).toEqual({ width: 2 * width, height: 2 * height });
     // nothing else (no temporary files) is left beside them
     expect(readdirSync(join(dir, "sub")).sort()).toEqual(["scaling.png", "scaling.svg"]);
+  });
+
+  it("keeps the chart title inside the picture when an axis title is long", async () => {
+    const svg = await linePlot({
+      title: "A title",
+      xLabel: "x",
+      yLabel: "a rather long axis title that runs past the height of the plot",
+      series: [{ name: "a", x: [1, 2], y: [1, 2] }],
+    });
+    // the root group's translation plus the title group's offset plus the text's baseline
+    const root = /<g fill="none"[^>]*transform="translate\(([-\d.]+),([-\d.]+)\)"/.exec(svg);
+    const title = /<g class="mark-group role-title"><g transform="translate\(([-\d.]+),([-\d.]+)\)"/.exec(
+      svg,
+    );
+    const text =
+      /role-title-text[^>]*><text[^>]*transform="translate\(([-\d.]+),([-\d.]+)\)"[^>]*font-size="(\d+)px"/.exec(
+        svg,
+      );
+    expect(root && title && text).toBeTruthy();
+    const baseline = Number(root?.[2]) + Number(title?.[2]) + Number(text?.[2]);
+    expect(baseline - Number(text?.[3])).toBeGreaterThanOrEqual(0);
   });
 
   it("takes a path that already ends in .png or .svg as the same base", async () => {
@@ -211,7 +234,8 @@ describe("scatterPlot", () => {
     expect(dots.match(/<path /g)).toHaveLength(30);
     const png = new Uint8Array(readFileSync(`${base}.png`));
     expect(Array.from(png.subarray(0, 8))).toEqual(PNG_SIGNATURE);
-    expect(pngSize(png)).toEqual({ width: 1280, height: 800 });
+    const { width, height } = svgSize(svg);
+    expect(pngSize(png)).toEqual({ width: 2 * width, height: 2 * height });
   });
 
   it("refuses no points, non-finite values and a missing group", async () => {
