@@ -14,17 +14,18 @@ const FLOORS: Record<string, readonly string[]> = {
   core: ["base", "backends"],
   ops: ["base", "backends", "core"],
   autograd: ["base", "backends", "core", "ops"],
+  // host algorithms whose gradients are custom autograd functions
+  linalg: ["base", "core", "ops", "autograd"],
   nn: ["base", "core", "ops", "autograd"],
-  optim: ["base", "core", "ops", "autograd", "nn"],
-  io: ["base", "core", "ops", "nn"],
-  data: ["base", "core", "ops", "io"],
-  train: ["base", "core", "ops", "autograd", "nn", "optim", "io", "data"],
   // ready-made models (GPT, generate) built from nn
   models: ["base", "core", "ops", "nn"],
-  linalg: ["base", "core", "ops", "autograd"],
-  unsupervised: ["base", "core", "ops", "autograd", "nn", "optim", "io", "data", "train", "linalg"],
+  optim: ["base", "core", "ops", "autograd", "nn"],
+  io: ["base", "core", "ops", "nn"],
   // plain numbers in, pictures out; io only for its atomic file writes
   plot: ["base", "io"],
+  data: ["base", "core", "ops", "io"],
+  train: ["base", "core", "ops", "autograd", "nn", "optim", "io", "data"],
+  unsupervised: ["base", "core", "ops", "autograd", "nn", "optim", "io", "data", "train", "linalg"],
   rl: ["base", "core", "ops", "autograd", "nn", "optim", "io", "data", "train", "plot"],
 };
 /** Files at the top of `src/` (the package entry) may import any floor. */
