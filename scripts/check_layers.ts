@@ -19,6 +19,7 @@ const FLOORS: Record<string, readonly string[]> = {
   io: ["base", "core", "ops", "nn"],
   data: ["base", "core", "ops", "io"],
   train: ["base", "core", "ops", "autograd", "nn", "optim", "io", "data"],
+  unsupervised: ["base", "core", "ops", "autograd", "nn", "optim", "io", "data", "train", "linalg"],
 };
 /** Files at the top of `src/` (the package entry) may import any floor. */
 const ENTRY = "(entry)";

@@ -132,3 +132,4 @@ export * as data from "./data/index.js";
 export * as io from "./io/index.js";
 export * as losses from "./ops/losses.js";
 export * from "./train/index.js";
+export * as unsupervised from "./unsupervised/index.js";
