@@ -37,7 +37,12 @@ export interface CDModel {
   visibleBiasFromData(data: Tensor): Tensor;
 }
 
-/** A number, or a function of the epoch (0-based) giving it: a schedule. */
+/**
+ * A number, or a function of the epoch (0-based) giving it: a schedule.
+ * @example
+ * const momentum: Schedule = (epoch) => (epoch < 5 ? 0.5 : 0.9); // Hinton's 0.5 then 0.9
+ * momentum(7); // 0.9
+ */
 export type Schedule = number | ((epoch: number) => number);
 
 /**

@@ -1,3 +1,4 @@
+import { ArgumentError } from "../base/errors.js";
 import { noGrad } from "../core/grad_mode.js";
 import { type Generator, defaultGenerator } from "../core/random.js";
 import type { Tensor } from "../core/tensor.js";
@@ -13,8 +14,8 @@ import { RBM } from "./rbm.js";
  * binary data (about 0.001–0.01).
  * @example
  * const grbm = new unsupervised.GaussianRBM(4, 3, { generator: new Generator(0) });
- * grbm.fitCD(randn([64, 4]), { epochs: 2, batchSize: 16, lr: 0.01 }).values.length; // 2
  * grbm.visibleMean(zeros([1, 3])).toArray(); // [[0, 0, 0, 0]]: the biases start at zero
+ * grbm.fitCD(randn([64, 4]), { epochs: 2, batchSize: 16, lr: 0.01 }).values.length; // 2
  */
 export class GaussianRBM extends RBM {
   /** E[v | h] = b + Wᵀh. */
@@ -55,8 +56,10 @@ export class GaussianRBM extends RBM {
     });
   }
 
-  /** Pseudo-likelihood is defined for binary units only; Gaussian units report −free energy instead. */
-  override pseudoLikelihood(v: Tensor): Tensor {
-    return noGrad(() => this.freeEnergy(v).neg());
+  /** Pseudo-likelihood flips binary units: not defined for Gaussian ones (monitor "reconstruction" or "freeEnergy"). */
+  override pseudoLikelihood(_v: Tensor): Tensor {
+    throw new ArgumentError(
+      'GaussianRBM.pseudoLikelihood: defined for binary visible units only; monitor "reconstruction" or "freeEnergy"',
+    );
   }
 }
