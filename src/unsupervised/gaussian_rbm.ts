@@ -1,5 +1,6 @@
 import { ArgumentError } from "../base/errors.js";
 import { noGrad } from "../core/grad_mode.js";
+import { tidy } from "../core/memory.js";
 import { type Generator, defaultGenerator } from "../core/random.js";
 import type { Tensor } from "../core/tensor.js";
 import { softplus } from "../ops/activation.js";
@@ -34,12 +35,14 @@ export class GaussianRBM extends RBM {
   override freeEnergy(v: Tensor): Tensor {
     this.checkVisible("freeEnergy", v);
     return noGrad(() =>
-      v
-        .sub(this.vbias)
-        .square()
-        .sum(1)
-        .mul(0.5)
-        .sub(softplus(this.hiddenInput(v)).sum(1)),
+      tidy(() =>
+        v
+          .sub(this.vbias)
+          .square()
+          .sum(1)
+          .mul(0.5)
+          .sub(softplus(this.hiddenInput(v)).sum(1)),
+      ),
     );
   }
 
@@ -50,10 +53,7 @@ export class GaussianRBM extends RBM {
 
   /** Chains without data start from N(b, I). */
   override initialVisible(n: number, generator: Generator): Tensor {
-    return noGrad(() => {
-      const noise = randn([n, this.nVisible], { generator, dtype: this.weight.dtype });
-      return noise.add(this.vbias);
-    });
+    return noGrad(() => tidy(() => randn([n, this.nVisible], { generator, dtype: this.weight.dtype }).add(this.vbias)));
   }
 
   /** Pseudo-likelihood flips binary units: not defined for Gaussian ones (monitor "reconstruction" or "freeEnergy"). */

@@ -1,6 +1,7 @@
 import type { DType } from "../base/dtype.js";
 import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { noGrad } from "../core/grad_mode.js";
+import { tidy } from "../core/memory.js";
 import { type Generator, defaultGenerator } from "../core/random.js";
 import type { Tensor } from "../core/tensor.js";
 import { Module } from "../nn/module.js";
@@ -120,22 +121,13 @@ export class RBM extends Module {
    */
   freeEnergy(v: Tensor): Tensor {
     this.checkVisible("freeEnergy", v);
-    return noGrad(() => {
-      return softplus(this.hiddenInput(v)).sum(1).add(v.mul(this.vbias).sum(1)).neg();
-    });
+    return noGrad(() => tidy(() => softplus(this.hiddenInput(v)).sum(1).add(v.mul(this.vbias).sum(1)).neg()));
   }
 
   /** Mean squared error per visible unit of a one-step reconstruction v → p(h|v) → E[v|h]. */
   reconstructionError(v: Tensor): number {
     this.checkVisible("reconstructionError", v);
-    return noGrad(() => {
-      const r = this.visibleMean(this.hiddenProbs(v));
-      const e = r.sub(v).square().mean();
-      const value = e.item();
-      r.dispose();
-      e.dispose();
-      return value;
-    });
+    return noGrad(() => tidy(() => this.visibleMean(this.hiddenProbs(v)).sub(v).square().mean().item()));
   }
 
   /**
@@ -145,7 +137,7 @@ export class RBM extends Module {
    */
   pseudoLikelihood(v: Tensor, generator: Generator = defaultGenerator): Tensor {
     this.checkVisible("pseudoLikelihood", v);
-    return noGrad(() => {
+    return noGrad(() => tidy(() => {
       const [n, d] = v.shape;
       const mask = new Float64Array(n * d);
       for (let r = 0; r < n; r++) mask[r * d + generator.int(0, d)] = 1;
@@ -153,7 +145,7 @@ export class RBM extends Module {
       const flipped = v.add(m.mul(v.mul(-2).add(1)));
       // log σ(F(ṽ) − F(v)) = −softplus(F(v) − F(ṽ))
       return softplus(this.freeEnergy(v).sub(this.freeEnergy(flipped))).mul(-d);
-    });
+    }));
   }
 
   /**
@@ -171,12 +163,10 @@ export class RBM extends Module {
       if (options.init) this.checkVisible("sample", v);
       let mean: Tensor | null = null;
       for (let s = 0; s < steps; s++) {
-        const ph = this.hiddenProbs(v);
-        const h = this.sampleHidden(ph, g);
-        const nextMean = this.visibleMean(h);
-        const next = this.sampleVisible(nextMean, g);
-        ph.dispose();
-        h.dispose();
+        const [nextMean, next] = tidy(() => {
+          const m = this.visibleMean(this.sampleHidden(this.hiddenProbs(v), g));
+          return [m, this.sampleVisible(m, g)];
+        });
         if (v !== options.init) v.dispose();
         if (mean) mean.dispose();
         mean = nextMean;
@@ -193,18 +183,17 @@ export class RBM extends Module {
 
   /** Log-odds of the data's marginals, clipped to [0.001, 0.999] first: the visible biases CD starts from. */
   visibleBiasFromData(data: Tensor): Tensor {
-    return noGrad(() => {
-      const p = data.mean(0).clamp(0.001, 0.999);
-      return p.div(p.neg().add(1)).log();
-    });
+    return noGrad(() =>
+      tidy(() => {
+        const p = data.mean(0).clamp(0.001, 0.999);
+        return p.div(p.neg().add(1)).log();
+      }),
+    );
   }
 
   /** Where a chain starts without data: fair coin flips (the Gaussian RBM starts from N(b, 1)). */
   initialVisible(n: number, generator: Generator): Tensor {
-    const u = rand([n, this.nVisible], { generator, dtype: this.weight.dtype });
-    const v = u.lt(0.5).cast(this.weight.dtype);
-    u.dispose();
-    return v;
+    return tidy(() => rand([n, this.nVisible], { generator, dtype: this.weight.dtype }).lt(0.5).cast(this.weight.dtype));
   }
 
   /**
