@@ -106,10 +106,13 @@ export function summarizeWeights(logw: Float64Array, logZBase: number): AISResul
  */
 export function ais(rbm: RBM, options: AISOptions = {}): AISResult {
   if (rbm instanceof GaussianRBM) {
-    throw new ValueError("ais: only Bernoulli-Bernoulli RBMs are supported (a GaussianRBM's visible units are continuous)");
+    throw new ValueError(
+      "ais: only Bernoulli-Bernoulli RBMs are supported (a GaussianRBM's visible units are continuous)",
+    );
   }
   const runs = options.runs ?? 100;
-  if (!Number.isInteger(runs) || runs < 1) throw new ValueError(`ais: runs must be a positive integer, got ${runs}`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new ValueError(`ais: runs must be a positive integer, got ${runs}`);
   const betas = typeof options.betas === "object" ? [...options.betas] : betaSchedule(options.betas ?? 14500);
   if (betas[0] !== 0 || betas[betas.length - 1] !== 1 || betas.some((b, i) => i > 0 && b < betas[i - 1])) {
     throw new ValueError("ais: betas must increase from 0 to 1");
@@ -118,14 +121,18 @@ export function ais(rbm: RBM, options: AISOptions = {}): AISResult {
   const dtype = rbm.weight.dtype;
   return noGrad(() => {
     const bA = keep(
-      options.baseData ? rbm.visibleBiasFromData(options.baseData).cast(dtype) : zeros([rbm.nVisible], { dtype }),
+      options.baseData
+        ? rbm.visibleBiasFromData(options.baseData).cast(dtype)
+        : zeros([rbm.nVisible], { dtype }),
     );
     let logZBase = rbm.nHidden * Math.LN2;
     for (const x of bA.dataSync()) logZBase += softplusNumber(x);
     const logw = new Float64Array(runs);
     const wT = rbm.weight.transpose(0, 1);
     const dBias = keep(rbm.vbias.sub(bA));
-    let v = keep(tidy(() => bernoulli(bA.sigmoid().expand([runs, rbm.nVisible]), undefined, { generator: g, dtype })));
+    let v = keep(
+      tidy(() => bernoulli(bA.sigmoid().expand([runs, rbm.nVisible]), undefined, { generator: g, dtype })),
+    );
     try {
       for (let k = 1; k < betas.length; k++) {
         const b0 = betas[k - 1];
@@ -137,12 +144,20 @@ export function ais(rbm: RBM, options: AISOptions = {}): AISResult {
             .mul(dBias)
             .sum(1)
             .mul(b1 - b0)
-            .add(softplus(x.mul(b1)).sub(softplus(x.mul(b0))).sum(1));
+            .add(
+              softplus(x.mul(b1))
+                .sub(softplus(x.mul(b0)))
+                .sum(1),
+            );
           const dv = d.dataSync();
           for (let r = 0; r < runs; r++) logw[r] += dv[r];
           if (k === betas.length - 1) return null;
           const h = bernoulli(x.mul(b1).sigmoid(), undefined, { generator: g, dtype });
-          const inV = h.matmul(rbm.weight).add(rbm.vbias).mul(b1).add(bA.mul(1 - b1));
+          const inV = h
+            .matmul(rbm.weight)
+            .add(rbm.vbias)
+            .mul(b1)
+            .add(bA.mul(1 - b1));
           return bernoulli(inV.sigmoid(), undefined, { generator: g, dtype });
         });
         if (next === null) break;
@@ -171,7 +186,12 @@ export function logLikelihood(rbm: RBM, data: Tensor, logZ: number | AISResult):
   let total = 0;
   const n = data.shape[0];
   for (let from = 0; from < n; from += 1000) {
-    total += tidy(() => rbm.freeEnergy(data.slice(0, from, Math.min(n, from + 1000))).sum().item());
+    total += tidy(() =>
+      rbm
+        .freeEnergy(data.slice(0, from, Math.min(n, from + 1000)))
+        .sum()
+        .item(),
+    );
   }
   return -total / n - z;
 }

@@ -177,7 +177,9 @@ export function cdStep(model: CDModel, v0: Tensor, state: CDState, options: CDSt
   if (!Number.isInteger(k) || k < 1) throw new ValueError(`cdStep: k must be a positive integer, got ${k}`);
   if (!(lr >= 0)) throw new ValueError(`cdStep: lr must be non-negative, got ${lr}`);
   if (sparsityCost > 0 && options.sparsityTarget === undefined) {
-    throw new ArgumentError("cdStep: sparsityCost needs a sparsityTarget (the mean hidden activation wanted)");
+    throw new ArgumentError(
+      "cdStep: sparsityCost needs a sparsityTarget (the mean hidden activation wanted)",
+    );
   }
   noGrad(() =>
     tidy(() => {
@@ -212,11 +214,16 @@ export function cdStep(model: CDModel, v0: Tensor, state: CDState, options: CDSt
       if (sparsityCost > 0) {
         const decay = options.sparsityDecay ?? 0.9;
         const q =
-          state.meanActivation === null ? ph0Mean : state.meanActivation.mul(decay).add(ph0Mean.mul(1 - decay));
+          state.meanActivation === null
+            ? ph0Mean
+            : state.meanActivation.mul(decay).add(ph0Mean.mul(1 - decay));
         if (state.meanActivation === null) state.meanActivation = keep(q.clone());
         else state.meanActivation.assign(q);
         // cross-entropy between target and running mean; its gradient on a unit's input is (target − q)
-        const push = q.neg().add(options.sparsityTarget as number).mul(sparsityCost);
+        const push = q
+          .neg()
+          .add(options.sparsityTarget as number)
+          .mul(sparsityCost);
         gHb = gHb.add(push);
         gW = gW.add(push.reshape([model.nHidden, 1]).mul(v0Mean.reshape([1, model.nVisible])));
       }
@@ -235,7 +242,8 @@ export function cdStep(model: CDModel, v0: Tensor, state: CDState, options: CDSt
 
 function scheduled(name: string, s: Schedule, epoch: number): number {
   const v = typeof s === "function" ? s(epoch) : s;
-  if (!Number.isFinite(v)) throw new ValueError(`RBM.fitCD: ${name} at epoch ${epoch} is ${v}, expected a finite number`);
+  if (!Number.isFinite(v))
+    throw new ValueError(`RBM.fitCD: ${name} at epoch ${epoch} is ${v}, expected a finite number`);
   return v;
 }
 
@@ -283,9 +291,7 @@ export function trainCD(model: CDModel, data: Tensor, options: CDOptions = {}): 
       for (let from = 0; from < n; from += batchSize) {
         const to = Math.min(n, from + batchSize);
         tidy(() => {
-          const batch = order
-            ? data.indexSelect(0, order.subarray(from, to))
-            : data.slice(0, from, to);
+          const batch = order ? data.indexSelect(0, order.subarray(from, to)) : data.slice(0, from, to);
           cdStep(model, batch, state, { ...options, lr, momentum, generator: g });
         });
       }
@@ -296,7 +302,9 @@ export function trainCD(model: CDModel, data: Tensor, options: CDOptions = {}): 
       const logs = { [monitor]: value };
       options.onEpochEnd?.(epoch, logs);
       if (options.verbose) {
-        log(`${options.label ?? ""}Epoch ${epoch + 1}/${epochs} - ${seconds.toFixed(1)}s - ${formatLogs(logs)}`);
+        log(
+          `${options.label ?? ""}Epoch ${epoch + 1}/${epochs} - ${seconds.toFixed(1)}s - ${formatLogs(logs)}`,
+        );
       }
     }
   } finally {

@@ -118,7 +118,8 @@ export class DBM extends Module {
       ["nHidden1", nHidden1],
       ["nHidden2", nHidden2],
     ] as const) {
-      if (!Number.isInteger(n) || n <= 0) throw new ValueError(`DBM: ${name} must be a positive integer, got ${n}`);
+      if (!Number.isInteger(n) || n <= 0)
+        throw new ValueError(`DBM: ${name} must be a positive integer, got ${n}`);
     }
     const dtype = options.dtype ?? "float32";
     const std = options.initStd ?? 0.01;
@@ -168,7 +169,9 @@ export class DBM extends Module {
           const next1 = up.add(mu2.matmul(this.weight2)).add(this.hbias1).sigmoid();
           const next2 = this.h2Given(next1);
           const moved =
-            tolerance > 0 ? Math.max(next1.sub(mu1).abs().max().item(), next2.sub(mu2).abs().max().item()) : 1;
+            tolerance > 0
+              ? Math.max(next1.sub(mu1).abs().max().item(), next2.sub(mu2).abs().max().item())
+              : 1;
           mu1.dispose();
           mu2.dispose();
           mu1 = next1;
@@ -203,11 +206,11 @@ export class DBM extends Module {
     }
     noGrad(() =>
       tidy(() => {
-        this.weight1.assign(bottom.weight);
-        this.weight2.assign(top.weight);
-        this.vbias.assign(bottom.vbias);
+        this.weight1.assign(bottom.weight.clone());
+        this.weight2.assign(top.weight.clone());
+        this.vbias.assign(bottom.vbias.clone());
         this.hbias1.assign(bottom.hbias.add(top.vbias).mul(0.5));
-        this.hbias2.assign(top.hbias);
+        this.hbias2.assign(top.hbias.clone());
       }),
     );
     return [h1, h2];
@@ -235,7 +238,11 @@ export class DBM extends Module {
         const idx = Int32Array.from({ length: m }, () => g.int(0, n));
         const v = data.indexSelect(0, idx);
         const mf = this.meanField(v, { iterations: 1 });
-        return [v.clone(), bernoulli(mf.h1, undefined, { generator: g, dtype }), bernoulli(mf.h2, undefined, { generator: g, dtype })];
+        return [
+          v.clone(),
+          bernoulli(mf.h1, undefined, { generator: g, dtype }),
+          bernoulli(mf.h2, undefined, { generator: g, dtype }),
+        ];
       }),
     );
     const chain = start.map((t) => keep(t));
@@ -254,7 +261,9 @@ export class DBM extends Module {
             tidy(() => {
               const v0 = data.indexSelect(0, order.subarray(from, to));
               const b = to - from;
-              const { h1: mu1, h2: mu2 } = this.meanField(v0, { iterations: options.meanFieldIterations ?? 10 });
+              const { h1: mu1, h2: mu2 } = this.meanField(v0, {
+                iterations: options.meanFieldIterations ?? 10,
+              });
               let [cv, ch1, ch2] = chain;
               let pv = cv;
               let ph2 = ch2;
@@ -268,8 +277,18 @@ export class DBM extends Module {
                 ch2 = bernoulli(ph2, undefined, { generator: g, dtype });
               }
               const grads = [
-                mu1.transpose(0, 1).matmul(v0).div(b).sub(ch1.transpose(0, 1).matmul(pv).div(m)).sub(this.weight1.mul(wd)),
-                mu2.transpose(0, 1).matmul(mu1).div(b).sub(ph2.transpose(0, 1).matmul(ch1).div(m)).sub(this.weight2.mul(wd)),
+                mu1
+                  .transpose(0, 1)
+                  .matmul(v0)
+                  .div(b)
+                  .sub(ch1.transpose(0, 1).matmul(pv).div(m))
+                  .sub(this.weight1.mul(wd)),
+                mu2
+                  .transpose(0, 1)
+                  .matmul(mu1)
+                  .div(b)
+                  .sub(ph2.transpose(0, 1).matmul(ch1).div(m))
+                  .sub(this.weight2.mul(wd)),
                 v0.mean(0).sub(pv.mean(0)),
                 mu1.mean(0).sub(ch1.mean(0)),
                 mu2.mean(0).sub(ph2.mean(0)),
@@ -290,7 +309,9 @@ export class DBM extends Module {
         history.values.push(errSum / batches);
         history.seconds.push(seconds);
         if (options.verbose) {
-          log(`DBM Epoch ${epoch + 1}/${epochs} - ${seconds.toFixed(1)}s - reconstruction: ${(errSum / batches).toFixed(4)}`);
+          log(
+            `DBM Epoch ${epoch + 1}/${epochs} - ${seconds.toFixed(1)}s - reconstruction: ${(errSum / batches).toFixed(4)}`,
+          );
         }
       }
     } finally {

@@ -25,7 +25,8 @@ import { logSumExpNumbers, softplusNumber } from "./exact.js";
  */
 export function dbmAis(dbm: DBM, options: AISOptions = {}): AISResult {
   const runs = options.runs ?? 100;
-  if (!Number.isInteger(runs) || runs < 1) throw new ValueError(`dbmAis: runs must be a positive integer, got ${runs}`);
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new ValueError(`dbmAis: runs must be a positive integer, got ${runs}`);
   const betas = typeof options.betas === "object" ? [...options.betas] : betaSchedule(options.betas ?? 14500);
   if (betas[0] !== 0 || betas[betas.length - 1] !== 1 || betas.some((b, i) => i > 0 && b < betas[i - 1])) {
     throw new ValueError("dbmAis: betas must increase from 0 to 1");
@@ -58,8 +59,16 @@ export function dbmAis(dbm: DBM, options: AISOptions = {}): AISResult {
             .mul(dbm.hbias1)
             .sum(1)
             .mul(b1 - b0)
-            .add(softplus(inV(b1)).sub(softplus(inV(b0))).sum(1))
-            .add(softplus(toH2.mul(b1)).sub(softplus(toH2.mul(b0))).sum(1));
+            .add(
+              softplus(inV(b1))
+                .sub(softplus(inV(b0)))
+                .sum(1),
+            )
+            .add(
+              softplus(toH2.mul(b1))
+                .sub(softplus(toH2.mul(b0)))
+                .sum(1),
+            );
           const dv = d.dataSync();
           for (let r = 0; r < runs; r++) logw[r] += dv[r];
           if (k === betas.length - 1) return null;
@@ -104,7 +113,9 @@ function h1Terms(p: ReturnType<typeof hostParams>, nh1: number, nh2: number, s: 
 
 function checkEnumerable(fn: string, dbm: DBM): void {
   if (dbm.nHidden1 > 20) {
-    throw new ValueError(`${fn}: enumerating 2^${dbm.nHidden1} states of h1 is too many (at most 2^20); use dbmAis`);
+    throw new ValueError(
+      `${fn}: enumerating 2^${dbm.nHidden1} states of h1 is too many (at most 2^20); use dbmAis`,
+    );
   }
 }
 
@@ -185,7 +196,11 @@ export function dbmLowerBound(
         const { h1, h2 } = dbm.meanField(v, { iterations: options.iterations ?? 30 });
         const entropy = (q: Tensor) => {
           const c = q.clamp(1e-7, 1 - 1e-7);
-          return c.mul(c.log()).add(c.neg().add(1).mul(c.neg().add(1).log())).sum(1).neg();
+          return c
+            .mul(c.log())
+            .add(c.neg().add(1).mul(c.neg().add(1).log()))
+            .sum(1)
+            .neg();
         };
         const energy = v
           .mul(dbm.vbias)

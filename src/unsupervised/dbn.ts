@@ -38,9 +38,10 @@ export interface ClassifierOptions {
 function linearFrom(weight: Tensor, bias: Tensor): Linear {
   const [out, inp] = weight.shape;
   const layer = new Linear(inp, out, { dtype: weight.dtype });
+  // copies: `assign` shares a contiguous buffer, and fine-tuning must leave the RBMs as they were
   noGrad(() => {
-    layer.weight.assign(weight);
-    (layer.bias as Tensor).assign(bias);
+    layer.weight.assign(weight.clone());
+    (layer.bias as Tensor).assign(bias.clone());
   });
   return layer;
 }
@@ -133,7 +134,12 @@ export class DBN extends Module {
     const dec: Module[] = [];
     for (let i = this.rbms.length - 1; i >= 0; i--) {
       const r = this.rbms[i];
-      dec.push(linearFrom(noGrad(() => r.weight.transpose(0, 1).contiguous()), r.vbias));
+      dec.push(
+        linearFrom(
+          noGrad(() => r.weight.transpose(0, 1).contiguous()),
+          r.vbias,
+        ),
+      );
       if (!(i === 0 && r instanceof GaussianRBM)) dec.push(new Sigmoid());
     }
     return new Autoencoder(new Sequential(...enc), new Sequential(...dec));
@@ -150,7 +156,9 @@ export class DBN extends Module {
     const layers: Module[] = [];
     for (const r of this.rbms) layers.push(linearFrom(r.weight, r.hbias), new Sigmoid());
     const top = this.rbms[this.rbms.length - 1];
-    layers.push(new Linear(top.nHidden, numClasses, { dtype: top.weight.dtype, generator: options.generator }));
+    layers.push(
+      new Linear(top.nHidden, numClasses, { dtype: top.weight.dtype, generator: options.generator }),
+    );
     return new Sequential(...layers);
   }
 
@@ -165,11 +173,13 @@ export class DBN extends Module {
  * unsupervised.hiddenInChunks(new unsupervised.RBM(6, 4), rand([2500, 6])).shape; // [2500, 4]
  */
 export function hiddenInChunks(rbm: RBM, x: Tensor): Tensor {
-  return noGrad(() => tidy(() => {
-    const parts: Tensor[] = [];
-    for (let from = 0; from < x.shape[0]; from += 1000) {
-      parts.push(rbm.hiddenProbs(x.slice(0, from, Math.min(x.shape[0], from + 1000))));
-    }
-    return parts.length === 1 ? parts[0] : concat(parts, 0);
-  }));
+  return noGrad(() =>
+    tidy(() => {
+      const parts: Tensor[] = [];
+      for (let from = 0; from < x.shape[0]; from += 1000) {
+        parts.push(rbm.hiddenProbs(x.slice(0, from, Math.min(x.shape[0], from + 1000))));
+      }
+      return parts.length === 1 ? parts[0] : concat(parts, 0);
+    }),
+  );
 }

@@ -53,7 +53,9 @@ export class GaussianRBM extends RBM {
 
   /** Chains without data start from N(b, I). */
   override initialVisible(n: number, generator: Generator): Tensor {
-    return noGrad(() => tidy(() => randn([n, this.nVisible], { generator, dtype: this.weight.dtype }).add(this.vbias)));
+    return noGrad(() =>
+      tidy(() => randn([n, this.nVisible], { generator, dtype: this.weight.dtype }).add(this.vbias)),
+    );
   }
 
   /** Pseudo-likelihood flips binary units: not defined for Gaussian ones (monitor "reconstruction" or "freeEnergy"). */

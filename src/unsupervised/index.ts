@@ -19,7 +19,14 @@ export {
   type CDHistory,
   type Schedule,
 } from "./cd.js";
-export { ais, betaSchedule, logLikelihood, summarizeWeights, type AISOptions, type AISResult } from "./ais.js";
+export {
+  ais,
+  betaSchedule,
+  logLikelihood,
+  summarizeWeights,
+  type AISOptions,
+  type AISResult,
+} from "./ais.js";
 export { exactLogPartition, logSumExpNumbers, softplusNumber } from "./exact.js";
 export { DBN, hiddenInChunks, type DBNOptions, type ClassifierOptions } from "./dbn.js";
 export { DBM, ScaledRBM, type DBMFitOptions, type MeanField } from "./dbm.js";

@@ -137,15 +137,17 @@ export class RBM extends Module {
    */
   pseudoLikelihood(v: Tensor, generator: Generator = defaultGenerator): Tensor {
     this.checkVisible("pseudoLikelihood", v);
-    return noGrad(() => tidy(() => {
-      const [n, d] = v.shape;
-      const mask = new Float64Array(n * d);
-      for (let r = 0; r < n; r++) mask[r * d + generator.int(0, d)] = 1;
-      const m = fromHost(mask, [n, d], v.dtype);
-      const flipped = v.add(m.mul(v.mul(-2).add(1)));
-      // log σ(F(ṽ) − F(v)) = −softplus(F(v) − F(ṽ))
-      return softplus(this.freeEnergy(v).sub(this.freeEnergy(flipped))).mul(-d);
-    }));
+    return noGrad(() =>
+      tidy(() => {
+        const [n, d] = v.shape;
+        const mask = new Float64Array(n * d);
+        for (let r = 0; r < n; r++) mask[r * d + generator.int(0, d)] = 1;
+        const m = fromHost(mask, [n, d], v.dtype);
+        const flipped = v.add(m.mul(v.mul(-2).add(1)));
+        // log σ(F(ṽ) − F(v)) = −softplus(F(v) − F(ṽ))
+        return softplus(this.freeEnergy(v).sub(this.freeEnergy(flipped))).mul(-d);
+      }),
+    );
   }
 
   /**
@@ -155,7 +157,8 @@ export class RBM extends Module {
   sample(n: number, options: SampleOptions = {}): Tensor {
     const steps = options.steps ?? 1000;
     const g = options.generator ?? defaultGenerator;
-    if (!Number.isInteger(n) || n <= 0) throw new ValueError(`RBM.sample: n must be a positive integer, got ${n}`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new ValueError(`RBM.sample: n must be a positive integer, got ${n}`);
     if (!Number.isInteger(steps) || steps < 1)
       throw new ValueError(`RBM.sample: steps must be a positive integer, got ${steps}`);
     return noGrad(() => {
@@ -193,7 +196,9 @@ export class RBM extends Module {
 
   /** Where a chain starts without data: fair coin flips (the Gaussian RBM starts from N(b, 1)). */
   initialVisible(n: number, generator: Generator): Tensor {
-    return tidy(() => rand([n, this.nVisible], { generator, dtype: this.weight.dtype }).lt(0.5).cast(this.weight.dtype));
+    return tidy(() =>
+      rand([n, this.nVisible], { generator, dtype: this.weight.dtype }).lt(0.5).cast(this.weight.dtype),
+    );
   }
 
   /**

@@ -26,8 +26,10 @@ function referenceStep(
 ): void {
   const nh = p.w.length;
   const nv = p.b.length;
-  const hidden = (v: number[][]) => v.map((r) => p.c.map((cj, j) => sig(cj + r.reduce((s, x, i) => s + x * p.w[j][i], 0))));
-  const visible = (h: number[][]) => h.map((r) => p.b.map((bi, i) => sig(bi + r.reduce((s, x, j) => s + x * p.w[j][i], 0))));
+  const hidden = (v: number[][]) =>
+    v.map((r) => p.c.map((cj, j) => sig(cj + r.reduce((s, x, i) => s + x * p.w[j][i], 0))));
+  const visible = (h: number[][]) =>
+    h.map((r) => p.b.map((bi, i) => sig(bi + r.reduce((s, x, j) => s + x * p.w[j][i], 0))));
   const draw = (probs: number[][]) => probs.map((r) => r.map((q) => (g.uniform() < q ? 1 : 0)));
   const ph0 = hidden(v0);
   if (o.persistent && p.chain === null) p.chain = v0.map((r) => [...r]);
@@ -93,7 +95,10 @@ describeEachBackend("RBM", () => {
 
   for (const [name, o] of [
     ["CD-1", { lr: 0.3, momentum: 0, weightDecay: 0, k: 1, persistent: false }],
-    ["CD-3 with momentum and weight decay", { lr: 0.3, momentum: 0.5, weightDecay: 0.01, k: 3, persistent: false }],
+    [
+      "CD-3 with momentum and weight decay",
+      { lr: 0.3, momentum: 0.5, weightDecay: 0.01, k: 3, persistent: false },
+    ],
     ["PCD-1", { lr: 0.3, momentum: 0.9, weightDecay: 0, k: 1, persistent: true }],
   ] as const) {
     it(`${name}: three updates match the hand-computed reference`, () => {
@@ -184,7 +189,13 @@ describeEachBackend("RBM", () => {
     const x = tensor(rows);
     const rbm = new RBM(12, 4, { generator: new Generator(2) });
     const before = rbm.pseudoLikelihood(x, new Generator(3)).mean().item();
-    const h = rbm.fitCD(x, { epochs: 15, batchSize: 10, lr: 0.1, momentum: (e) => (e < 5 ? 0.5 : 0.9), generator: g });
+    const h = rbm.fitCD(x, {
+      epochs: 15,
+      batchSize: 10,
+      lr: 0.1,
+      momentum: (e) => (e < 5 ? 0.5 : 0.9),
+      generator: g,
+    });
     expect(h.values[h.values.length - 1]).toBeLessThan(h.values[0]);
     expect(h.values[h.values.length - 1]).toBeLessThan(0.1);
     const after = rbm.pseudoLikelihood(x, new Generator(3)).mean().item();
@@ -249,7 +260,14 @@ describeEachBackend("GaussianRBM", () => {
     const c = [0.2, -0.5, 1];
     const grid: number[] = [];
     for (let v = -25; v <= 25; v += 0.01) grid.push(v);
-    const f = grbm.freeEnergy(tensor(grid.map((v) => [v]), { dtype: "float32" })).toArray() as number[];
+    const f = grbm
+      .freeEnergy(
+        tensor(
+          grid.map((v) => [v]),
+          { dtype: "float32" },
+        ),
+      )
+      .toArray() as number[];
     // brute force: F(v) = −log Σ_h exp(−½(v − b)² + cᵀh + v wᵀh)
     for (const k of [0, 1234, 2500, 4000]) {
       const v = grid[k];
