@@ -11,7 +11,7 @@ import { concat } from "../ops/movement.js";
 import { Autoencoder } from "./autoencoder.js";
 import type { CDHistory, CDOptions } from "./cd.js";
 import { GaussianRBM } from "./gaussian_rbm.js";
-import { RBM, type RBMOptions } from "./rbm.js";
+import { RBM, type RBMOptions, type SampleOptions } from "./rbm.js";
 
 /**
  * Options of `DBN`.
@@ -57,6 +57,7 @@ function linearFrom(weight: Tensor, bias: Tensor): Linear {
  * dbn.pretrain(bernoulli(0.5, [20, 6]), { epochs: 2, batchSize: 10 }).length; // 2: one history per layer
  * dbn.forward(rand([5, 6])).shape; // [5, 3]
  * dbn.toAutoencoder().forward(rand([5, 6])).shape; // [5, 6]
+ * dbn.sample(2, { steps: 10 }).shape; // [2, 6]
  */
 export class DBN extends Module {
   readonly rbms: RBM[];
@@ -83,15 +84,30 @@ export class DBN extends Module {
 
   /** Hidden probabilities after the first `layers` RBMs (default: all of them). */
   transform(v: Tensor, layers = this.rbms.length): Tensor {
-    return noGrad(() => {
-      let x = v;
-      for (let i = 0; i < layers; i++) {
-        const y = this.rbms[i].hiddenProbs(x);
-        if (x !== v) x.dispose();
-        x = y;
-      }
-      return x;
-    });
+    return noGrad(() =>
+      tidy(() => {
+        let x = v;
+        for (let i = 0; i < layers; i++) x = this.rbms[i].hiddenProbs(x);
+        return x;
+      }),
+    );
+  }
+
+  /**
+   * Samples from the DBN as a generative model: `steps` of Gibbs sampling in the top RBM (started from
+   * `init` [n, sizes[0]] passed up the stack, or from noise), then one pass down through the lower
+   * RBMs' p(v | h). Returns the bottom layer's means.
+   */
+  sample(n: number, options: SampleOptions = {}): Tensor {
+    const top = this.rbms[this.rbms.length - 1];
+    return noGrad(() =>
+      tidy(() => {
+        const init = options.init ? this.transform(options.init, this.rbms.length - 1) : undefined;
+        let x = top.sample(n, { ...options, init });
+        for (let i = this.rbms.length - 2; i >= 0; i--) x = this.rbms[i].visibleMean(x);
+        return x;
+      }),
+    );
   }
 
   /**
