@@ -6,7 +6,7 @@
  * against raw pixels (../shared/TARGETS.md).
  *   npx tsx examples/rbm-mnist.ts [--epochs 10] [--hidden 500] [--k 1] [--pcd] [--lr 0.05] [--train 60000]
  *                                 [--betas 5000] [--runs 100]
- * STRATA_QUICK=1: 2,000 training images, 100 hidden units, a short AIS.
+ * STRATA_QUICK=1: 2,000 training images, 200 hidden units, a short AIS.
  */
 import {
   Generator,
@@ -29,7 +29,7 @@ function arg(name: string, fallback: number): number {
 const persistent = process.argv.includes("--pcd");
 const nTrain = arg("train", quick ? 2000 : 60000);
 const nTest = arg("test", quick ? 1000 : 10000);
-const hidden = arg("hidden", quick ? 100 : 500);
+const hidden = arg("hidden", quick ? 200 : 500);
 const epochs = arg("epochs", quick ? 10 : 10);
 const k = arg("k", 1);
 const lr0 = arg("lr", quick ? 0.1 : persistent ? 0.02 : 0.05);
@@ -118,7 +118,7 @@ async function logistic(features: (x: Tensor) => Tensor, inputs: number, name: s
     loss: "crossEntropy",
     metrics: ["accuracy"],
   });
-  await model.fit([ftrain, yTrain], { epochs: quick ? 5 : 10, batchSize: 100, verbose: 0 });
+  await model.fit([ftrain, yTrain], { epochs: quick ? 20 : 10, batchSize: 100, verbose: 0 });
   const acc = model.evaluate([ftest, yTest], { batchSize: 1000 }).accuracy;
   console.log(`Logistic regression on ${name}: test accuracy ${(100 * acc).toFixed(2)}%`);
   return acc;
