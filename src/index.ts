@@ -145,4 +145,5 @@ export * as io from "./io/index.js";
 export * as plot from "./plot/index.js";
 export * as losses from "./ops/losses.js";
 export * from "./train/index.js";
+export * as unsupervised from "./unsupervised/index.js";
 export * as rl from "./rl/index.js";

@@ -1,0 +1,197 @@
+/**
+ * Annealed importance sampling (Neal 2001) for the log partition function of an RBM, as Salakhutdinov &
+ * Murray (2008) use it: from a base-rate model A (no weights, visible biases fitted to the data's
+ * marginals, whose Z is known) to the RBM B through p_β(v) ∝ p*_A(v)^{1−β} p*_B(v)^β, one Gibbs
+ * transition per β, `runs` independent chains. Z_B/Z_A is estimated by the mean importance weight, so the
+ * estimate of Z is unbiased and that of log Z is, if anything, low (a likelihood reported from it is
+ * optimistic when too few β are used: use enough, and compare the ±3σ bounds).
+ */
+import { ValueError } from "../base/errors.js";
+import { noGrad } from "../core/grad_mode.js";
+import { keep, tidy } from "../core/memory.js";
+import { type Generator, defaultGenerator } from "../core/random.js";
+import type { Tensor } from "../core/tensor.js";
+import { softplus } from "../ops/activation.js";
+import { bernoulli, zeros } from "../ops/creation.js";
+import { softplusNumber } from "./exact.js";
+import { GaussianRBM } from "./gaussian_rbm.js";
+import type { RBM } from "./rbm.js";
+
+/**
+ * Options of `ais`.
+ * @example
+ * const options: AISOptions = { runs: 100, betas: 2000, generator: new Generator(1) };
+ * options.betas; // 2000
+ */
+export interface AISOptions {
+  /** Independent annealing runs (default 100, as the paper). */
+  runs?: number;
+  /** The number of intermediate distributions (spaced as the paper: 1/15 of them in [0, 0.5], 4/15 in
+   * [0.5, 0.9], 10/15 in [0.9, 1]), or the increasing βs themselves from 0 to 1 (default 14500). */
+  betas?: number | readonly number[];
+  /** Data whose marginals fit the base-rate model's visible biases (default: a uniform base model). */
+  baseData?: Tensor;
+  /** Generator for the transitions (default: the library-wide one). */
+  generator?: Generator;
+}
+
+/**
+ * What `ais` returns: log Z with the interval log(Ẑ ± 3σ̂) where σ̂ is the standard error of the mean
+ * importance weight (`logZLow` is −∞ when Ẑ − 3σ̂ ≤ 0).
+ * @example
+ * const r: AISResult = unsupervised.ais(new unsupervised.RBM(6, 4), { runs: 10, betas: 100 });
+ * r.logZLow <= r.logZ && r.logZ <= r.logZHigh; // true
+ */
+export interface AISResult {
+  logZ: number;
+  logZLow: number;
+  logZHigh: number;
+  /** log Z of the base-rate model the runs start from. */
+  logZBase: number;
+  /** Each run's log importance weight. */
+  logWeights: Float64Array;
+}
+
+/**
+ * The paper's spacing of `n` inverse temperatures from 0 to 1 (denser near 1, where the distributions
+ * change fastest).
+ * @example
+ * const b = unsupervised.betaSchedule(15);
+ * [b[0], b[b.length - 1], b.length]; // [0, 1, 16]
+ */
+export function betaSchedule(n: number): number[] {
+  if (!Number.isInteger(n) || n < 3) throw new ValueError(`betaSchedule: n must be an integer ≥ 3, got ${n}`);
+  const n1 = Math.max(1, Math.round(n / 15));
+  const n2 = Math.max(1, Math.round((4 * n) / 15));
+  const n3 = n - n1 - n2;
+  const out: number[] = [];
+  for (let i = 0; i < n1; i++) out.push((0.5 * i) / n1);
+  for (let i = 0; i < n2; i++) out.push(0.5 + (0.4 * i) / n2);
+  for (let i = 0; i <= n3; i++) out.push(0.9 + (0.1 * i) / n3);
+  out[out.length - 1] = 1;
+  return out;
+}
+
+/**
+ * The AIS estimate from each run's log importance weight: log Z = log Z_A + log mean exp(log w), with
+ * the ±3 standard-error bounds, in the log domain.
+ * @example
+ * unsupervised.summarizeWeights(Float64Array.from([0, 0]), 1).logZ; // 1
+ */
+export function summarizeWeights(logw: Float64Array, logZBase: number): AISResult {
+  let m = Number.NEGATIVE_INFINITY;
+  for (const x of logw) if (x > m) m = x;
+  let mean = 0;
+  for (const x of logw) mean += Math.exp(x - m);
+  mean /= logw.length;
+  let v = 0;
+  for (const x of logw) v += (Math.exp(x - m) - mean) ** 2;
+  const se = logw.length > 1 ? Math.sqrt(v / (logw.length - 1) / logw.length) : 0;
+  const base = logZBase + m;
+  return {
+    logZ: base + Math.log(mean),
+    logZLow: mean - 3 * se > 0 ? base + Math.log(mean - 3 * se) : Number.NEGATIVE_INFINITY,
+    logZHigh: base + Math.log(mean + 3 * se),
+    logZBase,
+    logWeights: logw,
+  };
+}
+
+/**
+ * Estimates log Z of a Bernoulli-Bernoulli RBM by annealed importance sampling.
+ * @example
+ * const rbm = new unsupervised.RBM(6, 4, { initStd: 1, generator: new Generator(2) });
+ * const { logZ } = unsupervised.ais(rbm, { runs: 100, betas: 1000, generator: new Generator(3) });
+ * Math.abs(logZ - unsupervised.exactLogPartition(rbm)) < 0.1; // true
+ */
+export function ais(rbm: RBM, options: AISOptions = {}): AISResult {
+  if (rbm instanceof GaussianRBM) {
+    throw new ValueError(
+      "ais: only Bernoulli-Bernoulli RBMs are supported (a GaussianRBM's visible units are continuous)",
+    );
+  }
+  const runs = options.runs ?? 100;
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new ValueError(`ais: runs must be a positive integer, got ${runs}`);
+  const betas = typeof options.betas === "object" ? [...options.betas] : betaSchedule(options.betas ?? 14500);
+  if (betas[0] !== 0 || betas[betas.length - 1] !== 1 || betas.some((b, i) => i > 0 && b < betas[i - 1])) {
+    throw new ValueError("ais: betas must increase from 0 to 1");
+  }
+  const g = options.generator ?? defaultGenerator;
+  const dtype = rbm.weight.dtype;
+  return noGrad(() => {
+    const bA = keep(
+      options.baseData
+        ? rbm.visibleBiasFromData(options.baseData).cast(dtype)
+        : zeros([rbm.nVisible], { dtype }),
+    );
+    let logZBase = rbm.nHidden * Math.LN2;
+    for (const x of bA.dataSync()) logZBase += softplusNumber(x);
+    const logw = new Float64Array(runs);
+    const wT = rbm.weight.transpose(0, 1);
+    const dBias = keep(rbm.vbias.sub(bA));
+    let v = keep(
+      tidy(() => bernoulli(bA.sigmoid().expand([runs, rbm.nVisible]), undefined, { generator: g, dtype })),
+    );
+    try {
+      for (let k = 1; k < betas.length; k++) {
+        const b0 = betas[k - 1];
+        const b1 = betas[k];
+        const next = tidy(() => {
+          const x = v.matmul(wT).add(rbm.hbias);
+          // log p*_{β_k}(v) − log p*_{β_{k−1}}(v), computed as one difference (small numbers, float32 is enough)
+          const d = v
+            .mul(dBias)
+            .sum(1)
+            .mul(b1 - b0)
+            .add(
+              softplus(x.mul(b1))
+                .sub(softplus(x.mul(b0)))
+                .sum(1),
+            );
+          const dv = d.dataSync();
+          for (let r = 0; r < runs; r++) logw[r] += dv[r];
+          if (k === betas.length - 1) return null;
+          const h = bernoulli(x.mul(b1).sigmoid(), undefined, { generator: g, dtype });
+          const inV = h
+            .matmul(rbm.weight)
+            .add(rbm.vbias)
+            .mul(b1)
+            .add(bA.mul(1 - b1));
+          return bernoulli(inV.sigmoid(), undefined, { generator: g, dtype });
+        });
+        if (next === null) break;
+        v.dispose();
+        v = keep(next);
+      }
+    } finally {
+      v.dispose();
+      bA.dispose();
+      dBias.dispose();
+    }
+    return summarizeWeights(logw, logZBase);
+  });
+}
+
+/**
+ * The mean log-likelihood of `data` under an RBM, in nats: mean(−F(v)) − log Z, with log Z from `ais`
+ * (or `exactLogPartition`).
+ * @example
+ * const rbm = new unsupervised.RBM(6, 4);
+ * const v = bernoulli(0.5, [10, 6]);
+ * unsupervised.logLikelihood(rbm, v, unsupervised.exactLogPartition(rbm)) + 6 * Math.LN2 < 0.01; // true: about uniform
+ */
+export function logLikelihood(rbm: RBM, data: Tensor, logZ: number | AISResult): number {
+  const z = typeof logZ === "number" ? logZ : logZ.logZ;
+  let total = 0;
+  const n = data.shape[0];
+  for (let from = 0; from < n; from += 1000) {
+    total += tidy(() =>
+      rbm
+        .freeEnergy(data.slice(0, from, Math.min(n, from + 1000)))
+        .sum()
+        .item(),
+    );
+  }
+  return -total / n - z;
+}
