@@ -136,7 +136,6 @@ export {
 } from "./ops/activation.js";
 export * as autograd from "./autograd/index.js";
 export * as linalg from "./linalg/index.js";
-export * as unsupervised from "./unsupervised/index.js";
 export * as nn from "./nn/index.js";
 export * as models from "./models/index.js";
 export * as optim from "./optim/index.js";
