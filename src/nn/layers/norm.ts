@@ -22,6 +22,17 @@ export interface LayerNormOptions {
   dtype?: DType;
 }
 
+/** The trailing shape a norm layer normalises over, as a list of positive integers. */
+function checkNormalizedShape(layer: string, normalizedShape: number | readonly number[]): number[] {
+  const shape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
+  if (shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d <= 0)) {
+    throw new ValueError(
+      `${layer}: normalizedShape must be positive integers, got ${JSON.stringify(normalizedShape)}`,
+    );
+  }
+  return shape;
+}
+
 /**
  * Layer normalization, as `torch.nn.LayerNorm`: each sample is normalised over its last axes
  * (`normalizedShape`) and scaled/shifted elementwise. The same in training and evaluation.
@@ -36,15 +47,7 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super();
-    this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
-    if (
-      this.normalizedShape.length === 0 ||
-      this.normalizedShape.some((d) => !Number.isInteger(d) || d <= 0)
-    ) {
-      throw new ValueError(
-        `LayerNorm: normalizedShape must be positive integers, got ${JSON.stringify(normalizedShape)}`,
-      );
-    }
+    this.normalizedShape = checkNormalizedShape("LayerNorm", normalizedShape);
     this.eps = options.eps ?? 1e-5;
     const dtype = options.dtype ?? "float32";
     const affine = options.elementwiseAffine ?? true;
@@ -162,15 +165,7 @@ export class RMSNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], options: RMSNormOptions = {}) {
     super();
-    this.normalizedShape = typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
-    if (
-      this.normalizedShape.length === 0 ||
-      this.normalizedShape.some((d) => !Number.isInteger(d) || d <= 0)
-    ) {
-      throw new ValueError(
-        `RMSNorm: normalizedShape must be positive integers, got ${JSON.stringify(normalizedShape)}`,
-      );
-    }
+    this.normalizedShape = checkNormalizedShape("RMSNorm", normalizedShape);
     this.eps = options.eps ?? null;
     const affine = options.elementwiseAffine ?? true;
     this.weight = affine
