@@ -6,9 +6,11 @@
  *   npx tsx examples/dbm-mnist.ts [--sizes 200,400] [--train 10000] [--pretrain-epochs 5] [--epochs 5] [--betas 2000]
  * STRATA_QUICK=1: 2,000 images, 784-100-200, a few epochs and a short AIS.
  */
+import { mkdirSync } from "node:fs";
 import { Generator, data, fromHost, io, manualSeed, type Tensor, unsupervised } from "../src/index.js";
 
 const quick = process.env.STRATA_QUICK === "1";
+if (quick) mkdirSync("examples/output/quick", { recursive: true }); // a quick run never overwrites the full run's pictures
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : fallback;
@@ -71,9 +73,9 @@ const trainSeconds = (performance.now() - t0) / 1000;
 bound("After joint training");
 const samples = dbm.sample(100, { steps: 1000, generator: g });
 await io.writePng(
-  "examples/output/dbm-samples.png",
+  `examples/output/${quick ? "quick/" : ""}dbm-samples.png`,
   io.imageGrid(samples.reshape([100, 28, 28]), { columns: 10, scale: 2, min: 0, max: 1 }),
 );
 console.log(
-  `Wrote examples/output/dbm-samples.png (1000 Gibbs sweeps from noise). Training ${trainSeconds.toFixed(0)} s`,
+  `Wrote examples/output/${quick ? "quick/" : ""}dbm-samples.png (1000 Gibbs sweeps from noise). Training ${trainSeconds.toFixed(0)} s`,
 );

@@ -7,6 +7,7 @@
  *   npx tsx examples/dbn-mnist.ts [--sizes 500,500,2000] [--pretrain-epochs 10] [--epochs 10] [--full] [--full-epochs 5]
  * STRATA_QUICK=1: 2,000 images, 784-200-200-400, a few epochs.
  */
+import { mkdirSync } from "node:fs";
 import { Generator, data, fromHost, io, manualSeed, optim, type Tensor, unsupervised } from "../src/index.js";
 
 const quick = process.env.STRATA_QUICK === "1";
@@ -56,7 +57,8 @@ dbn.pretrain(xTrain, {
   verbose: true,
 });
 const preSeconds = (performance.now() - t0) / 1000;
-const out = "examples/output";
+const out = quick ? "examples/output/quick" : "examples/output"; // a quick run never overwrites the full run's pictures
+mkdirSync(out, { recursive: true });
 await io.writePng(
   `${out}/dbn-filters.png`,
   io.imageGrid(dbn.rbms[0].weight.slice(0, 0, 100).reshape([100, 28, 28]), { columns: 10, scale: 2 }),

@@ -16,6 +16,8 @@ import * as strata from "../src/index.js";
 import { rl } from "../src/index.js";
 
 const quick = process.env.STRATA_QUICK === "1";
+/** Where results go; a quick run writes beside the full run's files, never over them. */
+const BASE = `examples/output/dqn-cartpole${quick ? "-quick" : ""}`;
 const arg = (name: string) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : undefined;
@@ -26,18 +28,18 @@ const learningStarts = quick ? 2000 : 10000;
 const screenEvery = quick ? 10000 : 25000;
 
 if (process.argv.includes("--replot")) {
-  const saved = JSON.parse(readFileSync("examples/output/dqn-cartpole.json", "utf8"));
+  const saved = JSON.parse(readFileSync(`${BASE}.json`, "utf8"));
   await rl.plotReturns(
     saved.results.map((r: { seed: number; record: rl.ReturnsRecord }) => ({
       name: `seed ${r.seed}`,
       record: r.record,
     })),
     {
-      path: "examples/output/dqn-cartpole",
+      path: BASE,
       title: "DQN on CartPole-v1 (training episodes, mean of the last 20)",
     },
   );
-  console.log("wrote examples/output/dqn-cartpole.svg and .png");
+  console.log(`wrote ${BASE}.svg and .png`);
   process.exit(0);
 }
 await strata.ready();
@@ -109,12 +111,12 @@ console.log(
   `${passed} of ${results.length} seeds reach a greedy mean ≥ 475 over 100 episodes within ${totalSteps} steps`,
 );
 mkdirSync("examples/output", { recursive: true });
-writeFileSync("examples/output/dqn-cartpole.json", JSON.stringify({ totalSteps, results }));
+writeFileSync(`${BASE}.json`, JSON.stringify({ totalSteps, results }));
 await rl.plotReturns(
   results.map((r) => ({ name: `seed ${r.seed}`, record: r.record as rl.ReturnsRecord })),
   {
-    path: "examples/output/dqn-cartpole",
+    path: BASE,
     title: "DQN on CartPole-v1 (training episodes, mean of the last 20)",
   },
 );
-console.log("wrote examples/output/dqn-cartpole.json, .svg and .png");
+console.log(`wrote ${BASE}.json, .svg and .png`);

@@ -11,21 +11,23 @@ import * as strata from "../src/index.js";
 import { nn, rl } from "../src/index.js";
 
 const quick = process.env.STRATA_QUICK === "1";
+/** Where results go; a quick run writes beside the full run's files, never over them. */
+const BASE = `examples/output/dqn-catch${quick ? "-quick" : ""}`;
 const i = process.argv.indexOf("--steps");
 const totalSteps = i > 0 ? Number(process.argv[i + 1]) : quick ? 4000 : 20000;
 
 /** The training returns as examples/output/dqn-catch.svg / .png (mean of the last 100 episodes). */
 function plotCatch(record: rl.ReturnsRecord) {
   return rl.plotReturns([{ name: "DQN", record }], {
-    path: "examples/output/dqn-catch",
+    path: BASE,
     title: "DQN on Catch from pixels (training episodes, mean of the last 100)",
     window: 100,
     yLabel: "return",
   });
 }
 if (process.argv.includes("--replot")) {
-  await plotCatch(JSON.parse(readFileSync("examples/output/dqn-catch.json", "utf8")).record);
-  console.log("wrote examples/output/dqn-catch.svg and .png");
+  await plotCatch(JSON.parse(readFileSync(`${BASE}.json`, "utf8")).record);
+  console.log(`wrote ${BASE}.svg and .png`);
   process.exit(0);
 }
 await strata.ready();
@@ -79,13 +81,10 @@ console.log(
 );
 mkdirSync("examples/output", { recursive: true });
 writeFileSync(
-  "examples/output/dqn-catch.json",
+  `${BASE}.json`,
   JSON.stringify({ totalSteps, greedy: result.mean, randomPlay, record: agent.record }),
 );
 const frames = rl.recordEpisode(new rl.FrameStack(new rl.Catch(), 1), (o) => agent.act(o), { seed: 5 });
-writeFileSync(
-  "examples/output/dqn-catch.html",
-  rl.framesToHtml(frames, { title: "DQN plays Catch", fps: 3 }),
-);
+writeFileSync(`${BASE}.html`, rl.framesToHtml(frames, { title: "DQN plays Catch", fps: 3 }));
 await plotCatch(agent.record);
-console.log("wrote examples/output/dqn-catch.json, dqn-catch.html, dqn-catch.svg and .png");
+console.log(`wrote ${BASE}.json, .html, .svg and .png`);

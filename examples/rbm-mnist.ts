@@ -8,6 +8,7 @@
  *                                 [--betas 5000] [--runs 100]
  * STRATA_QUICK=1: 2,000 training images, 200 hidden units, a short AIS.
  */
+import { mkdirSync } from "node:fs";
 import {
   Generator,
   concat,
@@ -87,7 +88,8 @@ console.log(
 );
 
 // pictures: filters, test digits above their reconstructions, samples of Gibbs chains started from test digits
-const out = "examples/output";
+const out = quick ? "examples/output/quick" : "examples/output"; // a quick run never overwrites the full run's pictures
+mkdirSync(out, { recursive: true });
 const nf = Math.min(100, hidden);
 await io.writePng(
   `${out}/rbm-filters.png`,
