@@ -11,7 +11,9 @@
  * pretraining is the DBN example's.
  *
  *   npx tsx examples/autoencoder-mnist.ts [--train 10000] [--epochs 30] [--epochs2d 8] [--lr 0.001]
- *                                         [--activation relu|sigmoid|tanh]
+ *                                         [--activation relu|sigmoid|tanh] [--only 30|2d]
+ *   npx tsx examples/autoencoder-vs-pca.ts   # the 30-D half alone (--only 30)
+ *   npx tsx examples/codes-2d.ts             # the 2-D half alone (--only 2d)
  *   STRATA_QUICK=1 npx tsx examples/autoencoder-mnist.ts      # a small slice, well under a minute
  *
  * Writes examples/output/autoencoder-mnist/ (-quick/ with STRATA_QUICK): reconstructions.png (test digits; rows: original, PCA-30,
@@ -47,6 +49,15 @@ const activation = (
   activationArg > 0 ? process.argv[activationArg + 1] : "relu"
 ) as unsupervised.ActivationName;
 const sizes = quick ? [784, 256, 128, 30] : [784, 1000, 500, 250, 30];
+// --only 30 | 2d runs one half (examples/autoencoder-vs-pca.ts and examples/codes-2d.ts do)
+const onlyArg = process.argv.indexOf("--only");
+const only = onlyArg > 0 ? process.argv[onlyArg + 1] : "both";
+if (!["30", "2d", "both"].includes(only)) {
+  console.error(`--only takes 30 or 2d, got ${only}`);
+  process.exit(2);
+}
+const run30 = only !== "2d";
+const run2d = only !== "30";
 // a quick run must not overwrite the full run's pictures
 const out = quick ? "examples/output/autoencoder-mnist-quick" : "examples/output/autoencoder-mnist";
 await mkdir(out, { recursive: true });
@@ -66,17 +77,7 @@ console.log(
   `Predicting the mean training image: test error ${reconstructionError(xTest, meanImage).toFixed(2)}`,
 );
 
-// ---- PCA-30 ----
-const t0 = performance.now();
-const pca30 = new unsupervised.PCA({ nComponents: 30 }).fit(xTrain);
-const pcaRecon = pca30.inverseTransform(pca30.transform(xTest));
-const pcaError = reconstructionError(xTest, pcaRecon);
-console.log(
-  `PCA-30: test error ${pcaError.toFixed(2)} (published 13.87; target 13.9 ± 0.7), ` +
-    `${(100 * pca30.explainedVarianceRatio.sum().item()).toFixed(1)}% of the variance, fit in ${seconds(t0)} s`,
-);
-
-// ---- deep autoencoder, 30-D code ----
+// ---- deep autoencoder training, shared by both halves ----
 async function trainAutoencoder(layerSizes: number[], nEpochs: number) {
   // linear code, logistic output (pixels in [0, 1]) trained by cross-entropy
   const ae = unsupervised.deepAutoencoder(layerSizes, { activation });
@@ -87,31 +88,47 @@ async function trainAutoencoder(layerSizes: number[], nEpochs: number) {
   return { ae, secs };
 }
 
-const { ae, secs } = await trainAutoencoder(sizes, epochs);
-ae.eval();
-const aeRecon = noGrad(() => ae.forward(xTest));
-const aeError = reconstructionError(xTest, aeRecon);
-console.log(
-  `Autoencoder ${sizes.join("-")} (${activation}, lr ${lr}, batch ${batchSize}): test error ${aeError.toFixed(2)} after ${epochs} epochs on ${nTrain} images ` +
-    `(${secs.toFixed(0)} s; target ≤ 8.0, logistic PCA 8.01; RBM-pretrained on 60k: 3.00)`,
-);
+let pcaError = Number.NaN;
+let aeError = Number.NaN;
+let secs = Number.NaN;
+if (run30) {
+  // ---- PCA-30 ----
+  const t0 = performance.now();
+  const pca30 = new unsupervised.PCA({ nComponents: 30 }).fit(xTrain);
+  const pcaRecon = pca30.inverseTransform(pca30.transform(xTest));
+  pcaError = reconstructionError(xTest, pcaRecon);
+  console.log(
+    `PCA-30: test error ${pcaError.toFixed(2)} (published 13.87; target 13.9 ± 0.7), ` +
+      `${(100 * pca30.explainedVarianceRatio.sum().item()).toFixed(1)}% of the variance, fit in ${seconds(t0)} s`,
+  );
 
-// test digits beside their reconstructions: rows original, PCA-30, autoencoder
-const shown = 10;
-const tiles = [xTest, pcaRecon, aeRecon].map((t) => t.slice(0, 0, shown).clip(0, 1).reshape([shown, 28, 28]));
-const grid = io.imageGrid(concat(tiles, 0), { columns: shown, min: 0, max: 1, scale: 2, padding: 2 });
-await io.writePng(`${out}/reconstructions.png`, grid);
+  const { ae, secs: trained } = await trainAutoencoder(sizes, epochs);
+  secs = trained;
+  ae.eval();
+  const aeRecon = noGrad(() => ae.forward(xTest));
+  aeError = reconstructionError(xTest, aeRecon);
+  console.log(
+    `Autoencoder ${sizes.join("-")} (${activation}, lr ${lr}, batch ${batchSize}): test error ${aeError.toFixed(2)} after ${epochs} epochs on ${nTrain} images ` +
+      `(${secs.toFixed(0)} s; target ≤ 8.0, logistic PCA 8.01; RBM-pretrained on 60k: 3.00)`,
+  );
 
-// ---- 2-D codes: PCA-2 against an autoencoder with a 2-unit code ----
-const sizes2d = [...sizes.slice(0, -1), 2];
-const pca2 = new unsupervised.PCA({ nComponents: 2 }).fit(xTrain);
-const { ae: ae2, secs: secs2 } = await trainAutoencoder(sizes2d, epochs2d);
-ae2.eval();
-const labelsTrain = Array.from(yTrain.dataSync());
-const labelsTest = Array.from(yTest.dataSync());
+  // test digits beside their reconstructions: rows original, PCA-30, autoencoder
+  const shown = 10;
+  const tiles = [xTest, pcaRecon, aeRecon].map((t) =>
+    t.slice(0, 0, shown).clip(0, 1).reshape([shown, 28, 28]),
+  );
+  const grid = io.imageGrid(concat(tiles, 0), { columns: shown, min: 0, max: 1, scale: 2, padding: 2 });
+  await io.writePng(`${out}/reconstructions.png`, grid);
+}
 
 /** Accuracy of 5-nearest-neighbour votes: each test code among the training codes. */
-function knnAccuracy(trainCodes: Tensor, testCodes: Tensor, k = 5): number {
+function knnAccuracy(
+  trainCodes: Tensor,
+  testCodes: Tensor,
+  labelsTrain: number[],
+  labelsTest: number[],
+  k = 5,
+): number {
   const a = trainCodes.dataSync();
   const b = testCodes.dataSync();
   const n = labelsTrain.length;
@@ -144,66 +161,86 @@ function knnAccuracy(trainCodes: Tensor, testCodes: Tensor, k = 5): number {
   return correct / labelsTest.length;
 }
 
-const codes = {
-  pca: { train: pca2.transform(xTrain), test: pca2.transform(xTest) },
-  autoencoder: noGrad(() => ({ train: ae2.encode(xTrain), test: ae2.encode(xTest) })),
-};
-const knn = {
-  pca: knnAccuracy(codes.pca.train, codes.pca.test),
-  autoencoder: knnAccuracy(codes.autoencoder.train, codes.autoencoder.test),
-};
-console.log(
-  `2-D codes, 5-nearest-neighbour test accuracy: PCA-2 ${(100 * knn.pca).toFixed(1)}%, ` +
-    `autoencoder ${sizes2d.join("-")} ${(100 * knn.autoencoder).toFixed(1)}% (${epochs2d} epochs, ${secs2.toFixed(0)} s)`,
-);
+let twoD: Record<string, unknown> = {};
+if (run2d) {
+  // ---- 2-D codes: PCA-2 against an autoencoder with a 2-unit code ----
+  const sizes2d = [...sizes.slice(0, -1), 2];
+  const pca2 = new unsupervised.PCA({ nComponents: 2 }).fit(xTrain);
+  const { ae: ae2, secs: secs2 } = await trainAutoencoder(sizes2d, epochs2d);
+  ae2.eval();
+  const labelsTrain = Array.from(yTrain.dataSync());
+  const labelsTest = Array.from(yTest.dataSync());
 
-const plotted = Math.min(3000, nTest);
-const points = (t: Tensor) => {
-  const v = t.dataSync();
-  return labelsTest
-    .slice(0, plotted)
-    .map((label, i) => ({ x: v[2 * i], y: v[2 * i + 1], group: String(label) }));
-};
-for (const [name, title] of [
-  ["pca", "PCA-2"],
-  ["autoencoder", `Autoencoder …-${sizes2d.slice(-2).join("-")}`],
-] as const) {
-  await plot.scatterPlot(
-    {
-      title: `${title}: ${plotted} test digits, 5-NN ${(100 * knn[name]).toFixed(1)}%`,
-      xLabel: "code 1",
-      yLabel: "code 2",
-      points: points(codes[name].test),
-    },
-    `${out}/codes-${name}`,
+  const codes = {
+    pca: { train: pca2.transform(xTrain), test: pca2.transform(xTest) },
+    autoencoder: noGrad(() => ({ train: ae2.encode(xTrain), test: ae2.encode(xTest) })),
+  };
+  const knn = {
+    pca: knnAccuracy(codes.pca.train, codes.pca.test, labelsTrain, labelsTest),
+    autoencoder: knnAccuracy(codes.autoencoder.train, codes.autoencoder.test, labelsTrain, labelsTest),
+  };
+  console.log(
+    `2-D codes, 5-nearest-neighbour test accuracy: PCA-2 ${(100 * knn.pca).toFixed(1)}%, ` +
+      `autoencoder ${sizes2d.join("-")} ${(100 * knn.autoencoder).toFixed(1)}% (${epochs2d} epochs, ${secs2.toFixed(0)} s)`,
   );
+
+  const plotted = Math.min(3000, nTest);
+  const points = (t: Tensor) => {
+    const v = t.dataSync();
+    return labelsTest
+      .slice(0, plotted)
+      .map((label, i) => ({ x: v[2 * i], y: v[2 * i + 1], group: String(label) }));
+  };
+  for (const [name, title] of [
+    ["pca", "PCA-2"],
+    ["autoencoder", `Autoencoder …-${sizes2d.slice(-2).join("-")}`],
+  ] as const) {
+    await plot.scatterPlot(
+      {
+        title: `${title}: ${plotted} test digits, 5-NN ${(100 * knn[name]).toFixed(1)}%`,
+        xLabel: "code 1",
+        yLabel: "code 2",
+        points: points(codes[name].test),
+      },
+      `${out}/codes-${name}`,
+    );
+  }
+  twoD = {
+    knn5Accuracy2d: {
+      pca2: knn.pca,
+      autoencoder: knn.autoencoder,
+      autoencoderSizes: sizes2d,
+      epochs: epochs2d,
+    },
+    codes2d: {
+      labels: labelsTest.slice(0, plotted),
+      pca: Array.from(codes.pca.test.slice(0, 0, plotted).dataSync()),
+      autoencoder: Array.from(codes.autoencoder.test.slice(0, 0, plotted).dataSync()),
+    },
+  };
 }
 
 const results = {
   quick,
+  only,
   activation,
   lr,
   batchSize,
   nTrain,
   nTest,
-  reconstructionError: {
+  reconstructionError: run30 && {
     pca30: pcaError,
     autoencoder: aeError,
     autoencoderSizes: sizes,
     epochs,
     trainSeconds: secs,
   },
-  knn5Accuracy2d: {
-    pca2: knn.pca,
-    autoencoder: knn.autoencoder,
-    autoencoderSizes: sizes2d,
-    epochs: epochs2d,
-  },
-  codes2d: {
-    labels: labelsTest.slice(0, plotted),
-    pca: Array.from(codes.pca.test.slice(0, 0, plotted).dataSync()),
-    autoencoder: Array.from(codes.autoencoder.test.slice(0, 0, plotted).dataSync()),
-  },
+  ...twoD,
 };
-await writeFile(`${out}/results.json`, `${JSON.stringify(results)}\n`);
-console.log(`Wrote ${out}/reconstructions.png, codes-pca.png, codes-autoencoder.png, results.json`);
+await writeFile(`${out}/results${only === "both" ? "" : `-${only}`}.json`, `${JSON.stringify(results)}\n`);
+const written = [
+  ...(run30 ? ["reconstructions.png"] : []),
+  ...(run2d ? ["codes-pca.png", "codes-autoencoder.png"] : []),
+  `results${only === "both" ? "" : `-${only}`}.json`,
+];
+console.log(`Wrote ${written.map((f) => `${out}/${f}`).join(", ")}`);

@@ -4,7 +4,7 @@
  * Murray 2008 report −125.5 for CD-1, −105.5 for CD-3, −86.3 for CD-25 after long training); pictures
  * of its filters, reconstructions and Gibbs samples; and its features under a logistic regression
  * against raw pixels (../shared/TARGETS.md).
- *   npx tsx examples/rbm-mnist.ts [--epochs 10] [--hidden 500] [--k 1] [--pcd] [--lr 0.05] [--train 60000]
+ *   npx tsx examples/rbm-likelihood.ts [--epochs 10] [--hidden 500] [--k 1] [--pcd] [--lr 0.05] [--train 60000]
  *                                 [--betas 5000] [--runs 100]
  * STRATA_QUICK=1: 2,000 training images, 200 hidden units, a short AIS.
  */
