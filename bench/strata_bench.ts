@@ -75,13 +75,9 @@ export async function strataLstm(sizes: LstmBenchSizes, runs: number, steps: num
   return times.map((t) => sizes.batch / t);
 }
 
-/**
- * One training step of the LeNet-like CNN of the bench (conv 5×5×32 "same" → ReLU → max-pool 2 →
- * conv 5×5×64 → ReLU → max-pool 2 → dense 1024 → ReLU → dense 10; cross-entropy, SGD) on (N, 1, 28, 28).
- */
-export function cnnTrainingStep(batch: number): () => void {
-  manualSeed(0);
-  const model = new nn.Sequential(
+/** The bench's LeNet-like CNN, shared by every backend's CNN row. */
+export function benchCnn(): nn.Sequential {
+  return new nn.Sequential(
     new nn.Conv2d(1, 32, 5, { padding: 2 }),
     new nn.ReLU(),
     new nn.MaxPool2d(2),
@@ -93,6 +89,15 @@ export function cnnTrainingStep(batch: number): () => void {
     new nn.ReLU(),
     new nn.Linear(1024, 10),
   );
+}
+
+/**
+ * One training step of the LeNet-like CNN of the bench (conv 5×5×32 "same" → ReLU → max-pool 2 →
+ * conv 5×5×64 → ReLU → max-pool 2 → dense 1024 → ReLU → dense 10; cross-entropy, SGD) on (N, 1, 28, 28).
+ */
+export function cnnTrainingStep(batch: number): () => void {
+  manualSeed(0);
+  const model = benchCnn();
   const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
   const x = rand([batch, 1, 28, 28]);
   const y = randint(0, 10, [batch]);

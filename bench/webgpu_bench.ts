@@ -5,6 +5,7 @@
  */
 import { type Backend, type Tensor, manualSeed, nn, optim, rand, randint, tidy } from "../src/index.js";
 import { timeRuns } from "./stats.js";
+import { benchCnn } from "./strata_bench.js";
 
 /** GFLOP/s of an n×n×n matmul, waiting for the GPU to finish each product. */
 export async function webgpuMatmul(backend: Backend, n: number, runs: number): Promise<number[]> {
@@ -70,18 +71,7 @@ export async function webgpuLstm(
 /** Samples/s of the bench's LeNet-like CNN training step on the current (webgpu) backend. */
 export async function webgpuCnn(batch: number, runs: number, steps: number) {
   manualSeed(0);
-  const model = new nn.Sequential(
-    new nn.Conv2d(1, 32, 5, { padding: 2 }),
-    new nn.ReLU(),
-    new nn.MaxPool2d(2),
-    new nn.Conv2d(32, 64, 5, { padding: 2 }),
-    new nn.ReLU(),
-    new nn.MaxPool2d(2),
-    new nn.Flatten(),
-    new nn.Linear(7 * 7 * 64, 1024),
-    new nn.ReLU(),
-    new nn.Linear(1024, 10),
-  );
+  const model = benchCnn();
   const x = rand([batch, 1, 28, 28]);
   const y = randint(0, 10, [batch]);
   const step = asyncStep(model, x, y, (out) => nn.functional.crossEntropy(out, y));
