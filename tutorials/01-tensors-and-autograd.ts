@@ -33,7 +33,10 @@ console.log(`y = ${y.item()}, dy/dx =`, x.grad!.toArray());
 
 // 4. Gradient descent: find w and b so that w·x + b fits noisy points of the line 3x + 2
 const xs = randn([100, 1]);
-const ys = xs.mul(3).add(2).add(randn([100, 1]).mul(0.1));
+const ys = xs
+  .mul(3)
+  .add(2)
+  .add(randn([100, 1]).mul(0.1));
 const w = zeros([1], { requiresGrad: true });
 const b = zeros([1], { requiresGrad: true });
 const lr = 0.1;
