@@ -67,7 +67,7 @@ const figure = noGrad(() => {
   return io.stackImages(
     [
       io.toImage(digit.reshape([28, 28]), { scale: 4 }),
-      io.imageGrid(conv1.weight, { scale: 12, columns: 8, padding: 4 }),
+      io.imageGrid(conv1.weight, { scale: 12, columns: 8, padding: 4, background: 128 }), // grey between filters
       io.imageGrid(maps.reshape([16, 28, 28]), { scale: 2, columns: 8, padding: 4 }),
     ],
     { gap: 16 },
