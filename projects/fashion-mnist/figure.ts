@@ -27,7 +27,9 @@ export function confusionSvg(counts: number[][], names: string[]): string {
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans" font-size="12">`,
   );
-  parts.push(`<text x="${left + (n * cell) / 2}" y="20" text-anchor="middle" font-size="15">predicted class</text>`);
+  parts.push(
+    `<text x="${left + (n * cell) / 2}" y="20" text-anchor="middle" font-size="15">predicted class</text>`,
+  );
   for (let j = 0; j < n; j++) {
     const x = left + j * cell + cell / 2;
     parts.push(`<text transform="translate(${x + 4},${top - 8}) rotate(-60)">${escape(names[j])}</text>`);

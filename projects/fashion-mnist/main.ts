@@ -100,7 +100,11 @@ if (!quick) {
     command: "npx tsx projects/fashion-mnist/main.ts",
     seconds: Math.round(seconds * 10) / 10,
     machine: "2 cores (loaded by other jobs)",
-    results: { "test accuracy (%)": Math.round(10000 * accuracy) / 100, epochs, "training images": train.length },
+    results: {
+      "test accuracy (%)": Math.round(10000 * accuracy) / 100,
+      epochs,
+      "training images": train.length,
+    },
     date: new Date().toISOString().slice(0, 10),
   };
   writeFileSync(`${outDir}result.json`, `${JSON.stringify(result, null, 2)}\n`);
