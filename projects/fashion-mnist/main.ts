@@ -65,7 +65,13 @@ await model.fit(train, {
 
 // every test prediction, then the confusion matrix counts[true][predicted]
 const [xTest, yTest] = test.tensors;
-const predicted = Array.from(noGrad(() => model.predict(xTest, { batchSize: 500 }).argmax(1)).dataSync());
+// predict() keeps every batch's intermediate tensors until it returns (about 4 GB for 10,000 images
+// through this CNN, past the wasm heap), so it is called on slices of 1,000 images
+const predicted: number[] = [];
+for (let at = 0; at < xTest.shape[0]; at += 1_000) {
+  const slice = xTest.slice(0, at, Math.min(at + 1_000, xTest.shape[0]));
+  predicted.push(...noGrad(() => model.predict(slice, { batchSize: 500 }).argmax(1)).dataSync());
+}
 const truth = Array.from(yTest.dataSync());
 const counts = CLASS_NAMES.map(() => new Array<number>(10).fill(0));
 for (let i = 0; i < truth.length; i++) counts[truth[i]][predicted[i]]++;
