@@ -4,29 +4,15 @@
  * the page wrote. Needs Debian's chromium (`apt-get install chromium`); `npm run test:browser`.
  */
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { promisify } from "node:util";
-import { build } from "esbuild";
+import { CHROMIUM as chromium, bundleForBrowser, profileFlags } from "./chromium.js";
 
 const run = promisify(execFile);
-const chromium = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
-async function bundle(page: string): Promise<string> {
-  const out = await build({
-    entryPoints: [new URL(`../test/browser/${page}`, import.meta.url).pathname],
-    bundle: true,
-    platform: "browser",
-    format: "esm",
-    // the Node-only Dawn package is imported by a name esbuild cannot see; nothing else is external
-    external: ["node:*", "webgpu"],
-    write: false,
-    logLevel: "silent",
-  });
-  return out.outputFiles[0].text;
+function bundle(page: string): Promise<string> {
+  return bundleForBrowser(new URL(`../test/browser/${page}`, import.meta.url).pathname);
 }
 const script = await bundle("page.ts");
 /** Chromium's WebGPU without a GPU: Vulkan through SwiftShader (the flags measured in shared/GPU.md). */
@@ -60,13 +46,9 @@ async function check(
       chromium,
       [
         ...flags,
-        "--no-sandbox",
+        ...profileFlags(),
         "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
         "--disable-sync",
-        `--user-data-dir=${mkdtempSync(join(tmpdir(), "strata-chromium-"))}`,
         "--virtual-time-budget=30000",
         "--dump-dom",
         `http://127.0.0.1:${port}/`,
@@ -137,19 +119,9 @@ async function checkWebgpu(): Promise<Record<string, unknown>> {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
-  const child = spawn(
-    chromium,
-    [
-      ...WEBGPU_FLAGS,
-      "--no-sandbox",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), "strata-chromium-"))}`,
-      `http://127.0.0.1:${port}/`,
-    ],
-    { stdio: "ignore" },
-  );
+  const child = spawn(chromium, [...WEBGPU_FLAGS, ...profileFlags(), `http://127.0.0.1:${port}/`], {
+    stdio: "ignore",
+  });
   const timer = setTimeout(() => resolve({ ok: false, error: "no result within 120 s" }), 120_000);
   try {
     return await result;
