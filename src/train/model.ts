@@ -586,13 +586,14 @@ export function predictModel(
       noGrad(() => {
         // an empty batch goes through the model once, which gives the output shape, (0, ...)
         if (isTensor && x.shape[0] === 0) return model.forward(x);
+        // each batch in its own scope: its activations go at once, only its output stays until the concat
         const outputs: Tensor[] = [];
         if (isTensor) {
           for (let at = 0; at < x.shape[0]; at += batchSize)
-            outputs.push(model.forward(x.slice(0, at, at + batchSize)));
+            outputs.push(tidy(() => model.forward(x.slice(0, at, at + batchSize))));
         } else {
           for (const batch of new DataLoader(x, { batchSize })) {
-            outputs.push(model.forward(Array.isArray(batch) ? batch[0] : (batch as Tensor)));
+            outputs.push(tidy(() => model.forward(Array.isArray(batch) ? batch[0] : (batch as Tensor))));
           }
         }
         return concat(outputs, 0);

@@ -199,6 +199,26 @@ describe("hand-written loops stay flat with no memory code", () => {
   });
 });
 
+describe("fit, evaluate and predict release their own temporaries", () => {
+  it("predict over many batches holds one batch's activations at a time, not all of them", () => {
+    manualSeed(6);
+    const seen: number[] = [];
+    class Probe extends Module {
+      forward(x: Tensor): Tensor {
+        seen.push(memory().bytes);
+        return x;
+      }
+    }
+    // each batch's hidden activations are 64 x 4096 floats twice (linear, relu): 2 MiB; 100 batches would
+    // hold 200 MiB if a batch's temporaries lived until the end of predict
+    const model = new Sequential(new Linear(32, 4096), new ReLU(), new Probe(), new Linear(4096, 2));
+    const out = model.predict(randn([6400, 32]), { batchSize: 64 });
+    expect(out.shape).toEqual([6400, 2]);
+    expect(seen.length).toBe(100);
+    expect(seen[99] - seen[1]).toBeLessThan(16 * 2 ** 20);
+  });
+});
+
 describe("the safety net: results dropped in loops that yield to the event loop", () => {
   const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
 
