@@ -4,7 +4,7 @@
  */
 import { sizeOf } from "../../base/shape.js";
 import type { DType } from "../../base/dtype.js";
-import type { FusedKernels, View } from "../backend.js";
+import type { FusedKernels, Storage, View } from "../backend.js";
 import type { KernelExports } from "./module.js";
 import type { WasmStorage } from "./storage.js";
 
@@ -16,12 +16,13 @@ import type { WasmStorage } from "./storage.js";
  */
 export interface KernelHost {
   allocStorage(dtype: DType, size: number): WasmStorage;
+  matmul(a: View, b: View, outShape: readonly number[]): Storage;
   ptrOf(v: View): number;
   readonly kernels: KernelExports;
 }
 
 /**
- * The fused Adam/AdamW and SGD updates over `backend`'s memory.
+ * The fused Adam/AdamW and SGD updates and the fused linear layer over `backend`'s memory.
  * @example
  * const kernels = fusedKernels(new WasmBackend({ threads: 1 }));
  * typeof kernels.adamStep; // "function"
@@ -75,6 +76,29 @@ export function fusedKernels(backend: KernelHost): FusedKernels {
         flags,
       );
       return [po, bo];
+    },
+    linear: (x, weight, bias, relu) => {
+      const [m, k] = x.shape;
+      const n = weight.shape[0];
+      // weightᵀ as a view: the very matmul that x.matmul(weight.T) runs, then the epilogue in place
+      const wt: View = {
+        storage: weight.storage,
+        dtype: weight.dtype,
+        shape: [k, n],
+        strides: [weight.strides[1], weight.strides[0]],
+        offset: weight.offset,
+      };
+      const out = backend.matmul(x, wt, [m, n]) as WasmStorage;
+      if ((bias || relu) && m * n > 0) {
+        backend.kernels.bias_act_f32(out.ptr, bias ? backend.ptrOf(bias) : 0, m, n, relu ? 1 : 0);
+      }
+      return out as Storage;
+    },
+    reluGrad: (y, g) => {
+      const n = sizeOf(y.shape);
+      const out = backend.allocStorage("float32", n);
+      if (n > 0) backend.kernels.relu_grad_f32(backend.ptrOf(y), backend.ptrOf(g), out.ptr, n);
+      return out;
     },
   };
 }
