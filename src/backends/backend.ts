@@ -236,6 +236,10 @@ export interface FusedKernels {
   linear?(x: View, weight: View, bias: View | null, relu: boolean): Storage;
   /** The gradient through relu, y > 0 ? g : 0 (y the relu's output; both contiguous, one shape). */
   reluGrad?(y: View, g: View): Storage;
+  /** The Huber loss per element of x against y (contiguous, one shape): the composed loss's values. */
+  huber?(x: View, y: View, delta: number): Storage;
+  /** The gradient of `huber` with respect to x given the upstream gradient g (the composed rules' values). */
+  huberGrad?(x: View, y: View, g: View, delta: number): Storage;
 }
 
 /**

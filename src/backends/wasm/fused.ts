@@ -94,6 +94,21 @@ export function fusedKernels(backend: KernelHost): FusedKernels {
       }
       return out as Storage;
     },
+    huber: (x, y, delta) => {
+      const n = sizeOf(x.shape);
+      const out = backend.allocStorage("float32", n);
+      // the composed loss holds delta and 0.5·delta as float32 scalars: the kernel takes f32 too
+      if (n > 0) backend.kernels.huber_f32(backend.ptrOf(x), backend.ptrOf(y), out.ptr, n, delta, 0.5 * delta);
+      return out;
+    },
+    huberGrad: (x, y, g, delta) => {
+      const n = sizeOf(x.shape);
+      const out = backend.allocStorage("float32", n);
+      if (n > 0) {
+        backend.kernels.huber_grad_f32(backend.ptrOf(x), backend.ptrOf(y), backend.ptrOf(g), out.ptr, n, delta);
+      }
+      return out;
+    },
     reluGrad: (y, g) => {
       const n = sizeOf(y.shape);
       const out = backend.allocStorage("float32", n);
