@@ -238,7 +238,10 @@ export interface FusedKernels {
   reluGrad?(y: View, g: View): Storage;
   /** The Huber loss per element of x against y (contiguous, one shape): the composed loss's values. */
   huber?(x: View, y: View, delta: number): Storage;
-  /** The gradient of `huber` with respect to x given the upstream gradient g (the composed rules' values). */
+  /**
+   * The gradient of `huber` with respect to x given the upstream gradient g (the composed rules'
+   * values); g is contiguous, or one value broadcast over x's shape (all strides 0).
+   */
   huberGrad?(x: View, y: View, g: View, delta: number): Storage;
 }
 

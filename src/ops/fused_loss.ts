@@ -41,7 +41,7 @@ export function fusedHuber(input: Tensor, target: Tensor, delta: number): Tensor
       outputs: [{ shape: [...input.shape], dtype: "float32" }],
       backward: ([g], needs) => {
         const gd =
-          !isGradEnabled() && fusable(input, target, g)
+          !isGradEnabled() && takesGradient(g, input)
             ? derive(wrap(backend, gradKernel(input, target, g, delta), input.shape), [input, target, g])
             : composedGrad(input, target, g, delta);
         // d = input − target: the target's gradient is the negation, as the sub rule gives it
@@ -53,6 +53,17 @@ export function fusedHuber(input: Tensor, target: Tensor, delta: number): Tensor
     out._ref.inGraph = true;
   }
   return out;
+}
+
+/** Whether the gradient kernel can read g: float32 of x's shape, contiguous or one broadcast value. */
+function takesGradient(g: Tensor, x: Tensor): boolean {
+  return (
+    g.dtype === "float32" &&
+    g.backend === x.backend &&
+    g.rank === x.rank &&
+    g.shape.every((d, i) => d === x.shape[i]) &&
+    (g.isContiguous || g.strides.every((s) => s === 0))
+  );
 }
 
 /** The gradient of the per-element loss with respect to d, written with ops: what the kernel computes. */

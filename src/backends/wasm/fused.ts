@@ -104,8 +104,10 @@ export function fusedKernels(backend: KernelHost): FusedKernels {
     huberGrad: (x, y, g, delta) => {
       const n = sizeOf(x.shape);
       const out = backend.allocStorage("float32", n);
+      // g contiguous, or one value broadcast to every element (stride 0: the gradient of a mean)
+      const gStride = g.strides.every((s) => s === 0) ? 0 : 1;
       if (n > 0) {
-        backend.kernels.huber_grad_f32(backend.ptrOf(x), backend.ptrOf(y), backend.ptrOf(g), out.ptr, n, delta);
+        backend.kernels.huber_grad_f32(backend.ptrOf(x), backend.ptrOf(y), backend.ptrOf(g), gStride, out.ptr, n, delta);
       }
       return out;
     },

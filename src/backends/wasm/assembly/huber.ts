@@ -15,11 +15,12 @@ export function huber_f32(x: usize, y: usize, out: usize, n: i32, delta: f32, ha
 // The gradient of huber_f32's out[i] with respect to x[i], given the upstream gradient g: what the
 // rules of where, mul, sub and abs give, summed as the engine sums them (the |d| path first, then the
 // two d·d contributions): (gl·delta·sign(d) + gq·0.5·d) + gq·0.5·d, gq and gl g on their branch, else 0.
-export function huber_grad_f32(x: usize, y: usize, g: usize, out: usize, n: i32, delta: f32): void {
+// g is read with stride gStride (0: one value for all, as the gradient of a mean arrives).
+export function huber_grad_f32(x: usize, y: usize, g: usize, gStride: i32, out: usize, n: i32, delta: f32): void {
   for (let i = 0; i < n; i++) {
     const at = <usize>i << 2;
     const d: f32 = load<f32>(x + at) - load<f32>(y + at);
-    const gi: f32 = load<f32>(g + at);
+    const gi: f32 = load<f32>(g + (<usize>(i * gStride) << 2));
     const quadratic = abs(d) < delta;
     const gq: f32 = quadratic ? gi : 0;
     const gl: f32 = quadratic ? 0 : gi;
