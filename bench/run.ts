@@ -39,6 +39,9 @@ const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
 /** The DQN rows (bench/dqn_bench.ts): a training step of the CartPole network and a greedy action, per second. */
 const dqnTrain: Row = {};
 const dqnAct: Row = {};
+/** The same, per second of each process's CPU time (user + system): steadier on a shared machine. */
+const dqnTrainCpu: Row = {};
+const dqnActCpu: Row = {};
 const notes: string[] = [];
 
 function fmt(v: number | undefined, digits = 1): string {
@@ -74,9 +77,11 @@ async function measureStrata(backend: "wasm" | "ref") {
 
 async function measureStrataDqn(backend: "wasm" | "ref") {
   const name = `strata-${backend}`;
-  const dqn = await strataDqn(runs, backend === "ref" ? 20 : 100);
+  const dqn = await strataDqn(runs, backend === "ref" ? 20 : 200);
   dqnTrain[name] = median(dqn.train);
   dqnAct[name] = median(dqn.act);
+  dqnTrainCpu[name] = median(dqn.trainCpu);
+  dqnActCpu[name] = median(dqn.actCpu);
 }
 
 async function wasmNote() {
@@ -168,6 +173,8 @@ interface PythonResult {
     transformerThreads?: number;
     dqnTrain?: number[];
     dqnAct?: number[];
+    dqnTrainCpu?: number[];
+    dqnActCpu?: number[];
   };
 }
 
@@ -213,6 +220,8 @@ function measurePython(extraEnv: Record<string, string> = {}) {
   }
   if (result.torch?.dqnTrain) dqnTrain.pytorch = median(result.torch.dqnTrain);
   if (result.torch?.dqnAct) dqnAct.pytorch = median(result.torch.dqnAct);
+  if (result.torch?.dqnTrainCpu) dqnTrainCpu.pytorch = median(result.torch.dqnTrainCpu);
+  if (result.torch?.dqnActCpu) dqnActCpu.pytorch = median(result.torch.dqnActCpu);
   if (only) return;
   if (result.numpy) {
     for (const n of sizes) matmul[n].numpy = median(result.numpy.matmul[String(n)]);
@@ -341,6 +350,8 @@ function printDqn() {
   for (const [label, row] of [
     ["training step", dqnTrain],
     ["greedy action", dqnAct],
+    ["training step, per CPU second", dqnTrainCpu],
+    ["greedy action, per CPU second", dqnActCpu],
   ] as const)
     console.log(
       `| ${label} | ${dcols.map((c) => fmt(row[c], 0)).join(" | ")} | ${ratio(row["strata-wasm"], row.pytorch)} |`,
