@@ -19,7 +19,8 @@ export function asTensor(x: TensorLike, like: Tensor): Tensor {
   const dtype: DType = isFloat(like.dtype) ? like.dtype : Number.isInteger(x) ? "int32" : "float32";
   // a fill makes the one value without a host array and its copy (the same value as an upload)
   const backend = getBackend();
-  if (backend === like.backend && backend.supports(dtype)) return wrap(backend, backend.fill(dtype, 1, x), []);
+  if (backend === like.backend && backend.supports(dtype))
+    return wrap(backend, backend.fill(dtype, 1, x), []);
   return fromHost([x], [], dtype);
 }
 

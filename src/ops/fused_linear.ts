@@ -37,7 +37,7 @@ export function fusedLinear(x: Tensor, weight: Tensor, bias: Tensor | null, relu
   const out = wrap(backend, kernel(x, weight, bias, relu), [m, n]);
   const inputs = bias === null ? [x, weight] : [x, weight, bias];
   derive(out, inputs);
-  if (isGradEnabled() && (x.requiresGrad || weight.requiresGrad || (bias !== null && bias.requiresGrad))) {
+  if (isGradEnabled() && (x.requiresGrad || weight.requiresGrad || bias?.requiresGrad === true)) {
     const fn: CustomGrad = {
       name: relu ? "linearRelu" : "linear",
       outputs: [{ shape: [m, n], dtype: "float32" }],
@@ -45,7 +45,10 @@ export function fusedLinear(x: Tensor, weight: Tensor, bias: Tensor | null, relu
         const gz = relu ? reluGrad(out, g) : g;
         // dx = g W and dW = gᵀ x: the products the matmul rule makes (Wᵀᵀ = W; (xᵀ g)ᵀ summed in the
         // same order), without the transposed copy of the weight's gradient; the engine sums db
-        const grads: (Tensor | null)[] = [needs[0] ? matmul(gz, weight) : null, needs[1] ? matmul(gz.T, x) : null];
+        const grads: (Tensor | null)[] = [
+          needs[0] ? matmul(gz, weight) : null,
+          needs[1] ? matmul(gz.T, x) : null,
+        ];
         if (bias !== null) grads.push(needs[2] ? gz : null);
         return grads;
       },

@@ -71,5 +71,7 @@ function composedGrad(input: Tensor, target: Tensor, g: Tensor, delta: number): 
   const d = sub(input, target);
   const quadratic = abs(d).lt(delta);
   const fromSquare = mul(mul(where(quadratic, g, 0), 0.5), d);
-  return mul(mul(where(quadratic, 0, g), delta), d.sign()).add(fromSquare).add(fromSquare);
+  return mul(mul(where(quadratic, 0, g), delta), d.sign())
+    .add(fromSquare)
+    .add(fromSquare);
 }

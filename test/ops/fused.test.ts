@@ -39,7 +39,13 @@ function expectBits(label: string, got: Tensor, want: Tensor): void {
 describeEachBackend("fused ops equal the composed ops bit for bit", () => {
   it("Sequential(Linear, ReLU, Linear, ReLU, Linear): outputs and every gradient", () => {
     manualSeed(7);
-    const net = new Sequential(new Linear(4, 120), new ReLU(), new Linear(120, 84), new ReLU(), new Linear(84, 2));
+    const net = new Sequential(
+      new Linear(4, 120),
+      new ReLU(),
+      new Linear(120, 84),
+      new ReLU(),
+      new Linear(84, 2),
+    );
     const [l1, , l2, , l3] = net.layers as Linear[];
     const composed = (x: Tensor) => {
       const h1 = x.matmul(l1.weight.T).add(l1.bias!).relu();
@@ -55,7 +61,7 @@ describeEachBackend("fused ops equal the composed ops bit for bit", () => {
       expectBits(`forward batch ${m}`, y, want);
       const gotGrads = grad(y.sub(target).square().mean(), [x, ...params]);
       const wantGrads = grad(want.sub(target).square().mean(), [x, ...params]);
-      gotGrads.forEach((g, i) => expectBits(`batch ${m} gradient ${i}`, g!, wantGrads[i]!));
+      for (const [i, g] of gotGrads.entries()) expectBits(`batch ${m} gradient ${i}`, g!, wantGrads[i]!);
     }
   });
 
@@ -111,7 +117,11 @@ describeEachBackend("fused ops equal the composed ops bit for bit", () => {
       const d = a.sub(y);
       return d.abs().lt(1).where(d.mul(d).mul(0.5), d.abs().sub(0.5).mul(1)).mean();
     };
-    expectBits("second order", second((a) => huberLoss(a, y)), second(composed));
+    expectBits(
+      "second order",
+      second((a) => huberLoss(a, y)),
+      second(composed),
+    );
   });
 });
 

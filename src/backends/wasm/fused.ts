@@ -98,7 +98,8 @@ export function fusedKernels(backend: KernelHost): FusedKernels {
       const n = sizeOf(x.shape);
       const out = backend.allocStorage("float32", n);
       // the composed loss holds delta and 0.5·delta as float32 scalars: the kernel takes f32 too
-      if (n > 0) backend.kernels.huber_f32(backend.ptrOf(x), backend.ptrOf(y), out.ptr, n, delta, 0.5 * delta);
+      if (n > 0)
+        backend.kernels.huber_f32(backend.ptrOf(x), backend.ptrOf(y), out.ptr, n, delta, 0.5 * delta);
       return out;
     },
     huberGrad: (x, y, g, delta) => {
@@ -107,7 +108,15 @@ export function fusedKernels(backend: KernelHost): FusedKernels {
       // g contiguous, or one value broadcast to every element (stride 0: the gradient of a mean)
       const gStride = g.strides.every((s) => s === 0) ? 0 : 1;
       if (n > 0) {
-        backend.kernels.huber_grad_f32(backend.ptrOf(x), backend.ptrOf(y), backend.ptrOf(g), gStride, out.ptr, n, delta);
+        backend.kernels.huber_grad_f32(
+          backend.ptrOf(x),
+          backend.ptrOf(y),
+          backend.ptrOf(g),
+          gStride,
+          out.ptr,
+          n,
+          delta,
+        );
       }
       return out;
     },

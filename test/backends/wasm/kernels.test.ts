@@ -1284,7 +1284,8 @@ describe("fused linear kernels", () => {
   function pair(rows: number, cols: number): [Input, Input] {
     const plain = make([rows, cols], "float32", "contig", { lo: -1, hi: 1 });
     const data = allocArray("float32", rows * cols);
-    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) data[j * rows + i] = plain.data[i * cols + j];
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < cols; j++) data[j * rows + i] = plain.data[i * cols + j];
     return [plain, { data, dtype: "float32", shape: [rows, cols], strides: [1, rows], offset: 0 }];
   }
 
@@ -1302,7 +1303,17 @@ describe("fused linear kernels", () => {
     // m < 4 takes the unpacked path, m ≥ 4 packs Wᵀ with 4×4 transposes: both must equal the plain path
     for (const be of [...WASMS, single]) {
       for (const m of [1, 2, 3, 4, 5, 9, 32]) {
-        for (const [k, n] of [[4, 120], [120, 84], [84, 2], [1, 1], [5, 3], [7, 9], [8, 16], [33, 17], [0, 5]]) {
+        for (const [k, n] of [
+          [4, 120],
+          [120, 84],
+          [84, 2],
+          [1, 1],
+          [5, 3],
+          [7, 9],
+          [8, 16],
+          [33, 17],
+          [0, 5],
+        ]) {
           const a = operand(m, k, "float32", m % 2 ? "plain" : "sliced");
           const [plain, t] = pair(k, n);
           const want = read(be, (b, up) => b.matmul(up(a), up(plain), [m, n]));
@@ -1318,7 +1329,13 @@ describe("fused linear kernels", () => {
       const linear = be.fused?.linear;
       expect(linear, "wasm has a fused linear").toBeDefined();
       for (const m of [0, 1, 3, 4, 32]) {
-        for (const [k, n] of [[4, 120], [120, 84], [84, 2], [5, 7], [9, 1]]) {
+        for (const [k, n] of [
+          [4, 120],
+          [120, 84],
+          [84, 2],
+          [5, 7],
+          [9, 1],
+        ]) {
           const x = make([m, k], "float32", m === 3 ? "sliced" : "contig", { lo: -1, hi: 1 });
           const w = make([n, k], "float32", "contig", { lo: -1, hi: 1 });
           const bias = make([n], "float32", "offset", { lo: -1, hi: 1 });
@@ -1330,18 +1347,30 @@ describe("fused linear kernels", () => {
                 let y = b.matmul(up(x), up(wt), [m, n]);
                 if (withBias) {
                   const bv = up(bcast(bias, [m, n]));
-                  const s = b.binary("add", { storage: y, dtype: "float32", shape: [m, n], strides: [n, 1], offset: 0 }, bv, [m, n], "float32");
+                  const s = b.binary(
+                    "add",
+                    { storage: y, dtype: "float32", shape: [m, n], strides: [n, 1], offset: 0 },
+                    bv,
+                    [m, n],
+                    "float32",
+                  );
                   b.release(y);
                   y = s;
                 }
                 if (relu) {
-                  const r = b.unary("relu", { storage: y, dtype: "float32", shape: [m, n], strides: [n, 1], offset: 0 }, "float32");
+                  const r = b.unary(
+                    "relu",
+                    { storage: y, dtype: "float32", shape: [m, n], strides: [n, 1], offset: 0 },
+                    "float32",
+                  );
                   b.release(y);
                   y = r;
                 }
                 return y;
               });
-              const got = read(be, (b, up) => b.fused!.linear!(up(x), up(w), withBias ? up(bias) : null, relu));
+              const got = read(be, (b, up) =>
+                b.fused!.linear!(up(x), up(w), withBias ? up(bias) : null, relu),
+              );
               expectSame(`linear [${m}, ${k}] · [${n}, ${k}]ᵀ bias ${withBias} relu ${relu}`, got, want);
             }
           }
@@ -1364,7 +1393,13 @@ describe("fused linear kernels", () => {
         const want = read(be, (b, up) => {
           const yv = up(y);
           const cond = b.binary("gt", yv, up(bcast(zero, [n])), [n], "bool");
-          const out = b.where({ storage: cond, dtype: "bool", shape: [n], strides: [1], offset: 0 }, up(g), up(bcast(zero, [n])), [n], "float32");
+          const out = b.where(
+            { storage: cond, dtype: "bool", shape: [n], strides: [1], offset: 0 },
+            up(g),
+            up(bcast(zero, [n])),
+            [n],
+            "float32",
+          );
           b.release(cond);
           return out;
         });
