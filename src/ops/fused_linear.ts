@@ -14,7 +14,7 @@ import { matmul } from "./linalg.js";
  * caller composes.
  * @example
  * const x = tensor([[1, 2]]), w = tensor([[1, 1], [1, -1]]), b = tensor([0.5, 0.5]);
- * const y = fusedLinear(x, w, b, true) ?? x.matmul(w.T).add(b).relu(); // null on the reference backend
+ * const y = fusedLinear(x, w, b, true) ?? x.matmul(w.T).add(b).relu(); // composed where it gives null
  * y.toArray(); // [[3.5, 0]]
  */
 export function fusedLinear(x: Tensor, weight: Tensor, bias: Tensor | null, relu: boolean): Tensor | null {

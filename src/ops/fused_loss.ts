@@ -24,7 +24,7 @@ function fusable(first: Tensor, ...rest: Tensor[]): boolean {
  * of ops, so it can be differentiated again.
  * @example
  * const x = tensor([0, 0]), y = tensor([0.5, 3]);
- * const each = fusedHuber(x, y, 1); // null on the reference backend
+ * const each = fusedHuber(x, y, 1); // where there is no kernel, null
  * if (each) each.toArray(); // [0.125, 2.5]
  */
 export function fusedHuber(input: Tensor, target: Tensor, delta: number): Tensor | null {
