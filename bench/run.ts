@@ -2,7 +2,7 @@
  * `npm run bench`: Strata (wasm and reference backends) beside TensorFlow.js (cpu, wasm), numpy and
  * PyTorch CPU, all measured in this one run, medians of several runs, printed as tables with ratios.
  * Options: --runs N (default 5), --quick (fewer sizes and runs), --only transformer (just that row:
- * strata-wasm and PyTorch).
+ * strata-wasm and PyTorch), --only dqn (just the two DQN rows: strata-wasm, strata-ref and PyTorch).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -39,6 +39,9 @@ const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : null;
 /** The DQN rows (bench/dqn_bench.ts): a training step of the CartPole network and a greedy action, per second. */
 const dqnTrain: Row = {};
 const dqnAct: Row = {};
+/** The same, per second of each process's CPU time (user + system): steadier on a shared machine. */
+const dqnTrainCpu: Row = {};
+const dqnActCpu: Row = {};
 const notes: string[] = [];
 
 function fmt(v: number | undefined, digits = 1): string {
@@ -68,10 +71,24 @@ async function measureStrata(backend: "wasm" | "ref") {
   cnn[name] = median(
     await strataCnn(CNN_BATCH, backend === "ref" ? Math.min(runs, 2) : runs, backend === "ref" ? 1 : 2),
   );
-  const dqn = await strataDqn(runs, backend === "ref" ? 20 : 100);
+  await measureStrataDqn(backend);
+  await measureStrataTransformer(backend);
+}
+
+async function measureStrataDqn(backend: "wasm" | "ref") {
+  const name = `strata-${backend}`;
+  const dqn = await strataDqn(runs, backend === "ref" ? 20 : 200);
   dqnTrain[name] = median(dqn.train);
   dqnAct[name] = median(dqn.act);
-  await measureStrataTransformer(backend);
+  dqnTrainCpu[name] = median(dqn.trainCpu);
+  dqnActCpu[name] = median(dqn.actCpu);
+}
+
+async function wasmNote() {
+  const wasm = setBackend("wasm") as WasmBackend;
+  notes.push(
+    `strata-wasm: ${await wasm.threadsReady()} thread(s), ${wasm.relaxedSimd ? "relaxed SIMD (FMA)" : "SIMD"}`,
+  );
 }
 
 async function measureStrataTransformer(backend: "wasm" | "ref") {
@@ -156,6 +173,8 @@ interface PythonResult {
     transformerThreads?: number;
     dqnTrain?: number[];
     dqnAct?: number[];
+    dqnTrainCpu?: number[];
+    dqnActCpu?: number[];
   };
 }
 
@@ -199,6 +218,10 @@ function measurePython(extraEnv: Record<string, string> = {}) {
       `PyTorch ${result.torch.version}: transformer row with ${result.torch.transformerThreads} torch thread(s)`,
     );
   }
+  if (result.torch?.dqnTrain) dqnTrain.pytorch = median(result.torch.dqnTrain);
+  if (result.torch?.dqnAct) dqnAct.pytorch = median(result.torch.dqnAct);
+  if (result.torch?.dqnTrainCpu) dqnTrainCpu.pytorch = median(result.torch.dqnTrainCpu);
+  if (result.torch?.dqnActCpu) dqnActCpu.pytorch = median(result.torch.dqnActCpu);
   if (only) return;
   if (result.numpy) {
     for (const n of sizes) matmul[n].numpy = median(result.numpy.matmul[String(n)]);
@@ -209,8 +232,6 @@ function measurePython(extraEnv: Record<string, string> = {}) {
     mlp.pytorch = median(result.torch.mlp);
     if (result.torch.lstm) lstm.pytorch = median(result.torch.lstm);
     if (result.torch.cnn) cnn.pytorch = median(result.torch.cnn);
-    if (result.torch.dqnTrain) dqnTrain.pytorch = median(result.torch.dqnTrain);
-    if (result.torch.dqnAct) dqnAct.pytorch = median(result.torch.dqnAct);
     notes.push(
       `PyTorch ${result.torch.version} with ${result.torch.blas}; MLP best with ${result.torch.mlpThreads} torch thread(s)` +
         (result.torch.lstmThreads ? `, LSTM with ${result.torch.lstmThreads}` : "") +
@@ -239,11 +260,18 @@ function printTransformer() {
 async function main() {
   console.log(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, Node ${process.version}`);
   console.log(`Medians of ${runs} runs each; all columns measured in this run.\n`);
+  if (only === "dqn") {
+    await wasmNote();
+    await measureStrataDqn("wasm");
+    setBackend("ref");
+    await measureStrataDqn("ref");
+    measurePython({ BENCH_ONLY: "dqn" });
+    printDqn();
+    console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join("\n")}`);
+    process.exit(0);
+  }
   if (only === "transformer") {
-    const wasm = setBackend("wasm") as WasmBackend;
-    notes.push(
-      `strata-wasm: ${await wasm.threadsReady()} thread(s), ${wasm.relaxedSimd ? "relaxed SIMD (FMA)" : "SIMD"}`,
-    );
+    await wasmNote();
     await measureStrataTransformer("wasm");
     measurePython({ BENCH_ONLY: "transformer" });
     printTransformer();
@@ -307,6 +335,12 @@ async function main() {
   );
   printTransformer();
   notes.push("tfjs: no transformer row (TensorFlow.js exports no usable multi-head attention layer)");
+  printDqn();
+  console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join("\n")}`);
+  process.exit(0);
+}
+
+function printDqn() {
   console.log(
     `\n## DQN on CartPole (network ${DQN_BENCH.sizes.join("-")}), steps/s: a training step (batch ${DQN_BENCH.batch}: online and target forward, Huber loss, backward, Adam) and a greedy action (batch-1 forward, argmax)\n`,
   );
@@ -316,12 +350,12 @@ async function main() {
   for (const [label, row] of [
     ["training step", dqnTrain],
     ["greedy action", dqnAct],
+    ["training step, per CPU second", dqnTrainCpu],
+    ["greedy action, per CPU second", dqnActCpu],
   ] as const)
     console.log(
       `| ${label} | ${dcols.map((c) => fmt(row[c], 0)).join(" | ")} | ${ratio(row["strata-wasm"], row.pytorch)} |`,
     );
-  console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join("\n")}`);
-  process.exit(0);
 }
 
 await main();

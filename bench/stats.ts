@@ -19,3 +19,25 @@ export async function timeRuns(
   }
   return out;
 }
+
+/**
+ * `timeRuns` with both clocks: seconds per call per run by the wall clock and by this process's CPU
+ * time (user + system, all its threads), which other jobs on a shared machine disturb far less.
+ */
+export async function timeRunsCpu(
+  fn: () => void | Promise<void>,
+  { warmup = 1, runs = 5, reps = 1 } = {},
+): Promise<{ wall: number[]; cpu: number[] }> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) await fn();
+    const used = process.cpuUsage(c0);
+    wall.push((performance.now() - t0) / 1000 / reps);
+    cpu.push((used.user + used.system) / 1e6 / reps);
+  }
+  return { wall, cpu };
+}

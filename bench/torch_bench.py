@@ -45,6 +45,21 @@ def timed(fn, reps, warmup=1):
     return out
 
 
+def timed_both(fn, reps, warmup=1):
+    """`timed` with both clocks: seconds per call per run by the wall clock and by this process's CPU
+    time (time.process_time: all its threads), which other jobs on a shared machine disturb far less."""
+    for _ in range(warmup):
+        fn()
+    wall, cpu = [], []
+    for _ in range(runs):
+        t0, c0 = time.perf_counter(), time.process_time()
+        for _ in range(reps):
+            fn()
+        wall.append((time.perf_counter() - t0) / reps)
+        cpu.append((time.process_time() - c0) / reps)
+    return wall, cpu
+
+
 def transformer_row(torch):
     """One training step of a batch-first post-norm nn.TransformerEncoderLayer (dropout 0, mean of the
     output, SGD), with 1 and 2 torch threads: (best samples/s list, threads)."""
@@ -70,6 +85,66 @@ def transformer_row(torch):
     threads, best = max(((t, measure(t)) for t in (1, 2)), key=lambda r: statistics.median(r[1]))
     return best, threads
 
+
+def dqn_rows(torch):
+    """The DQN rows: one update of the CartPole network (4-120-84-2, batch 32: online and target
+    forward, Huber loss, backward, Adam; the batch is drawn from numpy arrays each step, as from a
+    replay buffer) and one greedy action (batch-1 forward under no_grad, argmax read). One torch
+    thread: at these sizes more threads only add dispatch."""
+    import numpy as np
+
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    nn = torch.nn
+    sizes = json.loads(os.environ.get("BENCH_DQN", '{"sizes": [4, 120, 84, 2], "batch": 32}'))
+    s, b = sizes["sizes"], sizes["batch"]
+
+    def net():
+        return nn.Sequential(nn.Linear(s[0], s[1]), nn.ReLU(), nn.Linear(s[1], s[2]), nn.ReLU(), nn.Linear(s[2], s[3]))
+
+    q, target = net(), net()
+    opt = torch.optim.Adam(q.parameters(), lr=2.5e-4)
+    rng = np.random.default_rng(0)
+    n = 1000
+    obs = (rng.normal(size=(n, s[0])) * 0.1).astype(np.float32)
+    nxt = (rng.normal(size=(n, s[0])) * 0.1).astype(np.float32)
+    act = rng.integers(0, s[3], n)
+    rew = np.ones(n, np.float32)
+    done = (rng.random(n) < 0.05).astype(np.float32)
+
+    def update():
+        i = rng.integers(0, n, b)
+        o, o2 = torch.from_numpy(obs[i]), torch.from_numpy(nxt[i])
+        a, r, d = torch.from_numpy(act[i]), torch.from_numpy(rew[i]), torch.from_numpy(done[i])
+        with torch.no_grad():
+            y = r + 0.99 * (1 - d) * target(o2).max(1).values
+        qa = q(o).gather(1, a.unsqueeze(1)).squeeze(1)
+        loss = torch.nn.functional.huber_loss(qa, y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        loss.item()
+
+    one = np.array([0.01, -0.02, 0.03, 0.04], np.float32)
+
+    def greedy():
+        with torch.no_grad():
+            return int(q(torch.from_numpy(one).unsqueeze(0)).argmax(1).item())
+
+    # the same warm-up as bench/dqn_bench.ts gives Strata (where V8 optimises the hot functions)
+    train, train_cpu = timed_both(update, 200, warmup=300)
+    act, act_cpu = timed_both(greedy, 2000, warmup=3000)
+    per_second = lambda ts: [1 / t for t in ts]
+    return per_second(train), per_second(act), per_second(train_cpu), per_second(act_cpu)
+
+
+if os.environ.get("BENCH_ONLY") == "dqn":
+    import torch
+
+    train, act, train_cpu, act_cpu = dqn_rows(torch)
+    print(json.dumps({"torch": {"version": torch.__version__, "dqnTrain": train, "dqnAct": act,
+                                "dqnTrainCpu": train_cpu, "dqnActCpu": act_cpu}}))
+    sys.exit(0)
 
 if os.environ.get("BENCH_ONLY") == "transformer":
     import torch
@@ -174,54 +249,7 @@ if torch is not None:
     res["cnnThreads"] = best_cnn[0]
 
     res["transformer"], res["transformerThreads"] = transformer_row(torch)
-    def dqn():
-        """The DQN rows: one update of the CartPole network (4-120-84-2, batch 32: online and target
-        forward, Huber loss, backward, Adam; the batch is drawn from numpy arrays each step, as from a
-        replay buffer) and one greedy action (batch-1 forward under no_grad, argmax read). One torch
-        thread: at these sizes more threads only add dispatch."""
-        import numpy as np
-
-        torch.set_num_threads(1)
-        torch.manual_seed(0)
-        nn = torch.nn
-        sizes = json.loads(os.environ.get("BENCH_DQN", '{"sizes": [4, 120, 84, 2], "batch": 32}'))
-        s, b = sizes["sizes"], sizes["batch"]
-
-        def net():
-            return nn.Sequential(nn.Linear(s[0], s[1]), nn.ReLU(), nn.Linear(s[1], s[2]), nn.ReLU(), nn.Linear(s[2], s[3]))
-
-        q, target = net(), net()
-        opt = torch.optim.Adam(q.parameters(), lr=2.5e-4)
-        rng = np.random.default_rng(0)
-        n = 1000
-        obs = (rng.normal(size=(n, s[0])) * 0.1).astype(np.float32)
-        nxt = (rng.normal(size=(n, s[0])) * 0.1).astype(np.float32)
-        act = rng.integers(0, s[3], n)
-        rew = np.ones(n, np.float32)
-        done = (rng.random(n) < 0.05).astype(np.float32)
-
-        def update():
-            i = rng.integers(0, n, b)
-            o, o2 = torch.from_numpy(obs[i]), torch.from_numpy(nxt[i])
-            a, r, d = torch.from_numpy(act[i]), torch.from_numpy(rew[i]), torch.from_numpy(done[i])
-            with torch.no_grad():
-                y = r + 0.99 * (1 - d) * target(o2).max(1).values
-            qa = q(o).gather(1, a.unsqueeze(1)).squeeze(1)
-            loss = torch.nn.functional.huber_loss(qa, y)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            loss.item()
-
-        one = np.array([0.01, -0.02, 0.03, 0.04], np.float32)
-
-        def greedy():
-            with torch.no_grad():
-                return int(q(torch.from_numpy(one).unsqueeze(0)).argmax(1).item())
-
-        return [1 / t for t in timed(update, 200, warmup=20)], [1 / t for t in timed(greedy, 2000, warmup=50)]
-
-    res["dqnTrain"], res["dqnAct"] = dqn()
+    res["dqnTrain"], res["dqnAct"], res["dqnTrainCpu"], res["dqnActCpu"] = dqn_rows(torch)
 
     best = max(((t, mlp(t)) for t in (1, 2)), key=lambda r: statistics.median(r[1]))
     res["mlp"] = best[1]

@@ -229,6 +229,20 @@ export interface FusedKernels {
   adamStep?(p: View, grad: View, m: View, v: View, h: AdamStep): [Storage, Storage, Storage];
   /** One SGD update: the new parameter and (with momentum) the new momentum buffer; `buf` null on the first step. */
   sgdStep?(p: View, grad: View, buf: View | null, h: SgdStep): [Storage, Storage | null];
+  /**
+   * A linear layer in one call: x [m, k] times weightᵀ (weight [n, k]), plus bias [n] when given, then
+   * relu when asked; the same values as matmul, add and relu run one after another.
+   */
+  linear?(x: View, weight: View, bias: View | null, relu: boolean): Storage;
+  /** The gradient through relu, y > 0 ? g : 0 (y the relu's output; both contiguous, one shape). */
+  reluGrad?(y: View, g: View): Storage;
+  /** The Huber loss per element of x against y (contiguous, one shape): the composed loss's values. */
+  huber?(x: View, y: View, delta: number): Storage;
+  /**
+   * The gradient of `huber` with respect to x given the upstream gradient g (the composed rules'
+   * values); g is contiguous, or one value broadcast over x's shape (all strides 0).
+   */
+  huberGrad?(x: View, y: View, g: View, delta: number): Storage;
 }
 
 /**

@@ -10,6 +10,10 @@
 
 interface Releasable {
   release(reason: "collected"): void;
+  /** Whether it holds a registration with the registry (set by the collector). */
+  watched: boolean;
+  /** Whether its memory has already gone back (a released one needs no registration). */
+  readonly released: boolean;
 }
 
 interface Engine {
@@ -63,6 +67,13 @@ const MIN_SLACK = 16 * MiB;
 const MAX_SLACK = 4096 * MiB;
 /** Likewise in tensors: many small ones cost the JS heap more than the backend. */
 const COUNT_SLACK = 50_000;
+/**
+ * Tensors made since the last flush wait here before they are registered: most of a step's tensors
+ * are released (by tidy, dispose or the step release) within a few hundred allocations, and those
+ * never pay for a registration (a FinalizationRegistry cell, its unregistration, and the weak-cell
+ * work of every garbage collection). Every collection flushes first, so nothing escapes the net.
+ */
+const NURSERY = 1024;
 
 class Collector {
   private readonly engine = detectEngine();
@@ -99,12 +110,36 @@ class Collector {
     return this.engine.gc !== null && this.engine.syncCleanup;
   }
 
+  /** Owners and their refs not yet registered (strongly held until the next flush). */
+  private nurseryOwners: object[] = [];
+  private nurseryRefs: Releasable[] = [];
+
   watch(owner: object, ref: Releasable): void {
-    this.registry.register(owner, ref, ref);
+    const n = this.nurseryOwners.push(owner);
+    this.nurseryRefs.push(ref);
+    if (n >= NURSERY) this.flush();
+    // a view allocates nothing, so make sure a turn's end flushes it too
+    else if (n === 1 && !this.turnScheduled) this.scheduleTurn();
   }
 
   forget(ref: Releasable): void {
+    if (!ref.watched) return;
+    ref.watched = false;
     this.registry.unregister(ref);
+  }
+
+  /** Registers what the nursery holds and is still alive, and lets go of the rest. */
+  flush(): void {
+    const owners = this.nurseryOwners;
+    const refs = this.nurseryRefs;
+    this.nurseryOwners = [];
+    this.nurseryRefs = [];
+    for (let i = 0; i < owners.length; i++) {
+      const ref = refs[i];
+      if (ref.released || ref.watched) continue;
+      ref.watched = true;
+      this.registry.register(owners[i], ref, ref);
+    }
   }
 
   /** The current turn, for buffers to remember when they were made. */
@@ -146,6 +181,7 @@ class Collector {
   collect(): number {
     const before = this.liveBytes;
     this.reclaimed = 0;
+    this.flush();
     if (this.engine.gc) {
       this.collections++;
       this.engine.gc();
@@ -181,6 +217,8 @@ class Collector {
   private scheduleTurn(): void {
     this.turnScheduled = true;
     const timer = setTimeout(() => {
+      // the engine finalizes between tasks only what is registered
+      this.flush();
       this.turn++;
       this.heldThisTurn = 0;
       this.turnScheduled = false;

@@ -98,6 +98,8 @@ export class TensorRef {
   /** The tensor this one is a `detach()` of: the same value, but a new start for the step release. */
   detachOf: TensorRef | null = null;
   releasedBy: ReleaseReason | null = null;
+  /** Whether the garbage collector's safety net holds a registration for it (see `core/collector.ts`). */
+  watched = false;
   constructor(public buffer: Buffer) {}
 
   get released(): boolean {
@@ -110,7 +112,8 @@ export class TensorRef {
     this.releasedBy = reason;
     this.parents = null;
     this.detachOf = null;
-    if (reason !== "collected") collector.forget(this);
+    if (reason === "collected") this.watched = false;
+    else collector.forget(this);
     this.buffer.release();
   }
 

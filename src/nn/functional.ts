@@ -25,6 +25,7 @@ import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js"
 import type { Generator } from "../core/random.js";
 import type { Tensor } from "../core/tensor.js";
 import { bernoulli } from "../ops/creation.js";
+import { fusedLinear } from "../ops/fused_linear.js";
 
 export {
   elu,
@@ -85,6 +86,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, ...extra
       `linear: bias must have shape (${out},) for weight ${fmtShape(weight.shape)}, got ${fmtShape(bias.shape)}`,
     );
   }
+  const fused = fusedLinear(x, weight, bias ?? null, false);
+  if (fused !== null) return fused;
   const y = x.matmul(weight.T);
   return bias ? y.add(bias) : y;
 }

@@ -1,5 +1,12 @@
 import type { Tensor } from "../core/tensor.js";
 import { Module } from "./module.js";
+import { Linear } from "./layers/linear.js";
+import { ReLU } from "./layers/activation.js";
+
+/** Whether `m` is an instance of `cls` whose forward is `cls`'s own (not a subclass that changes it). */
+function isPlain(m: Module, cls: typeof Linear | typeof ReLU): boolean {
+  return m instanceof cls && m.forward === cls.prototype.forward;
+}
 
 /**
  * Runs modules one after another; parameters are named by position (`0.weight`, `2.bias`, ...), as
@@ -22,7 +29,15 @@ export class Sequential extends Module {
 
   forward(x: Tensor): Tensor {
     let y = x;
-    for (const layer of this.layers) y = layer.forward(y);
+    const layers = this.layers;
+    for (let i = 0; i < layers.length; i++) {
+      const layer = layers[i];
+      // a Linear followed by a ReLU runs as one fused op where the backend has one (the same values)
+      if (i + 1 < layers.length && isPlain(layer, Linear) && isPlain(layers[i + 1], ReLU)) {
+        y = (layer as Linear)._forwardRelu(y);
+        i++;
+      } else y = layer.forward(y);
+    }
     return y;
   }
 

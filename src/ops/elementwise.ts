@@ -6,6 +6,7 @@ import { ArgumentError, DTypeError } from "../base/errors.js";
 import { broadcastShapes, broadcastStrides } from "../base/shape.js";
 import type { Tensor, TensorLike } from "../core/tensor.js";
 import { fromHost } from "./creation.js";
+import { getBackend } from "../backends/registry.js";
 
 /**
  * A number operand becomes a 0-d tensor of the other operand's kind (ints stay ints for integer values).
@@ -16,6 +17,10 @@ import { fromHost } from "./creation.js";
 export function asTensor(x: TensorLike, like: Tensor): Tensor {
   if (typeof x !== "number") return x;
   const dtype: DType = isFloat(like.dtype) ? like.dtype : Number.isInteger(x) ? "int32" : "float32";
+  // a fill makes the one value without a host array and its copy (the same value as an upload)
+  const backend = getBackend();
+  if (backend === like.backend && backend.supports(dtype))
+    return wrap(backend, backend.fill(dtype, 1, x), []);
   return fromHost([x], [], dtype);
 }
 

@@ -12,6 +12,7 @@ import { logSoftmax } from "./activation.js";
 import { abs, cast, exp, log, log1p, maximum, mul, neg, sub, where } from "./elementwise.js";
 import { gather, indexSelect, reshape, squeeze, unsqueeze } from "./movement.js";
 import { lossArgs } from "./loss_args.js";
+import { fusedHuber } from "./fused_loss.js";
 import { max, min, sum } from "./reduce.js";
 
 /**
@@ -116,6 +117,8 @@ export function huberLoss(
   const delta = options.delta ?? 1;
   checkPositive("huberLoss", "delta", delta);
   checkPair("huberLoss", input, target);
+  const fused = fusedHuber(input, target, delta);
+  if (fused !== null) return reduce(fused, reduction);
   const d = sub(input, target);
   const a = abs(d);
   const quadratic = mul(mul(d, d), 0.5);

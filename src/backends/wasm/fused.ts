@@ -4,7 +4,7 @@
  */
 import { sizeOf } from "../../base/shape.js";
 import type { DType } from "../../base/dtype.js";
-import type { FusedKernels, View } from "../backend.js";
+import type { FusedKernels, Storage, View } from "../backend.js";
 import type { KernelExports } from "./module.js";
 import type { WasmStorage } from "./storage.js";
 
@@ -16,12 +16,13 @@ import type { WasmStorage } from "./storage.js";
  */
 export interface KernelHost {
   allocStorage(dtype: DType, size: number): WasmStorage;
+  matmul(a: View, b: View, outShape: readonly number[]): Storage;
   ptrOf(v: View): number;
   readonly kernels: KernelExports;
 }
 
 /**
- * The fused Adam/AdamW and SGD updates over `backend`'s memory.
+ * The fused Adam/AdamW and SGD updates and the fused linear layer over `backend`'s memory.
  * @example
  * const kernels = fusedKernels(new WasmBackend({ threads: 1 }));
  * typeof kernels.adamStep; // "function"
@@ -75,6 +76,55 @@ export function fusedKernels(backend: KernelHost): FusedKernels {
         flags,
       );
       return [po, bo];
+    },
+    linear: (x, weight, bias, relu) => {
+      const [m, k] = x.shape;
+      const n = weight.shape[0];
+      // weightᵀ as a view: the very matmul that x.matmul(weight.T) runs, then the epilogue in place
+      const wt: View = {
+        storage: weight.storage,
+        dtype: weight.dtype,
+        shape: [k, n],
+        strides: [weight.strides[1], weight.strides[0]],
+        offset: weight.offset,
+      };
+      const out = backend.matmul(x, wt, [m, n]) as WasmStorage;
+      if ((bias || relu) && m * n > 0) {
+        backend.kernels.bias_act_f32(out.ptr, bias ? backend.ptrOf(bias) : 0, m, n, relu ? 1 : 0);
+      }
+      return out as Storage;
+    },
+    huber: (x, y, delta) => {
+      const n = sizeOf(x.shape);
+      const out = backend.allocStorage("float32", n);
+      // the composed loss holds delta and 0.5·delta as float32 scalars: the kernel takes f32 too
+      if (n > 0)
+        backend.kernels.huber_f32(backend.ptrOf(x), backend.ptrOf(y), out.ptr, n, delta, 0.5 * delta);
+      return out;
+    },
+    huberGrad: (x, y, g, delta) => {
+      const n = sizeOf(x.shape);
+      const out = backend.allocStorage("float32", n);
+      // g contiguous, or one value broadcast to every element (stride 0: the gradient of a mean)
+      const gStride = g.strides.every((s) => s === 0) ? 0 : 1;
+      if (n > 0) {
+        backend.kernels.huber_grad_f32(
+          backend.ptrOf(x),
+          backend.ptrOf(y),
+          backend.ptrOf(g),
+          gStride,
+          out.ptr,
+          n,
+          delta,
+        );
+      }
+      return out;
+    },
+    reluGrad: (y, g) => {
+      const n = sizeOf(y.shape);
+      const out = backend.allocStorage("float32", n);
+      if (n > 0) backend.kernels.relu_grad_f32(backend.ptrOf(y), backend.ptrOf(g), out.ptr, n);
+      return out;
     },
   };
 }

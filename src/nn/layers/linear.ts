@@ -3,6 +3,8 @@ import { ValueError } from "../../base/errors.js";
 import type { Generator } from "../../core/random.js";
 import type { Tensor } from "../../core/tensor.js";
 import { linear } from "../functional.js";
+import { relu } from "../../ops/activation.js";
+import { fusedLinear } from "../../ops/fused_linear.js";
 import { fanInOut, kaimingUniform, uniform } from "../init.js";
 import { Module, expectInput } from "../module.js";
 import { parameter } from "../parameter.js";
@@ -65,6 +67,18 @@ export class Linear extends Module {
       x.rank >= 1 && x.shape[x.rank - 1] === this.inFeatures,
     );
     return linear(x, this.weight, this.bias);
+  }
+
+  /**
+   * @internal relu(forward(x)) as one fused op where the backend has it (the same values, see
+   * `fusedLinear`); `Sequential` runs a `Linear` followed by a `ReLU` this way.
+   */
+  _forwardRelu(x: Tensor): Tensor {
+    if (x.rank === 2 && x.shape[1] === this.inFeatures) {
+      const fused = fusedLinear(x, this.weight, this.bias, true);
+      if (fused !== null) return fused;
+    }
+    return relu(this.forward(x));
   }
 
   override describe(): string {

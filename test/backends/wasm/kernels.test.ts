@@ -1278,3 +1278,134 @@ describe("memory", () => {
     expect(b.memory()).toEqual({ storages: 0, bytes: 0 });
   });
 });
+
+describe("fused linear kernels", () => {
+  /** A [rows, cols] float32 matrix with the copy of it stored transposed ([cols, rows] in memory). */
+  function pair(rows: number, cols: number): [Input, Input] {
+    const plain = make([rows, cols], "float32", "contig", { lo: -1, hi: 1 });
+    const data = allocArray("float32", rows * cols);
+    for (let i = 0; i < rows; i++)
+      for (let j = 0; j < cols; j++) data[j * rows + i] = plain.data[i * cols + j];
+    return [plain, { data, dtype: "float32", shape: [rows, cols], strides: [1, rows], offset: 0 }];
+  }
+
+  const read = (be: Backend, run: Run) => {
+    const o = runOn(be, run);
+    if (o.error !== undefined) throw o.error;
+    return o.data!;
+  };
+  const expectSame = (label: string, got: TypedArray, want: TypedArray) => {
+    const bad = mismatch(got, want, {});
+    if (bad !== null) expect.fail(`${label}: ${bad}`);
+  };
+
+  it("matmul with a transposed B (a weight Wᵀ) gives the bits of the same B stored plainly, for every m", () => {
+    // m < 4 takes the unpacked path, m ≥ 4 packs Wᵀ with 4×4 transposes: both must equal the plain path
+    for (const be of [...WASMS, single]) {
+      for (const m of [1, 2, 3, 4, 5, 9, 32]) {
+        for (const [k, n] of [
+          [4, 120],
+          [120, 84],
+          [84, 2],
+          [1, 1],
+          [5, 3],
+          [7, 9],
+          [8, 16],
+          [33, 17],
+          [0, 5],
+        ]) {
+          const a = operand(m, k, "float32", m % 2 ? "plain" : "sliced");
+          const [plain, t] = pair(k, n);
+          const want = read(be, (b, up) => b.matmul(up(a), up(plain), [m, n]));
+          const got = read(be, (b, up) => b.matmul(up(a), up(t), [m, n]));
+          expectSame(`[${m}, ${k}] × Wᵀ [${k}, ${n}] (${be.relaxedSimd ? "relaxed " : ""}SIMD)`, got, want);
+        }
+      }
+    }
+  });
+
+  it("linear equals matmul, add and relu run one after another, bit for bit (NaN and ±0 included)", () => {
+    for (const be of WASMS) {
+      const linear = be.fused?.linear;
+      expect(linear, "wasm has a fused linear").toBeDefined();
+      for (const m of [0, 1, 3, 4, 32]) {
+        for (const [k, n] of [
+          [4, 120],
+          [120, 84],
+          [84, 2],
+          [5, 7],
+          [9, 1],
+        ]) {
+          const x = make([m, k], "float32", m === 3 ? "sliced" : "contig", { lo: -1, hi: 1 });
+          const w = make([n, k], "float32", "contig", { lo: -1, hi: 1 });
+          const bias = make([n], "float32", "offset", { lo: -1, hi: 1 });
+          if (n > 2) bias.data[bias.offset + 1] = Number.NaN;
+          const wt = { ...w, shape: [k, n], strides: [1, k] };
+          for (const withBias of [false, true]) {
+            for (const relu of [false, true]) {
+              const want = read(be, (b, up) => {
+                let y = b.matmul(up(x), up(wt), [m, n]);
+                if (withBias) {
+                  const bv = up(bcast(bias, [m, n]));
+                  const s = b.binary(
+                    "add",
+                    { storage: y, dtype: "float32", shape: [m, n], strides: [n, 1], offset: 0 },
+                    bv,
+                    [m, n],
+                    "float32",
+                  );
+                  b.release(y);
+                  y = s;
+                }
+                if (relu) {
+                  const r = b.unary(
+                    "relu",
+                    { storage: y, dtype: "float32", shape: [m, n], strides: [n, 1], offset: 0 },
+                    "float32",
+                  );
+                  b.release(y);
+                  y = r;
+                }
+                return y;
+              });
+              const got = read(be, (b, up) =>
+                b.fused!.linear!(up(x), up(w), withBias ? up(bias) : null, relu),
+              );
+              expectSame(`linear [${m}, ${k}] · [${n}, ${k}]ᵀ bias ${withBias} relu ${relu}`, got, want);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  it("reluGrad equals where(y > 0, g, 0), bit for bit", () => {
+    const special = [0, -0, 1, -1, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e-40];
+    for (const be of WASMS) {
+      for (const n of [0, 1, 3, 4, 5, 8, 33]) {
+        const y = make([n], "float32", "contig", { lo: -1, hi: 1 });
+        const g = make([n], "float32", "contig", { lo: -1, hi: 1 });
+        for (let i = 0; i < n; i++) {
+          if (i % 3 === 0) y.data[i] = special[i % special.length];
+          if (i % 4 === 1) g.data[i] = special[(i + 3) % special.length];
+        }
+        const zero = fromValues([0], "float32", []);
+        const want = read(be, (b, up) => {
+          const yv = up(y);
+          const cond = b.binary("gt", yv, up(bcast(zero, [n])), [n], "bool");
+          const out = b.where(
+            { storage: cond, dtype: "bool", shape: [n], strides: [1], offset: 0 },
+            up(g),
+            up(bcast(zero, [n])),
+            [n],
+            "float32",
+          );
+          b.release(cond);
+          return out;
+        });
+        const got = read(be, (b, up) => b.fused!.reluGrad!(up(y), up(g)));
+        expectSame(`reluGrad n ${n}`, got, want);
+      }
+    }
+  });
+});

@@ -11,6 +11,10 @@ export function matmul_f32(
   c: usize, m: i32, k: i32, n: i32,
   j0: i32, j1: i32, pack: usize,
 ): void {
+  if (m < 4 && brs == 1) {
+    rowsTimesTransposed(a, ars, acs, b, bcs, c, m, k, n, j0, j1);
+    return;
+  }
   for (let jb = j0; jb < j1; jb += PANEL) {
     const w = min(PANEL, j1 - jb);
     packPanel(b, brs, bcs, k, jb, w, pack);
@@ -23,6 +27,24 @@ export function matmul_f32(
 // B[:, jb:jb+w] into pack[p*8 + jj], zero-padded to 8 columns, so the inner loop reads two aligned vectors.
 @inline
 function packPanel(b: usize, brs: i32, bcs: i32, k: i32, jb: i32, w: i32, pack: usize): void {
+  if (w == PANEL && brs == 1) {
+    // B is a transposed matrix (a weight Wᵀ): 4×4 blocks of W's rows, transposed in registers
+    const row = <usize>bcs << 2;
+    const w0 = b + (<usize>(jb * bcs) << 2);
+    const w4 = w0 + 4 * row;
+    let p = 0;
+    for (; p + 4 <= k; p += 4) {
+      const dst = pack + (<usize>(p * PANEL) << 2);
+      const at = <usize>p << 2;
+      storeTransposed(dst, w0 + at, row);
+      storeTransposed(dst + 16, w4 + at, row);
+    }
+    for (; p < k; p++) {
+      const dst = pack + (<usize>(p * PANEL) << 2);
+      for (let jj = 0; jj < PANEL; jj++) store<f32>(dst + (<usize>jj << 2), load<f32>(w0 + jj * row + (<usize>p << 2)));
+    }
+    return;
+  }
   if (w == PANEL && bcs == 1) {
     for (let p = 0; p < k; p++) {
       const src = b + (<usize>(p * brs + jb) << 2);
@@ -37,6 +59,84 @@ function packPanel(b: usize, brs: i32, bcs: i32, k: i32, jb: i32, w: i32, pack: 
     for (let jj = 0; jj < PANEL; jj++) {
       const v: f32 = jj < w ? load<f32>(b + (<usize>(p * brs + (jb + jj) * bcs) << 2)) : 0;
       store<f32>(dst + (<usize>jj << 2), v);
+    }
+  }
+}
+
+// The 4×4 block at src (rows `row` bytes apart) transposed into four vectors stored 32 bytes apart
+// (four rows of a packed panel).
+@inline
+function storeTransposed(dst: usize, src: usize, row: usize): void {
+  const r0 = v128.load(src);
+  const r1 = v128.load(src + row);
+  const r2 = v128.load(src + 2 * row);
+  const r3 = v128.load(src + 3 * row);
+  const s0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const s1 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const s2 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const s3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, f32x4.shuffle(s0, s1, 0, 1, 4, 5));
+  v128.store(dst + 32, f32x4.shuffle(s0, s1, 2, 3, 6, 7));
+  v128.store(dst + 64, f32x4.shuffle(s2, s3, 0, 1, 4, 5));
+  v128.store(dst + 96, f32x4.shuffle(s2, s3, 2, 3, 6, 7));
+}
+
+// C[0:m, j0:j1] for fewer than 4 rows when B is a transposed matrix (B[p, j] at b + j·bcs + p: a
+// linear layer's weight W seen as Wᵀ, as in a batch-1 forward). Packing would not be repaid by so
+// few rows: 4×4 blocks of W are transposed in registers instead. Every output accumulates over p in
+// order with madd from zero, as the packed path does, so both give the same bits.
+function rowsTimesTransposed(
+  a: usize, ars: i32, acs: i32, b: usize, bcs: i32,
+  c: usize, m: i32, k: i32, n: i32, j0: i32, j1: i32,
+): void {
+  const row = <usize>bcs << 2;
+  const colStep = <usize>acs << 2;
+  for (let i = 0; i < m; i++) {
+    const arow = a + (<usize>(i * ars) << 2);
+    const crow = c + (<usize>(i * n) << 2);
+    let j = j0;
+    for (; j + 4 <= j1; j += 4) {
+      const w0 = b + (<usize>(j * bcs) << 2);
+      let acc = f32x4.splat(0);
+      let pa = arow;
+      let p = 0;
+      for (; p + 4 <= k; p += 4) {
+        const at = w0 + (<usize>p << 2);
+        const r0 = v128.load(at);
+        const r1 = v128.load(at + row);
+        const r2 = v128.load(at + 2 * row);
+        const r3 = v128.load(at + 3 * row);
+        const s0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5);
+        const s1 = f32x4.shuffle(r2, r3, 0, 4, 1, 5);
+        const s2 = f32x4.shuffle(r0, r1, 2, 6, 3, 7);
+        const s3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7);
+        acc = madd(f32x4.splat(load<f32>(pa)), f32x4.shuffle(s0, s1, 0, 1, 4, 5), acc);
+        acc = madd(f32x4.splat(load<f32>(pa + colStep)), f32x4.shuffle(s0, s1, 2, 3, 6, 7), acc);
+        acc = madd(f32x4.splat(load<f32>(pa + 2 * colStep)), f32x4.shuffle(s2, s3, 0, 1, 4, 5), acc);
+        acc = madd(f32x4.splat(load<f32>(pa + 3 * colStep)), f32x4.shuffle(s2, s3, 2, 3, 6, 7), acc);
+        pa += 4 * colStep;
+      }
+      for (; p < k; p++) {
+        const at = w0 + (<usize>p << 2);
+        let col = f32x4.splat(load<f32>(at));
+        col = f32x4.replace_lane(col, 1, load<f32>(at + row));
+        col = f32x4.replace_lane(col, 2, load<f32>(at + 2 * row));
+        col = f32x4.replace_lane(col, 3, load<f32>(at + 3 * row));
+        acc = madd(f32x4.splat(load<f32>(pa)), col, acc);
+        pa += colStep;
+      }
+      v128.store(crow + (<usize>j << 2), acc);
+    }
+    // the last columns one at a time, in lane 0
+    for (; j < j1; j++) {
+      const wj = b + (<usize>(j * bcs) << 2);
+      let acc = f32x4.splat(0);
+      let pa = arow;
+      for (let p = 0; p < k; p++) {
+        acc = madd(f32x4.splat(load<f32>(pa)), f32x4.splat(load<f32>(wj + (<usize>p << 2))), acc);
+        pa += colStep;
+      }
+      store<f32>(crow + (<usize>j << 2), f32x4.extract_lane(acc, 0));
     }
   }
 }
