@@ -13,6 +13,7 @@
 import { type SpawnSyncOptions, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, watch } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { repairApiAnchors } from "./docs/api_anchors.js";
 import { checkPages } from "./docs/page_check.js";
 import { generatePages } from "./docs/pages.js";
 
@@ -64,8 +65,11 @@ function apiReference(): void {
       "none",
       "--entryFileName",
       "index.md",
+      // a page per namespace, and one per class (one page for all of nn was too heavy to load)
       "--outputFileStrategy",
-      "modules",
+      "members",
+      "--membersWithOwnFile",
+      "Class",
       "--hidePageHeader",
       // "Defined in" would name files of this checkout; the site has no source host to link
       "--disableSources",
@@ -74,6 +78,8 @@ function apiReference(): void {
     ],
     { cwd: site },
   );
+  const repaired = repairApiAnchors(join(siteSrc, "api"));
+  if (repaired > 0) console.log(`docs: ${repaired} TypeDoc anchor links pointed at the heading they meant`);
   done();
 }
 

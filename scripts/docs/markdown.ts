@@ -197,3 +197,35 @@ export function assetUrl(root: string, absPath: string): string {
   const shown = SHOWN.has(extname(absPath).toLowerCase());
   return `/files/${rel.split("/").map(encodeURIComponent).join("/")}${shown ? "" : ".txt"}`;
 }
+
+/**
+ * GitHub's heading anchors (lower case, punctuation dropped, spaces to hyphens), used by the site in
+ * place of VitePress's own: the same `#anchor` links then work on the Git host and on the site, and
+ * TypeDoc's markdown writes its links for these anchors. Repeats get `-1`, `-2`... as on GitHub.
+ */
+export function githubSlug(text: string): string {
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\p{M}\s_-]/gu, "")
+    .replace(/\s/g, "-");
+}
+
+/** The anchors of a page's headings, as the site renders them (markdown syntax reduced to its text). */
+export function headingAnchors(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  mapOutsideFences(markdown, (line) => {
+    const m = /^#{1,6} +(.+?)\s*#*\s*$/.exec(line);
+    if (!m) return line;
+    const text = m[1]
+      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, "$1")
+      .replace(/\\(.)/g, "$1")
+      .replace(/[`*]/g, "");
+    const slug = githubSlug(text);
+    let unique = slug;
+    for (let i = 1; anchors.has(unique); i++) unique = `${slug}-${i}`;
+    anchors.add(unique);
+    return line;
+  });
+  return anchors;
+}

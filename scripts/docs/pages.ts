@@ -13,7 +13,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { basename, dirname, join, relative, sep } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 import { assetUrl, firstHeading, type SiteContext, transformPage } from "./markdown.js";
 
 interface Page {
@@ -130,13 +130,16 @@ export function projectsIndex(projects: Page[], root: string): string {
         numbers(r.results),
         r.baseline ? `${cell(name)}<br>${numbers(baseline)}` : "",
         `\`${cell(r.command)}\``,
-        duration(r.seconds),
-        cell(r.machine),
-        r.date ?? "",
+        [duration(r.seconds), cell(r.machine), r.date ?? ""].filter(Boolean).join("<br>"),
       ].join(" | "),
     );
   }
   const out = [
+    // the table wants the width the outline column would take
+    "---",
+    "aside: false",
+    "---",
+    "",
     "# Projects",
     "",
     "End-to-end projects, each one folder under `projects/` with a page, its code and its recorded",
@@ -152,8 +155,8 @@ export function projectsIndex(projects: Page[], root: string): string {
       "Written by each project's own `main.ts` to `output/result.json` when its full run finished;",
       "the time is the wall-clock time of that run on the machine named.",
       "",
-      "| Project | Numbers | Baseline | Command | Time | Machine | Date |",
-      "| --- | --- | --- | --- | --- | --- | --- |",
+      "| Project | Numbers | Baseline | Command | Time, machine, date |",
+      "| --- | --- | --- | --- | --- |",
       ...rows.map((r) => `| ${r} |`),
       "",
     );
@@ -202,10 +205,10 @@ function homePage(pages: ReturnType<typeof findPages>): string {
     "",
     first ? `- **New to Strata?** Start with [${first.title}](${first.route}).` : "",
     pages.tutorials.length > 0
-      ? `- [Tutorials](/tutorials/): ${pages.tutorials.length} pages, each a program you run with \`npx tsx\`.`
+      ? `- [Tutorials](/tutorials/): each one a program you run with \`npx tsx\` and a page that explains it.`
       : "",
     pages.projects.length > 0
-      ? `- [Projects](/projects/): ${pages.projects.length} end-to-end projects and the numbers they reached.`
+      ? "- [Projects](/projects/): end-to-end projects and the numbers they reached."
       : "",
     pages.guides.length > 0 ? `- [Guides](/guides/): how each part of Strata works and why.` : "",
     "- [API reference](/api/): every export, generated from the doc comments.",
@@ -215,17 +218,21 @@ function homePage(pages: ReturnType<typeof findPages>): string {
     .join("\n");
 }
 
-/** The API pages TypeDoc wrote, as sidebar entries (`index.md` is the folder's page). */
-function apiItems(apiDir: string, siteSrc: string): SidebarItem[] {
+/**
+ * The namespaces of the API reference (`nn`, `nn.functional`...), as sidebar entries; their classes are
+ * linked from each namespace's page (listing all of them would bury the sidebar).
+ */
+export function apiItems(apiDir: string, siteSrc: string): SidebarItem[] {
   const items: SidebarItem[] = [];
   const walk = (dir: string) => {
     for (const name of listDir(dir)) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith(".md") && path !== join(apiDir, "index.md")) {
+      else if (name === "index.md" && path !== join(apiDir, "index.md")) {
         const rel = relative(siteSrc, path).split(sep).join("/");
-        const link = `/${rel.replace(/(^|\/)index\.md$/, "$1").replace(/\.md$/, "")}`;
-        items.push({ text: titleOf(path, basename(name, ".md")), link });
+        const names = [...rel.matchAll(/namespaces\/([^/]+)/g)].map((m) => m[1]);
+        if (names.length > 0)
+          items.push({ text: names.join("."), link: `/${rel.replace(/index\.md$/, "")}` });
       }
     }
   };

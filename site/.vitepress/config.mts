@@ -4,22 +4,9 @@
  */
 import { readFileSync } from "node:fs";
 import { defineConfig } from "vitepress";
+import { githubSlug } from "../../scripts/docs/markdown.js";
 
 const sidebar = JSON.parse(readFileSync(new URL("./sidebar.generated.json", import.meta.url), "utf8"));
-
-/**
- * GitHub's heading anchors (lower case, punctuation dropped, spaces to hyphens), not VitePress's own:
- * the same `#anchor` links then work on the Git host and on the site, and TypeDoc's markdown writes
- * its links for these anchors.
- */
-function githubSlug(text: string): string {
-  return text
-    .trim()
-    .toLowerCase()
-    .replace(/<[^>]*>/g, "")
-    .replace(/[^\p{L}\p{N}\p{M}\s_-]/gu, "")
-    .replace(/\s/g, "-");
-}
 
 export default defineConfig({
   title: "Strata",
@@ -28,6 +15,7 @@ export default defineConfig({
   srcDir: "src",
   // the build fails on a link to a page that does not exist
   ignoreDeadLinks: false,
+  // GitHub's anchors, so `#anchor` links work on the Git host and here, as TypeDoc's markdown expects
   markdown: { anchor: { slugify: githubSlug } },
   themeConfig: {
     // the sidebar's sections, as they exist
