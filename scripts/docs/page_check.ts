@@ -202,6 +202,8 @@ export async function checkPages(
 
   // by built file, so /guides/ and /guides/index.html are the same page
   const byFile = new Map([...reports.values()].map((r) => [resolvePath(dist, r.page), r]));
+  /** each missing target once, with the pages that link to it (a sidebar link is on every page) */
+  const missing = new Map<string, string[]>();
   for (const [page, r] of reports) {
     for (const e of r.errors) failures.push(`${page}: ${e}`);
     for (const src of r.broken) failures.push(`${page}: image did not load: ${src}`);
@@ -209,16 +211,18 @@ export async function checkPages(
       const link = new URL(href);
       if (link.origin !== origin) continue;
       const file = resolvePath(dist, link.pathname);
-      if (!file) {
-        failures.push(`${page}: link to ${link.pathname}, which is not in the build`);
-        continue;
-      }
-      if (!link.hash || !file.endsWith(".html")) continue;
       const target = byFile.get(file);
       const id = decodeURIComponent(link.hash.slice(1));
-      if (target && !target.ids.includes(id))
-        failures.push(`${page}: link to ${link.pathname}${link.hash}, an anchor that page lacks`);
+      let why: string | undefined;
+      if (!file) why = `${link.pathname}, which is not in the build`;
+      else if (link.hash && target && !target.ids.includes(id))
+        why = `${link.pathname}${link.hash}, an anchor that page lacks`;
+      if (why) missing.set(why, [...(missing.get(why) ?? []), page]);
     }
+  }
+  for (const [why, from] of missing) {
+    const more = from.length > 3 ? ` and ${from.length - 3} more pages` : "";
+    failures.push(`link to ${why} (on ${from.slice(0, 3).join(", ")}${more})`);
   }
   return { pages: pages.length, failures: [...new Set(failures)] };
 }

@@ -17,6 +17,9 @@ export default defineConfig({
   ignoreDeadLinks: false,
   // GitHub's anchors, so `#anchor` links work on the Git host and here, as TypeDoc's markdown expects
   markdown: { anchor: { slugify: githubSlug } },
+  // a page's chunk holds its rendered, highlighted HTML: the API pages with many examples pass Vite's
+  // 500 kB warning by design; they are loaded one page at a time
+  vite: { build: { chunkSizeWarningLimit: 1500 } },
   themeConfig: {
     // the sidebar's sections, as they exist
     nav: sidebar.map((g: { text: string; link: string }) => ({
