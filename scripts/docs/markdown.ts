@@ -91,7 +91,7 @@ export function expandIncludes(
     try {
       content = read(path);
     } catch {
-      throw new Error(`include: ${m[1]} (from ${dir}) does not exist`);
+      throw new Error(`include: ${m[1]} does not exist`);
     }
     return fence(content, languageOf(path));
   });
@@ -173,7 +173,13 @@ export function rewriteLinks(markdown: string, source: string, ctx: SiteContext)
 
 /** A source page as the site shows it: includes expanded, then links rewritten. */
 export function transformPage(markdown: string, source: string, ctx: SiteContext): string {
-  return rewriteLinks(expandIncludes(markdown, dirname(source)), source, ctx);
+  let expanded: string;
+  try {
+    expanded = expandIncludes(markdown, dirname(source));
+  } catch (e) {
+    throw new Error(`${relative(ctx.root, source)}: ${(e as Error).message}`);
+  }
+  return rewriteLinks(expanded, source, ctx);
 }
 
 /** Extensions a browser shows as they are; other copied files get `.txt` so they open as text. */

@@ -57,12 +57,10 @@ export function findPages(root: string): { tutorials: Page[]; projects: Page[]; 
     .map((f) => {
       const source = join(root, "tutorials", f);
       const slug = f.replace(/\.md$/, "");
-      return {
-        source,
-        route: `/tutorials/${slug}`,
-        out: `tutorials/${slug}.md`,
-        title: titleOf(source, slug),
-      };
+      // numbered as the files are, so the order reads in the sidebar
+      const n = /^(\d+)-/.exec(slug);
+      const title = `${n ? `${Number(n[1])}. ` : ""}${titleOf(source, slug)}`;
+      return { source, route: `/tutorials/${slug}`, out: `tutorials/${slug}.md`, title };
     });
   const projects = listDir(join(root, "projects"))
     .filter((d) => existsSync(join(root, "projects", d, "README.md")))
@@ -267,7 +265,16 @@ export function generatePages(root: string, siteSrc: string, sidebarFile: string
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
   };
-  for (const p of all) write(p.out, transformPage(readFileSync(p.source, "utf8"), p.source, ctx));
+  // every page's problem at once, not only the first page's
+  const problems: string[] = [];
+  for (const p of all) {
+    try {
+      write(p.out, transformPage(readFileSync(p.source, "utf8"), p.source, ctx));
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+  if (problems.length > 0) throw new Error(problems.join("\ndocs: "));
   if (pages.tutorials.length > 0)
     write(
       "tutorials/index.md",
