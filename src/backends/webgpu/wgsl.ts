@@ -177,7 +177,8 @@ const UNARY_F32: Record<UnaryOp, string> = {
   log: "select(select(log(x), -infF(), x == 0.0), nanF(), x < 0.0 || isNan(x))",
   sqrt: "select(sqrt(x), nanF(), x < 0.0 || isNan(x))",
   abs: "abs(x)",
-  sign: "select(select(select(0.0, -1.0, x < 0.0), 1.0, x > 0.0), x, isNan(x))",
+  // ±0 and NaN give x itself, as Math.sign (a literal 0.0 came out as -0 on lavapipe)
+  sign: "select(select(x, -1.0, x < 0.0), 1.0, x > 0.0)",
   sin: "sin(x)",
   cos: "cos(x)",
   tanh: "tanhF(x)",
