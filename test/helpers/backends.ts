@@ -39,6 +39,11 @@ export function itNeeds(need: Need): typeof it.skip {
   return it.skip;
 }
 
+/** `it` for a test in `dtype`: skipped where the backend lacks it (float64 on webgpu). */
+export function itInDtype(dtype: "float32" | "float64"): typeof it.skip {
+  return dtype === "float64" ? itNeeds("float64") : it;
+}
+
 /**
  * Runs a suite once per backend, so every backend passes the same tests. By default ref and wasm;
  * STRATA_BACKENDS=ref,wasm,webgpu chooses (`npm run test:webgpu` sets webgpu: vitest.webgpu.config.ts).

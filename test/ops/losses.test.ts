@@ -5,7 +5,7 @@ import { gradcheck } from "../../src/autograd/gradcheck.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { fromHost, randint, randn, rand, tensor, zeros } from "../../src/ops/creation.js";
 import * as L from "../../src/ops/losses.js";
-import { describeEachBackend, itNeeds } from "../helpers/backends.js";
+import { describeEachBackend, itInDtype, itNeeds } from "../helpers/backends.js";
 import { expectClose } from "../helpers/close.js";
 import { type FixtureTensor, fixtureTensor, loadFixture } from "../helpers/fixtures.js";
 
@@ -56,7 +56,7 @@ describeEachBackend("losses vs PyTorch", () => {
   ] as const) {
     describe(dtype, () => {
       for (const c of fixture.cases) {
-        itNeeds("float64")(`${c.name}: value and input gradient`, async () => {
+        itInDtype(dtype)(`${c.name}: value and input gradient`, async () => {
           const input = fixtureTensor(c.input, dtype).requiresGrad_();
           const target = fixtureTensor(c.target, dtype);
           const fn = LOSSES[c.loss] as AnyLoss;

@@ -18,7 +18,7 @@ import {
 } from "../../../src/nn/layers/activation.js";
 import { Identity } from "../../../src/nn/layers/identity.js";
 import type { Module } from "../../../src/nn/module.js";
-import { describeEachBackend, itNeeds } from "../../helpers/backends.js";
+import { describeEachBackend, itInDtype, itNeeds } from "../../helpers/backends.js";
 import { expectClose } from "../../helpers/close.js";
 import { type FixtureTensor, fixtureTensor, loadFixture } from "../../helpers/fixtures.js";
 
@@ -64,7 +64,7 @@ function moduleFor(fn: string, o: Record<string, any>): Module {
 describeEachBackend("activation modules vs PyTorch", () => {
   for (const dtype of ["float32", "float64"] as const) {
     for (const c of loadFixture<ActivationCase>("activations").cases) {
-      itNeeds("float64")(`${c.name} (${dtype})`, async () => {
+      itInDtype(dtype)(`${c.name} (${dtype})`, async () => {
         const m = moduleFor(c.fn, c.options);
         const x = fixtureTensor(c.input, dtype).requiresGrad_();
         const y = m.forward(x);
