@@ -13,6 +13,7 @@ export default defineConfig({
       "test/ops/**/*.test.ts",
       "test/autograd/**/*.test.ts",
       "test/nn/**/*.test.ts",
+      "test/optim/optimizers.test.ts",
     ],
     env: { STRATA_BACKENDS: "webgpu" },
     testTimeout: 120_000,

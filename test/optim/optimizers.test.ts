@@ -15,20 +15,23 @@ describe("optimizers match PyTorch (optimizers.json, float64)", () => {
   });
 
   for (const c of optimCases) {
-    it(`${c.name}: per-step losses and parameters after each of ${c.steps} steps`, async () => {
-      const { w, b, lossOf } = makeProblem(c);
-      const opt = makeOptimizer(c.optimizer, [w, b], c.options);
-      for (let k = 0; k < c.steps; k++) {
-        const loss = await trainStep(opt, lossOf);
-        await expectClose(loss, c.losses[k], { rtol: 1e-5, atol: 1e-12 });
-        await expectClose(w, fixtureTensor(c.history[k].w, "float64"), { rtol: 1e-5, atol: 1e-12 });
-        await expectClose(b, fixtureTensor(c.history[k].b, "float64"), { rtol: 1e-5, atol: 1e-12 });
-      }
-      await expectClose(w, fixtureTensor(c.final_w, "float64"), { rtol: 1e-5, atol: 1e-12 });
-      await expectClose(b, fixtureTensor(c.final_b, "float64"), { rtol: 1e-5, atol: 1e-12 });
-      expect(w.dtype).toBe("float64");
-      expect(w.requiresGrad).toBe(true);
-    });
+    itNeeds("float64")(
+      `${c.name}: per-step losses and parameters after each of ${c.steps} steps`,
+      async () => {
+        const { w, b, lossOf } = makeProblem(c);
+        const opt = makeOptimizer(c.optimizer, [w, b], c.options);
+        for (let k = 0; k < c.steps; k++) {
+          const loss = await trainStep(opt, lossOf);
+          await expectClose(loss, c.losses[k], { rtol: 1e-5, atol: 1e-12 });
+          await expectClose(w, fixtureTensor(c.history[k].w, "float64"), { rtol: 1e-5, atol: 1e-12 });
+          await expectClose(b, fixtureTensor(c.history[k].b, "float64"), { rtol: 1e-5, atol: 1e-12 });
+        }
+        await expectClose(w, fixtureTensor(c.final_w, "float64"), { rtol: 1e-5, atol: 1e-12 });
+        await expectClose(b, fixtureTensor(c.final_b, "float64"), { rtol: 1e-5, atol: 1e-12 });
+        expect(w.dtype).toBe("float64");
+        expect(w.requiresGrad).toBe(true);
+      },
+    );
   }
 
   it("float32 parameters track the float64 reference closely", async () => {
@@ -47,7 +50,7 @@ describe("optimizers match PyTorch (optimizers.json, float64)", () => {
 describe("Optimizer base", () => {
   const c = optimCases.find((k) => k.name === "sgd_momentum")!;
 
-  it("param groups: each group uses its own lr, others from the defaults", async () => {
+  itNeeds("float64")("param groups: each group uses its own lr, others from the defaults", async () => {
     // two groups: w at lr 0.1, b at lr 0.05, momentum from the defaults
     const p1 = makeProblem(c);
     const opt = new SGD([{ params: [p1.w] }, { params: [p1.b], lr: 0.05 }], { lr: 0.1, momentum: 0.9 });
@@ -71,7 +74,7 @@ describe("Optimizer base", () => {
     await expectClose(p1.b, p2.b, { rtol: 1e-12, atol: 0 });
   });
 
-  it("two groups with the fixture's options reproduce the single-group run", async () => {
+  itNeeds("float64")("two groups with the fixture's options reproduce the single-group run", async () => {
     const p = makeProblem(c);
     const opt = new SGD(
       [
@@ -88,7 +91,7 @@ describe("Optimizer base", () => {
     await expectClose(p.b, fixtureTensor(c.final_b, "float64"), { rtol: 1e-5, atol: 1e-12 });
   });
 
-  it("lr in a param group can be changed between steps", async () => {
+  itNeeds("float64")("lr in a param group can be changed between steps", async () => {
     const p = makeProblem(c);
     const opt = new SGD([p.w, p.b], { lr: 0.1 });
     opt.paramGroups[0].lr = 0;
@@ -97,7 +100,7 @@ describe("Optimizer base", () => {
     expect(await p.w.array()).toEqual(before);
   });
 
-  it("addParamGroup adds parameters; a parameter in two groups is an error", () => {
+  itNeeds("float64")("addParamGroup adds parameters; a parameter in two groups is an error", () => {
     const p = makeProblem(c);
     const opt = new Adam([p.w], { lr: 0.01 });
     opt.addParamGroup({ params: [p.b], lr: 0.5 });
@@ -107,29 +110,32 @@ describe("Optimizer base", () => {
     expect(() => opt.addParamGroup({ params: [p.w] })).toThrow(/more than once/);
   });
 
-  it("zeroGrad sets grads to null and releases them; step skips params without grad", async () => {
-    const p = makeProblem(c);
-    const opt = new SGD([p.w, p.b], { lr: 0.1, momentum: 0.9 });
-    p.lossOf().backward();
-    const g = p.w.grad!;
-    expect(g).not.toBeNull();
-    opt.zeroGrad();
-    expect(p.w.grad).toBeNull();
-    expect(p.b.grad).toBeNull();
-    expect(g.isDisposed).toBe(true);
-    // only b has a gradient: w stays put and gets no state
-    const w0 = await p.w.array();
-    const b0 = await p.b.array();
-    p.x.matmul(p.w.detach()).add(p.b).sum().backward();
-    expect(p.w.grad).toBeNull();
-    opt.step();
-    expect(await p.w.array()).toEqual(w0);
-    expect(await p.b.array()).not.toEqual(b0);
-    expect(opt.state.has(p.w)).toBe(false);
-    expect(opt.state.get(p.b)!.momentumBuffer).toBeDefined();
-  });
+  itNeeds("float64")(
+    "zeroGrad sets grads to null and releases them; step skips params without grad",
+    async () => {
+      const p = makeProblem(c);
+      const opt = new SGD([p.w, p.b], { lr: 0.1, momentum: 0.9 });
+      p.lossOf().backward();
+      const g = p.w.grad!;
+      expect(g).not.toBeNull();
+      opt.zeroGrad();
+      expect(p.w.grad).toBeNull();
+      expect(p.b.grad).toBeNull();
+      expect(g.isDisposed).toBe(true);
+      // only b has a gradient: w stays put and gets no state
+      const w0 = await p.w.array();
+      const b0 = await p.b.array();
+      p.x.matmul(p.w.detach()).add(p.b).sum().backward();
+      expect(p.w.grad).toBeNull();
+      opt.step();
+      expect(await p.w.array()).toEqual(w0);
+      expect(await p.b.array()).not.toEqual(b0);
+      expect(opt.state.has(p.w)).toBe(false);
+      expect(opt.state.get(p.b)!.momentumBuffer).toBeDefined();
+    },
+  );
 
-  it("step keeps parameter identity and does not record a graph", async () => {
+  itNeeds("float64")("step keeps parameter identity and does not record a graph", async () => {
     const p = makeProblem(c);
     const opt = new Adam([p.w, p.b], { lr: 0.01 });
     const w = p.w;
@@ -164,38 +170,41 @@ describe("Optimizer base", () => {
     "rmsprop_centered_momentum_wd",
     "adagrad_decay_wd_init",
   ]) {
-    it(`stateDict round trip (${name}): 5 steps, save, load into a fresh optimizer, 5 more = 10 straight`, async () => {
-      const k = optimCases.find((x) => x.name === name)!;
-      const p = makeProblem(k);
-      const opt = makeOptimizer(k.optimizer, [p.w, p.b], k.options);
-      for (let i = 0; i < 5; i++) await trainStep(opt, p.lossOf);
-      const saved = opt.stateDict();
-      // the snapshot is a copy: training on does not change it
-      const firstKey = Object.keys(saved.state[0])[0];
-      const snap = saved.state[0][firstKey];
-      const snapValues = typeof snap === "number" ? snap : Array.from(await snap.data());
-      for (let i = 0; i < 2; i++) await trainStep(opt, p.lossOf);
-      const after = saved.state[0][firstKey];
-      expect(typeof after === "number" ? after : Array.from(await after.data())).toEqual(snapValues);
-      expect(saved.paramGroups.map((g) => g.params)).toEqual([[0, 1]]);
+    itNeeds("float64")(
+      `stateDict round trip (${name}): 5 steps, save, load into a fresh optimizer, 5 more = 10 straight`,
+      async () => {
+        const k = optimCases.find((x) => x.name === name)!;
+        const p = makeProblem(k);
+        const opt = makeOptimizer(k.optimizer, [p.w, p.b], k.options);
+        for (let i = 0; i < 5; i++) await trainStep(opt, p.lossOf);
+        const saved = opt.stateDict();
+        // the snapshot is a copy: training on does not change it
+        const firstKey = Object.keys(saved.state[0])[0];
+        const snap = saved.state[0][firstKey];
+        const snapValues = typeof snap === "number" ? snap : Array.from(await snap.data());
+        for (let i = 0; i < 2; i++) await trainStep(opt, p.lossOf);
+        const after = saved.state[0][firstKey];
+        expect(typeof after === "number" ? after : Array.from(await after.data())).toEqual(snapValues);
+        expect(saved.paramGroups.map((g) => g.params)).toEqual([[0, 1]]);
 
-      // a fresh problem starting from the 5-step parameters, with default options overwritten by the load
-      const q = makeProblem(k);
-      q.w.assign(fixtureTensor(k.history[4].w, "float64"));
-      q.b.assign(fixtureTensor(k.history[4].b, "float64"));
-      const fresh = makeOptimizer(k.optimizer, [q.w, q.b], { lr: 0.5 });
-      fresh.loadStateDict(saved);
-      expect(fresh.paramGroups[0].lr).toBe(k.options.lr);
-      for (let i = 5; i < 10; i++) {
-        const loss = await trainStep(fresh, q.lossOf);
-        await expectClose(loss, k.losses[i], { rtol: 1e-5, atol: 1e-12 });
-      }
-      await expectClose(q.w, fixtureTensor(k.final_w, "float64"), { rtol: 1e-5, atol: 1e-12 });
-      await expectClose(q.b, fixtureTensor(k.final_b, "float64"), { rtol: 1e-5, atol: 1e-12 });
-    });
+        // a fresh problem starting from the 5-step parameters, with default options overwritten by the load
+        const q = makeProblem(k);
+        q.w.assign(fixtureTensor(k.history[4].w, "float64"));
+        q.b.assign(fixtureTensor(k.history[4].b, "float64"));
+        const fresh = makeOptimizer(k.optimizer, [q.w, q.b], { lr: 0.5 });
+        fresh.loadStateDict(saved);
+        expect(fresh.paramGroups[0].lr).toBe(k.options.lr);
+        for (let i = 5; i < 10; i++) {
+          const loss = await trainStep(fresh, q.lossOf);
+          await expectClose(loss, k.losses[i], { rtol: 1e-5, atol: 1e-12 });
+        }
+        await expectClose(q.w, fixtureTensor(k.final_w, "float64"), { rtol: 1e-5, atol: 1e-12 });
+        await expectClose(q.b, fixtureTensor(k.final_b, "float64"), { rtol: 1e-5, atol: 1e-12 });
+      },
+    );
   }
 
-  it("loadStateDict checks the group layout and state shapes", async () => {
+  itNeeds("float64")("loadStateDict checks the group layout and state shapes", async () => {
     const p = makeProblem(c);
     const opt = new Adam([p.w, p.b]);
     await trainStep(opt, p.lossOf);
@@ -208,7 +217,7 @@ describe("Optimizer base", () => {
     );
   });
 
-  it("memory stays flat over 200 Adam steps run in tidy", async () => {
+  itNeeds("float64")("memory stays flat over 200 Adam steps run in tidy", async () => {
     const p = makeProblem(optimCases.find((k) => k.name === "adam_amsgrad")!);
     const opt = new Adam([p.w, p.b], { lr: 0.01, amsgrad: true, weightDecay: 0.01 });
     const counts: number[] = [];
@@ -223,7 +232,7 @@ describe("Optimizer base", () => {
     expect(Math.max(...bytes.slice(5))).toBe(bytes[5]);
   });
 
-  it("memory stays flat for every optimizer", async () => {
+  itNeeds("float64")("memory stays flat for every optimizer", async () => {
     for (const k of optimCases) {
       const p = makeProblem(k);
       const opt = makeOptimizer(k.optimizer, [p.w, p.b], k.options);
@@ -317,7 +326,7 @@ describe("option validation", () => {
 });
 
 describe("maximize", () => {
-  it("ascends: the same as descending on the negated loss", async () => {
+  itNeeds("float64")("ascends: the same as descending on the negated loss", async () => {
     for (const k of optimCases) {
       const p = makeProblem(k);
       const q = makeProblem(k);
@@ -354,7 +363,7 @@ describeEachBackend("optimizers match PyTorch in float32 (optimizers.json)", () 
     });
   }
 
-  it("memory stays flat for every optimizer", async () => {
+  it("memory does not grow for any optimizer", async () => {
     for (const k of optimCases) {
       const p = makeProblem(k, "float32");
       const opt = makeOptimizer(k.optimizer, [p.w, p.b], k.options);
@@ -363,7 +372,9 @@ describeEachBackend("optimizers match PyTorch in float32 (optimizers.json)", () 
         await trainStep(opt, p.lossOf);
         counts.push(getBackend().memory().storages);
       }
-      expect(new Set(counts.slice(3)).size, k.name).toBe(1);
+      // never above the count after the state is built: a leak grows. (It may fall: the collector can
+      // release the earlier cases' tensors mid-loop, which it did on webgpu.)
+      expect(Math.max(...counts.slice(3)), k.name).toBe(counts[3]);
     }
   });
 });
