@@ -4,7 +4,8 @@
  * adapter (no GPU, no Vulkan driver such as Mesa's lavapipe) the reason is printed and the webgpu suites skip.
  */
 import "./setup.js";
-import { setBackend } from "../../src/backends/registry.js";
+import { afterAll } from "vitest";
+import { getBackend, setBackend } from "../../src/backends/registry.js";
 import { setWebgpuUnavailable } from "./webgpu_run.js";
 
 try {
@@ -14,3 +15,8 @@ try {
   setWebgpuUnavailable(reason);
   console.warn(`webgpu suites skipped, no WebGPU adapter: ${reason}`);
 }
+
+// the file's GPU work finishes before its worker exits (a worker once exited mid-queue and crashed)
+afterAll(async () => {
+  await getBackend().settled?.();
+});
