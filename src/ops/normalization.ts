@@ -133,7 +133,7 @@ export function batchNormUpdating(
   x: Tensor,
   runningMean: Tensor | null,
   runningVar: Tensor | null,
-  options: BatchNormOptions = {},
+  options: Omit<BatchNormOptions, "momentum"> & { momentum?: number | Tensor } = {},
 ): { y: Tensor; updated: boolean } {
   const op = "batchNorm";
   if (x.rank < 2) {
@@ -166,16 +166,18 @@ export function batchNormUpdating(
   const updated = tidy(() =>
     noGrad(() => {
       const next: [Tensor, Tensor][] = [];
+      // a tensor momentum (BatchNorm's cumulative average on a GPU, where the count is not read back)
+      const keep = typeof momentum === "number" ? 1 - momentum : momentum.neg().add(1);
       if (runningMean) {
         const m = mu.detach().cast(runningMean.dtype);
-        next.push([runningMean, runningMean.mul(1 - momentum).add(m.mul(momentum))]);
+        next.push([runningMean, runningMean.mul(keep).add(m.mul(momentum))]);
       }
       if (runningVar) {
         const v = variance
           .detach()
           .mul(count / (count - 1))
           .cast(runningVar.dtype);
-        next.push([runningVar, runningVar.mul(1 - momentum).add(v.mul(momentum))]);
+        next.push([runningVar, runningVar.mul(keep).add(v.mul(momentum))]);
       }
       if (next.length === 0) return false;
       // one NaN would stay in the running statistics for good and make every evaluation output NaN, so

@@ -1,16 +1,21 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { StrataError } from "../../src/base/errors.js";
 import { enableGrad, isGradEnabled, noGrad } from "../../src/core/grad_mode.js";
 import { tidy } from "../../src/core/memory.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { ones, tensor, zeros } from "../../src/ops/creation.js";
 import { maximum, minimum } from "../../src/ops/elementwise.js";
-import { describeEachBackend } from "../helpers/backends.js";
+import { describeEachBackend, itNeeds } from "../helpers/backends.js";
 import { expectClose } from "../helpers/close.js";
 
-const f64 = (v: number[] | number[][], requiresGrad = true) => tensor(v, { dtype: "float64", requiresGrad });
+/** float64 where the backend has it; webgpu (no f64 in WGSL) runs the same tests in float32. */
+let F: "float64" | "float32" = "float64";
+const f64 = (v: number[] | number[][], requiresGrad = true) => tensor(v, { dtype: F, requiresGrad });
 
-describeEachBackend("autograd", () => {
+describeEachBackend("autograd", (backend) => {
+  beforeAll(() => {
+    F = backend === "webgpu" ? "float32" : "float64";
+  });
   describe("basics", () => {
     it("records the graph on ops of tensors that require grad", () => {
       const x = f64([1, 2, 3]);
@@ -25,85 +30,85 @@ describeEachBackend("autograd", () => {
       expect(c.mul(2).gradFn).toBe(null);
     });
 
-    it("d/dx Σ x² = 2x, in the leaf's dtype and shape", () => {
+    it("d/dx Σ x² = 2x, in the leaf's dtype and shape", async () => {
       const x = f64([
         [1, -2],
         [3, 0.5],
       ]);
       x.mul(x).sum().backward();
       expect(x.grad!.shape).toEqual([2, 2]);
-      expect(x.grad!.dtype).toBe("float64");
-      expect(x.grad!.toArray()).toEqual([
+      expect(x.grad!.dtype).toBe(F);
+      expect(await x.grad!.array()).toEqual([
         [2, -4],
         [6, 1],
       ]);
       expect(x.grad!.requiresGrad).toBe(false);
     });
 
-    it("a diamond graph sums both paths; broadcast gradients are summed down", () => {
+    it("a diamond graph sums both paths; broadcast gradients are summed down", async () => {
       const x = f64([1, 2, 3]);
       const b = f64([[10], [20]]);
       const h = x.mul(3);
       const y = h.add(h.mul(h)).add(b).sum(); // Σ_rows Σ (3x + 9x²) + b
       y.backward();
-      expect(x.grad!.toArray()).toEqual([1, 2, 3].map((v) => 2 * (3 + 18 * v)));
-      expect(b.grad!.toArray()).toEqual([[3], [3]]);
+      expect(await x.grad!.array()).toEqual([1, 2, 3].map((v) => 2 * (3 + 18 * v)));
+      expect(await b.grad!.array()).toEqual([[3], [3]]);
     });
 
-    it("float32 leaves get float32 gradients even through float64 ops", () => {
+    itNeeds("float64")("float32 leaves get float32 gradients even through float64 ops", async () => {
       const x = tensor([1, 2], { requiresGrad: true });
       x.mul(tensor([0.5, 0.25], { dtype: "float64" }))
         .sum()
         .backward();
       expect(x.grad!.dtype).toBe("float32");
-      expect(x.grad!.toArray()).toEqual([0.5, 0.25]);
+      expect(await x.grad!.array()).toEqual([0.5, 0.25]);
     });
 
-    it("gradients accumulate over two backward() calls until reset", () => {
+    it("gradients accumulate over two backward() calls until reset", async () => {
       const x = f64([1, 2]);
       x.mul(2).sum().backward();
       const g = x.grad!;
       x.mul(x).sum().backward();
       expect(x.grad).toBe(g); // accumulated in place
-      expect(x.grad!.toArray()).toEqual([4, 6]);
+      expect(await x.grad!.array()).toEqual([4, 6]);
       x.grad = null;
       x.mul(5).sum().backward();
-      expect(x.grad!.toArray()).toEqual([5, 5]);
+      expect(await x.grad!.array()).toEqual([5, 5]);
     });
 
-    it("the gradient is its own tensor, never the seed (storage is immutable, so sharing it is safe)", () => {
+    it("the gradient is its own tensor, never the seed (storage is immutable, so sharing it is safe)", async () => {
       const x = f64([1, 2]);
       const seed = f64([3, 4], false);
       x.backward(seed);
-      expect(x.grad!.toArray()).toEqual([3, 4]);
+      expect(await x.grad!.array()).toEqual([3, 4]);
       expect(x.grad).not.toBe(seed);
       x.backward(seed);
-      expect(x.grad!.toArray()).toEqual([6, 8]);
-      expect(seed.toArray()).toEqual([3, 4]);
+      expect(await x.grad!.array()).toEqual([6, 8]);
+      expect(await seed.array()).toEqual([3, 4]);
     });
 
-    it("a deep chain does not overflow the stack", () => {
+    it("a deep chain does not overflow the stack", async () => {
       const x = f64([1]);
       tidy(() => {
         let y: Tensor = x;
         for (let i = 0; i < 20000; i++) y = y.add(1);
         y.sum().backward();
       });
-      expect(x.grad!.item()).toBe(1);
+      expect(await x.grad!.itemAsync()).toBe(1);
     });
   });
 
   describe("seed gradients", () => {
-    it("non-scalar outputs take a seed of their shape", () => {
+    it("non-scalar outputs take a seed of their shape", async () => {
       const x = f64([1, 2, 3]);
       const y = x.mul(x);
       y.backward(f64([1, 10, 100], false));
-      expect(x.grad!.toArray()).toEqual([2, 40, 600]);
+      expect(await x.grad!.array()).toEqual([2, 40, 600]);
     });
-    it("a one-element output of any rank needs no seed", () => {
+    it("a one-element output of any rank needs no seed", async () => {
       const x = f64([[2]]);
       x.mul(3).backward();
-      expect(x.grad!.toArray()).toEqual([[3]]);
+      expect(await x.grad!.array()).toEqual([[3]]);
     });
     it("missing or mismatched seeds and outputs without grad are errors", () => {
       const x = f64([1, 2, 3]);
@@ -111,10 +116,10 @@ describeEachBackend("autograd", () => {
       expect(() => x.mul(2).backward()).toThrow(
         /a gradient can only be implied for a one-element output; pass a seed gradient of shape \(3,\)/,
       );
-      expect(() => x.mul(2).backward(ones([2], { dtype: "float64" }))).toThrow(
+      expect(() => x.mul(2).backward(ones([2], { dtype: F }))).toThrow(
         /seed gradient \(2,\) does not match output \(3,\)/,
       );
-      expect(() => x.mul(2).backward(ones([1, 3], { dtype: "float64" }))).toThrow(/does not match/);
+      expect(() => x.mul(2).backward(ones([1, 3], { dtype: F }))).toThrow(/does not match/);
       expect(() => f64([1], false).mul(2).backward()).toThrow(/does not require grad/);
     });
   });
@@ -147,14 +152,14 @@ describeEachBackend("autograd", () => {
   });
 
   describe("detach / requiresGrad_ / retainGrad", () => {
-    it("detach shares memory and cuts the graph", () => {
+    it("detach shares memory and cuts the graph", async () => {
       const x = f64([1, 2, 3]);
       const d = x.detach();
       expect(d.storage).toBe(x.storage);
       expect(d.requiresGrad).toBe(false);
       expect(d.gradFn).toBe(null);
       x.mul(x.detach()).sum().backward();
-      expect(x.grad!.toArray()).toEqual([1, 2, 3]); // not 2x
+      expect(await x.grad!.array()).toEqual([1, 2, 3]); // not 2x
       const v = x.mul(2).detach();
       expect(v.isLeaf).toBe(true);
     });
@@ -174,65 +179,65 @@ describeEachBackend("autograd", () => {
       // int tensors may turn it off (a no-op)
       expect(tensor([1], { dtype: "int32" }).requiresGrad_(false).requiresGrad).toBe(false);
     });
-    it("retainGrad keeps the gradient of an intermediate; others get none", () => {
+    it("retainGrad keeps the gradient of an intermediate; others get none", async () => {
       const x = f64([1, 2]);
       const h = x.mul(3).retainGrad();
       const k = h.mul(h);
       k.sum().backward();
-      expect(h.grad!.toArray()).toEqual([6, 12]);
+      expect(await h.grad!.array()).toEqual([6, 12]);
       expect(k.grad).toBe(null);
-      expect(x.grad!.toArray()).toEqual([18, 36]);
+      expect(await x.grad!.array()).toEqual([18, 36]);
     });
   });
 
   describe("retainGraph and createGraph", () => {
-    it("a second backward through a freed graph is a clear error", () => {
+    it("a second backward through a freed graph is a clear error", async () => {
       const x = f64([1, 2]);
       const y = x.mul(x).sum();
       y.backward();
       expect(() => y.backward()).toThrow(StrataError);
       expect(() => y.backward()).toThrow(/a second time/);
       expect(() => y.backward()).toThrow(/retainGraph: true/);
-      expect(x.grad!.toArray()).toEqual([2, 4]);
+      expect(await x.grad!.array()).toEqual([2, 4]);
     });
-    it("retainGraph allows it, and gradients add up", () => {
+    it("retainGraph allows it, and gradients add up", async () => {
       const x = f64([1, 2]);
       const y = x.mul(x).sum();
       y.backward(undefined, { retainGraph: true });
       y.backward();
-      expect(x.grad!.toArray()).toEqual([4, 8]);
+      expect(await x.grad!.array()).toEqual([4, 8]);
     });
-    it("createGraph: d²(x³)/dx² = 6x, through mul and through pow", () => {
+    it("createGraph: d²(x³)/dx² = 6x, through mul and through pow", async () => {
       for (const cube of [(x: Tensor) => x.mul(x).mul(x), (x: Tensor) => x.pow(3)]) {
         const x = f64([1, -2, 0.5]);
         cube(x).sum().backward(undefined, { createGraph: true });
         const g = x.grad!;
-        expectClose(g, [3, 12, 0.75], { rtol: 1e-14 });
+        await expectClose(g, [3, 12, 0.75], { rtol: 1e-14 });
         expect(g.requiresGrad).toBe(true);
         x.grad = null;
         g.sum().backward();
-        expectClose(x.grad!, [6, -12, 3], { rtol: 1e-14 });
+        await expectClose(x.grad!, [6, -12, 3], { rtol: 1e-14 });
       }
     });
-    it("createGraph: third derivative of sin is -cos", () => {
+    it("createGraph: third derivative of sin is -cos", async () => {
       const x = f64([0.3, 1.2]);
       x.sin().sum().backward(undefined, { createGraph: true });
       const g1 = x.grad!;
       x.grad = null;
       g1.sum().backward(undefined, { createGraph: true });
       const g2 = x.grad!;
-      expectClose(g2, [-Math.sin(0.3), -Math.sin(1.2)], { rtol: 1e-14 });
+      await expectClose(g2, [-Math.sin(0.3), -Math.sin(1.2)], { rtol: 1e-14 });
       x.grad = null;
       g2.sum().backward();
-      expectClose(x.grad!, [-Math.cos(0.3), -Math.cos(1.2)], { rtol: 1e-14 });
+      await expectClose(x.grad!, [-Math.cos(0.3), -Math.cos(1.2)], { rtol: 1e-14 });
     });
   });
 
   describe("max/min/maximum/minimum with ties (outside gradcheck)", () => {
-    it("max/min split the gradient evenly among tied positions", () => {
+    it("max/min split the gradient evenly among tied positions", async () => {
       const x = f64([1, 3, 3, 2]);
       x.max().backward();
-      expect(x.grad!.toArray()).toEqual([0, 0.5, 0.5, 0]);
+      expect(await x.grad!.array()).toEqual([0, 0.5, 0.5, 0]);
       const y = f64([
         [5, 5, 5],
         [1, 7, 2],
@@ -241,32 +246,32 @@ describeEachBackend("autograd", () => {
         .mul(f64([3, 10], false))
         .sum()
         .backward();
-      expect(y.grad!.toArray()).toEqual([
+      expect(await y.grad!.array()).toEqual([
         [1, 1, 1],
         [0, 10, 0],
       ]);
       const z = f64([[4, 1, 1]]);
       z.min(1, true).sum().backward();
-      expect(z.grad!.toArray()).toEqual([[0, 0.5, 0.5]]);
+      expect(await z.grad!.array()).toEqual([[0, 0.5, 0.5]]);
     });
-    it("maximum/minimum split ties between operands", () => {
+    it("maximum/minimum split ties between operands", async () => {
       const a = f64([1, 2, 3]);
       const b = f64([2, 2, 1]);
       maximum(a, b).sum().backward();
-      expect(a.grad!.toArray()).toEqual([0, 0.5, 1]);
-      expect(b.grad!.toArray()).toEqual([1, 0.5, 0]);
+      expect(await a.grad!.array()).toEqual([0, 0.5, 1]);
+      expect(await b.grad!.array()).toEqual([1, 0.5, 0]);
       const c = f64([1, 2, 3]);
       minimum(c, 2).sum().backward();
-      expect(c.grad!.toArray()).toEqual([1, 0.5, 0]);
+      expect(await c.grad!.array()).toEqual([1, 0.5, 0]);
     });
   });
 
   describe("piecewise-constant ops", () => {
-    it("floor/ceil/round/sign pass no gradient", () => {
+    it("floor/ceil/round/sign pass no gradient", async () => {
       for (const op of ["floor", "ceil", "round", "sign"] as const) {
         const x = f64([0.3, 1.7, -2.2]);
         x[op]().add(x).sum().backward();
-        expect(x.grad!.toArray()).toEqual([1, 1, 1]);
+        expect(await x.grad!.array()).toEqual([1, 1, 1]);
       }
     });
     it("non-differentiable outputs (comparisons, argmax, int casts) do not require grad", () => {

@@ -4,13 +4,19 @@ import { gradcheck } from "../../src/autograd/gradcheck.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import * as A from "../../src/ops/activation.js";
 import { fromHost } from "../../src/ops/creation.js";
+import { setBackend } from "../../src/backends/registry.js";
+import { Generator } from "../../src/core/random.js";
 import * as E from "../../src/ops/elementwise.js";
 import { matmul } from "../../src/ops/linalg.js";
 import * as M from "../../src/ops/movement.js";
-import { describeEachBackend } from "../helpers/backends.js";
+import { describeEachBackend, itNeeds } from "../helpers/backends.js";
 import { seededValues } from "../helpers/naive.js";
+import { expectClose } from "../helpers/close.js";
 
 let seed = 1;
+
+/** The dtype of the leaves: float64 for gradcheck; float32 where the table runs on webgpu. */
+let leafDtype: "float64" | "float32" = "float64";
 
 /** A float64 leaf with values in [lo, hi), kept at least `gap` away from every point in `avoid`. */
 function leaf(shape: number[], lo = -2, hi = 2, avoid: number[] = [], gap = 0.05): Tensor {
@@ -19,7 +25,7 @@ function leaf(shape: number[], lo = -2, hi = 2, avoid: number[] = [], gap = 0.05
     for (const p of avoid) if (Math.abs(x - p) < gap) return p + (x < p ? -gap : gap);
     return x;
   });
-  return fromHost(v, shape, "float64", true);
+  return fromHost(v, shape, leafDtype, true);
 }
 
 const int = (v: number[], shape: number[]) => fromHost(v, shape, "int32");
@@ -51,7 +57,7 @@ const TABLE: [string, () => Case][] = [
   ["square", () => ({ fn: (x) => x.square(), inputs: [leaf([2, 3])] })],
   ["clip", () => ({ fn: (x) => x.clip(-1, 1), inputs: [leaf([3, 4], -2, 2, [-1, 1])] })],
   ["clip (min only)", () => ({ fn: (x) => x.clamp(0.5), inputs: [leaf([3, 4], -2, 2, [0.5])] })],
-  ["cast float64 -> float64", () => ({ fn: (x) => x.cast("float64").mul(x), inputs: [leaf([3])] })],
+  ["cast float64 -> float64", () => ({ fn: (x) => x.cast(leafDtype).mul(x), inputs: [leaf([3])] })],
   // elementwise binary, with broadcasting and number operands
   ["add", () => ({ fn: (a, b) => a.add(b), inputs: [leaf([2, 3]), leaf([2, 3])] })],
   ["add (2,3)+(3,)", () => ({ fn: (a, b) => a.add(b), inputs: [leaf([2, 3]), leaf([3])] })],
@@ -227,11 +233,11 @@ const TABLE: [string, () => Case][] = [
 /** A fixed float64 tensor that does not require grad. */
 function leafConst(shape: number[]): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
-  return fromHost(seededValues(n, 9000 + seed++), shape, "float64");
+  return fromHost(seededValues(n, 9000 + seed++), shape, leafDtype);
 }
 
 describeEachBackend("gradcheck of every differentiable op", () => {
-  it.each(TABLE)("%s", (_name, make) => {
+  itNeeds("float64").each(TABLE)("%s", (_name, make) => {
     const { fn, inputs } = make();
     const r = gradcheck(fn, inputs);
     expect(r.ok, r.message).toBe(true);
@@ -242,7 +248,7 @@ describeEachBackend("gradcheck of every differentiable op", () => {
     }
   });
 
-  it("covers every rule in GRAD_RULES", () => {
+  itNeeds("float64")("covers every rule in GRAD_RULES", () => {
     const ops = new Set<string>();
     for (const [, make] of TABLE) {
       const { fn, inputs } = make();
@@ -255,5 +261,52 @@ describeEachBackend("gradcheck of every differentiable op", () => {
     }
     const missing = Object.keys(GRAD_RULES).filter((op) => !ops.has(op));
     expect(missing).toEqual([]);
+  });
+});
+
+/** fn's gradients for every input that requires grad, of Σ fn(x)·w with gradcheck's weights (seed 1234). */
+async function weightedGradients(make: () => Case): Promise<number[][]> {
+  const { fn, inputs } = make();
+  const probe = fn(...inputs);
+  const gen = new Generator(1234);
+  const w = fromHost(
+    Array.from({ length: probe.size }, () => gen.normal()),
+    probe.shape,
+    probe.dtype,
+  );
+  probe.mul(w).sum().backward();
+  const out: number[][] = [];
+  for (const x of inputs) if (x.requiresGrad) out.push(Array.from(await x.grad!.data()));
+  return out;
+}
+
+/**
+ * webgpu has no float64, so no finite differences: there every rule's gradient, in float32, is checked
+ * against the reference backend's float64 gradient of the same function at the same points (the rules
+ * there pass gradcheck above). Tolerance 1e-4 relative + 1e-5 absolute: the functions chain up to ~10
+ * float32 ops (a few ulp each, transcendental ones up to WGSL's 3 ulp + lavapipe's), far below the O(1)
+ * error of a wrong rule.
+ */
+describeEachBackend("every grad rule in float32 against the reference backend's float64", (backend) => {
+  it.skipIf(backend !== "webgpu").each(TABLE)("%s", async (_name, make) => {
+    const start = seed;
+    leafDtype = "float32";
+    let got: number[][];
+    try {
+      got = await weightedGradients(make);
+    } finally {
+      leafDtype = "float64";
+    }
+    seed = start;
+    let want: number[][];
+    setBackend("ref");
+    try {
+      want = await weightedGradients(make);
+    } finally {
+      await setBackend(backend);
+    }
+    expect(got.length).toBe(want.length);
+    expect(got.length).toBeGreaterThan(0);
+    for (let i = 0; i < got.length; i++) await expectClose(got[i], want[i], { rtol: 1e-4, atol: 1e-5 });
   });
 });

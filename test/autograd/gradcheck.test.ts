@@ -1,9 +1,9 @@
-import { afterEach, expect, it } from "vitest";
+import { afterEach, expect } from "vitest";
 import { StrataError } from "../../src/base/errors.js";
 import { GRAD_RULES, type GradRule } from "../../src/autograd/grad_rules.js";
 import { gradcheck } from "../../src/autograd/gradcheck.js";
 import { randn, tensor } from "../../src/ops/creation.js";
-import { describeEachBackend } from "../helpers/backends.js";
+import { describeEachBackend, itNeeds } from "../helpers/backends.js";
 
 const saved: GradRule = GRAD_RULES.sin;
 
@@ -12,7 +12,7 @@ describeEachBackend("gradcheck", () => {
     GRAD_RULES.sin = saved;
   });
 
-  it("passes a correct gradient and reports a tiny error", () => {
+  itNeeds("float64")("passes a correct gradient and reports a tiny error", () => {
     const x = randn([3, 4], { dtype: "float64", requiresGrad: true });
     const r = gradcheck((t) => t.tanh().sum(1), [x]);
     expect(r.ok).toBe(true);
@@ -20,7 +20,7 @@ describeEachBackend("gradcheck", () => {
     expect(r.message).toBe("");
   });
 
-  it("fails a wrong gradient and says where", () => {
+  itNeeds("float64")("fails a wrong gradient and says where", () => {
     const x = tensor([0.5, 1, 1.5], { dtype: "float64", requiresGrad: true });
     // x · stopgrad(x) has analytic gradient x but numeric gradient 2x
     const r = gradcheck((t) => t.mul(t.detach()), [x]);
@@ -29,7 +29,7 @@ describeEachBackend("gradcheck", () => {
     expect(r.message).toMatch(/^input 0, element \d+: analytic .* vs numeric /);
   });
 
-  it("fails a NaN gradient (a NaN difference is not within any tolerance)", () => {
+  itNeeds("float64")("fails a NaN gradient (a NaN difference is not within any tolerance)", () => {
     const x = tensor([0, 1, 1.5], { dtype: "float64", requiresGrad: true });
     // √|x| at 0: the chain rule gives ∞ · sign(0) = NaN, the central difference 0
     const r = gradcheck((t) => t.abs().sqrt(), [x]);
@@ -38,7 +38,7 @@ describeEachBackend("gradcheck", () => {
     expect(r.message).toBe("input 0, element 0: analytic NaN vs numeric 0");
   });
 
-  it("catches a broken rule in the rule table", () => {
+  itNeeds("float64")("catches a broken rule in the rule table", () => {
     GRAD_RULES.sin = (g, { inputs: [x] }) => [g.mul(x.cos()).mul(1.01)];
     const x = randn([4], { dtype: "float64", requiresGrad: true });
     expect(gradcheck((t) => t.sin(), [x]).ok).toBe(false);
@@ -46,7 +46,7 @@ describeEachBackend("gradcheck", () => {
     expect(gradcheck((t) => t.sin(), [x]).ok).toBe(true);
   });
 
-  it("checks only inputs that require grad, and insists on float64 for them", () => {
+  itNeeds("float64")("checks only inputs that require grad, and insists on float64 for them", () => {
     const x = tensor([1, 2], { dtype: "float64", requiresGrad: true });
     const c = tensor([3, 4], { dtype: "float64" });
     const r = gradcheck((a, b) => a.mul(b), [x, c]);

@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { ShapeError, ValueError } from "../../src/base/errors.js";
 import { Standardizer, minMaxScale, normalize, standardize } from "../../src/data/transforms.js";
 import { ones, tensor, zeros } from "../../src/ops/creation.js";
-import { expectClose } from "../helpers/close.js";
+import { expectCloseSync } from "../helpers/close.js";
 
 describe("normalize", () => {
   it("uses one mean and std for every element", () => {
-    expectClose(normalize(tensor([1, 3, 5]), 3, 2), [-1, 0, 1]);
+    expectCloseSync(normalize(tensor([1, 3, 5]), 3, 2), [-1, 0, 1]);
   });
 
   it("uses per-channel statistics along axis 1 of NCHW", () => {
@@ -22,7 +22,7 @@ describe("normalize", () => {
   it("converts integer input to float32", () => {
     const y = normalize(tensor([0, 255], { dtype: "int32" }), 0, 255);
     expect(y.dtype).toBe("float32");
-    expectClose(y, [0, 1]);
+    expectCloseSync(y, [0, 1]);
   });
 
   it("names the mismatch", () => {
@@ -44,26 +44,26 @@ describe("standardize", () => {
   it("returns zero-mean unit-std features and the fitted statistics", () => {
     const { result, mean, std } = standardize(x);
     expect(mean.shape).toEqual([1, 3]);
-    expectClose(mean, tensor([[3, 20, 5]]));
-    expectClose(std, tensor([[Math.sqrt(8 / 3), Math.sqrt(200 / 3), 1]]), { rtol: 1e-5 });
-    expectClose(result.mean(0), [0, 0, 0], { atol: 1e-6 });
-    expectClose(result.std(0, false, 0), [1, 1, 0], { atol: 1e-5 }); // the constant column maps to 0
+    expectCloseSync(mean, tensor([[3, 20, 5]]));
+    expectCloseSync(std, tensor([[Math.sqrt(8 / 3), Math.sqrt(200 / 3), 1]]), { rtol: 1e-5 });
+    expectCloseSync(result.mean(0), [0, 0, 0], { atol: 1e-6 });
+    expectCloseSync(result.std(0, false, 0), [1, 1, 0], { atol: 1e-5 }); // the constant column maps to 0
   });
 
   it("applies the training statistics to test data", () => {
     const { apply, mean, std } = standardize(x);
     const test = tensor([[3, 40, 6]]);
-    expectClose(apply(test), normalize(test, mean, std));
-    expectClose(apply(test), [0, 20 / Math.sqrt(200 / 3), 1], { rtol: 1e-5 });
+    expectCloseSync(apply(test), normalize(test, mean, std));
+    expectCloseSync(apply(test), [0, 20 / Math.sqrt(200 / 3), 1], { rtol: 1e-5 });
   });
 
   it("reduces over several axes or all of them", () => {
     const img = tensor([[[[0, 2]], [[10, 30]]]]); // [1, 2, 1, 2]
     const { mean } = standardize(img, [0, 2, 3]);
     expect(mean.shape).toEqual([1, 2, 1, 1]);
-    expectClose(mean, [1, 20]);
+    expectCloseSync(mean, [1, 20]);
     const all = standardize(tensor([1, 2, 3, 4]), null);
-    expectClose(all.mean, [2.5]);
+    expectCloseSync(all.mean, [2.5]);
     expect(standardize(x, 1).mean.shape).toEqual([3, 1]);
     expect(() => standardize(x, 2)).toThrow(/axis 2 is out of range/);
   });
@@ -78,31 +78,31 @@ describe("Standardizer", () => {
 
   it("fits on the training rows only and applies those statistics to other rows", () => {
     const scaler = Standardizer.fit(train);
-    expectClose(scaler.mean, tensor([[3, 20, 5]]));
-    expectClose(scaler.std, tensor([[Math.sqrt(8 / 3), Math.sqrt(200 / 3), 1]]), { rtol: 1e-5 });
+    expectCloseSync(scaler.mean, tensor([[3, 20, 5]]));
+    expectCloseSync(scaler.std, tensor([[Math.sqrt(8 / 3), Math.sqrt(200 / 3), 1]]), { rtol: 1e-5 });
     const z = scaler.transform(train);
-    expectClose(z.mean(0), [0, 0, 0], { atol: 1e-6 });
-    expectClose(z.std(0, false, 0), [1, 1, 0], { atol: 1e-5 }); // the constant column maps to 0, not NaN
+    expectCloseSync(z.mean(0), [0, 0, 0], { atol: 1e-6 });
+    expectCloseSync(z.std(0, false, 0), [1, 1, 0], { atol: 1e-5 }); // the constant column maps to 0, not NaN
     // test rows use the training statistics, not their own: [3, 40, 6] -> [0, 20 / std, (6 - 5) / 1]
-    expectClose(scaler.transform(tensor([[3, 40, 6]])), tensor([[0, 20 / Math.sqrt(200 / 3), 1]]), {
+    expectCloseSync(scaler.transform(tensor([[3, 40, 6]])), tensor([[0, 20 / Math.sqrt(200 / 3), 1]]), {
       rtol: 1e-5,
     });
-    expectClose(scaler.transform(tensor([[3, 40, 6]])), standardize(train).apply(tensor([[3, 40, 6]])));
+    expectCloseSync(scaler.transform(tensor([[3, 40, 6]])), standardize(train).apply(tensor([[3, 40, 6]])));
   });
 
   it("inverts its transform and converts integer input to float32", () => {
     const scaler = Standardizer.fit(tensor([[0], [2], [4]], { dtype: "int32" }));
     const z = scaler.transform(tensor([[4]], { dtype: "int32" }));
     expect(z.dtype).toBe("float32");
-    expectClose(z, tensor([[Math.sqrt(3 / 2)]]), { rtol: 1e-5 });
-    expectClose(scaler.inverseTransform(z), tensor([[4]]), { rtol: 1e-5 });
+    expectCloseSync(z, tensor([[Math.sqrt(3 / 2)]]), { rtol: 1e-5 });
+    expectCloseSync(scaler.inverseTransform(z), tensor([[4]]), { rtol: 1e-5 });
   });
 
   it("is made from saved statistics, and fits per channel", () => {
     const restored = new Standardizer(tensor([[1, 2]]), tensor([[2, 4]]));
-    expectClose(restored.transform(tensor([[3, 10]])), tensor([[1, 2]]));
+    expectCloseSync(restored.transform(tensor([[3, 10]])), tensor([[1, 2]]));
     const img = tensor([[[[0, 2]], [[10, 30]]]]); // [1, 2, 1, 2]
-    expectClose(Standardizer.fit(img, [0, 2, 3]).transform(img), tensor([[[[-1, 1]], [[-1, 1]]]]), {
+    expectCloseSync(Standardizer.fit(img, [0, 2, 3]).transform(img), tensor([[[[-1, 1]], [[-1, 1]]]]), {
       rtol: 1e-5,
     });
   });
@@ -128,9 +128,9 @@ describe("minMaxScale", () => {
       [10, 0, 7],
     ]);
     const { result, min, max, apply } = minMaxScale(x);
-    expectClose(min, tensor([[0, -1, 7]]));
-    expectClose(max, tensor([[10, 1, 7]]));
-    expectClose(
+    expectCloseSync(min, tensor([[0, -1, 7]]));
+    expectCloseSync(max, tensor([[10, 1, 7]]));
+    expectCloseSync(
       result,
       tensor([
         [0, 0, 0],
@@ -138,11 +138,11 @@ describe("minMaxScale", () => {
         [1, 0.5, 0],
       ]),
     );
-    expectClose(apply(tensor([[20, 0, 8]])), tensor([[2, 0.5, 1]]));
+    expectCloseSync(apply(tensor([[20, 0, 8]])), tensor([[2, 0.5, 1]]));
   });
 
   it("maps onto another range", () => {
-    expectClose(minMaxScale(tensor([2, 4, 6]), null, [-1, 1]).result, [-1, 0, 1]);
+    expectCloseSync(minMaxScale(tensor([2, 4, 6]), null, [-1, 1]).result, [-1, 0, 1]);
     expect(() => minMaxScale(tensor([1, 2]), 0, [1, 0])).toThrow(/low < high/);
   });
 });

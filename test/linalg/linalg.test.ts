@@ -7,7 +7,7 @@ import * as linalg from "../../src/linalg/index.js";
 import { tril, triu } from "../../src/linalg/matrix.js";
 import { eye, randn, tensor } from "../../src/ops/creation.js";
 import { describeEachBackend } from "../helpers/backends.js";
-import { expectClose } from "../helpers/close.js";
+import { expectCloseSync } from "../helpers/close.js";
 import { type FixtureTensor, fixtureTensor, loadFixture } from "../helpers/fixtures.js";
 
 const mT = (x: Tensor) => x.transpose(-2, -1);
@@ -20,21 +20,21 @@ describeEachBackend("linalg", () => {
       it(`${c.op} ${JSON.stringify(c.A.shape)}`, () => {
         const A = f64(c.A);
         const tol = { atol: 1e-9, rtol: 1e-7 };
-        if (c.op === "eigh") expectClose(linalg.eigh(A).eigenvalues, f64(c.eigenvalues), tol);
-        if (c.op === "svd") expectClose(linalg.svdvals(A), f64(c.S), tol);
+        if (c.op === "eigh") expectCloseSync(linalg.eigh(A).eigenvalues, f64(c.eigenvalues), tol);
+        if (c.op === "svd") expectCloseSync(linalg.svdvals(A), f64(c.S), tol);
         if (c.op === "qr") {
           const { Q, R } = linalg.qr(A);
-          expectClose(Q, f64(c.Q), tol);
-          expectClose(R, f64(c.R), tol);
+          expectCloseSync(Q, f64(c.Q), tol);
+          expectCloseSync(R, f64(c.R), tol);
         }
-        if (c.op === "cholesky") expectClose(linalg.cholesky(A), f64(c.L), tol);
-        if (c.op === "solve") expectClose(linalg.solve(A, f64(c.B)), f64(c.X), tol);
-        if (c.op === "inv") expectClose(linalg.inv(A), f64(c.inv), tol);
+        if (c.op === "cholesky") expectCloseSync(linalg.cholesky(A), f64(c.L), tol);
+        if (c.op === "solve") expectCloseSync(linalg.solve(A, f64(c.B)), f64(c.X), tol);
+        if (c.op === "inv") expectCloseSync(linalg.inv(A), f64(c.inv), tol);
         if (c.op === "det") {
-          expectClose(linalg.det(A), f64(c.det), tol);
+          expectCloseSync(linalg.det(A), f64(c.det), tol);
           const { sign, logabsdet } = linalg.slogdet(A);
-          expectClose(sign, f64(c.sign), tol);
-          expectClose(logabsdet, f64(c.logabsdet), tol);
+          expectCloseSync(sign, f64(c.sign), tol);
+          expectCloseSync(logabsdet, f64(c.logabsdet), tol);
         }
       });
       if (c.grad) {
@@ -61,7 +61,7 @@ describeEachBackend("linalg", () => {
           else if (c.op === "inv") loss = linalg.inv(A).sin().sum();
           else loss = linalg.det(A).sum();
           loss.backward();
-          expectClose(A.grad!, f64(c.grad), { atol: 1e-8, rtol: 1e-6 });
+          expectCloseSync(A.grad!, f64(c.grad), { atol: 1e-8, rtol: 1e-6 });
         });
       }
     }
@@ -77,14 +77,14 @@ describeEachBackend("linalg", () => {
         const A = x.add(mT(x));
         const [L, Q] = linalg.eigh(A);
         expect(L.dtype).toBe(dtype);
-        expectClose(Q.mul(L.unsqueeze(-2)).matmul(mT(Q)), A, tol);
-        expectClose(mT(Q).matmul(Q), eye(12, 12, { dtype }).expand([3, 12, 12]), tol);
+        expectCloseSync(Q.mul(L.unsqueeze(-2)).matmul(mT(Q)), A, tol);
+        expectCloseSync(mT(Q).matmul(Q), eye(12, 12, { dtype }).expand([3, 12, 12]), tol);
         const l = Array.from(L.dataSync());
         for (let i = 1; i < l.length; i++) if (i % 12 !== 0) expect(l[i]).toBeGreaterThanOrEqual(l[i - 1]);
         // garbage in the upper triangle changes nothing; UPLO "U" reads the other one
         const garbled = tril(A).add(triu(randn([3, 12, 12], { dtype }), 1));
-        expectClose(linalg.eigvalsh(garbled), L, tol);
-        expectClose(linalg.eigvalsh(mT(A), { UPLO: "U" }), L, tol);
+        expectCloseSync(linalg.eigvalsh(garbled), L, tol);
+        expectCloseSync(linalg.eigvalsh(mT(A), { UPLO: "U" }), L, tol);
       });
 
       it(`svd (${dtype}): A = U diag(S) Vh, orthonormal factors, S descending, thin and full`, () => {
@@ -103,9 +103,9 @@ describeEachBackend("linalg", () => {
             [2, k],
             [2, k, n],
           ]);
-          expectClose(U.mul(S.unsqueeze(-2)).matmul(Vh), A, tol);
-          expectClose(mT(U).matmul(U), eye(k, k, { dtype }).expand([2, k, k]), tol);
-          expectClose(Vh.matmul(mT(Vh)), eye(k, k, { dtype }).expand([2, k, k]), tol);
+          expectCloseSync(U.mul(S.unsqueeze(-2)).matmul(Vh), A, tol);
+          expectCloseSync(mT(U).matmul(U), eye(k, k, { dtype }).expand([2, k, k]), tol);
+          expectCloseSync(Vh.matmul(mT(Vh)), eye(k, k, { dtype }).expand([2, k, k]), tol);
           const s = Array.from(S.dataSync());
           for (let i = 1; i < s.length; i++) if (i % k !== 0) expect(s[i]).toBeLessThanOrEqual(s[i - 1]);
           const full = linalg.svd(A);
@@ -113,9 +113,9 @@ describeEachBackend("linalg", () => {
             [2, m, m],
             [2, n, n],
           ]);
-          expectClose(mT(full.U).matmul(full.U), eye(m, m, { dtype }).expand([2, m, m]), tol);
-          expectClose(full.Vh.matmul(mT(full.Vh)), eye(n, n, { dtype }).expand([2, n, n]), tol);
-          expectClose(linalg.svdvals(A), S, tol);
+          expectCloseSync(mT(full.U).matmul(full.U), eye(m, m, { dtype }).expand([2, m, m]), tol);
+          expectCloseSync(full.Vh.matmul(mT(full.Vh)), eye(n, n, { dtype }).expand([2, n, n]), tol);
+          expectCloseSync(linalg.svdvals(A), S, tol);
         }
       });
 
@@ -131,8 +131,8 @@ describeEachBackend("linalg", () => {
         );
         const { U, S, Vh } = linalg.svd(A);
         expect(S.dataSync()[2]).toBeLessThan(1e-5);
-        expectClose(mT(U).matmul(U), eye(4, 4, { dtype }), tol);
-        expectClose(U.slice(-1, 0, 3).mul(S.unsqueeze(-2)).matmul(Vh), A, tol);
+        expectCloseSync(mT(U).matmul(U), eye(4, 4, { dtype }), tol);
+        expectCloseSync(U.slice(-1, 0, 3).mul(S.unsqueeze(-2)).matmul(Vh), A, tol);
       });
 
       it(`qr (${dtype}): A = QR, QᵀQ = I, R upper triangular; reduced, complete and r`, () => {
@@ -149,14 +149,14 @@ describeEachBackend("linalg", () => {
             [m, k],
             [k, n],
           ]);
-          expectClose(Q.matmul(R), A, tol);
-          expectClose(mT(Q).matmul(Q), eye(k, k, { dtype }), tol);
+          expectCloseSync(Q.matmul(R), A, tol);
+          expectCloseSync(mT(Q).matmul(Q), eye(k, k, { dtype }), tol);
           const r = R.toArray() as number[][];
           for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) expect(r[i][j]).toBe(0);
           const c = linalg.qr(A, { mode: "complete" });
           expect(c.Q.shape).toEqual([m, m]);
-          expectClose(c.Q.matmul(c.R), A, tol);
-          expectClose(linalg.qr(A, { mode: "r" }).R, R, tol);
+          expectCloseSync(c.Q.matmul(c.R), A, tol);
+          expectCloseSync(linalg.qr(A, { mode: "r" }).R, R, tol);
         }
       });
 
@@ -165,23 +165,23 @@ describeEachBackend("linalg", () => {
         const x = randn([2, 6, 6], { dtype });
         const A = x.matmul(mT(x)).add(eye(6, 6, { dtype }).mul(6));
         const L = linalg.cholesky(A);
-        expectClose(L.matmul(mT(L)), A, tol);
-        expectClose(linalg.cholesky(A, { upper: true }), mT(L), tol);
+        expectCloseSync(L.matmul(mT(L)), A, tol);
+        expectCloseSync(linalg.cholesky(A, { upper: true }), mT(L), tol);
         const B = randn([2, 6, 3], { dtype });
-        expectClose(A.matmul(linalg.solve(A, B)), B, tol);
+        expectCloseSync(A.matmul(linalg.solve(A, B)), B, tol);
         // one matrix for a batch of right-hand sides (the batch axes broadcast)
         const A0 = A.select(0, 0);
-        expectClose(A0.matmul(linalg.solve(A0, B)), B, tol);
+        expectCloseSync(A0.matmul(linalg.solve(A0, B)), B, tol);
         const v = randn([2, 6], { dtype });
-        expectClose(A.matmul(linalg.solve(A, v).unsqueeze(-1)).squeeze(-1), v, tol);
-        expectClose(A.matmul(linalg.inv(A)), eye(6, 6, { dtype }).expand([2, 6, 6]), tol);
+        expectCloseSync(A.matmul(linalg.solve(A, v).unsqueeze(-1)).squeeze(-1), v, tol);
+        expectCloseSync(A.matmul(linalg.inv(A)), eye(6, 6, { dtype }).expand([2, 6, 6]), tol);
         // det = Π L_ii²
         const diag = L.mul(eye(6, 6, { dtype })).sum(-1);
-        expectClose(linalg.det(A), diag.log().sum(-1).mul(2).exp(), {
+        expectCloseSync(linalg.det(A), diag.log().sum(-1).mul(2).exp(), {
           rtol: dtype === "float64" ? 1e-9 : 1e-3,
           atol: 0,
         });
-        expectClose(linalg.slogdet(A).logabsdet, diag.log().sum(-1).mul(2), tol);
+        expectCloseSync(linalg.slogdet(A).logabsdet, diag.log().sum(-1).mul(2), tol);
       });
     }
   });

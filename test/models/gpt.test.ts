@@ -8,7 +8,7 @@ import { crossEntropy } from "../../src/ops/losses.js";
 import { fromHost } from "../../src/ops/creation.js";
 import { Adam } from "../../src/optim/adam.js";
 import { describeEachBackend } from "../helpers/backends.js";
-import { expectClose } from "../helpers/close.js";
+import { expectCloseSync } from "../helpers/close.js";
 
 const small = () =>
   new GPT({ vocabSize: 12, blockSize: 10, nLayer: 2, nHead: 2, nEmbd: 16, generator: new Generator(5) });
@@ -19,10 +19,10 @@ describeEachBackend("GPT", () => {
     const ids = fromHost([1, 5, 2, 7, 3, 3, 9, 0, 4, 6, 11, 2], [2, 6], "int32");
     const full = gpt.forward(ids);
     let r = gpt.step(ids.slice(1, 0, 4), null);
-    expectClose(r.logits, full.slice(1, 0, 4), { rtol: 1e-4, atol: 1e-5 });
+    expectCloseSync(r.logits, full.slice(1, 0, 4), { rtol: 1e-4, atol: 1e-5 });
     for (const t of [4, 5]) {
       r = gpt.step(ids.slice(1, t, t + 1), r.cache);
-      expectClose(r.logits, full.slice(1, t, t + 1), { rtol: 1e-4, atol: 1e-5 });
+      expectCloseSync(r.logits, full.slice(1, t, t + 1), { rtol: 1e-4, atol: 1e-5 });
     }
     expect(r.cache.length).toBe(6);
   });
@@ -31,7 +31,7 @@ describeEachBackend("GPT", () => {
     const gpt = small().eval();
     const a = gpt.forward(fromHost([1, 2, 3, 4], [1, 4], "int32"));
     const b = gpt.forward(fromHost([1, 2, 3, 9], [1, 4], "int32"));
-    expectClose(a.slice(1, 0, 3), b.slice(1, 0, 3), { rtol: 1e-5, atol: 1e-6 });
+    expectCloseSync(a.slice(1, 0, 3), b.slice(1, 0, 3), { rtol: 1e-5, atol: 1e-6 });
   });
 
   it("generates exactly the tokens of uncached generation for the same seed, past blockSize too", () => {

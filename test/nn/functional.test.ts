@@ -4,49 +4,52 @@ import { Generator } from "../../src/core/random.js";
 import { TensorDataset } from "../../src/data/dataset.js";
 import * as F from "../../src/nn/functional.js";
 import { full, ones, randn, tensor, zeros } from "../../src/ops/creation.js";
-import { describeEachBackend } from "../helpers/backends.js";
+import { describeEachBackend, itNeeds } from "../helpers/backends.js";
 import { expectClose } from "../helpers/close.js";
 
 const any = (f: unknown) => f as (...args: unknown[]) => unknown;
 
 describeEachBackend("nn.functional in PyTorch's positional order", () => {
-  it("layerNorm(x, shape, weight, bias) scales and shifts (it used to ignore them)", () => {
+  it("layerNorm(x, shape, weight, bias) scales and shifts (it used to ignore them)", async () => {
     const x = randn([2, 3, 4]);
     const w = full([4], 2);
     const b = full([4], 0.5);
     const plain = F.layerNorm(x, [4]);
-    expectClose(F.layerNorm(x, [4], w, b), plain.mul(2).add(0.5), { rtol: 1e-6, atol: 1e-6 });
-    expectClose(F.layerNorm(x, [4], w, b, 1e-5), F.layerNorm(x, [4], { weight: w, bias: b }), {
+    await expectClose(F.layerNorm(x, [4], w, b), plain.mul(2).add(0.5), { rtol: 1e-6, atol: 1e-6 });
+    await expectClose(F.layerNorm(x, [4], w, b, 1e-5), F.layerNorm(x, [4], { weight: w, bias: b }), {
       rtol: 0,
       atol: 0,
     });
     const g = randn([2, 4, 3]);
-    expectClose(F.groupNorm(g, 2, w, null), F.groupNorm(g, 2).mul(2), { rtol: 1e-6, atol: 1e-6 });
+    await expectClose(F.groupNorm(g, 2, w, null), F.groupNorm(g, 2).mul(2), { rtol: 1e-6, atol: 1e-6 });
   });
 
-  it("linear(x, weight, bias) and embedding(input, weight, paddingIdx, maxNorm, normType)", () => {
-    const x = randn([5, 3]);
-    const w = randn([2, 3]);
-    expectClose(F.linear(x, w, tensor([1, -1])), x.matmul(w.T).add(tensor([1, -1])), {
-      rtol: 1e-6,
-      atol: 1e-6,
-    });
-    const table = randn([6, 2], { requiresGrad: true });
-    const out = F.embedding([0, 3, 0], table, 0);
-    out.sum().backward();
-    // paddingIdx 0 given positionally: that row gets no gradient
-    expect(Array.from(table.grad!.dataSync()).slice(0, 2)).toEqual([0, 0]);
-    expect(Array.from(table.grad!.dataSync()).slice(6, 8)).toEqual([1, 1]);
-    const big = full([3, 2], 10);
-    F.embedding([1], big, null, 1);
-    expectClose(big.select(0, 1).norm(), 1, { rtol: 1e-5, atol: 1e-6 });
-  });
+  itNeeds("syncRead")(
+    "linear(x, weight, bias) and embedding(input, weight, paddingIdx, maxNorm, normType)",
+    async () => {
+      const x = randn([5, 3]);
+      const w = randn([2, 3]);
+      await expectClose(F.linear(x, w, tensor([1, -1])), x.matmul(w.T).add(tensor([1, -1])), {
+        rtol: 1e-6,
+        atol: 1e-6,
+      });
+      const table = randn([6, 2], { requiresGrad: true });
+      const out = F.embedding([0, 3, 0], table, 0);
+      out.sum().backward();
+      // paddingIdx 0 given positionally: that row gets no gradient
+      expect(Array.from(await table.grad!.data()).slice(0, 2)).toEqual([0, 0]);
+      expect(Array.from(await table.grad!.data()).slice(6, 8)).toEqual([1, 1]);
+      const big = full([3, 2], 10);
+      F.embedding([1], big, null, 1);
+      await expectClose(big.select(0, 1).norm(), 1, { rtol: 1e-5, atol: 1e-6 });
+    },
+  );
 
-  it("dropout(x, p, training) as PyTorch, with a generator in the fourth place", () => {
+  it("dropout(x, p, training) as PyTorch, with a generator in the fourth place", async () => {
     const x = ones([1000]);
     expect(F.dropout(x, 0.5, false)).toBe(x);
     const y = F.dropout(x, 0.5, true, { generator: new Generator(1) });
-    expect(new Set(Array.from(y.dataSync()))).toEqual(new Set([0, 2]));
+    expect(new Set(Array.from(await y.data()))).toEqual(new Set([0, 2]));
     expect(() => any(F.dropout)(x, 0.5, true, true)).toThrow(
       "dropout: options (argument 4; PyTorch's inplace is not supported) must be an options object {generator}, got true",
     );

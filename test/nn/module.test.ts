@@ -8,7 +8,7 @@ import { deserialize } from "../../src/io/save.js";
 import { ones, randn, zeros } from "../../src/ops/creation.js";
 import * as nn from "../../src/nn/index.js";
 import { TensorDataset } from "../../src/data/dataset.js";
-import { describeEachBackend } from "../helpers/backends.js";
+import { describeEachBackend, itNeeds } from "../helpers/backends.js";
 import { expectClose } from "../helpers/close.js";
 import { type FixtureTensor, fixtureTensor, loadFixture } from "../helpers/fixtures.js";
 
@@ -75,12 +75,12 @@ describe("Module", () => {
     expect(String(model)).toContain("101,770");
   });
 
-  it("propagates train() and eval() to every descendant", () => {
+  it("propagates train() and eval() to every descendant", async () => {
     const net = new Net();
     net.eval();
     expect(net.modules().every((m) => !m.training)).toBe(true);
     const x = randn([3, 4]);
-    expectClose(net.forward(x), net.forward(x));
+    await expectClose(net.forward(x), net.forward(x));
     net.train();
     expect(net.modules().every((m) => m.training)).toBe(true);
     net.body.train(false);
@@ -88,14 +88,14 @@ describe("Module", () => {
     expect(net.body.layers[2].training).toBe(false);
   });
 
-  it("round-trips a state dict and reports missing, unexpected and mismatched entries", () => {
+  it("round-trips a state dict and reports missing, unexpected and mismatched entries", async () => {
     const a = new Net();
     const b = new Net();
     b.loadStateDict(a.stateDict());
     const x = randn([2, 4]);
     a.eval();
     b.eval();
-    expectClose(b.forward(x), a.forward(x));
+    await expectClose(b.forward(x), a.forward(x));
     // the values are copied, not shared
     expect(b.head.weight).not.toBe(a.head.weight);
 
@@ -115,7 +115,7 @@ describe("Module", () => {
     );
   });
 
-  it("converts parameters and buffers with to('float64') and keeps them trainable", () => {
+  itNeeds("float64")("converts parameters and buffers with to('float64') and keeps them trainable", () => {
     const net = new Net().to("float64");
     for (const [, t] of Object.entries(net.stateDict())) expect(t.dtype).toBe("float64");
     expect(net.parameters().every((p) => p.requiresGrad)).toBe(true);
@@ -217,7 +217,7 @@ describeEachBackend("a PyTorch conv + batch-norm + linear checkpoint", () => {
   // float32 here against float64 from the same float32 weights in PyTorch: measured ≤ 2.1e-7 apart
   const TOL = { rtol: 1e-5, atol: 1e-6 };
 
-  it("loads strictly from safetensors and reproduces PyTorch's eval and train outputs and running statistics", () => {
+  it("loads strictly from safetensors and reproduces PyTorch's eval and train outputs and running statistics", async () => {
     const bytes = readFileSync(fileURLToPath(new URL(`../fixtures/${c.file}`, import.meta.url)));
     const state = deserialize(new Uint8Array(bytes));
     expect(state["1.num_batches_tracked"].dtype).toBe("int32"); // stored as PyTorch's int64
@@ -226,21 +226,21 @@ describeEachBackend("a PyTorch conv + batch-norm + linear checkpoint", () => {
     expect(model.loadStateDict(state)).toEqual({ missing: [], unexpected: [] });
     const x = fixtureTensor(c.input!);
     model.eval();
-    expectClose(
+    await expectClose(
       noGrad(() => model.forward(x)),
       fixtureTensor(c.eval_output!),
       TOL,
     );
     model.train();
-    expectClose(
+    await expectClose(
       noGrad(() => model.forward(x)),
       fixtureTensor(c.train_output!),
       TOL,
     );
     const bn = model.layers[1] as nn.BatchNorm2d;
-    expectClose(bn.running_mean!, fixtureTensor(c.running_mean!), TOL);
-    expectClose(bn.running_var!, fixtureTensor(c.running_var!), TOL);
-    expect(bn.num_batches_tracked!.item()).toBe(c.num_batches_tracked);
+    await expectClose(bn.running_mean!, fixtureTensor(c.running_mean!), TOL);
+    await expectClose(bn.running_var!, fixtureTensor(c.running_var!), TOL);
+    expect(await bn.num_batches_tracked!.itemAsync()).toBe(c.num_batches_tracked);
   });
 
   it("refuses the checkpoint in a model whose names differ, naming the keys", () => {

@@ -5,7 +5,7 @@ import { gradcheck } from "../../src/autograd/gradcheck.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { fromHost, randint, randn, rand, tensor, zeros } from "../../src/ops/creation.js";
 import * as L from "../../src/ops/losses.js";
-import { describeEachBackend } from "../helpers/backends.js";
+import { describeEachBackend, itInDtype, itNeeds } from "../helpers/backends.js";
 import { expectClose } from "../helpers/close.js";
 import { type FixtureTensor, fixtureTensor, loadFixture } from "../helpers/fixtures.js";
 
@@ -56,20 +56,20 @@ describeEachBackend("losses vs PyTorch", () => {
   ] as const) {
     describe(dtype, () => {
       for (const c of fixture.cases) {
-        it(`${c.name}: value and input gradient`, () => {
+        itInDtype(dtype)(`${c.name}: value and input gradient`, async () => {
           const input = fixtureTensor(c.input, dtype).requiresGrad_();
           const target = fixtureTensor(c.target, dtype);
           const fn = LOSSES[c.loss] as AnyLoss;
           const out = fn(input, target, optionsOf(c, dtype));
           expect(out.dtype).toBe(dtype);
-          expectClose(out, fixtureTensor(c.output, dtype), tol);
+          await expectClose(out, fixtureTensor(c.output, dtype), tol);
           out.sum().backward();
-          expectClose(input.grad!, fixtureTensor(c.grad_input, dtype), tol);
+          await expectClose(input.grad!, fixtureTensor(c.grad_input, dtype), tol);
           // PyTorch's positional weight, F.cross_entropy(x, y, w, ...): the same value
           const { weight, ...rest } = optionsOf(c, dtype);
           if (weight !== undefined) {
             const positional = (fn as (...a: unknown[]) => Tensor)(input.detach(), target, weight, rest);
-            expectClose(positional, out, { rtol: 0, atol: 0 });
+            await expectClose(positional, out, { rtol: 0, atol: 0 });
           }
         });
       }
@@ -146,54 +146,59 @@ describe("loss gradients (gradcheck, float64)", () => {
     ],
   ];
   for (const [name, make] of cases) {
-    it(name, () => {
+    itNeeds("float64")(name, () => {
       const { fn, x } = make();
       const r = gradcheck(fn, [x]);
       expect(r.ok, r.message).toBe(true);
     });
   }
 
-  it("binaryCrossEntropyWithLogits has the exact gradient −½ + (1 − t)… at logit 0", () => {
-    const x = zeros([2], { dtype: "float64", requiresGrad: true });
-    L.binaryCrossEntropyWithLogits(x, tensor([1, 0], { dtype: "float64" }), { reduction: "sum" }).backward();
-    // d/dx = sigmoid(x) − t
-    expectClose(x.grad!, [-0.5, 0.5]);
-  });
+  itNeeds("float64")(
+    "binaryCrossEntropyWithLogits has the exact gradient −½ + (1 − t)… at logit 0",
+    async () => {
+      const x = zeros([2], { dtype: "float64", requiresGrad: true });
+      L.binaryCrossEntropyWithLogits(x, tensor([1, 0], { dtype: "float64" }), {
+        reduction: "sum",
+      }).backward();
+      // d/dx = sigmoid(x) − t
+      await expectClose(x.grad!, [-0.5, 0.5]);
+    },
+  );
 });
 
 describe("loss semantics", () => {
-  it("crossEntropy equals nllLoss of logSoftmax", () => {
+  it("crossEntropy equals nllLoss of logSoftmax", async () => {
     const x = randn([6, 7]);
     const t = randint(0, 7, [6]);
-    expectClose(L.crossEntropy(x, t), L.nllLoss(x.logSoftmax(1), t), { rtol: 1e-6 });
+    await expectClose(L.crossEntropy(x, t), L.nllLoss(x.logSoftmax(1), t), { rtol: 1e-6 });
   });
 
-  it("crossEntropy with one-hot probabilities equals crossEntropy with indices", () => {
+  it("crossEntropy with one-hot probabilities equals crossEntropy with indices", async () => {
     const x = randn([5, 3]);
     const t = randint(0, 3, [5]);
-    expectClose(L.crossEntropy(x, t.oneHot(3)), L.crossEntropy(x, t), { rtol: 1e-6 });
+    await expectClose(L.crossEntropy(x, t.oneHot(3)), L.crossEntropy(x, t), { rtol: 1e-6 });
   });
 
-  it("crossEntropy is stable for huge logits", () => {
+  it("crossEntropy is stable for huge logits", async () => {
     const x = tensor([[1000, -1000, 0]]);
-    expectClose(L.crossEntropy(x, fromHost([0], [1], "int32")), 0);
-    expectClose(L.crossEntropy(x, fromHost([1], [1], "int32")), 2000);
+    await expectClose(L.crossEntropy(x, fromHost([0], [1], "int32")), 0);
+    await expectClose(L.crossEntropy(x, fromHost([1], [1], "int32")), 2000);
   });
 
-  it("crossEntropy accepts an unbatched (C,) input with a scalar target", () => {
+  it("crossEntropy accepts an unbatched (C,) input with a scalar target", async () => {
     const x = tensor([1, 2, 3]);
     const expected = -Math.log(Math.exp(2) / (Math.exp(1) + Math.exp(2) + Math.exp(3)));
-    expectClose(L.crossEntropy(x, fromHost([1], [], "int32")), expected, { rtol: 1e-6 });
+    await expectClose(L.crossEntropy(x, fromHost([1], [], "int32")), expected, { rtol: 1e-6 });
   });
 
-  it("all-ignored targets give NaN for mean (0/0) and 0 for sum, as PyTorch", () => {
+  it("all-ignored targets give NaN for mean (0/0) and 0 for sum, as PyTorch", async () => {
     const x = randn([2, 3]);
     const t = fromHost([-100, -100], [2], "int32");
-    expect(Number.isNaN(L.crossEntropy(x, t).item())).toBe(true);
-    expect(L.crossEntropy(x, t, { reduction: "sum" }).item()).toBe(0);
+    expect(Number.isNaN(await L.crossEntropy(x, t).itemAsync())).toBe(true);
+    expect(await L.crossEntropy(x, t, { reduction: "sum" }).itemAsync()).toBe(0);
   });
 
-  it("ignored targets contribute exactly 0 even where their log-probabilities are −∞", () => {
+  it("ignored targets contribute exactly 0 even where their log-probabilities are −∞", async () => {
     const x = tensor(
       [
         [Number.NEGATIVE_INFINITY, 0, 1],
@@ -203,41 +208,43 @@ describe("loss semantics", () => {
     );
     const t = fromHost([-100, 2], [2], "int32");
     const loss = L.crossEntropy(x, t, { labelSmoothing: 0.1 });
-    expect(Number.isFinite(loss.item())).toBe(true);
+    expect(Number.isFinite(await loss.itemAsync())).toBe(true);
     loss.backward();
-    expect((x.grad!.toArray() as number[][])[0]).toEqual([0, 0, 0]);
+    expect(((await x.grad!.array()) as number[][])[0]).toEqual([0, 0, 0]);
   });
 
-  it("a custom ignoreIndex inside the class range is skipped", () => {
+  it("a custom ignoreIndex inside the class range is skipped", async () => {
     const x = randn([3, 4]);
     const t = fromHost([0, 2, 1], [3], "int32");
-    const picked = L.crossEntropy(x, t, { ignoreIndex: 2, reduction: "none" }).toArray() as number[];
+    const picked = (await L.crossEntropy(x, t, { ignoreIndex: 2, reduction: "none" }).array()) as number[];
     expect(picked[1]).toBe(0);
-    const both = L.crossEntropy(x.slice(0, 0, 1), fromHost([0], [1], "int32")).item();
+    const both = await L.crossEntropy(x.slice(0, 0, 1), fromHost([0], [1], "int32")).itemAsync();
     expect(picked[0]).toBeCloseTo(both, 5);
   });
 
-  it("binaryCrossEntropy clamps its logs at −100 and keeps gradients finite at 0 and 1", () => {
+  it("binaryCrossEntropy clamps its logs at −100 and keeps gradients finite at 0 and 1", async () => {
     const p = tensor([0, 1, 0.5], { requiresGrad: true });
     const loss = L.binaryCrossEntropy(p, tensor([1, 0, 1]), { reduction: "none" });
-    expectClose(loss, [100, 100, Math.LN2], { rtol: 1e-6 });
+    await expectClose(loss, [100, 100, Math.LN2], { rtol: 1e-6 });
     loss.sum().backward();
-    expect((p.grad!.toArray() as number[]).every(Number.isFinite)).toBe(true);
+    expect(((await p.grad!.array()) as number[]).every(Number.isFinite)).toBe(true);
   });
 
-  it("binaryCrossEntropyWithLogits matches binaryCrossEntropy of the sigmoid and survives ±100", () => {
+  it("binaryCrossEntropyWithLogits matches binaryCrossEntropy of the sigmoid and survives ±100", async () => {
     const x = randn([4, 3]);
     const t = rand([4, 3]);
-    expectClose(L.binaryCrossEntropyWithLogits(x, t), L.binaryCrossEntropy(x.sigmoid(), t), { rtol: 1e-5 });
+    await expectClose(L.binaryCrossEntropyWithLogits(x, t), L.binaryCrossEntropy(x.sigmoid(), t), {
+      rtol: 1e-5,
+    });
     const big = L.binaryCrossEntropyWithLogits(tensor([100, -100]), tensor([0, 1]), { reduction: "none" });
-    expectClose(big, [100, 100]);
+    await expectClose(big, [100, 100]);
   });
 
-  it("smoothL1Loss with beta 0 is the L1 loss; huberLoss is smoothL1Loss times delta", () => {
+  it("smoothL1Loss with beta 0 is the L1 loss; huberLoss is smoothL1Loss times delta", async () => {
     const x = randn([3, 5]);
     const t = randn([3, 5]);
-    expectClose(L.smoothL1Loss(x, t, { beta: 0 }), L.l1Loss(x, t));
-    expectClose(L.huberLoss(x, t, { delta: 0.5 }), L.smoothL1Loss(x, t, { beta: 0.5 }).mul(0.5), {
+    await expectClose(L.smoothL1Loss(x, t, { beta: 0 }), L.l1Loss(x, t));
+    await expectClose(L.huberLoss(x, t, { delta: 0.5 }), L.smoothL1Loss(x, t, { beta: 0.5 }).mul(0.5), {
       rtol: 1e-6,
     });
   });
@@ -257,7 +264,7 @@ describe("loss errors", () => {
     expect(() => L.crossEntropy(x, rand([4, 9]))).toThrow(ShapeError);
   });
 
-  it("reports class labels out of range, except ignoreIndex", () => {
+  itNeeds("syncRead")("reports class labels out of range, except ignoreIndex", () => {
     expect(() => L.crossEntropy(x, fromHost([1, 12, 3, 0], [4], "int32"))).toThrow(
       "crossEntropy: target class 12 is out of range for 10 classes",
     );
@@ -298,7 +305,7 @@ describe("loss errors", () => {
     );
   });
 
-  it("never ignores an argument: too many, wrong kinds and unknown options are ArgumentErrors", () => {
+  it("never ignores an argument: too many, wrong kinds and unknown options are ArgumentErrors", async () => {
     const any = (f: unknown) => f as (...args: unknown[]) => unknown;
     const y = randint(0, 10, [4]);
     expect(() => any(L.mseLoss)(x, x, "sum")).toThrow(
@@ -327,7 +334,7 @@ describe("loss errors", () => {
       'huberLoss: delta must be a number, got the string "1"',
     );
     // null for no weight, as None in PyTorch
-    expectClose(
+    await expectClose(
       L.crossEntropy(x, y, null, { reduction: "sum" }),
       L.crossEntropy(x, y, { reduction: "sum" }),
       {
@@ -337,9 +344,12 @@ describe("loss errors", () => {
     );
   });
 
-  it("binaryCrossEntropy rejects values outside [0, 1] and points to the logits form", () => {
-    expect(() => L.binaryCrossEntropy(tensor([0.5, 1.5]), tensor([0, 1]))).toThrow(
-      /probabilities in \[0, 1\].*binaryCrossEntropyWithLogits/,
-    );
-  });
+  itNeeds("syncRead")(
+    "binaryCrossEntropy rejects values outside [0, 1] and points to the logits form",
+    () => {
+      expect(() => L.binaryCrossEntropy(tensor([0.5, 1.5]), tensor([0, 1]))).toThrow(
+        /probabilities in \[0, 1\].*binaryCrossEntropyWithLogits/,
+      );
+    },
+  );
 });

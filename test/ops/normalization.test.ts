@@ -3,7 +3,7 @@ import { ArgumentError, ShapeError, ValueError } from "../../src/base/errors.js"
 import { gradcheck } from "../../src/autograd/gradcheck.js";
 import { ones, randn, tensor, zeros } from "../../src/ops/creation.js";
 import { batchNorm, groupNorm, layerNorm } from "../../src/ops/normalization.js";
-import { describeEachBackend } from "../helpers/backends.js";
+import { describeEachBackend, itNeeds } from "../helpers/backends.js";
 import { expectClose } from "../helpers/close.js";
 import { type FixtureTensor, fixtureTensor, loadFixture } from "../helpers/fixtures.js";
 
@@ -30,7 +30,7 @@ describeEachBackend("layerNorm and groupNorm vs PyTorch (float32)", () => {
   for (const [form, c] of cases.flatMap((c) =>
     (["positional", "options"] as const).map((f) => [f, c] as const),
   )) {
-    it(`${c.name} (${form} arguments): output and gradients`, () => {
+    it(`${c.name} (${form} arguments): output and gradients`, async () => {
       const x = fixtureTensor(c.input).requiresGrad_();
       const weight = c.weight ? fixtureTensor(c.weight).requiresGrad_() : null;
       const bias = c.bias ? fixtureTensor(c.bias).requiresGrad_() : null;
@@ -43,33 +43,33 @@ describeEachBackend("layerNorm and groupNorm vs PyTorch (float32)", () => {
           : c.op === "layerNorm"
             ? layerNorm(x, c.options.normalizedShape, opts)
             : groupNorm(x, c.options.numGroups, opts);
-      expectClose(y, fixtureTensor(c.output), TOL);
+      await expectClose(y, fixtureTensor(c.output), TOL);
       y.mul(fixtureTensor(c.grad_output)).sum().backward();
-      expectClose(x.grad!, fixtureTensor(c.grad_input), TOL);
-      if (c.grad_weight) expectClose(weight!.grad!, fixtureTensor(c.grad_weight), TOL);
-      if (c.grad_bias) expectClose(bias!.grad!, fixtureTensor(c.grad_bias), TOL);
+      await expectClose(x.grad!, fixtureTensor(c.grad_input), TOL);
+      if (c.grad_weight) await expectClose(weight!.grad!, fixtureTensor(c.grad_weight), TOL);
+      if (c.grad_bias) await expectClose(bias!.grad!, fixtureTensor(c.grad_bias), TOL);
     });
   }
 });
 
 describe("batchNorm (functional)", () => {
-  it("normalises each channel over batch and space in training and updates running statistics", () => {
+  it("normalises each channel over batch and space in training and updates running statistics", async () => {
     const x = randn([8, 3, 4, 4]).mul(3).add(2);
     const rm = zeros([3]);
     const rv = ones([3]);
     const y = batchNorm(x, rm, rv, { training: true, momentum: 0.5 });
-    const m = y.mean([0, 2, 3]).dataSync();
-    const v = y.var([0, 2, 3], false, 0).dataSync();
+    const m = await y.mean([0, 2, 3]).data();
+    const v = await y.var([0, 2, 3], false, 0).data();
     for (let c = 0; c < 3; c++) {
       expect(Math.abs(m[c])).toBeLessThan(1e-5);
       expect(v[c]).toBeCloseTo(1, 3);
     }
     // running = 0.5 · old + 0.5 · batch (unbiased variance)
-    expectClose(rm, x.mean([0, 2, 3]).mul(0.5), { rtol: 1e-5, atol: 1e-6 });
-    expectClose(rv, x.var([0, 2, 3]).mul(0.5).add(0.5), { rtol: 1e-5, atol: 1e-6 });
+    await expectClose(rm, x.mean([0, 2, 3]).mul(0.5), { rtol: 1e-5, atol: 1e-6 });
+    await expectClose(rv, x.var([0, 2, 3]).mul(0.5).add(0.5), { rtol: 1e-5, atol: 1e-6 });
   });
 
-  it("leaves the running statistics as they were for a batch with NaN, Infinity or an overflowing variance", () => {
+  it("leaves the running statistics as they were for a batch with NaN, Infinity or an overflowing variance", async () => {
     const rm = tensor([0.5, -0.5]);
     const rv = tensor([2, 3]);
     const bad = [
@@ -93,8 +93,8 @@ describe("batchNorm (functional)", () => {
     for (const x of bad) {
       const y = batchNorm(x, rm, rv, { training: true });
       expect(y.shape).toEqual([3, 2]);
-      expect(Array.from(rm.dataSync())).toEqual([0.5, -0.5]);
-      expect(Array.from(rv.dataSync())).toEqual([2, 3]);
+      expect(Array.from(await rm.data())).toEqual([0.5, -0.5]);
+      expect(Array.from(await rv.data())).toEqual([2, 3]);
     }
     // a finite batch still updates them
     batchNorm(
@@ -107,21 +107,21 @@ describe("batchNorm (functional)", () => {
       rv,
       { training: true, momentum: 0.5 },
     );
-    expectClose(rm, [0.5 * 0.5 + 0.5 * 3, -0.5 * 0.5 + 0.5 * 4]);
-    expectClose(rv, [0.5 * 2 + 0.5 * 4, 0.5 * 3 + 0.5 * 4]);
+    await expectClose(rm, [0.5 * 0.5 + 0.5 * 3, -0.5 * 0.5 + 0.5 * 4]);
+    await expectClose(rv, [0.5 * 2 + 0.5 * 4, 0.5 * 3 + 0.5 * 4]);
   });
 
-  it("takes PyTorch's positional order (x, runningMean, runningVar, weight, bias, training, momentum, eps)", () => {
+  it("takes PyTorch's positional order (x, runningMean, runningVar, weight, bias, training, momentum, eps)", async () => {
     const x = randn([6, 3, 2]).mul(2).add(1);
     const w = randn([3]);
     const b = randn([3]);
     const [rm1, rv1, rm2, rv2] = [zeros([3]), ones([3]), zeros([3]), ones([3])];
     const y1 = batchNorm(x, rm1, rv1, w, b, true, 0.3, 1e-3);
     const y2 = batchNorm(x, rm2, rv2, { weight: w, bias: b, training: true, momentum: 0.3, eps: 1e-3 });
-    expectClose(y1, y2, { rtol: 0, atol: 0 });
-    expectClose(rm1, rm2, { rtol: 0, atol: 0 });
-    expectClose(rv1, rv2, { rtol: 0, atol: 0 });
-    expect(Array.from(rm1.dataSync()).every((v) => v !== 0)).toBe(true);
+    await expectClose(y1, y2, { rtol: 0, atol: 0 });
+    await expectClose(rm1, rm2, { rtol: 0, atol: 0 });
+    await expectClose(rv1, rv2, { rtol: 0, atol: 0 });
+    expect(Array.from(await rm1.data()).every((v) => v !== 0)).toBe(true);
     // training defaults to false, as F.batch_norm: the running statistics normalise, the weight scales
     const e = batchNorm(
       x,
@@ -133,7 +133,7 @@ describe("batchNorm (functional)", () => {
       0.1,
       0,
     );
-    expectClose(
+    await expectClose(
       e,
       x
         .sub(tensor([1, -1, 0]).reshape([3, 1]))
@@ -146,13 +146,13 @@ describe("batchNorm (functional)", () => {
     );
   });
 
-  it("uses the running statistics in evaluation", () => {
+  it("uses the running statistics in evaluation", async () => {
     const x = randn([4, 2]);
     const y = batchNorm(x, tensor([1, -1]), tensor([4, 0.25]), { eps: 0 });
-    expectClose(y, x.sub(tensor([1, -1])).div(tensor([2, 0.5])), { rtol: 1e-6, atol: 1e-6 });
+    await expectClose(y, x.sub(tensor([1, -1])).div(tensor([2, 0.5])), { rtol: 1e-6, atol: 1e-6 });
   });
 
-  it("passes gradcheck in training mode (float64)", () => {
+  itNeeds("float64")("passes gradcheck in training mode (float64)", () => {
     const x = randn([4, 3, 2], { dtype: "float64", requiresGrad: true });
     const w = randn([3], { dtype: "float64", requiresGrad: true });
     const b = randn([3], { dtype: "float64", requiresGrad: true });

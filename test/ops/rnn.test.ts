@@ -8,7 +8,7 @@ import type { Tensor } from "../../src/core/tensor.js";
 import { randn, tensor, zeros } from "../../src/ops/creation.js";
 import { concat, stack } from "../../src/ops/movement.js";
 import { gru, gruCell, lstm, lstmCell, type RecurrentWeights, rnn, rnnCell } from "../../src/ops/rnn.js";
-import { describeEachBackend } from "../helpers/backends.js";
+import { describeEachBackend, itNeeds } from "../helpers/backends.js";
 import { expectClose } from "../helpers/close.js";
 
 const f64 = { dtype: "float64" as const, requiresGrad: true };
@@ -45,7 +45,7 @@ const unflat = (ps: Tensor[]): RecurrentWeights[] =>
   }));
 
 describeEachBackend("recurrent ops", () => {
-  it("a sequence equals its cells stepped by hand", () => {
+  it("a sequence equals its cells stepped by hand", async () => {
     manualSeed(1);
     const w = weights(4, 3, 5);
     const x = randn([6, 2, 3]);
@@ -56,15 +56,15 @@ describeEachBackend("recurrent ops", () => {
       state = lstmCell(x.select(0, t), state, w.weightIh, w.weightHh, w.biasIh, w.biasHh);
       outs.push(state[0]);
     }
-    expectClose(out, stack(outs), { rtol: 1e-5, atol: 1e-6 });
-    expectClose(h.select(0, 0), state![0], { rtol: 1e-5, atol: 1e-6 });
-    expectClose(c.select(0, 0), state![1], { rtol: 1e-5, atol: 1e-6 });
+    await expectClose(out, stack(outs), { rtol: 1e-5, atol: 1e-6 });
+    await expectClose(h.select(0, 0), state![0], { rtol: 1e-5, atol: 1e-6 });
+    await expectClose(c.select(0, 0), state![1], { rtol: 1e-5, atol: 1e-6 });
 
     const g = weights(3, 3, 5);
     const [gOut] = gru(x, [g]);
     let hg: Tensor | null = null;
     for (let t = 0; t < 6; t++) hg = gruCell(x.select(0, t), hg, g.weightIh, g.weightHh, g.biasIh, g.biasHh);
-    expectClose(gOut.select(0, 5), hg!, { rtol: 1e-5, atol: 1e-6 });
+    await expectClose(gOut.select(0, 5), hg!, { rtol: 1e-5, atol: 1e-6 });
 
     const r = weights(1, 3, 5);
     const [rOut] = rnn(x, [r], null, { nonlinearity: "relu" });
@@ -72,28 +72,31 @@ describeEachBackend("recurrent ops", () => {
     for (let t = 0; t < 6; t++) {
       hr = rnnCell(x.select(0, t), hr, r.weightIh, r.weightHh, r.biasIh, r.biasHh, "relu");
     }
-    expectClose(rOut.select(0, 5), hr!, { rtol: 1e-5, atol: 1e-6 });
+    await expectClose(rOut.select(0, 5), hr!, { rtol: 1e-5, atol: 1e-6 });
   });
 
-  it("the reverse direction of a padded sequence starts at the sequence's own end", () => {
-    manualSeed(2);
-    const ws = [weights(3, 2, 3), weights(3, 2, 3)];
-    const x = randn([4, 1, 2]);
-    const [full, hFull] = gru(x.slice(0, 0, 2), ws, null, { bidirectional: true });
-    const [padded, hPadded] = gru(x, ws, null, { bidirectional: true, lengths: [2] });
-    expectClose(padded.slice(0, 0, 2), full, { rtol: 1e-5, atol: 1e-6 });
-    expectClose(hPadded, hFull, { rtol: 1e-5, atol: 1e-6 });
-    // a sequence of length 0 keeps its initial state and outputs zeros
-    const h0 = randn([2, 2, 3]);
-    const [o, h] = gru(randn([4, 2, 2]), ws, h0, {
-      bidirectional: true,
-      lengths: tensor([0, 4], { dtype: "int32" }),
-    });
-    expectClose(o.select(1, 0), zeros([4, 6]));
-    expectClose(h.select(1, 0), h0.select(1, 0));
-  });
+  itNeeds("syncRead")(
+    "the reverse direction of a padded sequence starts at the sequence's own end",
+    async () => {
+      manualSeed(2);
+      const ws = [weights(3, 2, 3), weights(3, 2, 3)];
+      const x = randn([4, 1, 2]);
+      const [full, hFull] = gru(x.slice(0, 0, 2), ws, null, { bidirectional: true });
+      const [padded, hPadded] = gru(x, ws, null, { bidirectional: true, lengths: [2] });
+      await expectClose(padded.slice(0, 0, 2), full, { rtol: 1e-5, atol: 1e-6 });
+      await expectClose(hPadded, hFull, { rtol: 1e-5, atol: 1e-6 });
+      // a sequence of length 0 keeps its initial state and outputs zeros
+      const h0 = randn([2, 2, 3]);
+      const [o, h] = gru(randn([4, 2, 2]), ws, h0, {
+        bidirectional: true,
+        lengths: tensor([0, 4], { dtype: "int32" }),
+      });
+      await expectClose(o.select(1, 0), zeros([4, 6]));
+      await expectClose(h.select(1, 0), h0.select(1, 0));
+    },
+  );
 
-  it("without biases, and with inputs that need gradients (steps split as a tree)", () => {
+  it("without biases, and with inputs that need gradients (steps split as a tree)", async () => {
     manualSeed(3);
     const w = { weightIh: randn([8, 3]), weightHh: randn([8, 2]) };
     const x = randn([9, 2, 3]).requiresGrad_();
@@ -107,10 +110,10 @@ describeEachBackend("recurrent ops", () => {
       total = total ? total.add(state[0].sum()) : state[0].sum();
     }
     total!.backward();
-    expectClose(x.grad!, ref.grad!, { rtol: 1e-4, atol: 1e-6 });
+    await expectClose(x.grad!, ref.grad!, { rtol: 1e-4, atol: 1e-6 });
   });
 
-  it("under noGrad give the same results, releasing each step's intermediates as they go", () => {
+  it("under noGrad give the same results, releasing each step's intermediates as they go", async () => {
     manualSeed(6);
     const ws = [weights(4, 3, 4), weights(4, 3, 4), weights(4, 8, 4), weights(4, 8, 4)];
     const x = randn([5, 2, 3]);
@@ -120,9 +123,9 @@ describeEachBackend("recurrent ops", () => {
     const [out2, [h2, c2]] = noGrad(() => lstm(x, ws, null, options));
     // what is left: the outputs and states it returns (and the views they were stacked from)
     expect(getBackend().memory().storages - before).toBeLessThan(120); // about 300 with a graph
-    expectClose(out2, out);
-    expectClose(h2, h);
-    expectClose(c2, c);
+    await expectClose(out2, out);
+    await expectClose(h2, h);
+    await expectClose(c2, c);
   });
 
   it("check their arguments", () => {
@@ -164,7 +167,7 @@ describeEachBackend("recurrent ops", () => {
 });
 
 describe("recurrent ops in float64", () => {
-  it("pass gradcheck through 2 bidirectional layers with lengths and initial states", () => {
+  itNeeds("float64")("pass gradcheck through 2 bidirectional layers with lengths and initial states", () => {
     manualSeed(4);
     const H = 2;
     for (const [mode, gates] of [
@@ -191,7 +194,7 @@ describe("recurrent ops in float64", () => {
     }
   });
 
-  it("cells pass gradcheck", () => {
+  itNeeds("float64")("cells pass gradcheck", () => {
     manualSeed(5);
     const x = randn([2, 3], f64);
     const h = randn([2, 2], f64);

@@ -21,12 +21,12 @@ export interface OptimCase {
 
 export const optimCases = loadFixture<OptimCase>("optimizers").cases;
 
-/** The fixture's problem in float64: parameters w, b that require grad, and the data x, y. */
-export function makeProblem(c: OptimCase) {
-  const w = fixtureTensor(c.w0, "float64").requiresGrad_();
-  const b = fixtureTensor(c.b0, "float64").requiresGrad_();
-  const x = fixtureTensor(c.x, "float64");
-  const y = fixtureTensor(c.y, "float64");
+/** The fixture's problem (float64 unless given): parameters w, b that require grad, and the data x, y. */
+export function makeProblem(c: OptimCase, dtype: "float64" | "float32" = "float64") {
+  const w = fixtureTensor(c.w0, dtype).requiresGrad_();
+  const b = fixtureTensor(c.b0, dtype).requiresGrad_();
+  const x = fixtureTensor(c.x, dtype);
+  const y = fixtureTensor(c.y, dtype);
   const lossOf = () => x.matmul(w).add(b).tanh().sub(y).pow(2).mean();
   return { w, b, x, y, lossOf };
 }
@@ -50,13 +50,16 @@ export function makeOptimizer(
   }
 }
 
-/** zeroGrad, loss, backward, step (in a tidy scope); returns the loss before the update. */
-export function trainStep(opt: Optimizer, lossOf: () => Tensor): number {
-  return tidy(() => {
+/** zeroGrad, loss, backward, step (in a tidy scope); returns the loss before the update (read after the scope). */
+export async function trainStep(opt: Optimizer, lossOf: () => Tensor): Promise<number> {
+  const loss = tidy(() => {
     opt.zeroGrad();
     const loss = lossOf();
     loss.backward();
     opt.step();
-    return loss.item();
+    return loss.detach();
   });
+  const value = await loss.itemAsync();
+  loss.dispose();
+  return value;
 }

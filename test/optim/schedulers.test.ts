@@ -13,7 +13,7 @@ import {
   SGD,
   StepLR,
 } from "../../src/optim/index.js";
-import { expectClose } from "../helpers/close.js";
+import { expectCloseSync } from "../helpers/close.js";
 import { loadFixture } from "../helpers/fixtures.js";
 
 interface SchedCase {
@@ -72,7 +72,7 @@ describe("schedulers match PyTorch (schedulers.json)", () => {
       const lrs = run(c, sched, opt);
       // StepLR, ExponentialLR and ReduceLROnPlateau follow the same arithmetic as PyTorch exactly
       if (["StepLR", "ExponentialLR", "ReduceLROnPlateau"].includes(c.scheduler)) expect(lrs).toEqual(c.lrs);
-      expectClose(lrs, c.lrs, { rtol: 1e-12, atol: 1e-15 });
+      expectCloseSync(lrs, c.lrs, { rtol: 1e-12, atol: 1e-15 });
       expect(opt.paramGroups[0].initialLr).toBe(c.initialLr);
     });
   }
@@ -82,7 +82,7 @@ describe("schedulers match PyTorch (schedulers.json)", () => {
     const opt = sgd();
     const lrs = run(c, make(c.scheduler, opt, c.options), opt);
     expect(lrs[10]).toBeCloseTo(0.001, 15);
-    expectClose(lrs[11], lrs[9], { rtol: 1e-12, atol: 0 });
+    expectCloseSync(lrs[11], lrs[9], { rtol: 1e-12, atol: 0 });
   });
 });
 
@@ -104,7 +104,7 @@ describe("schedulers", () => {
     const s = new LambdaLR(opt, [(e) => 0.5 ** e, (e) => 1 / (e + 1)]);
     s.step();
     s.step();
-    expectClose(s.getLastLr(), [0.1 * 0.25, 0.2 / 3], { rtol: 1e-15, atol: 0 });
+    expectCloseSync(s.getLastLr(), [0.1 * 0.25, 0.2 / 3], { rtol: 1e-15, atol: 0 });
     expect(opt.paramGroups.map((g) => g.initialLr)).toEqual([0.1, 0.2]);
   });
 
@@ -113,7 +113,7 @@ describe("schedulers", () => {
     opt.paramGroups[1].lr = 1;
     const s = new StepLR(opt, { stepSize: 1, gamma: 0.1 });
     s.step();
-    expectClose(
+    expectCloseSync(
       opt.paramGroups.map((g) => g.lr),
       [0.01, 0.1],
       { rtol: 1e-15, atol: 0 },
@@ -135,7 +135,7 @@ describe("schedulers", () => {
       decay.step();
     }
     // PyTorch: 0.05, 0.075*0.5, 0.1*0.25 ... (both chainable, applied one after the other)
-    expectClose(lrs, [0.05, 0.0375, 0.025, 0.0125], { rtol: 1e-12, atol: 0 });
+    expectCloseSync(lrs, [0.05, 0.0375, 0.025, 0.0125], { rtol: 1e-12, atol: 0 });
   });
 
   it("stateDict / loadStateDict resume an LRScheduler", () => {
@@ -150,7 +150,7 @@ describe("schedulers", () => {
     s2.loadStateDict(saved);
     opt2.paramGroups[0].lr = s.getLastLr()[0];
     for (let i = 5; i < 12; i++) {
-      expectClose(opt2.paramGroups[0].lr, c.lrs[i], { rtol: 1e-12, atol: 1e-15 });
+      expectCloseSync(opt2.paramGroups[0].lr, c.lrs[i], { rtol: 1e-12, atol: 1e-15 });
       s2.step();
     }
   });

@@ -12,7 +12,7 @@ import { rand, randn } from "../../src/ops/creation.js";
 import { Adam } from "../../src/optim/adam.js";
 import { Autoencoder, type TiedLinear, deepAutoencoder } from "../../src/unsupervised/autoencoder.js";
 import { describeEachBackend } from "../helpers/backends.js";
-import { expectClose } from "../helpers/close.js";
+import { expectCloseSync } from "../helpers/close.js";
 
 describeEachBackend("autoencoders", () => {
   it("Autoencoder: forward = decode(encode(x)), any modules", () => {
@@ -22,7 +22,7 @@ describeEachBackend("autoencoders", () => {
     const x = randn([4, 6]);
     expect(ae.encode(x).shape).toEqual([4, 3]);
     expect(ae.decode(randn([4, 3])).shape).toEqual([4, 6]);
-    expectClose(ae.forward(x), dec.forward(enc.forward(x)));
+    expectCloseSync(ae.forward(x), dec.forward(enc.forward(x)));
     expect(Object.keys(ae.stateDict())).toEqual([
       "encoder.0.weight",
       "encoder.0.bias",
@@ -78,7 +78,7 @@ describeEachBackend("autoencoders", () => {
     const enc0 = (ae.encoder as nn.Sequential).layers[0] as nn.Linear;
     expect(dec.source).toBe(enc0);
     const z = randn([5, 4]);
-    expectClose(dec.forward(z), z.matmul(enc0.weight).add(dec.bias));
+    expectCloseSync(dec.forward(z), z.matmul(enc0.weight).add(dec.bias));
     // the gradient of the tied weight is the sum of its two uses
     const x = randn([5, 6]);
     ae.forward(x).square().sum().backward();
@@ -113,7 +113,7 @@ describeEachBackend("autoencoders", () => {
         const copy = deepAutoencoder([10, 5, 3], { tiedWeights });
         await loadModel(copy, path);
         const x = randn([4, 10]);
-        expectClose(copy.forward(x), ae.forward(x), { atol: 0, rtol: 0 });
+        expectCloseSync(copy.forward(x), ae.forward(x), { atol: 0, rtol: 0 });
       }
     } finally {
       await rm(dir, { recursive: true, force: true });

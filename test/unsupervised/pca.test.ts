@@ -5,7 +5,7 @@ import { eye, randn, tensor } from "../../src/ops/creation.js";
 import { concat } from "../../src/ops/movement.js";
 import { PCA } from "../../src/unsupervised/pca.js";
 import { describeEachBackend } from "../helpers/backends.js";
-import { expectClose } from "../helpers/close.js";
+import { expectCloseSync } from "../helpers/close.js";
 import { fixtureTensor, loadFixture } from "../helpers/fixtures.js";
 
 describeEachBackend("PCA", () => {
@@ -17,16 +17,16 @@ describeEachBackend("PCA", () => {
       pca.fit(x);
       const tol = { atol: 1e-8, rtol: 1e-7 };
       expect(pca.nComponents).toBe(c.n_components);
-      expectClose(pca.mean, fixtureTensor(c.mean, "float64"), tol);
-      expectClose(pca.components, fixtureTensor(c.components, "float64"), tol);
-      expectClose(pca.explainedVariance, fixtureTensor(c.explained_variance, "float64"), tol);
-      expectClose(pca.explainedVarianceRatio, fixtureTensor(c.explained_variance_ratio, "float64"), tol);
-      expectClose(pca.singularValues, fixtureTensor(c.singular_values, "float64"), tol);
+      expectCloseSync(pca.mean, fixtureTensor(c.mean, "float64"), tol);
+      expectCloseSync(pca.components, fixtureTensor(c.components, "float64"), tol);
+      expectCloseSync(pca.explainedVariance, fixtureTensor(c.explained_variance, "float64"), tol);
+      expectCloseSync(pca.explainedVarianceRatio, fixtureTensor(c.explained_variance_ratio, "float64"), tol);
+      expectCloseSync(pca.singularValues, fixtureTensor(c.singular_values, "float64"), tol);
       expect(pca.noiseVariance).toBeCloseTo(c.noise_variance, 8);
       const z = pca.transform(fixtureTensor(c.Y, "float64"));
-      expectClose(z, fixtureTensor(c.transform, "float64"), tol);
-      expectClose(pca.inverseTransform(z), fixtureTensor(c.inverse_transform, "float64"), tol);
-      expectClose(
+      expectCloseSync(z, fixtureTensor(c.transform, "float64"), tol);
+      expectCloseSync(pca.inverseTransform(z), fixtureTensor(c.inverse_transform, "float64"), tol);
+      expectCloseSync(
         new PCA({ nComponents: c.options.n_components, whiten: c.options.whiten }).fitTransform(x),
         fixtureTensor(c.fit_transform, "float64"),
         tol,
@@ -38,8 +38,8 @@ describeEachBackend("PCA", () => {
     const c = cases[1];
     const p32 = new PCA({ nComponents: 3, whiten: true }).fit(fixtureTensor(c.X, "float32"));
     expect(p32.components.dtype).toBe("float32");
-    expectClose(p32.components, fixtureTensor(c.components, "float64"), { atol: 1e-4, rtol: 1e-4 });
-    expectClose(p32.transform(fixtureTensor(c.Y, "float32")), fixtureTensor(c.transform, "float64"), {
+    expectCloseSync(p32.components, fixtureTensor(c.components, "float64"), { atol: 1e-4, rtol: 1e-4 });
+    expectCloseSync(p32.transform(fixtureTensor(c.Y, "float32")), fixtureTensor(c.transform, "float64"), {
       atol: 1e-3,
       rtol: 1e-3,
     });
@@ -49,9 +49,9 @@ describeEachBackend("PCA", () => {
     manualSeed(3);
     const x = randn([30, 7], { dtype: "float64" });
     const pca = new PCA().fit(x);
-    expectClose(pca.inverseTransform(pca.transform(x)), x, { atol: 1e-10 });
+    expectCloseSync(pca.inverseTransform(pca.transform(x)), x, { atol: 1e-10 });
     const c = pca.components;
-    expectClose(
+    expectCloseSync(
       c.matmul(c.transpose(0, 1)),
       tensor(
         Array.from({ length: 49 }, (_, i) => (i % 8 === 0 ? 1 : 0)),
@@ -59,7 +59,7 @@ describeEachBackend("PCA", () => {
       ).reshape([7, 7]),
       { atol: 1e-12 },
     );
-    expectClose(pca.explainedVarianceRatio.sum(), 1, { atol: 1e-12 });
+    expectCloseSync(pca.explainedVarianceRatio.sum(), 1, { atol: 1e-12 });
   });
 
   it("features that never vary (an image's blank border) get variance 0 and leave the others unchanged", () => {
@@ -69,12 +69,12 @@ describeEachBackend("PCA", () => {
     const x = concat([zero.slice(1, 0, 1), live, zero.slice(1, 1, 2)], 1);
     const full = new PCA().fit(x);
     const ref = new PCA().fit(live);
-    expectClose(full.explainedVariance.slice(0, 0, 4), ref.explainedVariance, { atol: 1e-12 });
-    expectClose(full.explainedVariance.slice(0, 4, 6), [0, 0], { atol: 0 });
-    expectClose(full.components.slice(0, 0, 4).slice(1, 1, 5), ref.components, { atol: 1e-12 });
+    expectCloseSync(full.explainedVariance.slice(0, 0, 4), ref.explainedVariance, { atol: 1e-12 });
+    expectCloseSync(full.explainedVariance.slice(0, 4, 6), [0, 0], { atol: 0 });
+    expectCloseSync(full.components.slice(0, 0, 4).slice(1, 1, 5), ref.components, { atol: 1e-12 });
     const c = full.components;
-    expectClose(c.matmul(c.transpose(0, 1)), eye(6, 6, { dtype: "float64" }), { atol: 1e-12 });
-    expectClose(full.inverseTransform(full.transform(x)), x, { atol: 1e-10 });
+    expectCloseSync(c.matmul(c.transpose(0, 1)), eye(6, 6, { dtype: "float64" }), { atol: 1e-12 });
+    expectCloseSync(full.inverseTransform(full.transform(x)), x, { atol: 1e-10 });
   });
 
   it("many features, few samples (the SVD path): same definitions", () => {
@@ -82,10 +82,10 @@ describeEachBackend("PCA", () => {
     const x = randn([12, 1100], { dtype: "float64" });
     const pca = new PCA({ nComponents: 11 }).fit(x);
     // 12 centred samples span 11 dimensions: 11 components reconstruct them exactly
-    expectClose(pca.inverseTransform(pca.transform(x)), x, { atol: 1e-9 });
+    expectCloseSync(pca.inverseTransform(pca.transform(x)), x, { atol: 1e-9 });
     const z = pca.transform(x);
-    expectClose(z.square().sum(0).div(11), pca.explainedVariance, { rtol: 1e-9 });
-    expectClose(pca.explainedVarianceRatio.sum(), 1, { atol: 1e-9 });
+    expectCloseSync(z.square().sum(0).div(11), pca.explainedVariance, { rtol: 1e-9 });
+    expectCloseSync(pca.explainedVarianceRatio.sum(), 1, { atol: 1e-9 });
   });
 
   it("says what is wrong", () => {

@@ -67,7 +67,7 @@ function referenceStep(
   if (o.persistent) p.chain = vk;
 }
 
-function expectClose(actual: unknown, expected: unknown, tol = 1e-10): void {
+function expectCloseSync(actual: unknown, expected: unknown, tol = 1e-10): void {
   const a = (actual as number[] | number[][]).flat();
   const e = (expected as number[] | number[][]).flat();
   expect(a.length).toBe(e.length);
@@ -123,10 +123,10 @@ describeEachBackend("RBM", () => {
         cdStep(rbm, batch, state, { ...o, generator: g });
         referenceStep(ref, v0, gRef, o);
       }
-      expectClose(rbm.weight.toArray(), ref.w);
-      expectClose(rbm.vbias.toArray(), ref.b);
-      expectClose(rbm.hbias.toArray(), ref.c);
-      if (o.persistent) expectClose(state.chain?.toArray(), ref.chain);
+      expectCloseSync(rbm.weight.toArray(), ref.w);
+      expectCloseSync(rbm.vbias.toArray(), ref.b);
+      expectCloseSync(rbm.hbias.toArray(), ref.c);
+      if (o.persistent) expectCloseSync(state.chain?.toArray(), ref.chain);
       state.dispose();
     });
   }

@@ -96,8 +96,11 @@ abstract class BatchNormBase extends Module {
   forward(x: Tensor): Tensor {
     this.checkInput(x);
     const counter = this.training ? this.num_batches_tracked : null;
-    // momentum null: the cumulative average weighs this batch by 1 / (batches so far, this one included)
-    const factor = this.momentum ?? (counter ? 1 / (counter.item() + 1) : 0);
+    // momentum null: the cumulative average weighs this batch by 1 / (batches so far, this one included);
+    // a GPU cannot read the count synchronously, so there the factor stays on the device
+    const factor =
+      this.momentum ??
+      (counter ? (counter.backend.asyncReads ? counter.add(1).reciprocal() : 1 / (counter.item() + 1)) : 0);
     // in training, or without running statistics, normalise with the batch's own statistics
     const useBatch = this.training || this.running_mean === null;
     const { y, updated } = batchNormUpdating(x, this.running_mean, this.running_var, {
@@ -107,6 +110,7 @@ abstract class BatchNormBase extends Module {
       momentum: factor,
       eps: this.eps,
     });
+    if (typeof factor !== "number") factor.dispose();
     if (counter) {
       if (updated) tidy(() => noGrad(() => counter.assign(counter.add(1))));
       else if (!this.warnedNonFinite) {

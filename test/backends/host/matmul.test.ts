@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RefStorage } from "../../../src/backends/ref/storage.js";
 import { matmul } from "../../../src/backends/host/matmul.js";
-import { expectClose } from "../../helpers/close.js";
+import { expectCloseSync } from "../../helpers/close.js";
 import { naiveMatmul, naivePermute, seededValues } from "../../helpers/naive.js";
 import { mem, values, view } from "./helpers.js";
 
@@ -16,7 +16,7 @@ describe("ref matmul kernel", () => {
       const bv = rnd(k * n, 100 + m);
       const c = matmul(mem, view(av, "float32", [m, k]), view(bv, "float32", [k, n]), [m, n]);
       expect(c.dtype).toBe("float32");
-      expectClose(values(c), naiveMatmul(av, bv, m, k, n), { rtol: 1e-5, atol: 1e-6 });
+      expectCloseSync(values(c), naiveMatmul(av, bv, m, k, n), { rtol: 1e-5, atol: 1e-6 });
     }
   });
 
@@ -30,7 +30,7 @@ describe("ref matmul kernel", () => {
       const bv = rnd(k * n, 2);
       const bt = view(naivePermute(bv, [k, n], [1, 0]), "float32", [k, n], [1, k]);
       const c = matmul(mem, view(av, "float32", [m, k]), bt, [m, n]);
-      expectClose(values(c), naiveMatmul(av, bv, m, k, n), { rtol: 1e-5, atol: 1e-6 });
+      expectCloseSync(values(c), naiveMatmul(av, bv, m, k, n), { rtol: 1e-5, atol: 1e-6 });
     }
   });
 
@@ -40,7 +40,10 @@ describe("ref matmul kernel", () => {
     const bv = rnd(k * n, 4);
     const at = view([0, 0, ...naivePermute(av, [m, k], [1, 0])], "float32", [m, k], [1, m], 2);
     const b = view([9, ...bv], "float32", [k, n], [n, 1], 1);
-    expectClose(values(matmul(mem, at, b, [m, n])), naiveMatmul(av, bv, m, k, n), { rtol: 1e-5, atol: 1e-6 });
+    expectCloseSync(values(matmul(mem, at, b, [m, n])), naiveMatmul(av, bv, m, k, n), {
+      rtol: 1e-5,
+      atol: 1e-6,
+    });
   });
 
   it("batches, including a broadcast (stride 0) batch axis", () => {
@@ -52,7 +55,7 @@ describe("ref matmul kernel", () => {
     const c = matmul(mem, a, b, [B, m, n]);
     expect(c.dtype).toBe("float64");
     const want = [0, 1, 2].flatMap((t) => naiveMatmul(av.slice(t * m * k, (t + 1) * m * k), bv, m, k, n));
-    expectClose(values(c), want, { rtol: 1e-13 });
+    expectCloseSync(values(c), want, { rtol: 1e-13 });
   });
 
   it("int32 is exact", () => {

@@ -1046,7 +1046,7 @@ function sgdReference(p: number, g: number, buf: number | null, h: SgdStep): [nu
 /** Hyperparameters and operands round through float32 in the kernel: a few float32 ulps. */
 const FUSED_TOL: Tol = { rtol: 1e-6, atol: 1e-9 };
 
-function expectClose(label: string, got: TypedArray, want: number[]) {
+function expectCloseSync(label: string, got: TypedArray, want: number[]) {
   const bad = mismatch(got, Float32Array.from(want), FUSED_TOL);
   if (bad !== null) expect.fail(`${label}: ${bad}`);
 }
@@ -1102,7 +1102,7 @@ describe("fused optimizer kernels", () => {
       expect(be.fused?.adamStep, "wasm has a fused Adam step").toBeDefined();
       const got = runAdam(be, [p, g, m0, v0], h);
       const label = `adam n ${n} ${JSON.stringify(h)} (${be.relaxedSimd ? "relaxed " : ""}SIMD)`;
-      for (const j of [0, 1, 2]) expectClose(`${label} output ${j}`, got[j], want[j]);
+      for (const j of [0, 1, 2]) expectCloseSync(`${label} output ${j}`, got[j], want[j]);
     }
   }
 
@@ -1164,9 +1164,9 @@ describe("fused optimizer kernels", () => {
             if (bn !== null) wantB.push(bn);
           }
           const label = `sgd n ${n} ${JSON.stringify({ ...h, first })}`;
-          expectClose(`${label} param`, gotP, wantP);
+          expectCloseSync(`${label} param`, gotP, wantP);
           if (momentum === 0) expect(gotB, `${label}: no momentum buffer`).toBeNull();
-          else expectClose(`${label} buffer`, gotB!, wantB);
+          else expectCloseSync(`${label} buffer`, gotB!, wantB);
         }
       }
     }

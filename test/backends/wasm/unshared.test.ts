@@ -8,7 +8,7 @@ import { Sequential } from "../../../src/nn/sequential.js";
 import { randn, randint } from "../../../src/ops/creation.js";
 import { crossEntropy } from "../../../src/ops/losses.js";
 import { Adam } from "../../../src/optim/adam.js";
-import { expectClose } from "../../helpers/close.js";
+import { expectCloseSync } from "../../helpers/close.js";
 
 /**
  * Browser pages without cross-origin isolation have no SharedArrayBuffer: the backend then runs the
@@ -49,7 +49,7 @@ describe("wasm backend without shared memory", () => {
     expect(big.sum().item()).not.toBeNaN();
     big.dispose();
     const ref = trainSteps("ref", 20);
-    expectClose(wasm, ref, { rtol: 1e-4, atol: 1e-5 });
+    expectCloseSync(wasm, ref, { rtol: 1e-4, atol: 1e-5 });
     setBackend("ref");
   });
 });

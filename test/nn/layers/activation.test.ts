@@ -18,7 +18,7 @@ import {
 } from "../../../src/nn/layers/activation.js";
 import { Identity } from "../../../src/nn/layers/identity.js";
 import type { Module } from "../../../src/nn/module.js";
-import { describeEachBackend } from "../../helpers/backends.js";
+import { describeEachBackend, itInDtype, itNeeds } from "../../helpers/backends.js";
 import { expectClose } from "../../helpers/close.js";
 import { type FixtureTensor, fixtureTensor, loadFixture } from "../../helpers/fixtures.js";
 
@@ -64,39 +64,42 @@ function moduleFor(fn: string, o: Record<string, any>): Module {
 describeEachBackend("activation modules vs PyTorch", () => {
   for (const dtype of ["float32", "float64"] as const) {
     for (const c of loadFixture<ActivationCase>("activations").cases) {
-      it(`${c.name} (${dtype})`, () => {
+      itInDtype(dtype)(`${c.name} (${dtype})`, async () => {
         const m = moduleFor(c.fn, c.options);
         const x = fixtureTensor(c.input, dtype).requiresGrad_();
         const y = m.forward(x);
         const tol = dtype === "float32" ? { rtol: 1e-5, atol: 1e-6 } : { rtol: 1e-10, atol: 1e-12 };
-        expectClose(y, fixtureTensor(c.output, dtype), tol);
+        await expectClose(y, fixtureTensor(c.output, dtype), tol);
         y.mul(fixtureTensor(c.grad_weight_upstream, dtype)).sum().backward();
-        expectClose(x.grad!, fixtureTensor(c.grad_input, dtype), tol);
+        await expectClose(x.grad!, fixtureTensor(c.grad_input, dtype), tol);
       });
     }
   }
 });
 
 describe("activation modules", () => {
-  it("pass gradcheck in float64, including at 0 where PyTorch picks a one-sided slope", () => {
-    const mods: Module[] = [new LeakyReLU(0.1), new ELU(0.7), new GELU(), new GELU("tanh"), new SiLU()];
-    mods.push(new Softplus(2), new Softmax(0), new LogSoftmax(1), new Sigmoid(), new Tanh());
-    for (const m of mods) {
-      const x = randn([3, 4], { dtype: "float64", requiresGrad: true });
-      const r = gradcheck((x) => m.forward(x), [x]);
-      expect(r.ok, `${m.describe()}: ${r.message}`).toBe(true);
-    }
-    const at0 = (m: Module) => {
-      const x = tensor([0], { dtype: "float64", requiresGrad: true });
-      m.forward(x).sum().backward();
-      return x.grad!.item();
-    };
-    expect(at0(new ReLU())).toBe(0);
-    expect(at0(new LeakyReLU(0.2))).toBeCloseTo(0.2, 12);
-    expect(at0(new ELU(0.5))).toBeCloseTo(0.5, 12);
-    expect(at0(new Softplus())).toBeCloseTo(0.5, 12);
-    expect(at0(new SiLU())).toBeCloseTo(0.5, 12);
-  });
+  itNeeds("float64")(
+    "pass gradcheck in float64, including at 0 where PyTorch picks a one-sided slope",
+    async () => {
+      const mods: Module[] = [new LeakyReLU(0.1), new ELU(0.7), new GELU(), new GELU("tanh"), new SiLU()];
+      mods.push(new Softplus(2), new Softmax(0), new LogSoftmax(1), new Sigmoid(), new Tanh());
+      for (const m of mods) {
+        const x = randn([3, 4], { dtype: "float64", requiresGrad: true });
+        const r = gradcheck((x) => m.forward(x), [x]);
+        expect(r.ok, `${m.describe()}: ${r.message}`).toBe(true);
+      }
+      const at0 = async (m: Module) => {
+        const x = tensor([0], { dtype: "float64", requiresGrad: true });
+        m.forward(x).sum().backward();
+        return await x.grad!.itemAsync();
+      };
+      expect(await at0(new ReLU())).toBe(0);
+      expect(await at0(new LeakyReLU(0.2))).toBeCloseTo(0.2, 12);
+      expect(await at0(new ELU(0.5))).toBeCloseTo(0.5, 12);
+      expect(await at0(new Softplus())).toBeCloseTo(0.5, 12);
+      expect(await at0(new SiLU())).toBeCloseTo(0.5, 12);
+    },
+  );
 
   it("describe themselves", () => {
     expect(new ReLU().describe()).toBe("ReLU");
@@ -108,13 +111,13 @@ describe("activation modules", () => {
     expect(new Identity().describe()).toBe("Identity");
   });
 
-  it("Softmax and LogSoftmax check their axis against the input", () => {
+  it("Softmax and LogSoftmax check their axis against the input", async () => {
     expect(() => new Softmax(2).forward(randn([4, 5]))).toThrow(ShapeError);
     expect(() => new Softmax(2).forward(randn([4, 5]))).toThrow(
       "Softmax(axis=2) expected input with at least 3 dimensions, got (4, 5)",
     );
     expect(() => new LogSoftmax(-3).forward(randn([4, 5]))).toThrow(/at least 3 dimensions/);
-    expectClose(new Softmax(1).forward(randn([2, 6])).sum(1), [1, 1], { rtol: 1e-6 });
+    await expectClose(new Softmax(1).forward(randn([2, 6])).sum(1), [1, 1], { rtol: 1e-6 });
   });
 
   it("GELU rejects an unknown approximation", () => {

@@ -49,7 +49,7 @@ const mapValues = <T, U>(o: Record<string, T>, f: (v: T) => U): Record<string, U
 
 describeEachBackend("scaledDotProductAttention vs PyTorch (written out in the fixture script)", () => {
   for (const c of fixture.sdpa) {
-    it(c.name, () => {
+    it(c.name, async () => {
       const [q, k, v] = [c.q, c.k, c.v].map((t) => fixtureTensor(t).requiresGrad_());
       const attnMask = c.attnMask ? fixtureTensor(c.attnMask) : null;
       const y = scaledDotProductAttention(q, k, v, {
@@ -57,18 +57,18 @@ describeEachBackend("scaledDotProductAttention vs PyTorch (written out in the fi
         isCausal: c.isCausal,
         scale: c.scale ?? undefined,
       });
-      expectClose(y, fixtureTensor(c.output), TOL);
+      await expectClose(y, fixtureTensor(c.output), TOL);
       y.mul(fixtureTensor(c.grad_output)).sum().backward();
-      expectClose(q.grad!, fixtureTensor(c.grad_q), TOL);
-      expectClose(k.grad!, fixtureTensor(c.grad_k), TOL);
-      expectClose(v.grad!, fixtureTensor(c.grad_v), TOL);
+      await expectClose(q.grad!, fixtureTensor(c.grad_q), TOL);
+      await expectClose(k.grad!, fixtureTensor(c.grad_k), TOL);
+      await expectClose(v.grad!, fixtureTensor(c.grad_v), TOL);
     });
   }
 });
 
 describeEachBackend("MultiheadAttention vs PyTorch", () => {
   for (const c of fixture.cases.filter((c) => c.kind === "mha")) {
-    it(c.name, () => {
+    it(c.name, async () => {
       const { embedDim, numHeads, batchFirst, cross, kdim, vdim, bias, addBiasKV, average_attn_weights } =
         c.config;
       const mha = new MultiheadAttention(embedDim, numHeads, { batchFirst, kdim, vdim, bias, addBiasKV });
@@ -79,48 +79,49 @@ describeEachBackend("MultiheadAttention vs PyTorch", () => {
       const [out, w] = cross
         ? mha.run(x.query, x.key, x.value, options)
         : mha.run(x.query, x.query, x.query, options);
-      expectClose(out, fixtureTensor(c.output), TOL);
-      expectClose(w!, fixtureTensor(c.weights!), TOL);
+      await expectClose(out, fixtureTensor(c.output), TOL);
+      await expectClose(w!, fixtureTensor(c.weights!), TOL);
       out
         .mul(fixtureTensor(c.grad_output))
         .sum()
         .add(w!.mul(fixtureTensor(c.grad_weights!)).sum())
         .backward();
-      for (const [name, g] of Object.entries(c.grads)) expectClose(x[name].grad!, fixtureTensor(g), TOL);
+      for (const [name, g] of Object.entries(c.grads))
+        await expectClose(x[name].grad!, fixtureTensor(g), TOL);
       const params = Object.fromEntries(mha.namedParameters());
       expect(Object.keys(params).sort()).toEqual(Object.keys(c.param_grads).sort());
       for (const [name, g] of Object.entries(c.param_grads))
-        expectClose(params[name].grad!, fixtureTensor(g), TOL);
+        await expectClose(params[name].grad!, fixtureTensor(g), TOL);
     });
   }
 
-  it("gives the same output from forward, run without weights, and self-attention given once", () => {
+  it("gives the same output from forward, run without weights, and self-attention given once", async () => {
     const mha = new MultiheadAttention(8, 2);
     const x = randn([4, 3, 8]);
     const [a, none] = mha.run(x, x, x, { needWeights: false });
     expect(none).toBeNull();
-    expectClose(mha.forward(x), a, { rtol: 1e-5, atol: 1e-6 });
-    expectClose(mha.run(x, x.clone(), x.clone())[0], a, { rtol: 1e-4, atol: 1e-5 });
+    await expectClose(mha.forward(x), a, { rtol: 1e-5, atol: 1e-6 });
+    await expectClose(mha.run(x, x.clone(), x.clone())[0], a, { rtol: 1e-4, atol: 1e-5 });
   });
 
-  it("gives zeros (not NaN) for a query whose keys are all masked", () => {
+  it("gives zeros (not NaN) for a query whose keys are all masked", async () => {
     const mha = new MultiheadAttention(4, 1, { batchFirst: true, bias: false });
     const x = randn([1, 3, 4]);
     const pad = fromHost([1, 1, 1], [1, 3], "bool");
     const [out, w] = mha.run(x, x, x, { keyPaddingMask: pad });
-    expect(Array.from(out.dataSync())).toEqual(Array(12).fill(0));
-    expect(Array.from(w!.dataSync())).toEqual(Array(9).fill(0));
+    expect(Array.from(await out.data())).toEqual(Array(12).fill(0));
+    expect(Array.from(await w!.data())).toEqual(Array(9).fill(0));
   });
 
-  it("masks the future with isCausal", () => {
+  it("masks the future with isCausal", async () => {
     const mha = new MultiheadAttention(4, 2);
     const [, w] = mha.run(randn([3, 1, 4]), undefined, undefined, { isCausal: true });
-    expect((w!.toArray() as number[][][])[0][0].slice(1)).toEqual([0, 0]);
+    expect(((await w!.array()) as number[][][])[0][0].slice(1)).toEqual([0, 0]);
   });
 });
 
 describe("MultiheadAttention", () => {
-  it("has PyTorch's state-dict names and initialisation", () => {
+  it("has PyTorch's state-dict names and initialisation", async () => {
     const mha = new MultiheadAttention(16, 4);
     expect(Object.keys(mha.stateDict())).toEqual([
       "in_proj_weight",
@@ -128,9 +129,9 @@ describe("MultiheadAttention", () => {
       "out_proj.weight",
       "out_proj.bias",
     ]);
-    expect(mha.in_proj_bias!.abs().max().item()).toBe(0);
-    expect(mha.out_proj.bias!.abs().max().item()).toBe(0);
-    expect(mha.in_proj_weight!.abs().max().item()).toBeLessThanOrEqual(Math.sqrt(6 / 64));
+    expect(await mha.in_proj_bias!.abs().max().itemAsync()).toBe(0);
+    expect(await mha.out_proj.bias!.abs().max().itemAsync()).toBe(0);
+    expect(await mha.in_proj_weight!.abs().max().itemAsync()).toBeLessThanOrEqual(Math.sqrt(6 / 64));
     const kv = new MultiheadAttention(8, 2, { kdim: 3, vdim: 5, addBiasKV: true });
     expect(Object.keys(kv.stateDict())).toEqual([
       "q_proj_weight",
@@ -158,8 +159,8 @@ describe("MultiheadAttention", () => {
     ).toThrow(DTypeError);
   });
 
-  it("weights sum to one over the keys", () => {
+  it("weights sum to one over the keys", async () => {
     const { weights } = attentionWithWeights(randn([3, 4]), randn([5, 4]), randn([5, 2]));
-    expectClose(weights.sum(-1), tensor([1, 1, 1]), { rtol: 1e-5, atol: 1e-6 });
+    await expectClose(weights.sum(-1), tensor([1, 1, 1]), { rtol: 1e-5, atol: 1e-6 });
   });
 });

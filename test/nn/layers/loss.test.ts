@@ -21,23 +21,23 @@ describe("loss modules", () => {
   const labels = fromHost([2, 0, -100, 1], [4], "int32");
   const weight = tensor([0.5, 2, 1]);
 
-  it("forward(input, target) matches the functional form with the same options", () => {
-    expectClose(new MSELoss().forward(x, y), F.mseLoss(x, y));
-    expectClose(new L1Loss({ reduction: "sum" }).forward(x, y), F.l1Loss(x, y, { reduction: "sum" }));
-    expectClose(new HuberLoss({ delta: 0.3 }).forward(x, y), F.huberLoss(x, y, { delta: 0.3 }));
-    expectClose(new SmoothL1Loss({ beta: 0.3 }).forward(x, y), F.smoothL1Loss(x, y, { beta: 0.3 }));
+  it("forward(input, target) matches the functional form with the same options", async () => {
+    await expectClose(new MSELoss().forward(x, y), F.mseLoss(x, y));
+    await expectClose(new L1Loss({ reduction: "sum" }).forward(x, y), F.l1Loss(x, y, { reduction: "sum" }));
+    await expectClose(new HuberLoss({ delta: 0.3 }).forward(x, y), F.huberLoss(x, y, { delta: 0.3 }));
+    await expectClose(new SmoothL1Loss({ beta: 0.3 }).forward(x, y), F.smoothL1Loss(x, y, { beta: 0.3 }));
     const ce = new CrossEntropyLoss({ weight, labelSmoothing: 0.1, reduction: "none" });
-    expectClose(
+    await expectClose(
       ce.forward(x, labels),
       F.crossEntropy(x, labels, { weight, labelSmoothing: 0.1, reduction: "none" }),
     );
     const nll = new NLLLoss({ ignoreIndex: 1 });
     const logp = x.logSoftmax(1);
     const l2 = fromHost([2, 0, 1, 1], [4], "int32");
-    expectClose(nll.forward(logp, l2), F.nllLoss(logp, l2, { ignoreIndex: 1 }));
-    expectClose(new BCELoss().forward(p, t), F.binaryCrossEntropy(p, t));
+    await expectClose(nll.forward(logp, l2), F.nllLoss(logp, l2, { ignoreIndex: 1 }));
+    await expectClose(new BCELoss().forward(p, t), F.binaryCrossEntropy(p, t));
     const pw = tensor([1, 2, 3]);
-    expectClose(
+    await expectClose(
       new BCEWithLogitsLoss({ posWeight: pw }).forward(x, t),
       F.binaryCrossEntropyWithLogits(x, t, { posWeight: pw }),
     );
@@ -61,20 +61,20 @@ describe("loss modules", () => {
     expect(new CrossEntropyLoss({ reduction: "sum" }).describe()).toBe("CrossEntropyLoss(reduction=sum)");
   });
 
-  it("train a tiny classifier: the loss falls", () => {
+  it("train a tiny classifier: the loss falls", async () => {
     const xs = randn([16, 2]);
     const ys = randint(0, 2, [16]);
     const w = randn([2, 2], { requiresGrad: true });
     const loss = new CrossEntropyLoss();
     const first = loss.forward(F.linear(xs, w), ys);
-    let last = first.item();
+    let last = await first.itemAsync();
     for (let i = 0; i < 50; i++) {
       w.grad = null;
       const l = loss.forward(F.linear(xs, w), ys);
       l.backward();
       w.assign(w.sub(w.grad!.mul(0.5)).detach());
-      last = l.item();
+      last = await l.itemAsync();
     }
-    expect(last).toBeLessThan(first.item());
+    expect(last).toBeLessThan(await first.itemAsync());
   });
 });

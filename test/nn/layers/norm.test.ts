@@ -24,7 +24,7 @@ const TOL = { rtol: 1e-4, atol: 1e-5 };
 
 describeEachBackend("LayerNorm and GroupNorm layers vs PyTorch", () => {
   for (const c of loadFixture<NormCase>("norm").cases.filter((c) => c.op !== "batchNorm")) {
-    it(c.name, () => {
+    it(c.name, async () => {
       const affine = c.weight !== null;
       const layer =
         c.op === "layerNorm"
@@ -33,33 +33,33 @@ describeEachBackend("LayerNorm and GroupNorm layers vs PyTorch", () => {
       if (affine) layer.loadStateDict({ weight: fixtureTensor(c.weight!), bias: fixtureTensor(c.bias!) });
       const x = fixtureTensor(c.input).requiresGrad_();
       const y = layer.forward(x);
-      expectClose(y, fixtureTensor(c.output), TOL);
+      await expectClose(y, fixtureTensor(c.output), TOL);
       y.mul(fixtureTensor(c.grad_output)).sum().backward();
-      expectClose(x.grad!, fixtureTensor(c.grad_input), TOL);
+      await expectClose(x.grad!, fixtureTensor(c.grad_input), TOL);
       if (affine) {
-        expectClose(layer.weight!.grad!, fixtureTensor(c.grad_weight!), TOL);
-        expectClose(layer.bias!.grad!, fixtureTensor(c.grad_bias!), TOL);
+        await expectClose(layer.weight!.grad!, fixtureTensor(c.grad_weight!), TOL);
+        await expectClose(layer.bias!.grad!, fixtureTensor(c.grad_bias!), TOL);
       }
     });
   }
 });
 
 describe("LayerNorm and GroupNorm", () => {
-  it("have PyTorch's parameters, initialised to ones and zeros", () => {
+  it("have PyTorch's parameters, initialised to ones and zeros", async () => {
     const ln = new LayerNorm([3, 4]);
     expect(ln.weight!.shape).toEqual([3, 4]);
-    expect(Array.from(ln.weight!.dataSync()).every((v) => v === 1)).toBe(true);
+    expect(Array.from(await ln.weight!.data()).every((v) => v === 1)).toBe(true);
     expect(new LayerNorm(8, { bias: false }).bias).toBeNull();
     expect(new LayerNorm(8, { elementwiseAffine: false }).numParameters()).toBe(0);
     expect(new GroupNorm(2, 6).numParameters()).toBe(12);
   });
 
-  it("behave the same in training and evaluation", () => {
+  it("behave the same in training and evaluation", async () => {
     const ln = new LayerNorm(6);
     const x = randn([3, 6]);
     const a = ln.forward(x);
     ln.eval();
-    expectClose(ln.forward(x), a);
+    await expectClose(ln.forward(x), a);
   });
 
   it("explain bad configurations and inputs", () => {

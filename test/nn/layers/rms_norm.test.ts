@@ -22,25 +22,25 @@ const cases = (loadFixture("attention") as unknown as { rmsnorm: RmsCase[] }).rm
 
 describeEachBackend("RMSNorm vs PyTorch 2.4's formula (written out in the fixture script)", () => {
   for (const c of cases) {
-    it(`normalizedShape ${JSON.stringify(c.normalizedShape)}, eps ${c.eps ?? "default"}`, () => {
+    it(`normalizedShape ${JSON.stringify(c.normalizedShape)}, eps ${c.eps ?? "default"}`, async () => {
       const norm = new RMSNorm(c.normalizedShape, { eps: c.eps ?? undefined });
       norm.loadStateDict({ weight: fixtureTensor(c.weight) });
       const x = fixtureTensor(c.input).requiresGrad_();
       const y = norm.forward(x);
-      expectClose(y, fixtureTensor(c.output), TOL);
+      await expectClose(y, fixtureTensor(c.output), TOL);
       y.mul(fixtureTensor(c.grad_output)).sum().backward();
-      expectClose(x.grad!, fixtureTensor(c.grad_input), TOL);
-      expectClose(norm.weight!.grad!, fixtureTensor(c.grad_weight), TOL);
+      await expectClose(x.grad!, fixtureTensor(c.grad_input), TOL);
+      await expectClose(norm.weight!.grad!, fixtureTensor(c.grad_weight), TOL);
     });
   }
 });
 
 describe("RMSNorm", () => {
-  it("has PyTorch's weight and no bias, or nothing without elementwiseAffine", () => {
+  it("has PyTorch's weight and no bias, or nothing without elementwiseAffine", async () => {
     expect(Object.keys(new RMSNorm([3, 4]).stateDict())).toEqual(["weight"]);
     expect(new RMSNorm(4, { elementwiseAffine: false }).numParameters()).toBe(0);
     const y = new RMSNorm(8, { elementwiseAffine: false }).forward(randn([5, 8]).mul(30));
-    expectClose(y.square().mean(-1), [1, 1, 1, 1, 1], { rtol: 1e-5, atol: 1e-5 });
+    await expectClose(y.square().mean(-1), [1, 1, 1, 1, 1], { rtol: 1e-5, atol: 1e-5 });
   });
 
   it("explains bad shapes", () => {

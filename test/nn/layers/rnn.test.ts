@@ -15,7 +15,7 @@ import { RNN, RNNCell } from "../../../src/nn/layers/rnn.js";
 import { Sequential } from "../../../src/nn/sequential.js";
 import { randn, tensor, zeros } from "../../../src/ops/creation.js";
 import { concat } from "../../../src/ops/movement.js";
-import { describeEachBackend } from "../../helpers/backends.js";
+import { describeEachBackend, itNeeds } from "../../helpers/backends.js";
 import { expectClose } from "../../helpers/close.js";
 import { type FixtureTensor, fixtureTensor, loadFixture } from "../../helpers/fixtures.js";
 
@@ -82,27 +82,27 @@ function loadParams(m: RecurrentBase | CellBase, c: RnnCase): void {
   m.loadStateDict(state);
 }
 
-function checkGrads(
+async function checkGrads(
   m: RecurrentBase | CellBase,
   c: RnnCase,
   x: Tensor,
   h0: Tensor | null,
   c0: Tensor | null,
 ) {
-  expectClose(x.grad!, fixtureTensor(c.grad_input), TOL);
-  if (c.grad_h0) expectClose(h0!.grad!, fixtureTensor(c.grad_h0), TOL);
-  if (c.grad_c0) expectClose(c0!.grad!, fixtureTensor(c.grad_c0), TOL);
+  await expectClose(x.grad!, fixtureTensor(c.grad_input), TOL);
+  if (c.grad_h0) await expectClose(h0!.grad!, fixtureTensor(c.grad_h0), TOL);
+  if (c.grad_c0) await expectClose(c0!.grad!, fixtureTensor(c.grad_c0), TOL);
   const own = m.stateDict();
   expect(Object.keys(own).sort()).toEqual(Object.keys(c.grad_params).sort());
   for (const [k, g] of Object.entries(c.grad_params)) {
     expect(own[k].grad, `gradient of ${k}`).not.toBeNull();
-    expectClose(own[k].grad!, fixtureTensor(g), TOL);
+    await expectClose(own[k].grad!, fixtureTensor(g), TOL);
   }
 }
 
 describeEachBackend("RNN, LSTM, GRU vs PyTorch", () => {
   for (const c of loadFixture<RnnCase>("rnn").cases.filter((k) => k.kind !== "safetensors")) {
-    it(`${c.name}: outputs, final states and every gradient`, () => {
+    it(`${c.name}: outputs, final states and every gradient`, async () => {
       const x = fixtureTensor(c.input).requiresGrad_();
       const h0 = c.h0 ? fixtureTensor(c.h0).requiresGrad_() : null;
       const c0 = c.c0 ? fixtureTensor(c.c0).requiresGrad_() : null;
@@ -118,16 +118,16 @@ describeEachBackend("RNN, LSTM, GRU vs PyTorch", () => {
         } else {
           [out, h] = (layer as GRU | RNN).run(x, h0, options);
         }
-        expectClose(out, fixtureTensor(c.output!), TOL);
-        expectClose(h, fixtureTensor(c.h_n), TOL);
-        if (c.c_n) expectClose(cell!, fixtureTensor(c.c_n), TOL);
+        await expectClose(out, fixtureTensor(c.output!), TOL);
+        await expectClose(h, fixtureTensor(c.h_n), TOL);
+        if (c.c_n) await expectClose(cell!, fixtureTensor(c.c_n), TOL);
         let loss = out
           .mul(fixtureTensor(c.W!))
           .sum()
           .add(h.mul(fixtureTensor(c.V)).sum());
         if (cell) loss = loss.add(cell.mul(fixtureTensor(c.Vc!)).sum());
         loss.backward();
-        checkGrads(layer, c, x, h0, c0);
+        await checkGrads(layer, c, x, h0, c0);
       } else {
         const m = makeCell(c);
         loadParams(m, c);
@@ -135,19 +135,19 @@ describeEachBackend("RNN, LSTM, GRU vs PyTorch", () => {
         let cell: Tensor | null = null;
         if (m instanceof LSTMCell) [h, cell] = m.run(x, h0 && c0 ? [h0, c0] : null);
         else h = h0 ? m.forward(x, h0) : m.forward(x);
-        expectClose(h, fixtureTensor(c.h_n), TOL);
-        if (c.c_n) expectClose(cell!, fixtureTensor(c.c_n), TOL);
+        await expectClose(h, fixtureTensor(c.h_n), TOL);
+        if (c.c_n) await expectClose(cell!, fixtureTensor(c.c_n), TOL);
         let loss = h.mul(fixtureTensor(c.V)).sum();
         if (cell) loss = loss.add(cell.mul(fixtureTensor(c.Vc!)).sum());
         loss.backward();
-        checkGrads(m, c, x, h0, c0);
+        await checkGrads(m, c, x, h0, c0);
       }
     });
   }
 });
 
 describeEachBackend("LSTM weights saved by PyTorch", () => {
-  it("load by name from a safetensors file written from torch.nn.LSTM.state_dict()", () => {
+  it("load by name from a safetensors file written from torch.nn.LSTM.state_dict()", async () => {
     const c = loadFixture<RnnCase>("rnn").cases.find((k) => k.kind === "safetensors")!;
     const bytes = readFileSync(fileURLToPath(new URL(`../../fixtures/${c.file}`, import.meta.url)));
     const lstm = new LSTM(c.inputSize, c.hiddenSize, {
@@ -157,14 +157,14 @@ describeEachBackend("LSTM weights saved by PyTorch", () => {
     });
     lstm.loadStateDict(deserialize(new Uint8Array(bytes)));
     const [out, [h, cell]] = noGrad(() => lstm.run(fixtureTensor(c.input)));
-    expectClose(out, fixtureTensor(c.output!), TOL);
-    expectClose(h, fixtureTensor(c.h_n), TOL);
-    expectClose(cell, fixtureTensor(c.c_n!), TOL);
+    await expectClose(out, fixtureTensor(c.output!), TOL);
+    await expectClose(h, fixtureTensor(c.h_n), TOL);
+    await expectClose(cell, fixtureTensor(c.c_n!), TOL);
   });
 });
 
 describe("recurrent layers", () => {
-  it("name parameters as PyTorch, in PyTorch's order, initialised in ±1/√hidden", () => {
+  it("name parameters as PyTorch, in PyTorch's order, initialised in ±1/√hidden", async () => {
     manualSeed(3);
     const gru = new GRU(5, 16, { numLayers: 2, bidirectional: true });
     expect(Object.keys(gru.stateDict())).toEqual([
@@ -191,7 +191,7 @@ describe("recurrent layers", () => {
     expect(sd.weight_hh_l1_reverse.shape).toEqual([48, 16]);
     const bound = 1 / Math.sqrt(16);
     for (const t of gru.parameters()) {
-      const v = Array.from(t.dataSync());
+      const v = Array.from(await t.data());
       expect(Math.max(...v)).toBeLessThanOrEqual(bound);
       expect(Math.min(...v)).toBeGreaterThanOrEqual(-bound);
     }
@@ -249,39 +249,42 @@ describe("recurrent layers", () => {
     );
   });
 
-  it("returnSequences false gives the top layer's final state; it fits a Sequential", () => {
-    manualSeed(4);
-    const gru = new GRU(3, 4, {
-      numLayers: 2,
-      bidirectional: true,
-      batchFirst: true,
-      returnSequences: false,
-    });
-    const x = randn([2, 6, 3]);
-    const [, h] = gru.run(x, null, { lengths: [6, 3] });
-    const last = gru.forward(x, tensor([6, 3], { dtype: "int32" }));
-    expect(last.shape).toEqual([2, 8]);
-    expectClose(last.slice(1, 0, 4), h.select(0, 2));
-    expectClose(last.slice(1, 4, 8), h.select(0, 3));
-    const model = new Sequential(
-      new LSTM(3, 5, { batchFirst: true, returnSequences: false }),
-      new Linear(5, 1),
-    );
-    expect(model.forward(x).shape).toEqual([2, 1]);
-    expect(model.summary([2, 6, 3])).toContain("LSTM(3 → 5, batchFirst, returnSequences=false)  (2, 5)");
-  });
+  itNeeds("syncRead")(
+    "returnSequences false gives the top layer's final state; it fits a Sequential",
+    async () => {
+      manualSeed(4);
+      const gru = new GRU(3, 4, {
+        numLayers: 2,
+        bidirectional: true,
+        batchFirst: true,
+        returnSequences: false,
+      });
+      const x = randn([2, 6, 3]);
+      const [, h] = gru.run(x, null, { lengths: [6, 3] });
+      const last = gru.forward(x, tensor([6, 3], { dtype: "int32" }));
+      expect(last.shape).toEqual([2, 8]);
+      await expectClose(last.slice(1, 0, 4), h.select(0, 2));
+      await expectClose(last.slice(1, 4, 8), h.select(0, 3));
+      const model = new Sequential(
+        new LSTM(3, 5, { batchFirst: true, returnSequences: false }),
+        new Linear(5, 1),
+      );
+      expect(model.forward(x).shape).toEqual([2, 1]);
+      expect(model.summary([2, 6, 3])).toContain("LSTM(3 → 5, batchFirst, returnSequences=false)  (2, 5)");
+    },
+  );
 
-  it("padding past a sequence's length changes neither its outputs nor its final state", () => {
+  it("padding past a sequence's length changes neither its outputs nor its final state", async () => {
     manualSeed(5);
     const lstm = new LSTM(3, 4, { bidirectional: true, batchFirst: true });
     const short = randn([1, 3, 3]);
     const padded = concat([short, randn([1, 4, 3]).mul(10)], 1);
     const [o1, [h1, c1]] = lstm.run(short);
     const [o2, [h2, c2]] = lstm.run(padded, null, { lengths: [3] });
-    expectClose(o2.slice(1, 0, 3), o1, { rtol: 1e-5, atol: 1e-6 });
-    expectClose(o2.slice(1, 3), zeros([1, 4, 8]));
-    expectClose(h2, h1, { rtol: 1e-5, atol: 1e-6 });
-    expectClose(c2, c1, { rtol: 1e-5, atol: 1e-6 });
+    await expectClose(o2.slice(1, 0, 3), o1, { rtol: 1e-5, atol: 1e-6 });
+    await expectClose(o2.slice(1, 3), zeros([1, 4, 8]));
+    await expectClose(h2, h1, { rtol: 1e-5, atol: 1e-6 });
+    await expectClose(c2, c1, { rtol: 1e-5, atol: 1e-6 });
   });
 
   it("unbatched input gives unbatched output and states", () => {
@@ -293,20 +296,20 @@ describe("recurrent layers", () => {
     expect(new GRUCell(3, 4).forward(randn([3])).shape).toEqual([4]);
   });
 
-  it("dropout between layers acts in training only", () => {
+  it("dropout between layers acts in training only", async () => {
     manualSeed(6);
     const gru = new GRU(3, 8, { numLayers: 3, dropout: 0.5 });
     const x = randn([4, 2, 3]);
     gru.eval();
     const a = gru.forward(x);
     const b = gru.forward(x);
-    expectClose(a, b);
+    await expectClose(a, b);
     gru.train();
     const c = gru.forward(x);
-    expect(Math.max(...Array.from(c.sub(a).abs().dataSync()))).toBeGreaterThan(1e-3);
+    expect(Math.max(...Array.from(await c.sub(a).abs().data()))).toBeGreaterThan(1e-3);
   });
 
-  it("stateful layers carry their detached final states into the next call (truncated BPTT in fit)", () => {
+  it("stateful layers carry their detached final states into the next call (truncated BPTT in fit)", async () => {
     manualSeed(7);
     const lstm = new LSTM(2, 3, { stateful: true, batchFirst: true });
     const plain = new LSTM(2, 3, { batchFirst: true });
@@ -315,17 +318,17 @@ describe("recurrent layers", () => {
     const whole = plain.forward(x);
     const first = lstm.forward(x.slice(1, 0, 4));
     const second = lstm.forward(x.slice(1, 4, 8));
-    expectClose(concat([first, second], 1), whole, { rtol: 1e-5, atol: 1e-6 });
+    await expectClose(concat([first, second], 1), whole, { rtol: 1e-5, atol: 1e-6 });
     // the carried state is cut from the graph: backward stops at the chunk boundary
     second.sum().backward();
     expect(lstm.weights(0).weightHh.grad).not.toBeNull();
     lstm.resetStates();
-    expectClose(lstm.forward(x.slice(1, 0, 4)), first);
+    await expectClose(lstm.forward(x.slice(1, 0, 4)), first);
     // a batch of another size starts from zeros
     expect(lstm.forward(randn([3, 4, 2])).shape).toEqual([3, 4, 3]);
   });
 
-  it("pass gradcheck in float64", () => {
+  itNeeds("float64")("pass gradcheck in float64", () => {
     manualSeed(8);
     for (const make of [
       () => new LSTM(2, 2, { numLayers: 2, bidirectional: true, dtype: "float64" }),

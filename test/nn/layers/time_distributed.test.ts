@@ -11,14 +11,14 @@ import { describeEachBackend } from "../../helpers/backends.js";
 import { expectClose } from "../../helpers/close.js";
 
 describeEachBackend("TimeDistributed", () => {
-  it("applies the layer to every step with shared weights", () => {
+  it("applies the layer to every step with shared weights", async () => {
     manualSeed(1);
     const inner = new Sequential(new Flatten(), new Linear(6, 4));
     const td = new TimeDistributed(inner);
     const x = randn([2, 5, 2, 3]);
     const y = td.forward(x);
     expect(y.shape).toEqual([2, 5, 4]);
-    expectClose(y.select(1, 3), inner.forward(x.select(1, 3)), { rtol: 1e-5, atol: 1e-6 });
+    await expectClose(y.select(1, 3), inner.forward(x.select(1, 3)), { rtol: 1e-5, atol: 1e-6 });
     expect(Object.keys(td.stateDict())).toEqual(["layer.1.weight", "layer.1.bias"]);
     y.sum().backward();
     expect(inner.parameters().every((p) => p.grad !== null)).toBe(true);

@@ -73,7 +73,7 @@ const x0 = (c: ModuleCase) => c.inputs;
 
 describeEachBackend("transformer layers vs PyTorch (state dicts loaded strictly)", () => {
   for (const c of cases) {
-    it(c.name, () => {
+    it(c.name, async () => {
       const { model, run } = build(c);
       model.loadStateDict(Object.fromEntries(Object.entries(c.state).map(([k, t]) => [k, fixtureTensor(t)])));
       const x = Object.fromEntries(
@@ -81,13 +81,14 @@ describeEachBackend("transformer layers vs PyTorch (state dicts loaded strictly)
       );
       const masks = Object.fromEntries(Object.entries(c.masks).map(([k, t]) => [k, fixtureTensor(t)]));
       const y = run(x, masks);
-      expectClose(y, fixtureTensor(c.output), TOL);
+      await expectClose(y, fixtureTensor(c.output), TOL);
       y.mul(fixtureTensor(c.grad_output)).sum().backward();
-      for (const [name, g] of Object.entries(c.grads)) expectClose(x[name].grad!, fixtureTensor(g), TOL);
+      for (const [name, g] of Object.entries(c.grads))
+        await expectClose(x[name].grad!, fixtureTensor(g), TOL);
       const params = Object.fromEntries(model.namedParameters());
       expect(Object.keys(params).sort()).toEqual(Object.keys(c.param_grads).sort());
       for (const [name, g] of Object.entries(c.param_grads))
-        expectClose(params[name].grad!, fixtureTensor(g), TOL);
+        await expectClose(params[name].grad!, fixtureTensor(g), TOL);
     });
   }
 });
@@ -122,15 +123,15 @@ describe("transformer layers", () => {
     expect(keys.at(-1)).toBe("norm.bias");
   });
 
-  it("copies the given layer's weights into every layer of a stack, as PyTorch's deepcopy", () => {
+  it("copies the given layer's weights into every layer of a stack, as PyTorch's deepcopy", async () => {
     const layer = new TransformerEncoderLayer(8, 2, { dimFeedforward: 16 });
     const encoder = new TransformerEncoder(layer, 3);
-    const w = (i: number) => Array.from(encoder.layers[i].linear1.weight.dataSync());
-    expect(w(2)).toEqual(w(0));
+    const w = async (i: number) => Array.from(await encoder.layers[i].linear1.weight.data());
+    expect(await w(2)).toEqual(await w(0));
     expect(encoder.layers[2].linear1.weight).not.toBe(encoder.layers[0].linear1.weight);
   });
 
-  it("re-initialises nn.Transformer's matrices Xavier-uniform, and makes PyTorch's causal mask", () => {
+  it("re-initialises nn.Transformer's matrices Xavier-uniform, and makes PyTorch's causal mask", async () => {
     const model = new Transformer({
       dModel: 8,
       nhead: 2,
@@ -139,19 +140,19 @@ describe("transformer layers", () => {
       dimFeedforward: 32,
     });
     const w = model.encoder.layers[0].linear1.weight;
-    expect(w.abs().max().item()).toBeLessThanOrEqual(Math.sqrt(6 / 40));
-    expect(Transformer.generateSquareSubsequentMask(2).toArray()).toEqual([
+    expect(await w.abs().max().itemAsync()).toBeLessThanOrEqual(Math.sqrt(6 / 40));
+    expect(await Transformer.generateSquareSubsequentMask(2).array()).toEqual([
       [0, Number.NEGATIVE_INFINITY],
       [0, 0],
     ]);
   });
 
-  it("is deterministic in eval mode and trains (dropout) in training mode", () => {
+  it("is deterministic in eval mode and trains (dropout) in training mode", async () => {
     const layer = new TransformerEncoderLayer(8, 2, { dimFeedforward: 16, dropout: 0.5 });
     const x = randn([4, 2, 8]);
-    expect(Array.from(layer.forward(x).dataSync())).not.toEqual(Array.from(layer.forward(x).dataSync()));
+    expect(Array.from(await layer.forward(x).data())).not.toEqual(Array.from(await layer.forward(x).data()));
     layer.eval();
-    expect(Array.from(layer.forward(x).dataSync())).toEqual(Array.from(layer.forward(x).dataSync()));
+    expect(Array.from(await layer.forward(x).data())).toEqual(Array.from(await layer.forward(x).data()));
   });
 
   it("explains bad options", () => {

@@ -4,10 +4,10 @@ import { arange, randn } from "../../../src/ops/creation.js";
 import { Upsample } from "../../../src/nn/layers/upsample.js";
 
 describe("Upsample", () => {
-  it("repeats each pixel by the scale factor and sums the gradient back", () => {
+  it("repeats each pixel by the scale factor and sums the gradient back", async () => {
     const x = arange(1, 5, 1, { dtype: "float32" }).reshape([1, 1, 2, 2]).requiresGrad_();
     const y = new Upsample({ scaleFactor: 2 }).forward(x);
-    expect(y.toArray()).toEqual([
+    expect(await y.array()).toEqual([
       [
         [
           [1, 1, 2, 2],
@@ -18,7 +18,7 @@ describe("Upsample", () => {
       ],
     ]);
     y.sum().backward();
-    expect(x.grad!.toArray()).toEqual([
+    expect(await x.grad!.array()).toEqual([
       [
         [
           [4, 4],
