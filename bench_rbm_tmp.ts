@@ -1,0 +1,16 @@
+import { Generator, data, fromHost, manualSeed, unsupervised, matmul, randn } from "/work/wt-unsup/src/index.js";
+manualSeed(1);
+const g = new Generator(1);
+const m = await data.loadMnistArrays();
+const n = 6000;
+const x = new Float32Array(n * 784);
+for (let i = 0; i < x.length; i++) x[i] = m.trainImages[i] > 127 ? 1 : 0;
+const xt = fromHost(x, [n, 784], "float32");
+const rbm = new unsupervised.RBM(784, 500, { generator: g });
+let t = performance.now();
+rbm.fitCD(xt, { epochs: 1, batchSize: 100, k: 1, persistent: true, lr: 0.05, generator: g });
+console.log("PCD-1 6000 imgs", ((performance.now() - t) / 1000).toFixed(2), "s");
+const a = randn([100, 784]); const w = randn([784, 500]);
+t = performance.now();
+for (let i = 0; i < 100; i++) a.matmul(w).dispose();
+console.log("matmul 100x784x500 x100:", ((performance.now() - t) / 1000).toFixed(3), "s ->", (2*100*784*500*100/((performance.now()-t)/1000)/1e9).toFixed(1), "GFLOP/s");
