@@ -17,7 +17,7 @@
  *   npx tsx examples/codes-2d.ts             # the 2-D half alone (--only 2d)
  *   STRATA_QUICK=1 npx tsx examples/autoencoder-mnist.ts      # a small slice, well under a minute
  *
- * Writes examples/output/autoencoder-mnist/ (-quick/ with STRATA_QUICK): reconstructions.png (test digits; rows: original, PCA-30,
+ * Writes examples/output/autoencoder-mnist/ (--out DIR; examples/output/quick/autoencoder-mnist/ with STRATA_QUICK): reconstructions.png (test digits; rows: original, PCA-30,
  * autoencoder), codes-pca.png/.svg and codes-autoencoder.png/.svg (2-D codes coloured by digit),
  * results.json (every number printed, and the 2-D codes).
  */

@@ -111,6 +111,16 @@ const spread = [
 console.log(
   `AIS (${runs} runs, ${betas} βs, ${aisSeconds.toFixed(0)} s): log Z = ${z.logZ.toFixed(2)} (±3σ: ${z.logZLow.toFixed(2)} .. ${z.logZHigh.toFixed(2)})`,
 );
+// how many runs carry the estimate: effective sample size of the importance weights (Kong 1992)
+const lw = Array.from(z.logWeights);
+const top = Math.max(...lw);
+const w = lw.map((x) => Math.exp(x - top));
+const ess = w.reduce((a, b) => a + b, 0) ** 2 / w.reduce((a, b) => a + b * b, 0);
+const sorted = [...lw].sort((a, b) => a - b);
+console.log(
+  `Importance weights: effective sample size ${ess.toFixed(1)} of ${runs} runs; log-weights median ${(sorted[runs >> 1] - top).toFixed(2)}, ` +
+    `10th percentile ${(sorted[Math.floor(runs / 10)] - top).toFixed(2)} relative to the largest`,
+);
 console.log(
   `Average log-likelihood: test ${llTest.toFixed(2)} nats (±3σ of log Z: ${spread[0].toFixed(2)} .. ${spread[1].toFixed(2)}), train ${llTrain.toFixed(2)} nats`,
 );
