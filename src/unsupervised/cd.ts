@@ -330,7 +330,9 @@ export function trainCD(model: CDModel, data: Tensor, options: CDOptions = {}): 
       if (options.verbose) {
         log(
           `${options.label ?? ""}Epoch ${epoch + 1}/${epochs} - ${seconds.toFixed(1)}s - ${formatLogs(logs)}` +
-            (history.timedOut ? ` - stopped at the ${maxSeconds} s budget after ${history.updates} updates` : ""),
+            (history.timedOut
+              ? ` - stopped at the ${maxSeconds} s budget after ${history.updates} updates`
+              : ""),
         );
       }
     }

@@ -258,7 +258,11 @@ export class DBM extends Module {
         const t0 = performance.now();
         // joint training reads its schedules once per epoch; progress is the epochs done over those planned
         const lr = sched(options.lr ?? 0.005, epoch, epoch / epochs);
-        const momentum = sched(options.momentum ?? ((e: number) => (e < 5 ? 0.5 : 0.9)), epoch, epoch / epochs);
+        const momentum = sched(
+          options.momentum ?? ((e: number) => (e < 5 ? 0.5 : 0.9)),
+          epoch,
+          epoch / epochs,
+        );
         const order = g.permutation(n);
         let errSum = 0;
         let batches = 0;
