@@ -11,6 +11,8 @@
  * rate decays linearly to 0 at that end, momentum is 0.5 for the first 5% then --momentum, and k (the
  * Gibbs steps per update) rises linearly from --k to --k-final. --load skips training (AIS only).
  * STRATA_QUICK=1: 2,000 training images, 200 hidden units, a short AIS.
+ * AIS prints the effective sample size of its importance weights: when a handful of runs carry the
+ * estimate, log Z is not pinned down (more βs). Results and commands: docs/RBM.md.
  */
 import { mkdirSync } from "node:fs";
 import { existsSync } from "node:fs";
