@@ -38,12 +38,16 @@ export interface CDModel {
 }
 
 /**
- * A number, or a function of the epoch (0-based) giving it: a schedule.
+ * A number, or a function giving it: a schedule. The function gets the epoch (0-based) and the
+ * progress, the fraction of training done in [0, 1): updates done over updates planned, or the time
+ * used over `maxSeconds` when that is larger (so a rate can decay to zero at a wall-clock budget). It
+ * is read before every update.
  * @example
  * const momentum: Schedule = (epoch) => (epoch < 5 ? 0.5 : 0.9); // Hinton's 0.5 then 0.9
- * momentum(7); // 0.9
+ * const lr: Schedule = (_epoch, progress) => 0.05 * (1 - progress); // linear decay to 0
+ * [momentum(7, 0.5), lr(0, 0.5)]; // [0.9, 0.025]
  */
-export type Schedule = number | ((epoch: number) => number);
+export type Schedule = number | ((epoch: number, progress: number) => number);
 
 /**
  * The hyper-parameters of one CD step (what `cdStep` takes).
@@ -81,9 +85,13 @@ export interface CDStepOptions {
  * const options: CDOptions = { epochs: 2, batchSize: 4, lr: 0.1, momentum: (e) => (e < 5 ? 0.5 : 0.9), monitor: "pseudoLikelihood" };
  * rbm.fitCD(bernoulli(0.3, [8, 6]), options).values.length; // 2
  */
-export interface CDOptions extends Omit<CDStepOptions, "lr" | "momentum"> {
+export interface CDOptions extends Omit<CDStepOptions, "lr" | "momentum" | "k"> {
   /** Passes over the data (default 10). */
   epochs?: number;
+  /** Stop after this many seconds of wall clock, checked before every update (default: no limit). */
+  maxSeconds?: number;
+  /** Gibbs steps per update, or a schedule (rounded to an integer ≥ 1), e.g. CD-k with k rising (default 1). */
+  k?: Schedule;
   /** Examples per update (default 100). */
   batchSize?: number;
   /** Learning rate, or a schedule of the epoch (default 0.1). */
@@ -117,8 +125,12 @@ export interface CDOptions extends Omit<CDStepOptions, "lr" | "momentum"> {
 export interface CDHistory {
   monitor: "reconstruction" | "pseudoLikelihood" | "freeEnergy";
   values: number[];
-  /** Seconds per epoch. */
+  /** Seconds per epoch (the last one cut short when `maxSeconds` stopped training). */
   seconds: number[];
+  /** Parameter updates done. */
+  updates: number;
+  /** Whether `maxSeconds` stopped training before the planned epochs. */
+  timedOut: boolean;
 }
 
 /**
@@ -240,8 +252,8 @@ export function cdStep(model: CDModel, v0: Tensor, state: CDState, options: CDSt
   );
 }
 
-function scheduled(name: string, s: Schedule, epoch: number): number {
-  const v = typeof s === "function" ? s(epoch) : s;
+function scheduled(name: string, s: Schedule, epoch: number, progress: number): number {
+  const v = typeof s === "function" ? s(epoch, progress) : s;
   if (!Number.isFinite(v))
     throw new ValueError(`RBM.fitCD: ${name} at epoch ${epoch} is ${v}, expected a finite number`);
   return v;
@@ -270,6 +282,9 @@ export function trainCD(model: CDModel, data: Tensor, options: CDOptions = {}): 
     throw new ValueError(`RBM.fitCD: epochs must be a non-negative integer, got ${epochs}`);
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new ValueError(`RBM.fitCD: batchSize must be a positive integer, got ${batchSize}`);
+  const maxSeconds = options.maxSeconds ?? Number.POSITIVE_INFINITY;
+  if (!(maxSeconds > 0))
+    throw new ValueError(`RBM.fitCD: maxSeconds must be a positive number, got ${options.maxSeconds}`);
   if (!["reconstruction", "pseudoLikelihood", "freeEnergy"].includes(monitor)) {
     throw new ValueError(
       `RBM.fitCD: monitor must be "reconstruction", "pseudoLikelihood" or "freeEnergy", got ${JSON.stringify(monitor)}`,
@@ -281,19 +296,30 @@ export function trainCD(model: CDModel, data: Tensor, options: CDOptions = {}): 
   }
   const monitorData = options.monitorData ?? (n > 1000 ? data.slice(0, 0, 1000) : data);
   const state = new CDState(model);
-  const history: CDHistory = { monitor, values: [], seconds: [] };
+  const history: CDHistory = { monitor, values: [], seconds: [], updates: 0, timedOut: false };
+  const perEpoch = Math.ceil(n / batchSize);
+  const planned = epochs * perEpoch;
+  const began = performance.now();
   try {
-    for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let epoch = 0; epoch < epochs && !history.timedOut; epoch++) {
       const start = performance.now();
-      const lr = scheduled("lr", options.lr ?? 0.1, epoch);
-      const momentum = scheduled("momentum", options.momentum ?? 0, epoch);
       const order = options.shuffle === false ? null : g.permutation(n);
       for (let from = 0; from < n; from += batchSize) {
+        const elapsed = (performance.now() - began) / 1000;
+        if (elapsed >= maxSeconds) {
+          history.timedOut = true;
+          break;
+        }
+        const progress = Math.max(history.updates / planned, elapsed / maxSeconds);
+        const lr = scheduled("lr", options.lr ?? 0.1, epoch, progress);
+        const momentum = scheduled("momentum", options.momentum ?? 0, epoch, progress);
+        const k = Math.max(1, Math.round(scheduled("k", options.k ?? 1, epoch, progress)));
         const to = Math.min(n, from + batchSize);
         tidy(() => {
           const batch = order ? data.indexSelect(0, order.subarray(from, to)) : data.slice(0, from, to);
-          cdStep(model, batch, state, { ...options, lr, momentum, generator: g });
+          cdStep(model, batch, state, { ...options, lr, momentum, k, generator: g });
         });
+        history.updates++;
       }
       const value = monitorValue(model, monitor, monitorData, g);
       const seconds = (performance.now() - start) / 1000;
@@ -303,7 +329,10 @@ export function trainCD(model: CDModel, data: Tensor, options: CDOptions = {}): 
       options.onEpochEnd?.(epoch, logs);
       if (options.verbose) {
         log(
-          `${options.label ?? ""}Epoch ${epoch + 1}/${epochs} - ${seconds.toFixed(1)}s - ${formatLogs(logs)}`,
+          `${options.label ?? ""}Epoch ${epoch + 1}/${epochs} - ${seconds.toFixed(1)}s - ${formatLogs(logs)}` +
+            (history.timedOut
+              ? ` - stopped at the ${maxSeconds} s budget after ${history.updates} updates`
+              : ""),
         );
       }
     }

@@ -82,8 +82,8 @@ export interface MeanField {
   h2: Tensor;
 }
 
-function sched(s: Schedule, epoch: number): number {
-  return typeof s === "function" ? s(epoch) : s;
+function sched(s: Schedule, epoch: number, progress: number): number {
+  return typeof s === "function" ? s(epoch, progress) : s;
 }
 
 /**
@@ -246,12 +246,23 @@ export class DBM extends Module {
       }),
     );
     const chain = start.map((t) => keep(t));
-    const history: CDHistory = { monitor: "reconstruction", values: [], seconds: [] };
+    const history: CDHistory = {
+      monitor: "reconstruction",
+      values: [],
+      seconds: [],
+      updates: 0,
+      timedOut: false,
+    };
     try {
       for (let epoch = 0; epoch < epochs; epoch++) {
         const t0 = performance.now();
-        const lr = sched(options.lr ?? 0.005, epoch);
-        const momentum = sched(options.momentum ?? ((e: number) => (e < 5 ? 0.5 : 0.9)), epoch);
+        // joint training reads its schedules once per epoch; progress is the epochs done over those planned
+        const lr = sched(options.lr ?? 0.005, epoch, epoch / epochs);
+        const momentum = sched(
+          options.momentum ?? ((e: number) => (e < 5 ? 0.5 : 0.9)),
+          epoch,
+          epoch / epochs,
+        );
         const order = g.permutation(n);
         let errSum = 0;
         let batches = 0;
@@ -304,6 +315,7 @@ export class DBM extends Module {
             }),
           );
           batches++;
+          history.updates++;
         }
         const seconds = (performance.now() - t0) / 1000;
         history.values.push(errSum / batches);

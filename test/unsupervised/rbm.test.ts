@@ -235,6 +235,38 @@ describeEachBackend("RBM", () => {
     expect(() => rbm.fitCD(tensor([[1, 0]]))).toThrow(/expected visible units \[n, 8\], got \(1, 2\)/);
   });
 
+  it("schedules see the epoch and the progress before every update; k may be a schedule", () => {
+    const x = bernoulli(0.3, [32, 8], { generator: new Generator(2) });
+    const seen: [number, number][] = [];
+    const a = new RBM(8, 5, { generator: new Generator(3) });
+    const h = a.fitCD(x, {
+      epochs: 2,
+      batchSize: 8,
+      shuffle: false,
+      k: () => 2.6, // rounded: CD-3
+      lr: (epoch, progress) => {
+        seen.push([epoch, progress]);
+        return 0.1 * (1 - progress);
+      },
+      generator: new Generator(4),
+    });
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((i) => [i < 4 ? 0 : 1, i / 8]));
+    expect([h.updates, h.timedOut]).toEqual([8, false]);
+    // the same training with a constant k and the same rates gives the same weights
+    const b = new RBM(8, 5, { generator: new Generator(3) });
+    b.fitCD(x, {
+      epochs: 2,
+      batchSize: 8,
+      shuffle: false,
+      k: 3,
+      lr: (_epoch, progress) => 0.1 * (1 - progress),
+      generator: new Generator(4),
+    });
+    expect(a.weight.sub(b.weight).abs().max().item()).toBe(0);
+    expect(() => a.fitCD(x, { maxSeconds: 0 })).toThrow(/maxSeconds must be a positive number, got 0/);
+    expect(() => a.fitCD(x, { k: () => Number.NaN })).toThrow(/k at epoch 0 is NaN/);
+  });
+
   it("a CD loop of 10,000 steps stays flat in memory, called as a user calls it", () => {
     const x = bernoulli(0.5, [20, 6], { generator: new Generator(1) });
     const rbm = new RBM(6, 4);
