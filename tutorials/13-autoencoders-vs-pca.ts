@@ -5,8 +5,8 @@
 import { type Tensor, concat, data, io, manualSeed, noGrad, optim, plot, unsupervised } from "strata-dl";
 
 const quick = process.env.STRATA_QUICK === "1";
-const nTrain = quick ? 2_000 : 20_000;
-const epochs = quick ? 5 : 20;
+const nTrain = quick ? 2_000 : 10_000;
+const epochs = quick ? 5 : 8;
 const outDir = quick ? "tutorials/output/quick" : "tutorials/output";
 const CODE = 16; // numbers per image after compression (from 784 pixels)
 manualSeed(1);
