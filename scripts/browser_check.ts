@@ -3,17 +3,15 @@
  * (with cross-origin isolation headers, so SharedArrayBuffer exists, and without), and reads back what
  * the page wrote. Needs Debian's chromium (`apt-get install chromium`); `npm run test:browser`.
  */
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { promisify } from "node:util";
-import { CHROMIUM as chromium, bundleForBrowser, profileFlags } from "./chromium.js";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { RESULT_PAGE, bundlePage, chromium, runPage } from "./headless.js";
 
-const run = promisify(execFile);
-
-function bundle(page: string): Promise<string> {
-  return bundleForBrowser(new URL(`../test/browser/${page}`, import.meta.url).pathname);
-}
+const bundle = (page: string) => bundlePage(new URL(`../test/browser/${page}`, import.meta.url).pathname);
 const script = await bundle("page.ts");
 /** Chromium's WebGPU without a GPU: Vulkan through SwiftShader (the flags measured in shared/GPU.md). */
 const WEBGPU_FLAGS = [
@@ -23,51 +21,7 @@ const WEBGPU_FLAGS = [
   "--use-vulkan=native",
   "--use-webgpu-adapter=default",
 ];
-const html =
-  '<!doctype html><meta charset="utf-8"><pre id="result">pending</pre><script type="module" src="/page.js"></script>';
-
-async function check(
-  isolated: boolean,
-  pageScript = script,
-  flags = ["--headless", "--disable-gpu"],
-): Promise<Record<string, unknown>> {
-  const server = createServer((req, res) => {
-    const headers: Record<string, string> = isolated
-      ? { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" }
-      : {};
-    if (req.url === "/page.js")
-      res.writeHead(200, { ...headers, "Content-Type": "text/javascript" }).end(pageScript);
-    else res.writeHead(200, { ...headers, "Content-Type": "text/html" }).end(html);
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const { port } = server.address() as AddressInfo;
-  try {
-    const { stdout } = await run(
-      chromium,
-      [
-        ...flags,
-        ...profileFlags(),
-        "--disable-quic",
-        "--disable-sync",
-        "--virtual-time-budget=30000",
-        "--dump-dom",
-        `http://127.0.0.1:${port}/`,
-      ],
-      { timeout: 120_000, maxBuffer: 16 << 20 },
-    );
-    const m = /<pre id="result">([\s\S]*?)<\/pre>/.exec(stdout);
-    const text = (m?.[1] ?? "")
-      .replace(/&quot;/g, '"')
-      .replace(/&amp;/g, "&")
-      .replace(/&lt;/g, "<")
-      .replace(/&gt;/g, ">");
-    return text.startsWith("{")
-      ? JSON.parse(text)
-      : { ok: false, error: `page did not finish: ${text || stdout.slice(0, 200)}` };
-  } finally {
-    server.close();
-  }
-}
+const check = (isolated: boolean) => runPage(script, { isolated });
 
 /** The page's hand-written loop held no more tensors after its last epoch than after its first. */
 function handLoopFlat(loop: unknown): boolean {
@@ -97,8 +51,7 @@ for (const isolated of [true, false]) {
  */
 async function checkWebgpu(): Promise<Record<string, unknown>> {
   const pageScript = await bundle("webgpu_page.ts");
-  const page =
-    '<!doctype html><meta charset="utf-8"><pre id="result">pending</pre><script type="module" src="/page.js"></script>';
+  const page = RESULT_PAGE;
   let resolve: (r: Record<string, unknown>) => void = () => {};
   const result = new Promise<Record<string, unknown>>((r) => {
     resolve = r;
@@ -119,9 +72,19 @@ async function checkWebgpu(): Promise<Record<string, unknown>> {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const { port } = server.address() as AddressInfo;
-  const child = spawn(chromium, [...WEBGPU_FLAGS, ...profileFlags(), `http://127.0.0.1:${port}/`], {
-    stdio: "ignore",
-  });
+  const child = spawn(
+    chromium,
+    [
+      ...WEBGPU_FLAGS,
+      "--no-sandbox",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      `--user-data-dir=${mkdtempSync(join(tmpdir(), "strata-chromium-"))}`,
+      `http://127.0.0.1:${port}/`,
+    ],
+    { stdio: "ignore" },
+  );
   const timer = setTimeout(() => resolve({ ok: false, error: "no result within 120 s" }), 120_000);
   try {
     return await result;

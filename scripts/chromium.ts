@@ -1,7 +1,7 @@
 /**
  * What every headless-Chromium check of this repository shares: where Chromium is, how a page script is
  * bundled for the browser, and the flags that keep a throwaway profile quiet. Used by
- * `scripts/browser_check.ts` and the digit-web project's check.
+ * `scripts/headless.ts` (browser checks, tutorial 17) and the digit-web project.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,12 +12,13 @@ import { build } from "esbuild";
 export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 /** One ES module for the browser holding `entry` and everything it imports (Strata included). */
-export async function bundleForBrowser(entry: string): Promise<string> {
+export async function bundleForBrowser(entry: string, options: { minify?: boolean } = {}): Promise<string> {
   const out = await build({
     entryPoints: [entry],
     bundle: true,
     platform: "browser",
     format: "esm",
+    minify: options.minify ?? false,
     // the Node-only Dawn package is imported by a name esbuild cannot see; nothing else is external
     external: ["node:*", "webgpu"],
     write: false,

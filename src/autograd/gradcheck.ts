@@ -72,6 +72,7 @@ export function gradcheck(
   let worst = 0;
   let message = "";
   let ok = true;
+  let worstMismatch = 0;
   inputs.forEach((x, k) => {
     if (!x.requiresGrad) return;
     const base = Float64Array.from(x.dataSync());
@@ -87,8 +88,10 @@ export function gradcheck(
       const err = Math.abs(analytic[i] - numeric);
       if (Number.isNaN(err) || err > worst) worst = err;
       // written as "not within" so a NaN on either side is a mismatch (NaN > tolerance is false)
-      if (!(err <= atol + rtol * Math.abs(numeric)) && ok) {
+      // the message describes the worst mismatch (a NaN counts as the worst), not the first
+      if (!(err <= atol + rtol * Math.abs(numeric)) && (ok || Number.isNaN(err) || err > worstMismatch)) {
         ok = false;
+        worstMismatch = Number.isNaN(err) ? Number.POSITIVE_INFINITY : err;
         message = `input ${k}, element ${i}: analytic ${analytic[i]} vs numeric ${numeric}`;
       }
     }

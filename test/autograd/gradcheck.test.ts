@@ -29,6 +29,14 @@ describeEachBackend("gradcheck", () => {
     expect(r.message).toMatch(/^input 0, element \d+: analytic .* vs numeric /);
   });
 
+  itNeeds("float64")("describes the worst mismatch, not the first", () => {
+    const x = tensor([0.5, 1, 3], { dtype: "float64", requiresGrad: true });
+    // as above, summed (one upstream weight for all): the analytic gradient misses by |w|·x, most at x = 3
+    const r = gradcheck((t) => t.mul(t.detach()).sum(), [x]);
+    expect(r.ok).toBe(false);
+    expect(r.message).toMatch(/^input 0, element 2: /);
+  });
+
   itNeeds("float64")("fails a NaN gradient (a NaN difference is not within any tolerance)", () => {
     const x = tensor([0, 1, 1.5], { dtype: "float64", requiresGrad: true });
     // √|x| at 0: the chain rule gives ∞ · sign(0) = NaN, the central difference 0
