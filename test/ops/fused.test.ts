@@ -26,10 +26,10 @@ function grad(
   return gs;
 }
 
-function expectBits(label: string, got: Tensor, want: Tensor): void {
+async function expectBits(label: string, got: Tensor, want: Tensor): Promise<void> {
   expect(got.shape, label).toEqual(want.shape);
-  const g = got.dataSync();
-  const w = want.dataSync();
+  const g = await got.data();
+  const w = await want.data();
   for (let i = 0; i < w.length; i++) {
     if (Number.isNaN(w[i]) && Number.isNaN(g[i])) continue;
     if (!Object.is(g[i], w[i])) expect.fail(`${label}[${i}]: got ${g[i]}, want ${w[i]}`);
@@ -37,7 +37,7 @@ function expectBits(label: string, got: Tensor, want: Tensor): void {
 }
 
 describeEachBackend("fused ops equal the composed ops bit for bit", () => {
-  it("Sequential(Linear, ReLU, Linear, ReLU, Linear): outputs and every gradient", () => {
+  it("Sequential(Linear, ReLU, Linear, ReLU, Linear): outputs and every gradient", async () => {
     manualSeed(7);
     const net = new Sequential(
       new Linear(4, 120),
@@ -58,31 +58,32 @@ describeEachBackend("fused ops equal the composed ops bit for bit", () => {
       const target = randn([m, 2]);
       const y = net.forward(x);
       const want = composed(x);
-      expectBits(`forward batch ${m}`, y, want);
+      await expectBits(`forward batch ${m}`, y, want);
       const gotGrads = grad(y.sub(target).square().mean(), [x, ...params]);
       const wantGrads = grad(want.sub(target).square().mean(), [x, ...params]);
-      for (const [i, g] of gotGrads.entries()) expectBits(`batch ${m} gradient ${i}`, g!, wantGrads[i]!);
+      for (const [i, g] of gotGrads.entries())
+        await expectBits(`batch ${m} gradient ${i}`, g!, wantGrads[i]!);
     }
   });
 
-  it("a Linear alone, with and without bias; gradients of gradients agree", () => {
+  it("a Linear alone, with and without bias; gradients of gradients agree", async () => {
     manualSeed(8);
     for (const bias of [true, false]) {
       const layer = new Linear(5, 3, { bias });
       const x = randn([6, 5]).requiresGrad_();
       const y = layer.forward(x);
       const want = bias ? x.matmul(layer.weight.T).add(layer.bias!) : x.matmul(layer.weight.T);
-      expectBits(`bias ${bias}`, y, want);
+      await expectBits(`bias ${bias}`, y, want);
       // second order: d/dW of |∂L/∂x|², through the fused backward's composed form
       const second = (out: Tensor) => {
         const [gx] = grad(out.relu().square().sum(), [x], { createGraph: true });
         return grad(gx!.square().sum(), [layer.weight])[0]!;
       };
-      expectBits(`second order, bias ${bias}`, second(layer.forward(x)), second(want));
+      await expectBits(`second order, bias ${bias}`, second(layer.forward(x)), second(want));
     }
   });
 
-  it("huberLoss: every reduction and delta, values at and around the kink, NaN and ±0", () => {
+  it("huberLoss: every reduction and delta, values at and around the kink, NaN and ±0", async () => {
     const x = tensor([0, -0, 0.5, -0.5, 1, -1, 1.5, -3, 2, Number.NaN, 0.25, 7]).requiresGrad_();
     const y = tensor([0, 0, 0, 0, 0, 0, 0, 0, 1, 0, -0.75, 5]).requiresGrad_();
     const composed = (delta: number) => {
@@ -96,17 +97,17 @@ describeEachBackend("fused ops equal the composed ops bit for bit", () => {
         const each = composed(delta);
         const want = reduction === "none" ? each : reduction === "sum" ? each.sum() : each.mean();
         const label = `delta ${delta} ${reduction}`;
-        expectBits(label, got, want);
+        await expectBits(label, got, want);
         const seed = reduction === "none" ? randn(x.shape) : undefined;
         const [gx, gy] = grad(got, [x, y], { gradOutputs: seed });
         const [wx, wy] = grad(want, [x, y], { gradOutputs: seed });
-        expectBits(`${label} ∂x`, gx!, wx!);
-        expectBits(`${label} ∂y`, gy!, wy!);
+        await expectBits(`${label} ∂x`, gx!, wx!);
+        await expectBits(`${label} ∂y`, gy!, wy!);
       }
     }
   });
 
-  it("huberLoss: a gradient of the gradient agrees", () => {
+  it("huberLoss: a gradient of the gradient agrees", async () => {
     const x = randn([9]).mul(2).requiresGrad_();
     const y = randn([9]);
     const second = (loss: (a: Tensor) => Tensor) => {
@@ -117,7 +118,7 @@ describeEachBackend("fused ops equal the composed ops bit for bit", () => {
       const d = a.sub(y);
       return d.abs().lt(1).where(d.mul(d).mul(0.5), d.abs().sub(0.5).mul(1)).mean();
     };
-    expectBits(
+    await expectBits(
       "second order",
       second((a) => huberLoss(a, y)),
       second(composed),
@@ -126,7 +127,7 @@ describeEachBackend("fused ops equal the composed ops bit for bit", () => {
 });
 
 describe("fused ops", () => {
-  it("leave the composed path to shapes they do not take (linear on 3-D and 1-D input)", () => {
+  it("leave the composed path to shapes they do not take (linear on 3-D and 1-D input)", async () => {
     const layer = new Linear(5, 3);
     expect(layer.forward(randn([2, 4, 5])).shape).toEqual([2, 4, 3]);
     expect(new Sequential(layer, new ReLU()).forward(randn([5])).shape).toEqual([3]);
