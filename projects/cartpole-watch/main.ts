@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { io, plot, ready, rl, tensor } from "strata-dl";
 import { asciiEpisode, watchInTerminal } from "./watch.js";
+import { availableParallelism } from "node:os";
 
 const quick = process.env.STRATA_QUICK === "1"; // CI's quick mode: a short run that still learns
 const outDir = fileURLToPath(new URL(quick ? "./output/quick/" : "./output/", import.meta.url));
@@ -117,7 +118,7 @@ if (!quick) {
         project: "CartPole agent you can watch",
         command: "npx tsx projects/cartpole-watch/main.ts",
         seconds: Math.round(seconds * 10) / 10,
-        machine: "2 cores (loaded by other jobs)",
+        machine: process.env.STRATA_MACHINE ?? `${availableParallelism()} cores`,
         results: {
           "greedy mean return (100 episodes)": Math.round(greedy.mean * 10) / 10,
           "greedy return std": Math.round(greedy.std * 10) / 10,

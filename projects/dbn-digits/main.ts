@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Generator, data, fromHost, io, keep, manualSeed, nn, optim, unsupervised } from "strata-dl";
 import { CLASSES, classifyByFreeEnergy, sampleClamped, withLabels } from "./label_rbm.js";
+import { availableParallelism } from "node:os";
 
 const quick = process.env.STRATA_QUICK === "1"; // CI's quick mode: fewer images, smaller layers
 const started = performance.now();
@@ -140,7 +141,7 @@ if (!quick) {
         project: "Digits from a deep belief net",
         command: "npx tsx projects/dbn-digits/main.ts",
         seconds: Math.round(seconds * 10) / 10,
-        machine: "2 cores (loaded by other jobs)",
+        machine: process.env.STRATA_MACHINE ?? `${availableParallelism()} cores`,
         results: {
           "generated digits read as the asked class (%)": r1(generatedAccuracy),
           "DBN free-energy classification, test accuracy (%)": r1(dbnAccuracy),

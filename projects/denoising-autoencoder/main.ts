@@ -9,6 +9,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { type Tensor, concat, data, io, manualSeed, nn, noGrad, optim, randn } from "strata-dl";
+import { availableParallelism } from "node:os";
 
 const quick = process.env.STRATA_QUICK === "1";
 // quick: 5,000 training and 500 test images, four epochs; full: all 60,000 and 10,000, six epochs
@@ -102,7 +103,7 @@ if (!quick) {
     project: "Denoising autoencoder",
     command: "npx tsx projects/denoising-autoencoder/main.ts",
     seconds: Math.round(seconds * 10) / 10,
-    machine: "2 cores (loaded by other jobs)",
+    machine: process.env.STRATA_MACHINE ?? `${availableParallelism()} cores`,
     results: {
       "autoencoder test MSE": r4(aeError),
       "3x3 mean filter test MSE": r4(filterError),

@@ -11,6 +11,7 @@ import { type Logs, Callback, data, io, manualSeed, optim } from "strata-dl";
 import { checkPage } from "./check.js";
 import { digitNet } from "./model.js";
 import { startSite } from "./site.js";
+import { availableParallelism } from "node:os";
 
 const quick = process.env.STRATA_QUICK === "1";
 // quick: 2,000 training images, one epoch (the page must work; its answers may be wrong);
@@ -68,7 +69,7 @@ if (!quick) {
     project: "Digit recogniser in the browser",
     command: "npx tsx projects/digit-web/main.ts",
     seconds: Math.round(seconds * 10) / 10,
-    machine: "2 cores (loaded by other jobs)",
+    machine: process.env.STRATA_MACHINE ?? `${availableParallelism()} cores`,
     results: {
       "MNIST test accuracy (%)": Math.round(10000 * accuracy) / 100,
       "drawn digits recognised in the browser": `${right} of ${result.answers.length}`,

@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { type Logs, Callback, manualSeed, nn, noGrad, optim, plot } from "strata-dl";
 import { confusionSvg, samplesSvg } from "./figure.js";
 import { CLASS_NAMES, fashionMnist } from "./load.js";
+import { availableParallelism } from "node:os";
 
 const quick = process.env.STRATA_QUICK === "1";
 // quick: 2,000 training and 500 test images, two epochs; full: all 60,000 and 10,000, five epochs
@@ -105,7 +106,7 @@ if (!quick) {
     project: "Fashion-MNIST CNN",
     command: "npx tsx projects/fashion-mnist/main.ts",
     seconds: Math.round(seconds * 10) / 10,
-    machine: "2 cores (loaded by other jobs)",
+    machine: process.env.STRATA_MACHINE ?? `${availableParallelism()} cores`,
     results: {
       "test accuracy (%)": Math.round(10000 * accuracy) / 100,
       epochs,

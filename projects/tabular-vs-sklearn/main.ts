@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { data, plot } from "strata-dl";
 import { type StrataRun, runStrata } from "./strata_models.js";
+import { availableParallelism } from "node:os";
 
 const quick = process.env.STRATA_QUICK === "1"; // CI's quick mode: one split per dataset
 const started = performance.now();
@@ -130,7 +131,7 @@ if (!quick) {
         project: "Tabular models: Strata vs scikit-learn",
         command: "npx tsx projects/tabular-vs-sklearn/main.ts",
         seconds: Math.round(seconds * 10) / 10,
-        machine: "2 cores (loaded by other jobs)",
+        machine: process.env.STRATA_MACHINE ?? `${availableParallelism()} cores`,
         results: pick("Strata"),
         baseline: { name: `scikit-learn ${sklearnVersion || "(not run)"}`, ...pick("sklearn") },
         date: new Date().toISOString().slice(0, 10),

@@ -10,6 +10,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Generator, type Tensor, fromHost, manualSeed, models, nn, noGrad, optim, plot } from "strata-dl";
 import { ngramBits } from "./ngram.js";
+import { availableParallelism } from "node:os";
 
 const quick = process.env.STRATA_QUICK === "1";
 // quick: 100 steps on windows of 32 characters, scored on 2,000 held-out characters;
@@ -154,7 +155,7 @@ if (!quick) {
     project: "Character-level text generation (GPT)",
     command: "npx tsx projects/text-generation/main.ts",
     seconds: Math.round(seconds * 10) / 10,
-    machine: "2 cores (loaded by other jobs)",
+    machine: process.env.STRATA_MACHINE ?? `${availableParallelism()} cores`,
     results: { "held-out bits/char": r3(bits), steps, parameters: gpt.numParameters() },
     baseline: {
       name: "trigram counts (add-0.1)",

@@ -17,6 +17,7 @@ import {
   readWeather,
   seasonalNaive,
 } from "./weather.js";
+import { availableParallelism } from "node:os";
 
 const quick = process.env.STRATA_QUICK === "1"; // CI's quick mode: fewer epochs, same data
 const started = performance.now();
@@ -162,7 +163,7 @@ if (!quick) {
         project: "Seattle weather forecasting",
         command: "npx tsx projects/time-series/main.ts",
         seconds: Math.round(seconds * 10) / 10,
-        machine: "2 cores (loaded by other jobs)",
+        machine: process.env.STRATA_MACHINE ?? `${availableParallelism()} cores`,
         results: {
           "MLP test MAE 1 day ahead (°C)": r2(scores.MLP.mae[0]),
           "MLP test RMSE 1 day ahead (°C)": r2(scores.MLP.rmse[0]),

@@ -9,6 +9,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { type Tensor, data, fromHost, manualSeed, nn, optim, plot } from "strata-dl";
+import { availableParallelism } from "node:os";
 
 const quick = process.env.STRATA_QUICK === "1";
 // quick: pretrain on 2,000 images of 0–4 for one epoch, train 6 epochs on 5–9, test on 500;
@@ -133,7 +134,7 @@ if (!quick) {
     project: "Transfer learning: digits 0-4 to 5-9",
     command: "npx tsx projects/transfer-learning/main.ts",
     seconds: Math.round(seconds * 10) / 10,
-    machine: "2 cores (loaded by other jobs)",
+    machine: process.env.STRATA_MACHINE ?? `${availableParallelism()} cores`,
     results: {
       "fine-tuned test accuracy (%)": pct(fineTuned.accuracy),
       "frozen features test accuracy (%)": pct(frozen.accuracy),
