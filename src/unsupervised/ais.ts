@@ -50,6 +50,9 @@ export interface AISResult {
   logZBase: number;
   /** Each run's log importance weight. */
   logWeights: Float64Array;
+  /** (Σw)² / Σw² over the runs' importance weights (Kong 1992): how many runs carry the estimate. Near
+   * `runs` when the annealing is smooth; a handful means log Z is not pinned down (use more βs). */
+  effectiveSampleSize: number;
 }
 
 /**
@@ -77,6 +80,7 @@ export function betaSchedule(n: number): number[] {
  * the ±3 standard-error bounds, in the log domain.
  * @example
  * unsupervised.summarizeWeights(Float64Array.from([0, 0]), 1).logZ; // 1
+ * unsupervised.summarizeWeights(Float64Array.from([0, 0]), 1).effectiveSampleSize; // 2
  */
 export function summarizeWeights(logw: Float64Array, logZBase: number): AISResult {
   let m = Number.NEGATIVE_INFINITY;
@@ -85,7 +89,11 @@ export function summarizeWeights(logw: Float64Array, logZBase: number): AISResul
   for (const x of logw) mean += Math.exp(x - m);
   mean /= logw.length;
   let v = 0;
-  for (const x of logw) v += (Math.exp(x - m) - mean) ** 2;
+  let squares = 0;
+  for (const x of logw) {
+    v += (Math.exp(x - m) - mean) ** 2;
+    squares += Math.exp(2 * (x - m));
+  }
   const se = logw.length > 1 ? Math.sqrt(v / (logw.length - 1) / logw.length) : 0;
   const base = logZBase + m;
   return {
@@ -94,6 +102,7 @@ export function summarizeWeights(logw: Float64Array, logZBase: number): AISResul
     logZHigh: base + Math.log(mean + 3 * se),
     logZBase,
     logWeights: logw,
+    effectiveSampleSize: (mean * logw.length) ** 2 / squares,
   };
 }
 

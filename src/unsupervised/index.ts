@@ -37,6 +37,7 @@ export {
   type AISOptions,
   type AISResult,
 } from "./ais.js";
+export { reverseAis, type ReverseAISOptions, type ReverseAISResult } from "./raise.js";
 export { exactLogPartition, logSumExpNumbers, softplusNumber } from "./exact.js";
 export { DBN, hiddenInChunks, type DBNOptions, type ClassifierOptions } from "./dbn.js";
 export { DBM, ScaledRBM, type DBMFitOptions, type MeanField } from "./dbm.js";
