@@ -5,7 +5,7 @@
  * of its filters, reconstructions and Gibbs samples; and its features under a logistic regression
  * against raw pixels (../shared/TARGETS.md).
  *   npx tsx examples/rbm-likelihood.ts [--minutes 30] [--epochs 1000] [--hidden 500] [--k 1] [--k-final 1]
- *        [--pcd] [--lr 0.05] [--momentum 0.9] [--batch 100] [--train 60000] [--betas 14500] [--check-betas 43500]
+ *        [--pcd] [--lr 0.05 (0.02 with --pcd)] [--momentum 0.9] [--batch 100] [--train 60000] [--betas 14500] [--check-betas 43500]
  *        [--runs 100] [--raise 1000] [--raise-betas 2000]
  *        [--load rbm.safetensors] [--save rbm.safetensors] [--out examples/output] [--no-logistic]
  * Training stops itself after --minutes of wall clock (or --epochs, whichever comes first); the learning
@@ -50,7 +50,7 @@ const epochs = arg("epochs", quick ? 10 : 1000);
 const batchSize = arg("batch", 100);
 const k = arg("k", 1);
 const kFinal = arg("k-final", k);
-const lr0 = arg("lr", quick ? 0.1 : 0.05);
+const lr0 = arg("lr", quick ? 0.1 : persistent ? 0.02 : 0.05);
 const momentumFinal = arg("momentum", 0.9);
 const betas = arg("betas", quick ? 500 : 14500);
 const runs = arg("runs", quick ? 50 : 100);
