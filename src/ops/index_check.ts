@@ -27,7 +27,7 @@ export function checkIndexRange(
       const v = values[i];
       if (v < 0 || v >= bound) {
         throw new IndexError(
-          `${check.op}: ${check.label} ${v} at position ${i} is out of range ${check.detail()}`,
+          `${check.op}: ${check.label} ${v} is out of range ${check.detail()}, at position ${i}`,
         );
       }
     }

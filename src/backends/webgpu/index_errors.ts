@@ -128,7 +128,7 @@ export class PendingIndexReport {
  * The message of an out-of-range index found on the device.
  * @example
  * const d = { op: "gather", label: "index", detail: () => "for axis 0 of size 3", indexShape: [2] };
- * describeViolation(d, 1, 1, 5, 5); // "gather: index 5 at position (1,) is out of range for axis 0 of size 3..."
+ * describeViolation(d, 1, 1, 5, 5); // "gather: index 5 is out of range for axis 0 of size 3, at position (1,)..."
  */
 export function describeViolation(
   d: Described | undefined,
@@ -149,7 +149,7 @@ export function describeViolation(
   const at = `at position ${fmtShape(coordsOf(pos, d.indexShape))}`;
   const head =
     count === 1
-      ? `${d.op}: ${d.label} ${lo} ${at} is out of range ${d.detail()}`
+      ? `${d.op}: ${d.label} ${lo} is out of range ${d.detail()}, ${at}`
       : `${d.op}: ${count} ${d.label} values are out of range ${d.detail()}: from ${lo} to ${hi}, the first ${at}`;
   return `${head}; ${where}`;
 }

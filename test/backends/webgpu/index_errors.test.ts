@@ -66,7 +66,10 @@ describe.skipIf(gpu === null)("webgpu: out-of-range indices are reported at the 
     const x = () => floats([1, 2, 3, 4, 5, 6], [3, 2]);
     await expectReportedAtRead(
       () => gather(x(), 0, ints([0, 1, 3, 2], [2, 2])),
-      [/^gather: index 3 at position \(1, 0\) is out of range for axis 0 of size 3/, /index shape \(2, 2\)/],
+      [
+        /^gather: index 3 is out of range for axis 0 of size 3.*, at position \(1, 0\)/,
+        /index shape \(2, 2\)/,
+      ],
       () => gather(x(), 0, ints([2, 1, 0, 2], [2, 2])),
     );
     await expectReportedAtRead(
@@ -82,7 +85,7 @@ describe.skipIf(gpu === null)("webgpu: out-of-range indices are reported at the 
   it("gather on a host array throws at the call, naming the op", async () => {
     await setBackend("webgpu-index");
     expect(() => gather(floats([1, 2, 3], [3]), 0, [0, 7])).toThrow(
-      /gather: index 7 at position 1 is out of range for axis 0 of size 3/,
+      /gather: index 7 is out of range for axis 0 of size 3.*, at position 1/,
     );
     expect(() => gather(floats([1, 2, 3], [3]), 0, [0, 7])).toThrow(IndexError);
   });
@@ -92,11 +95,11 @@ describe.skipIf(gpu === null)("webgpu: out-of-range indices are reported at the 
     const x = () => floats([1, 2, 3, 4, 5, 6], [2, 3]);
     await expectReportedAtRead(
       () => indexSelect(x(), 1, ints([2, 3])),
-      [/^indexSelect: index 3 at position \(1,\) is out of range for axis 1 of size 3/],
+      [/^indexSelect: index 3 is out of range for axis 1 of size 3.*, at position \(1,\)/],
       () => indexSelect(x(), 1, ints([2, 0, 0])),
     );
     expect(() => indexSelect(x(), 0, new Int32Array([0, 2]))).toThrow(IndexError);
-    expect(() => indexSelect(x(), 0, [-1])).toThrow(/indexSelect: index -1 at position 0 is out of range/);
+    expect(() => indexSelect(x(), 0, [-1])).toThrow(/indexSelect: index -1 is out of range.*, at position 0/);
   });
 
   it("scatterAdd", async () => {
@@ -105,7 +108,7 @@ describe.skipIf(gpu === null)("webgpu: out-of-range indices are reported at the 
     await expectReportedAtRead(
       () => scatterAdd([2, 3], 1, ints([0, 2, 3, 1], [2, 2]), src()),
       [
-        /^scatterAdd: index 3 at position \(1, 0\) is out of range for axis 1 of size 3/,
+        /^scatterAdd: index 3 is out of range for axis 1 of size 3.*, at position \(1, 0\)/,
         /output shape \(2, 3\)/,
       ],
       () => scatterAdd([2, 3], 1, ints([0, 2, 2, 2], [2, 2]), src()),
@@ -120,7 +123,7 @@ describe.skipIf(gpu === null)("webgpu: out-of-range indices are reported at the 
       .backward();
     const error = await (x.grad as Tensor).data().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IndexError);
-    expect((error as Error).message).toMatch(/^gather: index 4 at position \(0, 1\)/);
+    expect((error as Error).message).toMatch(/^gather: index 4 is out of range.*, at position \(0, 1\)/);
     await expect((x.grad as Tensor).data()).resolves.toEqual(Float32Array.from([1, 0, 0, 0, 0, 0]));
   });
 
@@ -129,13 +132,13 @@ describe.skipIf(gpu === null)("webgpu: out-of-range indices are reported at the 
     const w = () => floats([0, 1, 10, 11, 20, 21], [3, 2]);
     await expectReportedAtRead(
       () => embedding(ints([1, 3, 0, 2], [2, 2]), w()),
-      [/^embedding: index 3 at position \(0, 1\) is out of range for 3 embeddings \(indices \(2, 2\)\)/],
+      [/^embedding: index 3 is out of range for 3 embeddings \(indices \(2, 2\)\).*, at position \(0, 1\)/],
       () => embedding(ints([1, 2, 0, 2], [2, 2]), w()),
     );
     const layer = new Embedding(4, 2);
     await expectReportedAtRead(
       () => layer.forward(ints([4])),
-      [/^Embedding\(4, 2\): index 4 at position \(0,\) is out of range for 4 embeddings/],
+      [/^Embedding\(4, 2\): index 4 is out of range for 4 embeddings.*, at position \(0,\)/],
       () => oneHot(ints([3, 0]), 4),
     );
     expect(() => embedding([0, 5], w())).toThrow(IndexError);
@@ -147,14 +150,14 @@ describe.skipIf(gpu === null)("webgpu: out-of-range indices are reported at the 
     await expectReportedAtRead(
       () => crossEntropy(logits(), ints([0, 3, 2])),
       [
-        /^crossEntropy: target class 3 at position \(1,\) is out of range for 3 classes/,
+        /^crossEntropy: target class 3 is out of range for 3 classes.*, at position \(1,\)/,
         /target shape \(3,\)/,
       ],
       () => crossEntropy(logits(), ints([0, -100, 2])),
     );
     await expectReportedAtRead(
       () => nllLoss(logits(), ints([-1, 1, 2]), { reduction: "none" }),
-      [/^nllLoss: target class -1 at position \(0,\) is out of range for 3 classes/],
+      [/^nllLoss: target class -1 is out of range for 3 classes.*, at position \(0,\)/],
       () => nllLoss(logits(), ints([1, 1, 2]), { reduction: "none" }),
     );
   });
@@ -163,10 +166,12 @@ describe.skipIf(gpu === null)("webgpu: out-of-range indices are reported at the 
     await setBackend("webgpu-index");
     await expectReportedAtRead(
       () => oneHot(ints([1, 3]), 3),
-      [/^oneHot: class index 3 at position \(1,\) is out of range for 3 classes/],
+      [/^oneHot: class index 3 is out of range for 3 classes.*, at position \(1,\)/],
       () => oneHot(ints([1, 2]), 3),
     );
-    expect(() => oneHot([0, 3], 3)).toThrow(/oneHot: class index 3 at position 1/);
+    expect(() => oneHot([0, 3], 3)).toThrow(
+      /oneHot: class index 3 is out of range for 3 classes, at position 1/,
+    );
   });
 
   it("reports the first bad op of several, and nothing once read", async () => {
@@ -212,7 +217,7 @@ describe.skipIf(gpu === null)("webgpu: out-of-range indices are reported at the 
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(IndexError);
     expect((error as Error).message).toMatch(
-      /^crossEntropy: target class 5 at position \(3,\) is out of range for 3 classes/,
+      /^crossEntropy: target class 5 is out of range for 3 classes.*, at position \(3,\)/,
     );
   });
 });
