@@ -108,7 +108,8 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> implements Dataset<T> 
       // indexSelect's gather of a broadcast index, without its device check on webgpu (checked above)
       return this.tensors.map((t) => {
         const rows = [indices.length, ...t.shape.slice(1)];
-        return gather(t, 0, expand(reshape(idx, rows.map((d, i) => (i === 0 ? d : 1))), rows));
+        const lifted = reshape(idx, rows.map((d, i) => (i === 0 ? d : 1)));
+        return gather(t, 0, expand(lifted, rows));
       });
     };
     // tidy frees the index tensor and its views at once, unless autograd must keep them for backward
