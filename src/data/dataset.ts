@@ -108,7 +108,10 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> implements Dataset<T> 
       // indexSelect's gather of a broadcast index, without its device check on webgpu (checked above)
       return this.tensors.map((t) => {
         const rows = [indices.length, ...t.shape.slice(1)];
-        const lifted = reshape(idx, rows.map((d, i) => (i === 0 ? d : 1)));
+        const lifted = reshape(
+          idx,
+          rows.map((d, i) => (i === 0 ? d : 1)),
+        );
         return gather(t, 0, expand(lifted, rows));
       });
     };

@@ -10,7 +10,7 @@ import type { Tensor } from "../core/tensor.js";
  * (gather, scatterAdd). Nothing happens on backends with synchronous reads: their paths check.
  * @example
  * import { fromHost } from "./creation.js";
- * checkIndexRange({ op: "take", label: "index", detail: () => "for 3 entries" }, [4], fromHost([4], [1], "int32"), 3); // (nothing on ref)
+ * checkIndexRange({ op: "take", label: "index", detail: () => "for 3 entries" }, [4], fromHost([4], [1], "int32"), 3); // nothing happens on ref and wasm: their kernels check
  */
 export function checkIndexRange(
   check: { op: string; label: string; detail: () => string },

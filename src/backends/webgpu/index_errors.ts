@@ -14,6 +14,11 @@ import type { IndexCheck } from "../backend.js";
  * i32 slots of the error buffer: the id of the first dispatch that found a bad index, then, for that
  * dispatch, the first bad position, how many bad indices, the smallest and the largest bad value.
  */
+/**
+ * Length of the error buffer, in i32 slots (five used, padded to 32 bytes).
+ * @example
+ * INDEX_ERROR_SLOTS * 4; // 32
+ */
 export const INDEX_ERROR_SLOTS = 8;
 const SLOTS = INDEX_ERROR_SLOTS;
 const I32_MAX = 2 ** 31 - 1;

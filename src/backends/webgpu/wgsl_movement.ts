@@ -128,7 +128,7 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw
  * the threads of axis coordinate 0 record it in the error buffer (binding 4).
  * prm: [outSize, out rank, out shape, index view, src view, axis, check id].
  * @example
- * scatterAddShader("float32").includes("atomic"); // false
+ * scatterAddShader("float32").includes("read_write> out: array<f32>"); // true: plain stores, no atomics on the output
  */
 export function scatterAddShader(dtype: DType): string {
   const t = wgslType(dtype);
