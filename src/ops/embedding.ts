@@ -103,7 +103,7 @@ export function embedding(input: IndexLike, weight: Tensor, ...rest: unknown[]):
   const pad = paddingRow(name, o.paddingIdx, rows);
   if (o.maxNorm !== undefined && o.maxNorm !== null) renorm(weight, ids, o.maxNorm, normType, name);
   // indexSelect's gather, without indexSelect's own device check (the one above names this op)
-  const rowsOut = gather(weight, 0, expand(indices.reshape([-1, 1]), [indices.size, dim]));
+  const rowsOut = gather(weight, 0, expand(indices.reshape([indices.size, 1]), [indices.size, dim]));
   let out = rowsOut.reshape([...indices.shape, dim]);
   if (pad !== null && out.requiresGrad && (!onHost || ids.includes(pad))) {
     // the same values, but the padding positions read a detached copy: no gradient reaches that row

@@ -345,14 +345,15 @@ export class WebGpuBackend extends WebGpuRuntime implements Backend {
       windows.push({ buffer, offset, size: Math.min(win, buffer.size - offset) });
     }
     const xShape = [...x.shape];
+    const indexShape = [...index.shape];
     const check = this.indexErrors.register(
       {
         op: "gather",
         label: "index",
         detail: () =>
-          `for axis ${axis} of size ${xShape[axis]} (input shape ${fmtShape(xShape)}, index shape ${fmtShape(index.shape)})`,
+          `for axis ${axis} of size ${xShape[axis]} (input shape ${fmtShape(xShape)}, index shape ${fmtShape(indexShape)})`,
       },
-      index.shape,
+      indexShape,
     );
     this.run(
       `gather:${x.dtype}`,
@@ -369,14 +370,15 @@ export class WebGpuBackend extends WebGpuRuntime implements Backend {
     const n = sizeOf(outShape);
     const out = this.alloc(dtype, n);
     if (n === 0) return out;
+    const indexShape = [...index.shape];
     const check = this.indexErrors.register(
       {
         op: "scatterAdd",
         label: "index",
         detail: () =>
-          `for axis ${axis} of size ${outShape[axis]} (output shape ${fmtShape(outShape)}, index shape ${fmtShape(index.shape)})`,
+          `for axis ${axis} of size ${outShape[axis]} (output shape ${fmtShape(outShape)}, index shape ${fmtShape(indexShape)})`,
       },
-      index.shape,
+      indexShape,
     );
     this.run(
       `scatterAdd:${dtype}`,
