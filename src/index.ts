@@ -17,6 +17,7 @@ export {
   ShapeError,
   DTypeError,
   ValueError,
+  IndexError,
   LinAlgError,
   DisposedError,
   OutOfMemoryError,

@@ -261,6 +261,18 @@ export interface MemoryInfo {
 }
 
 /**
+ * What a device-side index check reports: the op, what the index is ("index", "target class") and the
+ * rest of the sentence after "is out of range" (built only when a violation is reported).
+ * @example
+ * const check: IndexCheck = { op: "oneHot", label: "class index", detail: () => "for 3 classes" };
+ */
+export interface IndexCheck {
+  readonly op: string;
+  readonly label: string;
+  readonly detail: () => string;
+}
+
+/**
  * A place where tensors live and kernels run: the kernel table, storage management and a name.
  * @example
  * const backend: Backend = getBackend();
@@ -280,10 +292,17 @@ export interface Backend extends Kernels {
    */
   settled?(): Promise<void>;
   /**
-   * True where values can only be read asynchronously (a GPU): `readSync` throws, and ops skip the
-   * value checks (index ranges, class labels) that would need a synchronous read.
+   * True where values can only be read asynchronously (a GPU): `readSync` throws, and ops check on the
+   * device (`checkIndex`) the index ranges they would otherwise check with a synchronous read.
    */
   readonly asyncReads?: boolean;
+  /**
+   * Where reads are asynchronous: checks on the device that every value of `index` lies in
+   * [0, bound). The first violation is thrown by the next read as an `IndexError` whose message is
+   * `${op}: ${label} <value> is out of range ${detail()}` plus where it was found. gather and
+   * scatterAdd check their own indices; ops call this to name themselves (embedding, crossEntropy...).
+   */
+  checkIndex?(index: View, bound: number, check: IndexCheck): void;
   /** Whether tensors of this dtype can live on this backend. */
   supports(dtype: DType): boolean;
   /**

@@ -44,6 +44,18 @@ export class ValueError extends StrataError {}
 export class LinAlgError extends ValueError {}
 
 /**
+ * An index outside the range its op accepts (gather, indexSelect, scatterAdd, embedding rows,
+ * cross-entropy target classes, one-hot classes): PyTorch's `IndexError`. A `ValueError`, since the
+ * index tensor's values are at fault. On webgpu, where reads are asynchronous, an index that lives on
+ * the device is checked there and the error is thrown by the next read (`await t.data()`, `fit`'s
+ * periodic read...), its message saying so.
+ * @example
+ * indexSelect(tensor([10, 20, 30]), 0, [3]); // throws IndexError: index 3 is out of range for axis 0 of size 3
+ * new IndexError("a message") instanceof ValueError; // true
+ */
+export class IndexError extends ValueError {}
+
+/**
  * An argument of the wrong kind, which JavaScript would otherwise let through or ignore: a Dataset or
  * a typed array where a tensor is expected, a tensor where a number is, an options object in a
  * tensor's place, more arguments than the function takes, an unknown option. The message names the

@@ -10,7 +10,7 @@ import { keep, tidy } from "../core/memory.js";
 import { type Generator as RandomGenerator, defaultGenerator } from "../core/random.js";
 import type { Tensor } from "../core/tensor.js";
 import { fromHost } from "../ops/creation.js";
-import { indexSelect, select } from "../ops/movement.js";
+import { expand, gather, reshape, select } from "../ops/movement.js";
 
 /**
  * What a batch of items of type `T` becomes under the default collate: tensors, numbers and booleans
@@ -105,7 +105,15 @@ export class TensorDataset<T extends Tensor[] = Tensor[]> implements Dataset<T> 
     for (let i = 0; i < indices.length; i++) checkIndex("TensorDataset.getBatch", indices[i], n);
     const gatherAll = () => {
       const idx = fromHost(indices, [indices.length], "int32");
-      return this.tensors.map((t) => indexSelect(t, 0, idx));
+      // indexSelect's gather of a broadcast index, without its device check on webgpu (checked above)
+      return this.tensors.map((t) => {
+        const rows = [indices.length, ...t.shape.slice(1)];
+        const lifted = reshape(
+          idx,
+          rows.map((d, i) => (i === 0 ? d : 1)),
+        );
+        return gather(t, 0, expand(lifted, rows));
+      });
     };
     // tidy frees the index tensor and its views at once, unless autograd must keep them for backward
     const out = this.tensors.some((t) => t.requiresGrad) ? gatherAll() : tidy(gatherAll);

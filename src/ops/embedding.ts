@@ -1,11 +1,12 @@
 import { checkNumber, checkTensor, indexArg, positionalOrOptions } from "../core/args.js";
-import { BackendError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { BackendError, IndexError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { noGrad } from "../core/grad_mode.js";
 import { tidy } from "../core/memory.js";
 import type { Tensor } from "../core/tensor.js";
 import { fromHost } from "./creation.js";
 import { where } from "./elementwise.js";
-import { type IndexLike, indexSelect } from "./movement.js";
+import { checkIndexRange } from "./index_check.js";
+import { type IndexLike, expand, gather } from "./movement.js";
 import { norm } from "./reduce.js";
 
 /**
@@ -76,8 +77,8 @@ export function embedding(input: IndexLike, weight: Tensor, ...rest: unknown[]):
     );
   }
   const [rows, dim] = weight.shape;
-  // on a GPU the indices stay there: no range check (an out-of-range row reads zeros), and maxNorm,
-  // which renormalises the rows it reads on the host, is refused
+  // on a GPU the indices stay there: their range is checked on the device (the next read throws), and
+  // maxNorm, which renormalises the rows it reads on the host, is refused
   const onHost = !indices.backend.asyncReads;
   if (!onHost && o.maxNorm !== undefined && o.maxNorm !== null) {
     throw new BackendError(
@@ -87,14 +88,22 @@ export function embedding(input: IndexLike, weight: Tensor, ...rest: unknown[]):
   const ids = onHost ? indices.dataSync() : new Int32Array(0);
   for (const i of ids) {
     if (i < 0 || i >= rows) {
-      throw new ValueError(
+      throw new IndexError(
         `${name}: index ${i} is out of range for ${rows} embeddings (indices ${fmtShape(indices.shape)})`,
       );
     }
   }
+  checkIndexRange(
+    { op: name, label: "index", detail: () => `for ${rows} embeddings (indices ${fmtShape(indices.shape)})` },
+    input,
+    indices,
+    rows,
+    true,
+  );
   const pad = paddingRow(name, o.paddingIdx, rows);
   if (o.maxNorm !== undefined && o.maxNorm !== null) renorm(weight, ids, o.maxNorm, normType, name);
-  const rowsOut = indexSelect(weight, 0, indices.reshape([-1]));
+  // indexSelect's gather, without indexSelect's own device check (the one above names this op)
+  const rowsOut = gather(weight, 0, expand(indices.reshape([indices.size, 1]), [indices.size, dim]));
   let out = rowsOut.reshape([...indices.shape, dim]);
   if (pad !== null && out.requiresGrad && (!onHost || ids.includes(pad))) {
     // the same values, but the padding positions read a detached copy: no gradient reaches that row

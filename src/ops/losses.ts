@@ -6,10 +6,11 @@ import { tidy } from "../core/memory.js";
  * PyTorch's other positional arguments (`size_average`, `reduce`, `reduction`, ...) are options here.
  */
 import { isFloat } from "../base/dtype.js";
-import { DTypeError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { DTypeError, IndexError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import { logSoftmax } from "./activation.js";
 import { abs, cast, exp, log, log1p, maximum, mul, neg, sub, where } from "./elementwise.js";
+import { checkIndexRange } from "./index_check.js";
 import { gather, indexSelect, reshape, squeeze, unsqueeze } from "./movement.js";
 import { lossArgs } from "./loss_args.js";
 import { fusedHuber } from "./fused_loss.js";
@@ -220,12 +221,24 @@ function indexTarget(
   }
   const keep = target.ne(ignoreIndex);
   const safe = where(keep, target, 0);
-  // a GPU cannot be read synchronously: there an out-of-range class is not caught (it gathers 0)
+  // a GPU cannot be read synchronously: there the classes are checked on the device (the next read throws)
+  checkIndexRange(
+    {
+      op,
+      label: "target class",
+      detail: () =>
+        `for ${classes} classes (input shape ${fmtShape(input.shape)}, target shape ${fmtShape(target.shape)})`,
+    },
+    target,
+    safe,
+    classes,
+    true,
+  );
   if (safe.size > 0 && !safe.backend.asyncReads) {
     const hi = tidy(() => max(safe).item());
     const lo = tidy(() => min(safe).item());
     if (hi >= classes || lo < 0) {
-      throw new ValueError(
+      throw new IndexError(
         `${op}: target class ${hi >= classes ? hi : lo} is out of range for ${classes} classes`,
       );
     }

@@ -6,6 +6,7 @@ import type { Tensor } from "../core/tensor.js";
 import { promoteTypes } from "../base/dtype.js";
 import { fromHost } from "./creation.js";
 import { cast } from "./elementwise.js";
+import { checkIndexRange } from "./index_check.js";
 
 /**
  * Accepts `f(2, 3)` and `f([2, 3])` alike.
@@ -471,6 +472,16 @@ export function gather(x: Tensor, axis: number, index: IndexLike): Tensor {
       `gather: index ${fmtShape(idx.shape)} does not fit input ${fmtShape(x.shape)} along axis ${a}`,
     );
   }
+  checkIndexRange(
+    {
+      op: "gather",
+      label: "index",
+      detail: () => `for axis ${a} of size ${x.shape[a]} (tensor shape ${fmtShape(x.shape)})`,
+    },
+    index,
+    idx,
+    x.shape[a],
+  );
   const backend = backendOf("gather", x, idx);
   return record(wrap(backend, backend.gather(x, a, idx), idx.shape), "gather", [x, idx], { axis: a });
 }
@@ -489,6 +500,16 @@ export function scatterAdd(shape: readonly number[], axis: number, index: IndexL
       `scatterAdd: index ${fmtShape(idx.shape)} and src ${fmtShape(src.shape)} must match, with rank ${shape.length}`,
     );
   }
+  checkIndexRange(
+    {
+      op: "scatterAdd",
+      label: "index",
+      detail: () => `for axis ${a} of size ${shape[a]} (output shape ${fmtShape(shape)})`,
+    },
+    index,
+    idx,
+    shape[a],
+  );
   const backend = backendOf("scatterAdd", idx, src);
   const out = wrap(backend, backend.scatterAdd(shape, src.dtype, a, idx, src), shape);
   return record(out, "scatterAdd", [idx, src], { axis: a, shape: [...shape] });
@@ -506,6 +527,18 @@ export function indexSelect(x: Tensor, axis: number, index: IndexLike): Tensor {
   const idx = indexArg("indexSelect", "index", index, fromHost);
   if (idx.rank !== 1) throw new ShapeError(`indexSelect: index must be 1-D, got ${fmtShape(idx.shape)}`);
   const a = normAxis("indexSelect", axis, x.rank);
+  // on webgpu, a check of its own so that the error names indexSelect (gather's kernel checks too)
+  checkIndexRange(
+    {
+      op: "indexSelect",
+      label: "index",
+      detail: () => `for axis ${a} of size ${x.shape[a]} (tensor shape ${fmtShape(x.shape)})`,
+    },
+    index,
+    idx,
+    x.shape[a],
+    true,
+  );
   const outShape = [...x.shape];
   outShape[a] = idx.shape[0];
   const lifted = x.shape.map((_, i) => (i === a ? idx.shape[0] : 1));

@@ -1,9 +1,10 @@
-import { ArgumentError, ValueError } from "../base/errors.js";
+import { ArgumentError, IndexError } from "../base/errors.js";
 import { describeValue, indexArg } from "../core/args.js";
 import { tidy } from "../core/memory.js";
 import type { Tensor } from "../core/tensor.js";
 import { arange, fromHost } from "./creation.js";
 import { cast, eq } from "./elementwise.js";
+import { checkIndexRange } from "./index_check.js";
 import { type IndexLike, unsqueeze } from "./movement.js";
 import { max, min } from "./reduce.js";
 
@@ -27,10 +28,17 @@ export function oneHot(
     const lo = tidy(() => min(idx).item());
     const hi = tidy(() => max(idx).item());
     if (lo < 0 || hi >= numClasses) {
-      throw new ValueError(
+      throw new IndexError(
         `oneHot: class indices must be in [0, ${numClasses}), got values from ${lo} to ${hi}`,
       );
     }
   }
+  checkIndexRange(
+    { op: "oneHot", label: "class index", detail: () => `for ${numClasses} classes` },
+    indices,
+    idx,
+    numClasses,
+    true,
+  );
   return cast(eq(unsqueeze(idx, -1), arange(0, numClasses, 1, { dtype: "int32" })), dtype);
 }

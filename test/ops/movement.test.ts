@@ -6,6 +6,7 @@ import { arange, fromHost, tensor, zeros } from "../../src/ops/creation.js";
 import * as M from "../../src/ops/movement.js";
 import { oneHot } from "../../src/ops/one_hot.js";
 import { describeEachBackend, itNeeds, syncReads } from "../helpers/backends.js";
+import { expectIndexError } from "../helpers/index_errors.js";
 import { naivePermute, ravel, unravel } from "../helpers/naive.js";
 
 /** 0..n-1 as float32 in `shape`. */
@@ -428,16 +429,14 @@ describeEachBackend("views and movement", () => {
         [7, 3],
       ]);
     });
-    it("gather errors: out-of-range index, non-int index, shape", () => {
+    it("gather errors: out-of-range index, non-int index, shape", async () => {
       const x = iota([3, 4]);
-      // value checks read the indices: only where reads are synchronous (skipped on webgpu)
-      if (syncReads()) {
-        expect(() => x.gather(1, idx([4], [1, 1]))).toThrow(ValueError);
-        expect(() => x.gather(1, idx([4], [1, 1]))).toThrow(
-          /gather: index 4 is out of range for axis 1 of size 4/,
-        );
-        expect(() => x.gather(0, idx([-1], [1, 1]))).toThrow(/out of range/);
-      }
+      // at the call, or on webgpu at the next read (the kernel checks on the device)
+      await expectIndexError(
+        () => x.gather(1, idx([4], [1, 1])),
+        /gather: index 4 is out of range for axis 1 of size 4/,
+      );
+      await expectIndexError(() => x.gather(0, idx([-1], [1, 1])), /out of range/);
       expect(() => x.gather(0, tensor([[0]]))).toThrow(DTypeError);
       expect(() => x.gather(0, idx([0], [1]))).toThrow(ShapeError);
       expect(() => x.gather(0, idx([0, 0, 0, 0, 0], [1, 5]))).toThrow(ShapeError);
@@ -455,9 +454,11 @@ describeEachBackend("views and movement", () => {
         [11, 9],
       ]);
       expect(x.indexSelect(-1, []).shape).toEqual([3, 0]);
-      // value checks read the indices: only where reads are synchronous (skipped on webgpu)
-      if (syncReads())
-        expect(() => x.indexSelect(0, [3])).toThrow(/index 3 is out of range for axis 0 of size 3/);
+      await expectIndexError(() => x.indexSelect(0, [3]), /index 3 is out of range for axis 0 of size 3/);
+      await expectIndexError(
+        () => x.indexSelect(1, idx([0, 4], [2])),
+        /index 4 is out of range for axis 1 of size 4/,
+      );
       expect(() => x.indexSelect(0, idx([0, 1], [1, 2]))).toThrow(/must be 1-D/);
     });
     it("scatterAdd accumulates duplicates; out-of-range indices throw", async () => {
@@ -477,11 +478,10 @@ describeEachBackend("views and movement", () => {
         [0, 0, 6],
         [5, 0, 3],
       ]);
-      // value checks read the indices: only where reads are synchronous (skipped on webgpu)
-      if (syncReads())
-        expect(() => M.scatterAdd([2, 2], 1, index, src)).toThrow(
-          /scatterAdd: index 2 is out of range for axis 1 of size 2/,
-        );
+      await expectIndexError(
+        () => M.scatterAdd([2, 2], 1, index, src),
+        /scatterAdd: index 2 is out of range for axis 1 of size 2/,
+      );
       expect(() => M.scatterAdd([2, 4], 1, idx([0, 0], [2, 1]), src)).toThrow(ShapeError);
       expect(() => M.scatterAdd([2, 4], 1, tensor([[0, 0, 0]]), src)).toThrow(DTypeError);
     });
@@ -498,14 +498,17 @@ describeEachBackend("views and movement", () => {
       expect(oh2.dtype).toBe("int32");
       expect(await flat(oh2)).toEqual([0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1]);
       expect(idx([], [0]).oneHot(3).shape).toEqual([0, 3]);
-      // value checks read the indices: only where reads are synchronous (skipped on webgpu)
-      if (syncReads()) {
-        expect(() => idx([0, 3], [2]).oneHot(3)).toThrow(ValueError);
-        expect(() => idx([0, 3], [2]).oneHot(3)).toThrow(
-          /oneHot: class indices must be in \[0, 3\), got values from 0 to 3/,
-        );
-        expect(() => idx([-1, 1], [2]).oneHot(3)).toThrow(/from -1 to 1/);
-      }
+      // ref and wasm read the whole range at the call; webgpu reports the first bad index at the read
+      await expectIndexError(
+        () => idx([0, 3], [2]).oneHot(3),
+        syncReads()
+          ? /oneHot: class indices must be in \[0, 3\), got values from 0 to 3/
+          : /oneHot: class index 3 is out of range for 3 classes/,
+      );
+      await expectIndexError(
+        () => idx([-1, 1], [2]).oneHot(3),
+        syncReads() ? /from -1 to 1/ : /class index -1 is out of range/,
+      );
       expect(() => tensor([0, 1]).oneHot(2)).toThrow(DTypeError);
     });
   });

@@ -1,6 +1,6 @@
 import type { DType } from "../../base/dtype.js";
 import { contiguousStrides as stridesOf, sizeOf } from "../../base/shape.js";
-import { ValueError, fmtShape } from "../../base/errors.js";
+import { IndexError, fmtShape } from "../../base/errors.js";
 import type { Storage, View } from "../backend.js";
 import { type HostMemory, offsetsOf, stridedOffsets } from "./memory.js";
 
@@ -82,7 +82,7 @@ function indexOffsets(
   for (let i = 0; i < partial.length; i++) {
     const idx = I[ii === null ? index.offset + i : ii[i]];
     if (idx < 0 || idx >= len) {
-      throw new ValueError(
+      throw new IndexError(
         `${op}: index ${idx} is out of range for axis ${axis} of size ${len} (tensor shape ${fmtShape(xShape)})`,
       );
     }

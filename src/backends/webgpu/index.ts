@@ -1,11 +1,12 @@
 /// <reference types="@webgpu/types" />
 import type { DType } from "../../base/dtype.js";
-import { BackendError } from "../../base/errors.js";
+import { BackendError, fmtShape } from "../../base/errors.js";
 import { contiguousStrides, sizeOf } from "../../base/shape.js";
 import type {
   Backend,
   BinaryOp,
   FusedKernels,
+  IndexCheck,
   MemoryPressure,
   ReduceOp,
   Storage,
@@ -26,6 +27,7 @@ import {
   copyIntoShader,
   fillShader,
   gatherShader,
+  indexCheckShader,
   matmulDirectShader,
   matmulShader,
   padShader,
@@ -60,7 +62,7 @@ const vp = (v: View, shape: readonly number[] = v.shape) => viewParams(shape, v.
  */
 export class WebGpuBackend extends WebGpuRuntime implements Backend {
   readonly name = "webgpu";
-  /** Reads are asynchronous: ops that would read values to check them skip those checks here. */
+  /** Reads are asynchronous: index ranges are checked on the device and reported by the next read. */
   readonly asyncReads = true;
   memoryPressure?: MemoryPressure;
   /** Fused Adam/AdamW and SGD updates: one kernel per parameter instead of a dozen. */
@@ -342,12 +344,23 @@ export class WebGpuBackend extends WebGpuRuntime implements Backend {
       const offset = fits || w * win >= buffer.size ? 0 : w * win;
       windows.push({ buffer, offset, size: Math.min(win, buffer.size - offset) });
     }
+    const xShape = [...x.shape];
+    const indexShape = [...index.shape];
+    const check = this.indexErrors.register(
+      {
+        op: "gather",
+        label: "index",
+        detail: () =>
+          `for axis ${axis} of size ${xShape[axis]} (input shape ${fmtShape(xShape)}, index shape ${fmtShape(indexShape)})`,
+      },
+      indexShape,
+    );
     this.run(
       `gather:${x.dtype}`,
       () => gatherShader(x.dtype),
       out,
-      [index.storage, ...windows],
-      [n, ...vp(index), ...x.strides, x.offset, axis, x.shape[axis], fits ? 2 ** 31 - 1 : win / 4],
+      [index.storage, ...windows, this.indexErrorStorage],
+      [n, ...vp(index), ...x.strides, x.offset, axis, x.shape[axis], fits ? 2 ** 31 - 1 : win / 4, check],
       n,
     );
     return out;
@@ -357,15 +370,39 @@ export class WebGpuBackend extends WebGpuRuntime implements Backend {
     const n = sizeOf(outShape);
     const out = this.alloc(dtype, n);
     if (n === 0) return out;
+    const indexShape = [...index.shape];
+    const check = this.indexErrors.register(
+      {
+        op: "scatterAdd",
+        label: "index",
+        detail: () =>
+          `for axis ${axis} of size ${outShape[axis]} (output shape ${fmtShape(outShape)}, index shape ${fmtShape(indexShape)})`,
+      },
+      indexShape,
+    );
     this.run(
       `scatterAdd:${dtype}`,
       () => scatterAddShader(dtype),
       out,
-      [index.storage, src.storage],
-      [n, outShape.length, ...outShape, ...vp(index), ...vp(src, index.shape), axis],
+      [index.storage, src.storage, this.indexErrorStorage],
+      [n, outShape.length, ...outShape, ...vp(index), ...vp(src, index.shape), axis, check],
       n,
     );
     return out;
+  }
+
+  checkIndex(index: View, bound: number, check: IndexCheck): void {
+    const n = sizeOf(index.shape);
+    if (n === 0) return;
+    const id = this.indexErrors.register(check, index.shape);
+    this.run(
+      "indexCheck",
+      indexCheckShader,
+      this.indexErrorStorage,
+      [index.storage],
+      [n, ...vp(index), bound, id],
+      n,
+    );
   }
 }
 

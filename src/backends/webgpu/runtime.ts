@@ -2,6 +2,7 @@
 import { type DType, type TypedArray, allocArray } from "../../base/dtype.js";
 import { BackendError, DTypeError, DisposedError } from "../../base/errors.js";
 import type { MemoryInfo, Storage } from "../backend.js";
+import { DeviceIndexErrors, INDEX_ERROR_SLOTS } from "./index_errors.js";
 import { WG, fillShader, smallUploadShader } from "./wgsl.js";
 
 /**
@@ -83,6 +84,8 @@ export abstract class WebGpuRuntime {
     this.maxBinding = device.limits.maxStorageBufferBindingSize;
     this.maxBuffer = device.limits.maxBufferSize;
     this.cpuAdapter = options.directKernels ?? /llvmpipe|lavapipe|swiftshader/i.test(adapterName);
+    this.indexErrors = new DeviceIndexErrors(device);
+    this.indexErrorStorage = new WebGpuStorage("int32", INDEX_ERROR_SLOTS, this.indexErrors.buffer);
     // WebGPU reports errors asynchronously; the next read surfaces the first one as a BackendError
     device.addEventListener("uncapturederror", (e) => {
       this.deviceError ??= (e as GPUUncapturedErrorEvent).error.message;
@@ -90,6 +93,10 @@ export abstract class WebGpuRuntime {
   }
 
   protected deviceError: string | undefined;
+  /** Out-of-range indices found by kernels, thrown by the next read (index_errors.ts). */
+  protected readonly indexErrors: DeviceIndexErrors;
+  /** The error buffer as a storage the kernels bind (not counted by `memory()`, never released). */
+  protected readonly indexErrorStorage: WebGpuStorage;
 
   protected checkDevice(): void {
     const message = this.deviceError;
@@ -235,9 +242,14 @@ export abstract class WebGpuRuntime {
     this.flush();
     const enc = this.device.createCommandEncoder();
     enc.copyBufferToBuffer(buffer, 0, staging, 0, bytes);
+    const indexReport = this.indexErrors.collect(enc);
     this.device.queue.submit([enc.finish()]);
     await staging.mapAsync(GPUMapMode.READ);
     this.checkDevice();
+    await indexReport?.throwIfSet().catch((e: unknown) => {
+      staging.destroy();
+      throw e;
+    });
     const mapped = staging.getMappedRange();
     if (s.dtype === "bool") out.set(new Uint32Array(mapped));
     else out.set(new (s.dtype === "float32" ? Float32Array : Int32Array)(mapped));

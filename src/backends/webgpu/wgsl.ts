@@ -14,6 +14,12 @@ export {
   whereShader,
 } from "./wgsl_elementwise.js";
 export { matmulDirectShader, matmulShader } from "./wgsl_matmul.js";
-export { copyIntoShader, gatherShader, padShader, scatterAddShader } from "./wgsl_movement.js";
+export {
+  copyIntoShader,
+  gatherShader,
+  indexCheckShader,
+  padShader,
+  scatterAddShader,
+} from "./wgsl_movement.js";
 export { adamShader, sgdShader } from "./wgsl_optim.js";
 export { argReduceShader, reduceDirectShader, reduceShader } from "./wgsl_reduce.js";
