@@ -379,8 +379,9 @@ describe("callbacks", () => {
       callbacks: [stop],
     });
     expect(history.epoch).toEqual([0, 1, 2]);
-    expect(stop.stoppedEpoch).toBe(2);
-    expect(stop.bestEpoch).toBe(0);
+    // counted from 1, as the progress display prints "Epoch 3/20"
+    expect(stop.stoppedEpoch).toBe(3);
+    expect(stop.bestEpoch).toBe(1);
   });
 
   it("EarlyStopping names the missing key", async () => {
