@@ -36,6 +36,8 @@ export {
   registerAsyncBackend,
   listBackends,
   ready,
+  backendInfo,
+  type BackendInfo,
 } from "./backends/registry.js";
 export type { Backend, Kernels, FusedKernels, Storage, View, MemoryInfo } from "./backends/backend.js";
 export { RefBackend } from "./backends/ref/index.js";

@@ -26,7 +26,12 @@ describe("LearningRateScheduler with ReduceLROnPlateau", () => {
     const sched = new ReduceLROnPlateau(watched, { patience: 0, factor: 0.5 });
     const cb = new LearningRateScheduler(sched);
     expect(cb.monitor).toBe("valLoss");
-    const history = await model.fit(train, { epochs: 3, verbose: 0, validationData: validation, callbacks: [cb] });
+    const history = await model.fit(train, {
+      epochs: 3,
+      verbose: 0,
+      validationData: validation,
+      callbacks: [cb],
+    });
     expect(history.history.valLoss).toHaveLength(3);
     // epoch 1 sets the best; epochs 2 and 3 are no better (the same loss), each halving the rate
     expect(sched.best).toBe(history.history.valLoss[0]);
