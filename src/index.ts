@@ -125,6 +125,7 @@ export {
   indexSelect,
 } from "./ops/movement.js";
 export { oneHot } from "./ops/one_hot.js";
+export { nonzero, nonzeroAsync, argwhere, type NonzeroOptions } from "./ops/nonzero.js";
 export {
   softmax,
   logSoftmax,
