@@ -19,6 +19,24 @@ export { trainTestSplit, trainTestIndices } from "./split.js";
 export type { Axes, Stat, Standardized, MinMaxScaled } from "./transforms.js";
 export { normalize, standardize, minMaxScale, Standardizer } from "./transforms.js";
 export type {
+  TransformLike,
+  RandomOptions,
+  RandomCropOptions,
+  RandomShiftOptions,
+  RandomAffineOptions,
+  TransformedDatasetOptions,
+} from "./augment.js";
+export {
+  RandomCrop,
+  RandomHorizontalFlip,
+  RandomShift,
+  RandomAffine,
+  RandomRotation,
+  Normalize,
+  Compose,
+  TransformedDataset,
+} from "./augment.js";
+export type {
   LoadCsvOptions,
   LoadCsvTargetOptions,
   CsvTensors,
@@ -30,5 +48,6 @@ export type { Csv, NumericCsv, ParseCsvOptions } from "./csv.js";
 export { parseCsv, csvToNumbers } from "./csv.js";
 export type { IdxArray, IdxType } from "./idx.js";
 export { parseIdx, checkIdxLabels } from "./idx.js";
+export { loadIdx, isGzip } from "./idx_file.js";
 export type { MnistArrays } from "./mnist_files.js";
 export { loadMnistArrays, MNIST_FILES } from "./mnist_files.js";
