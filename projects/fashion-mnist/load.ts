@@ -49,9 +49,7 @@ async function split(
   return new data.TensorDataset(fromHost(x, [n, 1, 28, 28], "float32"), fromHost(y, [n], "int32"));
 }
 
-export async function fashionMnist(
-  options: { dir?: string; limitTrain?: number; limitTest?: number } = {},
-) {
+export async function fashionMnist(options: { dir?: string; limitTrain?: number; limitTest?: number } = {}) {
   const dir = options.dir ?? process.env.FASHION_MNIST_DIR ?? DEFAULT_DIR;
   return {
     train: await split(dir, "train", options.limitTrain ?? Infinity),

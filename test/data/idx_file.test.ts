@@ -51,7 +51,9 @@ describe("loadIdx", () => {
   it("takes bytes in memory, compressed or not", async () => {
     expect((await loadIdx(plain)).dims).toEqual([3, 2, 4]);
     const packed = gzipSync(plain);
-    const fromBuffer = await loadIdx(packed.buffer.slice(packed.byteOffset, packed.byteOffset + packed.length));
+    const fromBuffer = await loadIdx(
+      packed.buffer.slice(packed.byteOffset, packed.byteOffset + packed.length),
+    );
     expect(Array.from(fromBuffer.data)).toEqual(Array.from(pixels));
   });
 
