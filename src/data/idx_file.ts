@@ -6,7 +6,7 @@
  * loads; there gzip is undone by the standard `DecompressionStream` and paths are fetched as URLs.
  */
 
-import { FileError, ValueError } from "../base/errors.js";
+import { BackendError, FileError, ValueError } from "../base/errors.js";
 import { fileError } from "../io/file_error.js";
 import { type IdxArray, parseIdx } from "./idx.js";
 
@@ -35,7 +35,7 @@ function isNode(): boolean {
  */
 export async function gunzipWeb(bytes: Uint8Array): Promise<Uint8Array> {
   if (typeof DecompressionStream !== "function") {
-    throw new Error("this JavaScript engine has no DecompressionStream to undo gzip");
+    throw new BackendError("gunzipWeb: this JavaScript engine has no DecompressionStream to undo gzip");
   }
   const stream = new Blob([bytes.slice()]).stream().pipeThrough(new DecompressionStream("gzip"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
