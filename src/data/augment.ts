@@ -299,8 +299,11 @@ export class RandomAffine {
   readonly fill: number;
   readonly interpolation: "bilinear" | "nearest";
   private readonly generator: RandomGenerator | undefined;
+  private readonly op: string;
 
+  /** `op` names the transform in error messages (RandomRotation passes its own name). */
   constructor(options: RandomAffineOptions, op = "RandomAffine") {
+    this.op = op;
     this.degrees = degreeRange(op, options.degrees ?? 0);
     this.translate = options.translate;
     this.scale = options.scale;
@@ -328,7 +331,7 @@ export class RandomAffine {
     const { translate, scale, fill } = this;
     const nearest = this.interpolation === "nearest";
     const [h, w] = x.shape.slice(-2);
-    return mapImages(this.constructor.name, x, h, w, (h, w) => {
+    return mapImages(this.op, x, h, w, (h, w) => {
       const angle = (between(rng, lo, hi) * Math.PI) / 180;
       const zoom = scale ? between(rng, scale[0], scale[1]) : 1;
       const dx = translate ? between(rng, -translate[0] * w, translate[0] * w) : 0;
