@@ -134,7 +134,9 @@ describe("RandomAffine and RandomRotation", () => {
     const expected = [0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => j * 4 + (3 - i)));
     expect(rot(90, "nearest").toArray()).toEqual([[expected]]);
     const bilinear = rot(90, "bilinear").toArray() as number[][][][];
-    bilinear[0][0].forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(expected[i][j], 5)));
+    for (const [i, row] of bilinear[0][0].entries()) {
+      for (const [j, v] of row.entries()) expect(v).toBeCloseTo(expected[i][j], 5);
+    }
     // two quarter turns are a half turn
     const half = rot(180, "nearest").toArray();
     expect(half).toEqual(
