@@ -18,14 +18,9 @@ export type { SplitOptions, SplitIndices } from "./split.js";
 export { trainTestSplit, trainTestIndices } from "./split.js";
 export type { Axes, Stat, Standardized, MinMaxScaled } from "./transforms.js";
 export { normalize, standardize, minMaxScale, Standardizer } from "./transforms.js";
-export type {
-  TransformLike,
-  RandomOptions,
-  RandomCropOptions,
-  RandomShiftOptions,
-  RandomAffineOptions,
-  TransformedDatasetOptions,
-} from "./augment.js";
+export type { RandomOptions, RandomCropOptions, RandomShiftOptions, RandomAffineOptions } from "./augment.js";
+export type { TransformLike, TransformedDatasetOptions } from "./transformed_dataset.js";
+export { Compose, TransformedDataset } from "./transformed_dataset.js";
 export {
   RandomCrop,
   RandomHorizontalFlip,
@@ -33,8 +28,6 @@ export {
   RandomAffine,
   RandomRotation,
   Normalize,
-  Compose,
-  TransformedDataset,
 } from "./augment.js";
 export type {
   LoadCsvOptions,
