@@ -37,6 +37,8 @@ export {
   registerAsyncBackend,
   listBackends,
   ready,
+  backendInfo,
+  type BackendInfo,
 } from "./backends/registry.js";
 export type { Backend, Kernels, FusedKernels, Storage, View, MemoryInfo } from "./backends/backend.js";
 export { RefBackend } from "./backends/ref/index.js";
@@ -124,6 +126,7 @@ export {
   indexSelect,
 } from "./ops/movement.js";
 export { oneHot } from "./ops/one_hot.js";
+export { nonzero, nonzeroAsync, argwhere, type NonzeroOptions } from "./ops/nonzero.js";
 export {
   softmax,
   logSoftmax,

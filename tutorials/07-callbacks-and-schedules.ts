@@ -110,7 +110,7 @@ const earlyRun = await early.fit(train, {
 });
 const stoppedAt = earlyRun.epoch.length;
 console.log(
-  `  stopped after epoch ${stoppedAt}, weights of epoch ${stopper.bestEpoch + 1}; test MAE ${testMae(early).toFixed(2)} mpg`,
+  `  stopped after epoch ${stoppedAt}, weights of epoch ${stopper.bestEpoch}; test MAE ${testMae(early).toFixed(2)} mpg`,
 );
 
 // 3. Learning-rate schedules: the same start with a 10× larger rate, then three ways to lower it

@@ -6,7 +6,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Generator, type Tensor, data, fromHost, io, manualSeed, nn, optim, stack } from "strata-dl";
+import { Generator, type Tensor, data, io, manualSeed, nn, optim, stack } from "strata-dl";
 
 // STRATA_QUICK=1: 500 training images, 1,000 test images, 4 epochs instead of 1,000, 10,000 and 30
 const quick = process.env.STRATA_QUICK === "1";
@@ -17,80 +17,27 @@ const { train, test } = await data.mnist(quick ? { limitTrain: 500, limitTest: 1
 console.log(`${train.length} training images, ${test.length} test images`);
 
 /**
- * Moves one 28×28 image by a random rotation (±15°), scale (0.9 to 1.1) and shift (±2 pixels). Each
- * output pixel looks up where it came from in the input and blends the 4 pixels around that point
- * (bilinear interpolation); points outside the image are black.
+ * Each image moved by a random rotation (±15°), scale (0.9 to 1.1) and shift (±2 pixels): every output
+ * pixel looks up where it came from in the input and blends the 4 pixels around that point (bilinear
+ * interpolation); points outside the image are black. `TransformedDataset` applies it to every batch
+ * the DataLoader inside `fit` draws, so each epoch sees new versions of the images.
  */
-function randomAffine(src: Float32Array, dst: Float32Array, rng: Generator): void {
-  const angle = ((rng.uniform() * 2 - 1) * 15 * Math.PI) / 180;
-  const scale = 0.9 + rng.uniform() * 0.2;
-  const [dx, dy] = [(rng.uniform() * 2 - 1) * 2, (rng.uniform() * 2 - 1) * 2];
-  const cos = Math.cos(angle) / scale;
-  const sin = Math.sin(angle) / scale;
-  const c = 13.5; // the centre of a 28×28 image
-  for (let y = 0; y < 28; y++) {
-    for (let x = 0; x < 28; x++) {
-      // undo the shift, then the rotation and scale, around the centre
-      const u = x - c - dx;
-      const v = y - c - dy;
-      const sx = cos * u + sin * v + c;
-      const sy = -sin * u + cos * v + c;
-      const x0 = Math.floor(sx);
-      const y0 = Math.floor(sy);
-      const fx = sx - x0;
-      const fy = sy - y0;
-      const at = (xx: number, yy: number) =>
-        xx >= 0 && xx < 28 && yy >= 0 && yy < 28 ? src[yy * 28 + xx] : 0;
-      dst[y * 28 + x] =
-        (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x0 + 1, y0)) +
-        fy * ((1 - fx) * at(x0, y0 + 1) + fx * at(x0 + 1, y0 + 1));
-    }
-  }
-}
-
-/** A dataset that hands out a freshly transformed copy of each image every time it is asked. */
-class Augmented implements data.Dataset<[Tensor, Tensor]> {
-  private readonly pixels: Float32Array;
-  private readonly labels: Int32Array;
-  private readonly rng: Generator;
-
-  constructor(source: data.TensorDataset<[Tensor, Tensor]>, seed: number) {
-    const [images, labels] = source.tensors;
-    this.pixels = images.dataSync() as Float32Array;
-    this.labels = labels.dataSync() as Int32Array;
-    this.rng = new Generator(seed);
-  }
-  get length(): number {
-    return this.labels.length;
-  }
-  get(index: number): [Tensor, Tensor] {
-    const [x, y] = this.getBatch(Int32Array.of(index));
-    return [x.reshape([1, 28, 28]), y.reshape([])];
-  }
-  // the DataLoader asks for whole batches when a dataset can give them: one tensor per batch, not per image
-  getBatch(indices: Int32Array): [Tensor, Tensor] {
-    const out = new Float32Array(indices.length * 784);
-    indices.forEach((i, k) => {
-      randomAffine(
-        this.pixels.subarray(i * 784, (i + 1) * 784),
-        out.subarray(k * 784, (k + 1) * 784),
-        this.rng,
-      );
-    });
-    const labels = Int32Array.from(indices, (i) => this.labels[i]);
-    return [
-      fromHost(out, [indices.length, 1, 28, 28], "float32"),
-      fromHost(labels, [indices.length], "int32"),
-    ];
-  }
+function augmented(seed: number): data.TransformedDataset {
+  const transform = new data.RandomAffine({
+    degrees: 15,
+    scale: [0.9, 1.1],
+    translate: [2 / 28, 2 / 28], // as fractions of the width and height, as torchvision's
+    generator: new Generator(seed),
+  });
+  return new data.TransformedDataset(train, { transform });
 }
 
 // A picture: 8 training digits (left column) and 7 augmented versions of each
-const augmented = new Augmented(train, 1);
+const samples = augmented(1);
 const rows: Tensor[] = [];
 for (let i = 0; i < 8; i++) {
   rows.push(train.get(i)[0]);
-  for (let k = 0; k < 7; k++) rows.push(augmented.get(i)[0]);
+  for (let k = 0; k < 7; k++) rows.push(samples.get(i)[0]);
 }
 const grid = io.imageGrid(stack(rows), { columns: 8, padding: 2, scale: 3, min: 0, max: 1 });
 await io.writePng(`${outDir}09-data-augmentation-samples.png`, grid);
@@ -112,7 +59,7 @@ function makeCnn(): nn.Module {
 const results: Record<string, { train: number; test: number }> = {};
 for (const [name, dataset] of [
   ["plain", train],
-  ["augmented", new Augmented(train, 2)],
+  ["augmented", augmented(2)],
 ] as const) {
   const model = makeCnn();
   model.compile({ optimizer: new optim.Adam(model.parameters(), { lr: 1e-3 }), loss: "crossEntropy" });

@@ -2,7 +2,7 @@
 // and error, from rewards alone.
 //   npx tsx tutorials/15-deep-q-learning.ts                 (full mode)
 //   STRATA_QUICK=1 npx tsx tutorials/15-deep-q-learning.ts  (a quick check)
-import { Generator, fromHost, rl } from "strata-dl";
+import { Generator, type Tensor, rl } from "strata-dl";
 
 const quick = process.env.STRATA_QUICK === "1";
 const totalSteps = quick ? 12_000 : 60_000; // environment steps of training
@@ -55,10 +55,11 @@ const agent = new rl.DQN(rl.make("CartPole-v1"), {
 
 // Step 4: learn, in chunks. DQN's returns do not rise steadily: a network that balanced well can
 // forget it a few thousand steps later. So after each chunk the greedy agent (ε = 0) plays 10 test
-// episodes, and the weights of the best test so far are kept, as a copy of plain numbers.
+// episodes, and the weights of the best test so far are kept: `stateDict({ clone: true })` is a
+// snapshot, PyTorch's `copy.deepcopy(model.state_dict())`, that later training does not change.
 const chunk = quick ? 3_000 : 5_000;
 const screenEnv = rl.make("CartPole-v1");
-let best = { mean: -1, step: 0, weights: {} as Record<string, Float32Array> };
+let best = { mean: -1, step: 0, weights: {} as Record<string, Tensor> };
 while (agent.globalStep < totalSteps) {
   await agent.learn({ totalSteps: chunk });
   const recent = agent.record.returns.slice(-20);
@@ -68,11 +69,8 @@ while (agent.globalStep < totalSteps) {
     `step ${agent.globalStep}: training episodes ${trainingMean.toFixed(1)} (mean of the last 20), greedy test ${screen.mean.toFixed(1)} (10 episodes)`,
   );
   if (screen.mean >= best.mean) {
-    const weights = Object.entries(agent.online.stateDict()).map(([name, t]) => [
-      name,
-      Float32Array.from(t.dataSync()),
-    ]);
-    best = { mean: screen.mean, step: agent.globalStep, weights: Object.fromEntries(weights) };
+    for (const t of Object.values(best.weights)) t.dispose(); // the snapshot this one replaces
+    best = { mean: screen.mean, step: agent.globalStep, weights: agent.online.stateDict({ clone: true }) };
   }
 }
 await rl.plotReturns([{ name: "DQN", record: agent.record }], {
@@ -81,12 +79,7 @@ await rl.plotReturns([{ name: "DQN", record: agent.record }], {
 });
 
 // Step 5: put the best weights back and test them on 20 new episodes (other seeds than the tests').
-const current = agent.online.stateDict();
-agent.online.loadStateDict(
-  Object.fromEntries(
-    Object.entries(best.weights).map(([name, w]) => [name, fromHost(w, current[name].shape, "float32")]),
-  ),
-);
+agent.online.loadStateDict(best.weights);
 const result = agent.evaluate({ episodes: 20, env: rl.make("CartPole-v1"), seed: 1_000_000 });
 console.log(
   `best network (step ${best.step}): mean return ${result.mean.toFixed(1)} ± ${result.std.toFixed(1)} over 20 new episodes (random: ${randomMean.toFixed(1)})`,

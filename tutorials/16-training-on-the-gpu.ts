@@ -2,7 +2,17 @@
 // the default wasm backend: same code, same numbers, reads made asynchronous.
 //   npx tsx tutorials/16-training-on-the-gpu.ts                 (full mode)
 //   STRATA_QUICK=1 npx tsx tutorials/16-training-on-the-gpu.ts  (a quick check)
-import { BackendError, data, getBackend, manualSeed, nn, optim, setBackend, tensor } from "strata-dl";
+import {
+  BackendError,
+  backendInfo,
+  data,
+  getBackend,
+  manualSeed,
+  nn,
+  optim,
+  setBackend,
+  tensor,
+} from "strata-dl";
 
 const quick = process.env.STRATA_QUICK === "1";
 const nTrain = quick ? 1_000 : 10_000;
@@ -16,7 +26,7 @@ const nTest = quick ? 1_000 : 5_000;
 let onGpu = true;
 try {
   const gpu = await setBackend("webgpu");
-  console.log(`backend: webgpu on "${(gpu as { adapterName?: string }).adapterName}"`);
+  console.log(`backend: webgpu on "${backendInfo(gpu).adapter}"`);
 } catch (error) {
   if (!(error instanceof BackendError)) throw error;
   onGpu = false;

@@ -50,7 +50,8 @@ console.log(`  with onNonFiniteLoss "stop": stopReason = ${history.stopReason}`)
 expect(history.stopReason !== null, "the history records why training stopped");
 
 // 2. A NaN in the data. One bad value (a failed parse, a division by zero in preprocessing) is enough:
-// the loss of the batch holding it is NaN. The message says which batch, which leads to the row.
+// the loss of the batch holding it is NaN. The message says the batch itself holds the NaN (so the
+// learning rate is not to blame) and which batch it was, which leads to the row.
 console.log("2. one NaN in the inputs");
 const raw = Float32Array.from(x.dataSync());
 raw[100 * 4 + 2] = Number.NaN; // row 100, feature 2
@@ -65,6 +66,10 @@ console.log(`  ${(nanError as Error).constructor.name}: ${(nanError as Error).me
 expect(
   nanError instanceof TrainingDivergedError && /batch 4\b/.test((nanError as Error).message),
   "the error names batch 4",
+);
+expect(
+  /holds 1 NaN or infinite value \(1 in the inputs\)/.test((nanError as Error).message),
+  "the error blames the data, not the learning rate",
 );
 // finding the row: which inputs are not finite?
 const rowFinite = xBad.isFinite().all(1).dataSync(); // one true/false per row

@@ -1,11 +1,9 @@
 /**
  * Fashion-MNIST from its four gzip-compressed IDX files: the same layout as MNIST (28×28 greyscale,
- * 60,000 training and 10,000 test images), so `data.parseIdx` reads them once `node:zlib` has
- * unpacked them.
+ * 60,000 training and 10,000 test images). `data.loadIdx` reads them, recognising gzip by its magic
+ * bytes.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
 import { type Tensor, data, fromHost } from "strata-dl";
 
 /** Debian's `dataset-fashion-mnist` package puts the files here. */
@@ -24,24 +22,25 @@ export const CLASS_NAMES = [
   "Ankle boot",
 ];
 
-function readIdxGz(dir: string, file: string): data.IdxArray {
-  const path = join(dir, file);
-  let bytes: Uint8Array;
+async function readIdxGz(dir: string, file: string): Promise<data.IdxArray> {
   try {
-    bytes = gunzipSync(readFileSync(path));
+    return await data.loadIdx(join(dir, file));
   } catch (err) {
     throw new Error(
-      `cannot read ${path} (${(err as Error).message}); install Debian's dataset-fashion-mnist or set ` +
-        "FASHION_MNIST_DIR to a folder with the four *-ubyte.gz files (see README.md)",
+      `${(err as Error).message}; install Debian's dataset-fashion-mnist or set FASHION_MNIST_DIR to a ` +
+        "folder with the four *-ubyte.gz files (see README.md)",
     );
   }
-  return data.parseIdx(bytes, path);
 }
 
 /** Images scaled to [0, 1] as `[N, 1, 28, 28]` float32 and labels as `[N]` int32. */
-function split(dir: string, prefix: string, limit: number): data.TensorDataset<[Tensor, Tensor]> {
-  const images = readIdxGz(dir, `${prefix}-images-idx3-ubyte.gz`);
-  const labels = readIdxGz(dir, `${prefix}-labels-idx1-ubyte.gz`);
+async function split(
+  dir: string,
+  prefix: string,
+  limit: number,
+): Promise<data.TensorDataset<[Tensor, Tensor]>> {
+  const images = await readIdxGz(dir, `${prefix}-images-idx3-ubyte.gz`);
+  const labels = await readIdxGz(dir, `${prefix}-labels-idx1-ubyte.gz`);
   data.checkIdxLabels(labels, 10, `${prefix}-labels-idx1-ubyte.gz`);
   const n = Math.min(limit, labels.dims[0]);
   const x = new Float32Array(n * 784);
@@ -50,10 +49,10 @@ function split(dir: string, prefix: string, limit: number): data.TensorDataset<[
   return new data.TensorDataset(fromHost(x, [n, 1, 28, 28], "float32"), fromHost(y, [n], "int32"));
 }
 
-export function fashionMnist(options: { dir?: string; limitTrain?: number; limitTest?: number } = {}) {
+export async function fashionMnist(options: { dir?: string; limitTrain?: number; limitTest?: number } = {}) {
   const dir = options.dir ?? process.env.FASHION_MNIST_DIR ?? DEFAULT_DIR;
   return {
-    train: split(dir, "train", options.limitTrain ?? Infinity),
-    test: split(dir, "t10k", options.limitTest ?? Infinity),
+    train: await split(dir, "train", options.limitTrain ?? Infinity),
+    test: await split(dir, "t10k", options.limitTest ?? Infinity),
   };
 }

@@ -20,7 +20,7 @@ mkdirSync(outDir, { recursive: true });
 const started = performance.now();
 
 manualSeed(0);
-const { train, test } = fashionMnist({ limitTrain, limitTest });
+const { train, test } = await fashionMnist({ limitTrain, limitTest });
 console.log(`Fashion-MNIST: ${train.length} training and ${test.length} test images`);
 
 const model = new nn.Sequential(

@@ -284,6 +284,11 @@ export interface IndexCheck {
  */
 export interface Backend extends Kernels {
   readonly name: string;
+  /**
+   * The GPU adapter as its driver names it (webgpu: e.g. "llvmpipe: Mesa 25.0.7" for lavapipe, or the
+   * GPU's model); absent on CPU backends. `backendInfo()` reports it.
+   */
+  readonly adapterName?: string;
   /** Fused kernels this backend offers beyond the primitive table. */
   readonly fused?: FusedKernels;
   /**

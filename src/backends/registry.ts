@@ -169,3 +169,40 @@ export async function ready(name?: string): Promise<Backend> {
 export function listBackends(): string[] {
   return [...factories.keys(), ...asyncFactories.keys()];
 }
+
+/**
+ * What a backend is and where it runs, as {@link backendInfo} reports it.
+ * @example
+ * const info: BackendInfo = backendInfo(setBackend("ref"));
+ * info; // { name: "ref", asyncReads: false, adapter: null }
+ * setBackend("wasm");
+ */
+export interface BackendInfo {
+  /** The name `setBackend` knows it by ("ref", "wasm", "webgpu", ...). */
+  name: string;
+  /** True where values can only be read asynchronously (`await t.data()`), as on a GPU. */
+  asyncReads: boolean;
+  /**
+   * The GPU adapter the backend runs on, as the driver names it (webgpu), or null on the CPU
+   * backends. On a machine without a GPU, webgpu may run on a CPU driver such as lavapipe
+   * ("llvmpipe: Mesa ..."), which this tells apart from a real GPU.
+   */
+  adapter: string | null;
+}
+
+/**
+ * Describes a backend (by default the current one): its name, whether it reads asynchronously, and
+ * for webgpu the adapter it got, to print in a log or to check that the GPU is the one you expect.
+ * @example
+ * backendInfo(setBackend("wasm")).name; // "wasm"
+ * backendInfo().adapter; // null: a CPU backend
+ * // on a GPU: const info = backendInfo(await setBackend("webgpu"));
+ * // console.log(`training on ${info.adapter}`); // e.g. "training on NVIDIA H200"
+ */
+export function backendInfo(backend: Backend = getBackend()): BackendInfo {
+  return {
+    name: backend.name,
+    asyncReads: backend.asyncReads === true,
+    adapter: backend.adapterName || null,
+  };
+}

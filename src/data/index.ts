@@ -18,6 +18,17 @@ export type { SplitOptions, SplitIndices } from "./split.js";
 export { trainTestSplit, trainTestIndices } from "./split.js";
 export type { Axes, Stat, Standardized, MinMaxScaled } from "./transforms.js";
 export { normalize, standardize, minMaxScale, Standardizer } from "./transforms.js";
+export type { RandomOptions, RandomCropOptions, RandomShiftOptions, RandomAffineOptions } from "./augment.js";
+export type { TransformLike, TransformedDatasetOptions } from "./transformed_dataset.js";
+export { Compose, TransformedDataset } from "./transformed_dataset.js";
+export {
+  RandomCrop,
+  RandomHorizontalFlip,
+  RandomShift,
+  RandomAffine,
+  RandomRotation,
+  Normalize,
+} from "./augment.js";
 export type {
   LoadCsvOptions,
   LoadCsvTargetOptions,
@@ -30,5 +41,6 @@ export type { Csv, NumericCsv, ParseCsvOptions } from "./csv.js";
 export { parseCsv, csvToNumbers } from "./csv.js";
 export type { IdxArray, IdxType } from "./idx.js";
 export { parseIdx, checkIdxLabels } from "./idx.js";
+export { loadIdx, isGzip } from "./idx_file.js";
 export type { MnistArrays } from "./mnist_files.js";
 export { loadMnistArrays, MNIST_FILES } from "./mnist_files.js";

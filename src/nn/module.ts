@@ -124,14 +124,29 @@ export abstract class Module {
 
   /**
    * Parameters and buffers by dotted name: what `save` writes and `loadStateDict` reads. The tensors
-   * are the module's own (not copies).
+   * are the module's own (not copies), so they change as the model trains. With `{ clone: true }`
+   * they are detached copies instead, a snapshot as PyTorch's `copy.deepcopy(model.state_dict())`:
+   * kept out of `tidy` scopes and training steps (`keep`), and yours to `dispose()` when done.
+   * @example
+   * const net = new nn.Linear(2, 1);
+   * noGrad(() => net.weight.assign(tensor([[1, 2]])));
+   * const best = net.stateDict({ clone: true }); // the weights now
+   * noGrad(() => net.weight.assign(zeros([1, 2]))); // training moves on
+   * best.weight.toArray(); // [[1, 2]]: the snapshot did not
+   * net.loadStateDict(best);
+   * net.weight.toArray(); // [[1, 2]]
+   * for (const t of Object.values(best)) t.dispose();
    */
-  stateDict(): Record<string, Tensor> {
+  stateDict(options: { clone?: boolean } = {}): Record<string, Tensor> {
     const out: Record<string, Tensor> = {};
     for (const [prefix, m] of this.namedModules()) {
       for (const [key, t] of m.ownTensors()) out[prefix ? `${prefix}.${key}` : key] = t;
     }
-    return out;
+    if (!options.clone) return out;
+    // copies outlive the scope they were made in: a snapshot is typically read epochs later
+    return noGrad(() =>
+      Object.fromEntries(Object.entries(out).map(([k, t]) => [k, keep(t.detach().clone())])),
+    );
   }
 
   /**

@@ -120,6 +120,9 @@ declare module "../core/tensor.js" {
     /** Entries along `axis` at a 1-D index: an int32 tensor, an `Int32Array` or a list of integers. */
     indexSelect(axis: number, index: ops.IndexLike): Tensor;
     oneHot(numClasses: number, dtype?: "float32" | "float64" | "int32"): Tensor;
+    /** Indices of the non-zero elements, `[count, rank]` int32 (ref and wasm; `nonzeroAsync` on webgpu). */
+    nonzero(options?: ops.NonzeroOptions & { asTuple?: false }): Tensor;
+    nonzero(options: ops.NonzeroOptions & { asTuple: true }): Tensor[];
     // ---- activations ----
     softmax(axis?: number): Tensor;
     logSoftmax(axis?: number): Tensor;
@@ -373,6 +376,9 @@ const methods: ThisType<Tensor> & Record<string, (this: Tensor, ...args: never[]
   },
   oneHot(this: Tensor, numClasses: number, dtype: "float32" | "float64" | "int32" = "float32"): Tensor {
     return ops.oneHot(this, numClasses, dtype);
+  },
+  nonzero(this: Tensor, options?: ops.NonzeroOptions): Tensor | Tensor[] {
+    return ops.nonzero(this, options);
   },
   softmax(this: Tensor, axis = -1): Tensor {
     return ops.softmax(this, axis);

@@ -115,7 +115,10 @@ export class ReduceLROnPlateau extends SchedulerBase {
    */
   step(metric: number): void {
     if (typeof metric !== "number") {
-      throw new ValueError(`ReduceLROnPlateau.step: the metric must be a number, got ${typeof metric}`);
+      throw new ValueError(
+        `ReduceLROnPlateau.step: needs the epoch's metric, a number (e.g. step(valLoss)), got ${typeof metric}; ` +
+          'in fit, new LearningRateScheduler(scheduler, { monitor: "valLoss" }) passes a logged value',
+      );
     }
     this.lastEpoch++;
     if (this.isBetter(metric, this.best)) {

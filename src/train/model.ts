@@ -126,6 +126,11 @@ export interface EvaluateOptions {
  * const error = await model.fit([xs, ys], { epochs: 5, verbose: 0 }).catch((e) => e);
  * error instanceof TrainingDivergedError; // true
  * error.message; // "fit: the loss became Infinity at epoch 2, batch 1..." and what to try
+ * // a NaN in the data is named as the cause (on ref and wasm the batch is read once the loss is bad)
+ * const holed = arange(32).reshape([32, 1]).ne(3).where(xs, NaN); // row 3 is all NaN
+ * model.compile({ optimizer: new optim.SGD(model.parameters(), { lr: 0.01 }), loss: "mse" });
+ * const bad = await model.fit([holed, ys], { verbose: 0 }).catch((e) => e);
+ * bad.message.includes("The batch itself holds 4 NaN or infinite values (4 in the inputs)"); // true
  */
 export class TrainingDivergedError extends StrataError {}
 
@@ -249,6 +254,26 @@ function countNonFinite(data: Dataset<Pair> | DataLoader<Pair>, batchSize: numbe
   return counts;
 }
 
+/**
+ * What a batch's own NaN or infinite values explain, read only once a step has already gone wrong (so
+ * a healthy run never pays for the read): null when the inputs and targets are all finite.
+ */
+function batchNonFinite(x: Tensor, y: Tensor): string | null {
+  const [inputs, targets] = [x, y].map((t) =>
+    isFloat(t.dtype) ? t.isFinite().logicalNot().sum().item() : 0,
+  );
+  if (inputs + targets === 0) return null;
+  const where = [
+    inputs > 0 ? `${inputs} in the inputs` : "",
+    targets > 0 ? `${targets} in the targets` : "",
+  ].filter(Boolean);
+  const count = `${inputs + targets} NaN or infinite value${inputs + targets > 1 ? "s" : ""}`;
+  return (
+    `The batch itself holds ${count} (${where.join(", ")}), so the data is the cause, not the learning ` +
+    "rate: find and fix them (a missing value read as NaN, a division by zero in preprocessing) before training"
+  );
+}
+
 /** Runs one batch through the model and loss; returns the loss value and updates the metrics. */
 function runBatch(
   model: Module,
@@ -361,7 +386,8 @@ export async function fitModel(
             `(the ${params[0].backend.name} backend reads back every ${DEVICE_READ_EVERY} batches: found after ` +
             `batch ${r.foundAt}); that update and the ones after it were not applied, so the parameters are ` +
             "those from before that batch. Try a lower learning rate, gradient clipping (compile({ clipValue })) " +
-            "or normalised inputs";
+            "or normalised inputs; and if the data may hold NaN or infinite values, check it (the batches are " +
+            "not read on this backend, so they were not checked)";
           if (options.onNonFiniteLoss === "stop") {
             history.stopReason = message;
             context.stopTraining = true;
@@ -408,7 +434,9 @@ export async function fitModel(
             return reject(
               value,
               `the loss became ${value}`,
-              "Try a lower learning rate, gradient clipping (compile({ clipNorm })) or normalised inputs",
+              batchNonFinite(x, y) ??
+                "The batch's inputs and targets are all finite, so the model diverged: try a lower learning " +
+                  "rate, gradient clipping (compile({ clipNorm })) or normalised inputs",
             );
           }
           loss.backward();
@@ -421,8 +449,9 @@ export async function fitModel(
                 value,
                 `the loss is finite (${value}) but the gradient${several ? "s" : ""} of ${bad.join(", ")} ` +
                   `${several ? "are" : "is"} not`,
-                "An op with an infinite derivative at these values is the usual cause (sqrt or log at 0, " +
-                  "x ** p with p < 1 at 0, a division by a tiny number)",
+                batchNonFinite(x, y) ??
+                  "An op with an infinite derivative at these values is the usual cause (sqrt or log at 0, " +
+                    "x ** p with p < 1 at 0, a division by a tiny number)",
               );
             }
           }

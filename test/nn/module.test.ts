@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ArgumentError, ShapeError } from "../../src/base/errors.js";
 import { noGrad } from "../../src/core/grad_mode.js";
+import { tidy } from "../../src/core/memory.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { deserialize } from "../../src/io/save.js";
 import { ones, randn, zeros } from "../../src/ops/creation.js";
@@ -113,6 +114,30 @@ describe("Module", () => {
     expect(() => b.loadStateDict(wrong)).toThrow(
       "loadStateDict: head.weight: shape (3, 8) in the state dict, (2, 8) in the model",
     );
+  });
+
+  it("stateDict({ clone: true }) is a snapshot that survives tidy and later updates", async () => {
+    const net = new Net();
+    const before = await net.head.weight.data();
+    const snap = tidy(() => net.stateDict({ clone: true }));
+    expect(Object.keys(snap)).toEqual(Object.keys(net.stateDict()));
+    for (const [k, t] of Object.entries(net.stateDict())) {
+      expect(snap[k]).not.toBe(t);
+      expect(snap[k].requiresGrad).toBe(false);
+    }
+    noGrad(() => {
+      net.head.weight.assign(zeros([2, 8]));
+      net.scale.assign(ones([2]));
+    });
+    // the copy kept the old values though the scope it was made in has ended
+    expect(Array.from(await snap["head.weight"].data())).toEqual(Array.from(before));
+    expect(Array.from(await snap.scale.data())).toEqual([0, 0]);
+    net.loadStateDict(snap);
+    expect(Array.from(await net.head.weight.data())).toEqual(Array.from(before));
+    expect(Array.from(await net.scale.data())).toEqual([0, 0]);
+    for (const t of Object.values(snap)) t.dispose();
+    // the model's own tensors are untouched by disposing the snapshot
+    expect(Array.from(await net.head.weight.data())).toEqual(Array.from(before));
   });
 
   itNeeds("float64")("converts parameters and buffers with to('float64') and keeps them trainable", () => {

@@ -173,6 +173,35 @@ describe("compile / fit / evaluate / predict", () => {
     }
   });
 
+  it("says whether the batch held the NaN or the model diverged", async () => {
+    manualSeed(12);
+    const [x, y] = blobs(16);
+    const model = classifier();
+    model.compile({ optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: "crossEntropy" });
+    const fromData = await model
+      .fit([withNaN(x, [3, 9]), y], { epochs: 1, batchSize: 16, verbose: 0 })
+      .catch((e) => e);
+    expect(fromData).toBeInstanceOf(TrainingDivergedError);
+    expect(fromData.message).toMatch(
+      /^fit: the loss became NaN at epoch 1, batch 1 .*The batch itself holds 2 NaN or infinite values \(2 in the inputs\), so the data is the cause, not the learning rate/,
+    );
+    expect(fromData.message).not.toMatch(/lower learning rate/);
+
+    const reg = binary();
+    reg.compile({ optimizer: new SGD(reg.parameters(), { lr: 0.1 }), loss: "mse" });
+    const yInf = fromHost([1, Number.POSITIVE_INFINITY, 0, 0], [4, 1], "float32");
+    const fromTargets = await reg
+      .fit([x.slice(0, 0, 4), yInf], { epochs: 1, batchSize: 4, verbose: 0 })
+      .catch((e) => e);
+    expect(fromTargets.message).toMatch(/holds 1 NaN or infinite value \(1 in the targets\)/);
+
+    model.compile({ optimizer: new SGD(model.parameters(), { lr: 1e30 }), loss: "crossEntropy" });
+    const fromLr = await model.fit([x, y], { epochs: 50, batchSize: 16, verbose: 0 }).catch((e) => e);
+    expect(fromLr.message).toMatch(
+      /The batch's inputs and targets are all finite, so the model diverged: try a lower learning rate/,
+    );
+  });
+
   it("a rejected step also undoes the running statistics of a finite batch (NaN in the targets)", async () => {
     manualSeed(8);
     const model = new Sequential(new Linear(3, 4), new BatchNorm1d(4), new Linear(4, 1));
@@ -379,8 +408,9 @@ describe("callbacks", () => {
       callbacks: [stop],
     });
     expect(history.epoch).toEqual([0, 1, 2]);
-    expect(stop.stoppedEpoch).toBe(2);
-    expect(stop.bestEpoch).toBe(0);
+    // counted from 1, as the progress display prints "Epoch 3/20"
+    expect(stop.stoppedEpoch).toBe(3);
+    expect(stop.bestEpoch).toBe(1);
   });
 
   it("EarlyStopping names the missing key", async () => {

@@ -1,6 +1,4 @@
 import { ValueError } from "../../base/errors.js";
-import { noGrad } from "../../core/grad_mode.js";
-import { keep } from "../../core/memory.js";
 import type { Tensor } from "../../core/tensor.js";
 import { Callback, type Logs, monitorMode } from "./callback.js";
 
@@ -18,7 +16,10 @@ export interface EarlyStoppingOptions {
   /** Epochs without improvement before stopping. */
   patience?: number;
   mode?: "auto" | "min" | "max";
-  /** Put back the weights of the best epoch when training stops. */
+  /**
+   * Put back the weights (and buffers) of the best epoch when training stops early, as Keras does: a
+   * snapshot (`stateDict({ clone: true })`) is taken at each improvement.
+   */
   restoreBestWeights?: boolean;
   /** Stop if the quantity does not beat this value. */
   baseline?: number;
@@ -31,6 +32,8 @@ export interface EarlyStoppingOptions {
  * const stop = new EarlyStopping({ monitor: "valLoss", patience: 3, restoreBestWeights: true });
  * const history = await model.fit(train, { epochs: 50, verbose: 0, validationData: test, callbacks: [stop] });
  * history.epoch.length; // 4: the first epoch, then 3 without improvement
+ * stop.bestEpoch; // 1: epochs count from 1, as the progress display prints them
+ * stop.stoppedEpoch; // 4
  */
 export class EarlyStopping extends Callback {
   readonly monitor: string;
@@ -41,10 +44,17 @@ export class EarlyStopping extends Callback {
   private readonly baseline: number | undefined;
   private best = Number.NaN;
   private wait = 0;
-  private bestWeights: Map<string, Tensor> | null = null;
-  /** Epoch at which training was stopped, or null. */
+  private bestWeights: Record<string, Tensor> | null = null;
+  /**
+   * The epoch after which training was stopped, or null when it was not stopped. Counted from 1, as
+   * the progress display prints epochs (`Epoch 4/50`); `history.epoch` counts from 0 (Keras' habit).
+   */
   stoppedEpoch: number | null = null;
-  bestEpoch = -1;
+  /**
+   * The epoch with the best monitored value so far (whose weights `restoreBestWeights` puts back), or
+   * null before the first improvement. Counted from 1, as the progress display prints it.
+   */
+  bestEpoch: number | null = null;
 
   constructor(options: EarlyStoppingOptions = {}) {
     super();
@@ -61,7 +71,7 @@ export class EarlyStopping extends Callback {
     this.best = this.baseline ?? (this.mode === "min" ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY);
     this.wait = 0;
     this.stoppedEpoch = null;
-    this.bestEpoch = -1;
+    this.bestEpoch = null;
     this.clearSnapshot();
   }
 
@@ -78,7 +88,7 @@ export class EarlyStopping extends Callback {
     }
     if (this.improved(value)) {
       this.best = value;
-      this.bestEpoch = epoch;
+      this.bestEpoch = epoch + 1;
       this.wait = 0;
       if (this.restore) this.snapshot();
       return;
@@ -86,33 +96,25 @@ export class EarlyStopping extends Callback {
     this.wait++;
     // as Keras: `patience` epochs without improvement, then stop
     if (this.wait >= this.patience) {
-      this.stoppedEpoch = epoch;
+      this.stoppedEpoch = epoch + 1;
       this.context.stopTraining = true;
     }
   }
 
   override onTrainEnd(): void {
     if (this.restore && this.bestWeights && this.stoppedEpoch !== null) {
-      const weights = this.bestWeights;
-      noGrad(() => {
-        for (const [name, t] of Object.entries(this.context.model.stateDict())) {
-          const saved = weights.get(name);
-          if (saved) t.assign(saved.clone());
-        }
-      });
+      this.context.model.loadStateDict(this.bestWeights);
     }
     this.clearSnapshot();
   }
 
   private snapshot(): void {
     this.clearSnapshot();
-    this.bestWeights = new Map(
-      Object.entries(this.context.model.stateDict()).map(([k, t]) => [k, keep(noGrad(() => t.clone()))]),
-    );
+    this.bestWeights = this.context.model.stateDict({ clone: true });
   }
 
   private clearSnapshot(): void {
-    for (const t of this.bestWeights?.values() ?? []) t.dispose();
+    for (const t of Object.values(this.bestWeights ?? {})) t.dispose();
     this.bestWeights = null;
   }
 }
