@@ -100,6 +100,26 @@ export function summarizeWeights(logw: Float64Array, logZBase: number): AISResul
 }
 
 /**
+ * The effective sample size of importance weights given as logs, (Σw)² / Σw² (Kong 1992): about the
+ * number of runs that carry an AIS estimate. Near 1 of many runs, log Z is not established (use more βs).
+ * @example
+ * unsupervised.effectiveSampleSize(Float64Array.from([3, 3, 3, 3])); // 4
+ * unsupervised.effectiveSampleSize(Float64Array.from([0, -50, -50])) < 1.001; // true: one run carries it
+ */
+export function effectiveSampleSize(logWeights: ArrayLike<number>): number {
+  let m = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < logWeights.length; i++) if (logWeights[i] > m) m = logWeights[i];
+  let s = 0;
+  let s2 = 0;
+  for (let i = 0; i < logWeights.length; i++) {
+    const w = Math.exp(logWeights[i] - m);
+    s += w;
+    s2 += w * w;
+  }
+  return (s * s) / s2;
+}
+
+/**
  * Estimates log Z of an RBM by annealed importance sampling: a Bernoulli-Bernoulli `RBM`, or a
  * `GaussianRBM` (its base model is N(b_A, I) over v with free hidden units, Z_A = (2π)^{D/2} 2^H, b_A the
  * data's mean with `baseData`, else 0; log Z is then that of a density, so `logLikelihood` gives nats of
@@ -216,7 +236,9 @@ function gaussianAis(
 ): AISResult {
   const dtype = rbm.weight.dtype;
   return noGrad(() => {
-    const bA = keep(baseData ? rbm.visibleBiasFromData(baseData).cast(dtype) : zeros([rbm.nVisible], { dtype }));
+    const bA = keep(
+      baseData ? rbm.visibleBiasFromData(baseData).cast(dtype) : zeros([rbm.nVisible], { dtype }),
+    );
     const logZBase = rbm.nHidden * Math.LN2 + 0.5 * rbm.nVisible * Math.log(2 * Math.PI);
     const logw = new Float64Array(runs);
     const wT = rbm.weight.transpose(0, 1);
