@@ -199,7 +199,7 @@ export function ais(rbm: RBM, options: AISOptions = {}): AISResult {
 
 /**
  * The mean log-likelihood of `data` under an RBM, in nats: mean(−F(v)) − log Z, with log Z from `ais`
- * (or `exactLogPartition`).
+ * (or `exactLogPartition`). For a `GaussianRBM` it is the mean log-density of the (real-valued) data.
  * @example
  * const rbm = new unsupervised.RBM(6, 4);
  * const v = bernoulli(0.5, [10, 6]);
