@@ -4,7 +4,8 @@
  * marginals, whose Z is known) to the RBM B through p_β(v) ∝ p*_A(v)^{1−β} p*_B(v)^β, one Gibbs
  * transition per β, `runs` independent chains. Z_B/Z_A is estimated by the mean importance weight, so the
  * estimate of Z is unbiased and that of log Z is, if anything, low (a likelihood reported from it is
- * optimistic when too few β are used: use enough, and compare the ±3σ bounds).
+ * optimistic when too few β are used: use enough, and compare the ±3σ bounds). A `GaussianRBM` anneals
+ * the same way from unit-variance Gaussian visible units with no weights.
  */
 import { ValueError } from "../base/errors.js";
 import { noGrad } from "../core/grad_mode.js";
@@ -12,7 +13,7 @@ import { keep, tidy } from "../core/memory.js";
 import { type Generator, defaultGenerator } from "../core/random.js";
 import type { Tensor } from "../core/tensor.js";
 import { softplus } from "../ops/activation.js";
-import { bernoulli, zeros } from "../ops/creation.js";
+import { bernoulli, randn, zeros } from "../ops/creation.js";
 import { softplusNumber } from "./exact.js";
 import { GaussianRBM } from "./gaussian_rbm.js";
 import type { RBM } from "./rbm.js";
@@ -29,7 +30,8 @@ export interface AISOptions {
   /** The number of intermediate distributions (spaced as the paper: 1/15 of them in [0, 0.5], 4/15 in
    * [0.5, 0.9], 10/15 in [0.9, 1]), or the increasing βs themselves from 0 to 1 (default 14500). */
   betas?: number | readonly number[];
-  /** Data whose marginals fit the base-rate model's visible biases (default: a uniform base model). */
+  /** Data whose marginals fit the base-rate model's visible biases (for a `GaussianRBM`, its mean) (default: a
+   * uniform base model, or N(0, I) for a `GaussianRBM`). */
   baseData?: Tensor;
   /** Generator for the transitions (default: the library-wide one). */
   generator?: Generator;
@@ -107,18 +109,39 @@ export function summarizeWeights(logw: Float64Array, logZBase: number): AISResul
 }
 
 /**
- * Estimates log Z of a Bernoulli-Bernoulli RBM by annealed importance sampling.
+ * The effective sample size of importance weights given as logs, (Σw)² / Σw² (Kong 1992): about the
+ * number of runs that carry an AIS estimate. Near 1 of many runs, log Z is not established (use more βs).
+ * @example
+ * unsupervised.effectiveSampleSize(Float64Array.from([3, 3, 3, 3])); // 4
+ * unsupervised.effectiveSampleSize(Float64Array.from([0, -50, -50])) < 1.001; // true: one run carries it
+ */
+export function effectiveSampleSize(logWeights: ArrayLike<number>): number {
+  let m = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < logWeights.length; i++) if (logWeights[i] > m) m = logWeights[i];
+  let s = 0;
+  let s2 = 0;
+  for (let i = 0; i < logWeights.length; i++) {
+    const w = Math.exp(logWeights[i] - m);
+    s += w;
+    s2 += w * w;
+  }
+  return (s * s) / s2;
+}
+
+/**
+ * Estimates log Z of an RBM by annealed importance sampling: a Bernoulli-Bernoulli `RBM`, or a
+ * `GaussianRBM` (its base model is N(b_A, I) over v with free hidden units, Z_A = (2π)^{D/2} 2^H, b_A the
+ * data's mean with `baseData`, else 0; log Z is then that of a density, so `logLikelihood` gives nats of
+ * a continuous density, not of a discrete distribution).
  * @example
  * const rbm = new unsupervised.RBM(6, 4, { initStd: 1, generator: new Generator(2) });
  * const { logZ } = unsupervised.ais(rbm, { runs: 100, betas: 1000, generator: new Generator(3) });
  * Math.abs(logZ - unsupervised.exactLogPartition(rbm)) < 0.1; // true
+ * const grbm = new unsupervised.GaussianRBM(5, 4, { initStd: 0.7, generator: new Generator(2) });
+ * const z = unsupervised.ais(grbm, { runs: 100, betas: 1000, generator: new Generator(3) });
+ * Math.abs(z.logZ - unsupervised.exactLogPartition(grbm)) < 0.1; // true
  */
 export function ais(rbm: RBM, options: AISOptions = {}): AISResult {
-  if (rbm instanceof GaussianRBM) {
-    throw new ValueError(
-      "ais: only Bernoulli-Bernoulli RBMs are supported (a GaussianRBM's visible units are continuous)",
-    );
-  }
   const runs = options.runs ?? 100;
   if (!Number.isInteger(runs) || runs < 1)
     throw new ValueError(`ais: runs must be a positive integer, got ${runs}`);
@@ -127,6 +150,7 @@ export function ais(rbm: RBM, options: AISOptions = {}): AISResult {
     throw new ValueError("ais: betas must increase from 0 to 1");
   }
   const g = options.generator ?? defaultGenerator;
+  if (rbm instanceof GaussianRBM) return gaussianAis(rbm, runs, betas, options.baseData, g);
   const dtype = rbm.weight.dtype;
   return noGrad(() => {
     const bA = keep(
@@ -184,7 +208,7 @@ export function ais(rbm: RBM, options: AISOptions = {}): AISResult {
 
 /**
  * The mean log-likelihood of `data` under an RBM, in nats: mean(−F(v)) − log Z, with log Z from `ais`
- * (or `exactLogPartition`).
+ * (or `exactLogPartition`). For a `GaussianRBM` it is the mean log-density of the (real-valued) data.
  * @example
  * const rbm = new unsupervised.RBM(6, 4);
  * const v = bernoulli(0.5, [10, 6]);
@@ -203,4 +227,71 @@ export function logLikelihood(rbm: RBM, data: Tensor, logZ: number | AISResult):
     );
   }
   return -total / n - z;
+}
+
+/**
+ * AIS for a Gaussian-Bernoulli RBM. With b_A the base model's visible means and m_β = (1 − β)b_A + βb,
+ * p*_β(v) = exp(−½‖v − m_β‖² + ½‖m_β‖² − (1 − β)½‖b_A‖² − β½‖b‖²) Π_j (1 + exp(β(c + Wv)_j)): the
+ * visible units keep unit variance at every β, so the transition is exact Gibbs, h ~ σ(β(c + Wv)) then
+ * v ~ N(m_β + βWᵀh, I), and each step's log-weight is
+ * (β_k − β_{k−1})(b − b_A)ᵀ(v − (b + b_A)/2) + Σ_j softplus(β_k x_j) − softplus(β_{k−1} x_j).
+ */
+function gaussianAis(
+  rbm: GaussianRBM,
+  runs: number,
+  betas: readonly number[],
+  baseData: Tensor | undefined,
+  g: Generator,
+): AISResult {
+  const dtype = rbm.weight.dtype;
+  return noGrad(() => {
+    const bA = keep(
+      baseData ? rbm.visibleBiasFromData(baseData).cast(dtype) : zeros([rbm.nVisible], { dtype }),
+    );
+    const logZBase = rbm.nHidden * Math.LN2 + 0.5 * rbm.nVisible * Math.log(2 * Math.PI);
+    const logw = new Float64Array(runs);
+    const wT = rbm.weight.transpose(0, 1);
+    const dBias = keep(rbm.vbias.sub(bA));
+    const midBias = keep(rbm.vbias.add(bA).mul(0.5));
+    // p_0 is N(b_A, I) over v: an exact sample to start from
+    let v = keep(tidy(() => randn([runs, rbm.nVisible], { generator: g, dtype }).add(bA)));
+    try {
+      for (let k = 1; k < betas.length; k++) {
+        const b0 = betas[k - 1];
+        const b1 = betas[k];
+        const next = tidy(() => {
+          const x = v.matmul(wT).add(rbm.hbias);
+          const d = v
+            .sub(midBias)
+            .mul(dBias)
+            .sum(1)
+            .mul(b1 - b0)
+            .add(
+              softplus(x.mul(b1))
+                .sub(softplus(x.mul(b0)))
+                .sum(1),
+            );
+          const dv = d.dataSync();
+          for (let r = 0; r < runs; r++) logw[r] += dv[r];
+          if (k === betas.length - 1) return null;
+          const h = bernoulli(x.mul(b1).sigmoid(), undefined, { generator: g, dtype });
+          const mean = h
+            .matmul(rbm.weight)
+            .add(rbm.vbias)
+            .mul(b1)
+            .add(bA.mul(1 - b1));
+          return mean.add(randn(mean.shape, { generator: g, dtype }));
+        });
+        if (next === null) break;
+        v.dispose();
+        v = keep(next);
+      }
+    } finally {
+      v.dispose();
+      bA.dispose();
+      dBias.dispose();
+      midBias.dispose();
+    }
+    return summarizeWeights(logw, logZBase);
+  });
 }

@@ -49,9 +49,12 @@ export class ScaledRBM extends RBM {
 export interface DBMFitOptions {
   /** Passes over the data (default 10). */
   epochs?: number;
+  /** Stop after this many seconds of wall clock, checked before every update (default: no limit). */
+  maxSeconds?: number;
   /** Examples per update (default 100). */
   batchSize?: number;
-  /** Learning rate or a schedule of the epoch (default 0.005). */
+  /** Learning rate or a schedule of the epoch and the progress (as `fitCD`'s: updates done over those
+   * planned, or the time used over `maxSeconds` when larger), read before every update (default 0.005). */
   lr?: Schedule;
   /** Momentum or a schedule (default 0.5 for 5 epochs, then 0.9). */
   momentum?: Schedule;
@@ -218,7 +221,8 @@ export class DBM extends Module {
 
   /**
    * Joint training by stochastic approximation (persistent chains) with mean-field data statistics.
-   * Returns per epoch the mean reconstruction error of the chains' v given the data's μ1.
+   * Returns per epoch the mean reconstruction error of the data's v from its μ1; with `maxSeconds` it
+   * stops at that wall-clock budget (`timedOut` in the history).
    */
   fitJoint(data: Tensor, options: DBMFitOptions = {}): CDHistory {
     const epochs = options.epochs ?? 10;
@@ -229,6 +233,9 @@ export class DBM extends Module {
     const g = options.generator ?? defaultGenerator;
     const log = options.log ?? ((line: string) => console.log(line));
     const n = data.shape[0];
+    const maxSeconds = options.maxSeconds ?? Number.POSITIVE_INFINITY;
+    if (!(maxSeconds > 0))
+      throw new ValueError(`DBM.fitJoint: maxSeconds must be a positive number, got ${options.maxSeconds}`);
     const dtype = this.weight1.dtype;
     const params = [this.weight1, this.weight2, this.vbias, this.hbias1, this.hbias2];
     const velocity = params.map((p) => keep(noGrad(() => zerosLike(p))));
@@ -253,20 +260,23 @@ export class DBM extends Module {
       updates: 0,
       timedOut: false,
     };
+    const planned = epochs * Math.ceil(n / batchSize);
+    const began = performance.now();
     try {
-      for (let epoch = 0; epoch < epochs; epoch++) {
+      for (let epoch = 0; epoch < epochs && !history.timedOut; epoch++) {
         const t0 = performance.now();
-        // joint training reads its schedules once per epoch; progress is the epochs done over those planned
-        const lr = sched(options.lr ?? 0.005, epoch, epoch / epochs);
-        const momentum = sched(
-          options.momentum ?? ((e: number) => (e < 5 ? 0.5 : 0.9)),
-          epoch,
-          epoch / epochs,
-        );
         const order = g.permutation(n);
         let errSum = 0;
         let batches = 0;
         for (let from = 0; from < n; from += batchSize) {
+          const elapsed = (performance.now() - began) / 1000;
+          if (elapsed >= maxSeconds) {
+            history.timedOut = true;
+            break;
+          }
+          const progress = Math.max(history.updates / planned, elapsed / maxSeconds);
+          const lr = sched(options.lr ?? 0.005, epoch, progress);
+          const momentum = sched(options.momentum ?? ((e: number) => (e < 5 ? 0.5 : 0.9)), epoch, progress);
           const to = Math.min(n, from + batchSize);
           errSum += noGrad(() =>
             tidy(() => {
@@ -317,12 +327,16 @@ export class DBM extends Module {
           batches++;
           history.updates++;
         }
+        if (batches === 0) break;
         const seconds = (performance.now() - t0) / 1000;
         history.values.push(errSum / batches);
         history.seconds.push(seconds);
         if (options.verbose) {
           log(
-            `DBM Epoch ${epoch + 1}/${epochs} - ${seconds.toFixed(1)}s - reconstruction: ${(errSum / batches).toFixed(4)}`,
+            `DBM Epoch ${epoch + 1}/${epochs} - ${seconds.toFixed(1)}s - reconstruction: ${(errSum / batches).toFixed(4)}` +
+              (history.timedOut
+                ? ` - stopped at the ${maxSeconds} s budget after ${history.updates} updates`
+                : ""),
           );
         }
       }

@@ -32,6 +32,7 @@ export {
 export {
   ais,
   betaSchedule,
+  effectiveSampleSize,
   logLikelihood,
   summarizeWeights,
   type AISOptions,

@@ -37,7 +37,14 @@ describeEachBackend("AIS", () => {
     expect(b.filter((x) => x >= 0.9).length).toBe(101);
     const rbm = new unsupervised.RBM(3, 2);
     expect(() => unsupervised.ais(rbm, { betas: [0, 0.7, 0.5, 1] })).toThrow(/increase from 0 to 1/);
-    expect(() => unsupervised.ais(new unsupervised.GaussianRBM(3, 2))).toThrow(/Bernoulli-Bernoulli/);
     expect(() => unsupervised.exactLogPartition(new unsupervised.RBM(30, 30))).toThrow(/2\^30/);
+  });
+
+  it("the effective sample size of the importance weights counts the runs that carry the estimate", () => {
+    expect(unsupervised.effectiveSampleSize(Float64Array.from([-2, -2, -2, -2, -2]))).toBeCloseTo(5, 12);
+    // weights 1, 1, e^-1000 ≈ 0: two runs
+    expect(unsupervised.effectiveSampleSize([5, 5, -995])).toBeCloseTo(2, 12);
+    // weights 2 and 1: (3)² / 5
+    expect(unsupervised.effectiveSampleSize([Math.LN2 + 700, 700])).toBeCloseTo(9 / 5, 12);
   });
 });

@@ -100,4 +100,31 @@ describeEachBackend("DBM", () => {
     s.dispose();
     expect(getBackend().memory()).toEqual(before);
   });
+
+  it("joint training reads its schedules before every update, with the progress, and stops at maxSeconds", () => {
+    const g = new Generator(8);
+    const x = bernoulli(0.5, [40, 6], { generator: g });
+    const dbm = tiny(9);
+    const seen: [number, number][] = [];
+    const h = dbm.fitJoint(x, {
+      epochs: 2,
+      batchSize: 10,
+      chains: 10,
+      lr: (epoch, progress) => {
+        seen.push([epoch, progress]);
+        return 0.01 * (1 - progress);
+      },
+      generator: g,
+    });
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((i) => [i < 4 ? 0 : 1, i / 8]));
+    expect([h.updates, h.timedOut, h.values.length]).toEqual([8, false, 2]);
+    // a budget used up before the first update: nothing changes, and the history says why
+    const w = dbm.weight1.clone();
+    const stopped = dbm.fitJoint(x, { epochs: 3, batchSize: 10, chains: 10, maxSeconds: 1e-9, generator: g });
+    expect([stopped.updates, stopped.timedOut, stopped.values.length]).toEqual([0, true, 0]);
+    expect(dbm.weight1.sub(w).abs().max().item()).toBe(0);
+    expect(() => dbm.fitJoint(x, { maxSeconds: 0 })).toThrow(
+      /DBM.fitJoint: maxSeconds must be a positive number, got 0/,
+    );
+  });
 });
