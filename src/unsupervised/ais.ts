@@ -91,11 +91,7 @@ export function summarizeWeights(logw: Float64Array, logZBase: number): AISResul
   for (const x of logw) mean += Math.exp(x - m);
   mean /= logw.length;
   let v = 0;
-  let squares = 0;
-  for (const x of logw) {
-    v += (Math.exp(x - m) - mean) ** 2;
-    squares += Math.exp(2 * (x - m));
-  }
+  for (const x of logw) v += (Math.exp(x - m) - mean) ** 2;
   const se = logw.length > 1 ? Math.sqrt(v / (logw.length - 1) / logw.length) : 0;
   const base = logZBase + m;
   return {
@@ -104,7 +100,7 @@ export function summarizeWeights(logw: Float64Array, logZBase: number): AISResul
     logZHigh: base + Math.log(mean + 3 * se),
     logZBase,
     logWeights: logw,
-    effectiveSampleSize: (mean * logw.length) ** 2 / squares,
+    effectiveSampleSize: effectiveSampleSize(logw),
   };
 }
 
