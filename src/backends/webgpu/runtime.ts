@@ -45,8 +45,11 @@ const PRM_WINDOW = 4096;
 /** Uploads of at most this many bytes ride in the arena (no submit); larger ones go through the queue. */
 const INLINE_UPLOAD = 2 ** 18;
 
-/** Bind groups kept for reuse (a training step of a small recurrent model uses about 1,400). */
+/** Bind groups kept for reuse (a training step of a small recurrent model uses about 4,300). */
 const BIND_CACHE = 16384;
+
+/** Bind groups made between two turns of the event loop before a BackendError (lavapipe crashed near 65,536). */
+const UNFREED_LIMIT = 49152;
 
 /**
  * How many bindings (windows) gather reads one tensor through.
@@ -291,7 +294,14 @@ export abstract class WebGpuRuntime {
       const at = this.stage(bytes);
       this.arenaBytes.set(bits, at);
       const arena = { buffer: this.arena, offset: 0, size: ARENA_BYTES };
-      this.run(`upload:${dtype}`, () => stagedUploadShader(dtype), s, [arena], [data.length, at / 4], data.length);
+      this.run(
+        `upload:${dtype}`,
+        () => stagedUploadShader(dtype),
+        s,
+        [arena],
+        [data.length, at / 4],
+        data.length,
+      );
       return s;
     }
     // the buffer may be a pooled one that recorded dispatches still read: submit them first
@@ -413,7 +423,9 @@ export abstract class WebGpuRuntime {
     }
     const bindings: GPUBufferBinding[] = [
       { buffer: this.bufferOf(out) },
-      ...inputs.map((s) => (s instanceof WebGpuStorage ? { buffer: this.bufferOf(s) } : (s as GPUBufferBinding))),
+      ...inputs.map((s) =>
+        s instanceof WebGpuStorage ? { buffer: this.bufferOf(s) } : (s as GPUBufferBinding),
+      ),
     ];
     for (const r of bindings) {
       const size = r.size ?? r.buffer.size;
@@ -458,12 +470,35 @@ export abstract class WebGpuRuntime {
         entries: bindings.map((resource, i) => ({ binding: i + 1, resource })),
       });
       this.bindGroupsMade++;
+      this.checkUnfreed();
       if (this.bindGroups.size >= BIND_CACHE) {
         this.bindGroups.delete(this.bindGroups.keys().next().value as string);
       }
     }
     this.bindGroups.set(key, bind);
     return bind;
+  }
+
+  /**
+   * Counts the bind groups made since the event loop last turned (only then can Dawn free them in
+   * Node): past UNFREED_LIMIT a BackendError that says what to do replaces the driver's crash.
+   */
+  private checkUnfreed(): void {
+    if (this.unfreed++ === 0) {
+      const later = (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate;
+      if (later) later(() => (this.unfreed = 0));
+      else setTimeout(() => (this.unfreed = 0), 0);
+    }
+    if (this.unfreed > UNFREED_LIMIT) {
+      this.unfreed = 0;
+      throw new BackendError(
+        `webgpu backend: ${UNFREED_LIMIT} GPU bind groups were made without returning to the event loop, ` +
+          "and Dawn frees them only then (past ~65,000 the driver crashes). A loop whose steps repeat " +
+          "reuses them; this one keeps meeting new tensors (a growing model, or more than " +
+          `${BIND_CACHE} kernel-buffer combinations a step): await something once per step, e.g. ` +
+          "`await loss.itemAsync()` every few steps",
+      );
+    }
   }
 
   private bufferId(buffer: GPUBuffer): number {
@@ -495,6 +530,7 @@ export abstract class WebGpuRuntime {
   private recorded = 0;
   private submits = 0;
   private bindGroupsMade = 0;
+  private unfreed = 0;
   private readonly groupLayouts = new Map<string, GPUBindGroupLayout>();
   private readonly pipelineLayouts = new Map<string, GPUPipelineLayout>();
   private readonly bindGroups = new Map<string, GPUBindGroup>();
