@@ -1,6 +1,6 @@
 /**
- * `npx tsx bench/webgpu_dawn_probe.ts MODE [N]`: what a synchronous loop accumulates in Dawn's Node
- * binding (the `webgpu` package) without Strata: N one-kernel dispatches, submitted every 64, printing
+ * `npx tsx bench/webgpu_dawn_probe.ts MODE [N] [K]`: what a synchronous loop accumulates in Dawn's Node
+ * binding (the `webgpu` package) without Strata: N one-kernel dispatches, submitted every K (64), printing
  * the process RSS every 10,000. MODE:
  * - `new`: a new bind group per dispatch (what the backend did before docs/WEBGPU.md's "A long
  *   synchronous loop"); `new-yield`: the same with an `await` of an immediate every 1,000 dispatches;
@@ -12,6 +12,7 @@ import { findGpu } from "../src/backends/webgpu/device.js";
 
 const mode = process.argv[2] ?? "new";
 const n = Number(process.argv[3] ?? 60_000);
+const perSubmit = Number(process.argv[4] ?? 64);
 const adapter = await (await findGpu()).requestAdapter();
 if (!adapter) throw new Error("no WebGPU adapter");
 const device = await adapter.requestDevice();
@@ -54,11 +55,12 @@ if (mode === "submits") {
       pass = encoder.beginComputePass();
     }
     const k = i % 64;
+    const last = i % perSubmit === perSubmit - 1;
     device.queue.writeBuffer(prms[k], 0, new Int32Array([1024]));
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, mode === "cached" ? cached[k] : group(prms[k]));
     pass.dispatchWorkgroups(16);
-    if (k === 63) {
+    if (last) {
       pass.end();
       device.queue.submit([encoder.finish()]);
       encoder = null;

@@ -51,5 +51,10 @@ for (let step = 1; step <= steps; step++) {
     );
   }
 }
+const loopEnd = performance.now();
 await gpu.settled();
-console.log(`done: ${steps} synchronous steps`);
+// the GPU's backlog when the loop ended: how far recording ran ahead of the driver
+console.log(
+  `done: ${steps} synchronous steps; the GPU finished ${((performance.now() - loopEnd) / 1000).toFixed(1)} s ` +
+    `after the loop; RSS ${(process.memoryUsage().rss / MiB).toFixed(0)} MiB`,
+);

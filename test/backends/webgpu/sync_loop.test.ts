@@ -59,8 +59,8 @@ describe.skipIf(!gpu)("webgpu: a long synchronous training loop", () => {
     expect(at[1].pooled).toBeLessThanOrEqual(at[0].pooled);
     // the last 2,000 steps made no bind group: each kernel found its buffers' group in the cache
     expect(at[1].bindGroups).toBe(at[0].bindGroups);
-    // and submitted rarely (a few thousand kernels per command buffer)
-    expect(at[1].submits - at[0].submits).toBeLessThan(100);
+    // and submitted rarely: many kernels per command buffer (a submit per kernel would be 58,000)
+    expect(at[1].submits - at[0].submits).toBeLessThan(2000 / 4);
     expect(last).toBeLessThan(first * 0.01);
   });
 });
