@@ -1,8 +1,8 @@
 /**
- * `npx tsx bench/webgpu_sync_loop.ts [--steps N]`: the hand-written training loop of
+ * `npx tsx bench/webgpu_sync_loop.ts [--steps N] [--every K]`: the hand-written training loop of
  * test/nn/layers/no_leaks.test.ts's recurrent case (embedding + bidirectional 2-layer GRU + linear,
- * Adam) on webgpu, synchronous as users write it (no tidy, no await inside the loop), printing every 50
- * steps the live storages, the pool's bytes, the bind groups and submits the backend has made, and the
+ * Adam) on webgpu, synchronous as users write it (no tidy, no await inside the loop), printing every K
+ * (50) steps the live storages, the pool's bytes, the bind groups and submits the backend has made, and the
  * process RSS. In Node, Dawn frees its objects only when the event loop turns (docs/WEBGPU.md, "A long
  * synchronous loop"): these columns show what such a loop accumulates.
  */
@@ -24,6 +24,7 @@ class Recurrent extends Module {
 
 const args = process.argv.slice(2);
 const steps = args.includes("--steps") ? Number(args[args.indexOf("--steps") + 1]) : 1000;
+const every = args.includes("--every") ? Number(args[args.indexOf("--every") + 1]) : 50;
 await setBackend("webgpu");
 const gpu = getBackend() as WebGpuBackend;
 const probe = gpu as Partial<WebGpuBackend>;
@@ -38,7 +39,7 @@ for (let step = 1; step <= steps; step++) {
   const loss = crossEntropy(model.forward(randint(0, 50, [6, 7])), randint(0, 5, [6]));
   loss.backward();
   opt.step();
-  if (step % 50 === 0 || step === 1) {
+  if (step % every === 0 || step === 1) {
     console.log(
       [
         String(step).padStart(4),
