@@ -23,19 +23,20 @@ export class WebGpuStorage implements Storage {
 }
 
 /*
- * Why so few GPU objects per kernel: in Node, Dawn's objects (bind groups, encoders, the Vulkan command
- * pools and fences of a submit) are freed only when the event loop turns (N-API finalizers and Dawn's
- * event processing both run from it). A synchronous training loop never lets it turn, so whatever a
+ * Why so few GPU objects per kernel: in Node, Dawn's objects (bind groups, encoders, what a submit
+ * used) are freed only when the event loop turns (N-API finalizers and Dawn's event processing both run
+ * from it). A synchronous training loop never lets it turn, so whatever a
  * kernel creates piles up until the loop ends; on lavapipe the process crashed (SIGSEGV) near 65,536
  * live bind groups. So a kernel creates nothing in the steady state: its parameters go into one staging
  * arena per submit (a dynamic offset into one buffer), its buffers' bind group is reused from a cache
- * (the pool hands out the same buffers step after step), and submits are rare. docs/WEBGPU.md has the
- * measurements.
+ * (the pool hands out the same buffers step after step), and a submit carries many kernels.
+ * docs/WEBGPU.md ("A long synchronous loop") has the measurements.
  */
 
 /**
  * Kernels recorded into one command buffer before it is submitted. Measured on lavapipe in a synchronous
- * loop (bench/webgpu_sync_loop.ts): 256 kept RSS flat; 2,048 let it drift up ~0.3 MiB a step.
+ * loop (bench/webgpu_sync_loop.ts, one loaded run each): 256 kept RSS flat; 64 and 2,048 let it drift
+ * up (with 2,048 the driver fell further behind the loop).
  */
 const FLUSH_EVERY = 256;
 
