@@ -18,10 +18,6 @@ export default defineConfig({
       "test/nn/**/*.test.ts",
       "test/optim/optimizers.test.ts",
     ],
-    // Known bug (docs/WEBGPU.md): in Node, Dawn on lavapipe crashes the process (SIGSEGV) during a long
-    // synchronous loop that never yields to the event loop; this file's GRU case is such a loop (it
-    // passes when the loop awaits once per step). Excluded until the backend yields or ticks Dawn itself.
-    exclude: ["test/nn/layers/no_leaks.test.ts", "**/node_modules/**"],
     env: { STRATA_BACKENDS: "webgpu" },
     testTimeout: 120_000,
     pool: "forks",

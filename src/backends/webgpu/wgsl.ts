@@ -1,7 +1,7 @@
 /**
  * WGSL sources of the webgpu kernels, one file per kind (wgsl_common: the shared header and dtype
  * conversions; elementwise, reduce, matmul, movement, optim). Every kernel is generic over rank: shapes,
- * strides and offsets arrive at run time in a small `array<i32>` storage buffer (binding 0, "prm"), so
+ * strides and offsets arrive at run time in a small `array<i32>` storage window (group 1, "prm"), so
  * one pipeline serves every shape and only (kernel, dtypes, op) select a pipeline.
  */
 export { TILE, WG, wgslType } from "./wgsl_common.js";
@@ -9,7 +9,7 @@ export {
   binaryShader,
   castShader,
   fillShader,
-  smallUploadShader,
+  stagedUploadShader,
   unaryShader,
   whereShader,
 } from "./wgsl_elementwise.js";

@@ -28,13 +28,13 @@ export const WG = 256;
 export const TILE = 16;
 
 /**
- * Common header: the parameter buffer, the strided-view offset function, NaN/Inf helpers and the
+ * Common header: the parameters (group 1, a window of the runtime's staging arena), the strided-view offset function, NaN/Inf helpers and the
  * global thread index (2-d dispatch past 65535 workgroups).
  * @example
  * HEADER.includes("fn viewOff(base: i32, i: i32) -> i32"); // true
  */
 export const HEADER = /* wgsl */ `
-@group(0) @binding(0) var<storage, read> prm: array<i32>;
+@group(1) @binding(0) var<storage, read> prm: array<i32>;
 
 // element offset of position i (row-major over the view's shape) of the view described at prm[base]:
 // rank, shape[rank], strides[rank], offset

@@ -294,19 +294,20 @@ fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw
 }
 
 /**
- * Writes the values carried in prm[1..] (their bits): how small uploads (scalars) join the recorded
- * dispatches instead of forcing a submit.
+ * Copies prm[0] values (their bits) from the staging arena at word prm[1]: how uploads join the
+ * recorded dispatches instead of forcing a submit.
  * @example
- * smallUploadShader("int32").includes("prm[1 + i]"); // true
+ * stagedUploadShader("int32").includes("staged[prm[1] + i]"); // true
  */
-export function smallUploadShader(dtype: DType): string {
+export function stagedUploadShader(dtype: DType): string {
   const t = wgslType(dtype);
   return `${HEADER}
 @group(0) @binding(1) var<storage, read_write> out: array<${t}>;
+@group(0) @binding(2) var<storage, read> staged: array<i32>;
 @compute @workgroup_size(${WG})
 fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nw: vec3<u32>) {
   let i = gidx(g, nw);
   if (i >= prm[0]) { return; }
-  out[i] = bitcast<${t}>(prm[1 + i]);
+  out[i] = bitcast<${t}>(staged[prm[1] + i]);
 }`;
 }
