@@ -21,6 +21,10 @@ export default defineConfig({
       // fit / evaluateAsync / predict / callbacks / checkpoints as a user writes them, on webgpu
       "test/train/model.test.ts",
       "test/models/gpt.test.ts",
+      // save / load on webgpu, images from GPU tensors, printing
+      "test/io/save.test.ts",
+      "test/io/png.test.ts",
+      "test/core/format.test.ts",
     ],
     // Known bug (docs/WEBGPU.md): in Node, Dawn on lavapipe crashes the process (SIGSEGV) during a long
     // synchronous loop that never yields to the event loop; this file's GRU case is such a loop (it
