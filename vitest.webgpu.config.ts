@@ -25,6 +25,12 @@ export default defineConfig({
       "test/io/save.test.ts",
       "test/io/png.test.ts",
       "test/core/format.test.ts",
+      // datasets, loaders, splits and transforms on GPU tensors (loadCsv's tensors too)
+      "test/data/dataset.test.ts",
+      "test/data/dataloader.test.ts",
+      "test/data/split.test.ts",
+      "test/data/transforms.test.ts",
+      "test/data/csv_dataset.test.ts",
     ],
     // Known bug (docs/WEBGPU.md): in Node, Dawn on lavapipe crashes the process (SIGSEGV) during a long
     // synchronous loop that never yields to the event loop; this file's GRU case is such a loop (it
