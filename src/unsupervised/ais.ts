@@ -16,6 +16,7 @@ import { bernoulli, zeros } from "../ops/creation.js";
 import { softplusNumber } from "./exact.js";
 import { GaussianRBM } from "./gaussian_rbm.js";
 import type { RBM } from "./rbm.js";
+import { ON_A_HOST_BACKEND, requireSyncReads } from "../core/sync_reads.js";
 
 /**
  * Options of `ais`.
@@ -105,6 +106,7 @@ export function summarizeWeights(logw: Float64Array, logZBase: number): AISResul
  * Math.abs(logZ - unsupervised.exactLogPartition(rbm)) < 0.1; // true
  */
 export function ais(rbm: RBM, options: AISOptions = {}): AISResult {
+  requireSyncReads("ais", rbm.weight, "runs its annealing weights on the host in float64", ON_A_HOST_BACKEND);
   if (rbm instanceof GaussianRBM) {
     throw new ValueError(
       "ais: only Bernoulli-Bernoulli RBMs are supported (a GaussianRBM's visible units are continuous)",
@@ -182,6 +184,7 @@ export function ais(rbm: RBM, options: AISOptions = {}): AISResult {
  * unsupervised.logLikelihood(rbm, v, unsupervised.exactLogPartition(rbm)) + 6 * Math.LN2 < 0.01; // true: about uniform
  */
 export function logLikelihood(rbm: RBM, data: Tensor, logZ: number | AISResult): number {
+  requireSyncReads("logLikelihood", data, "sums free energies on the host in float64", ON_A_HOST_BACKEND);
   const z = typeof logZ === "number" ? logZ : logZ.logZ;
   let total = 0;
   const n = data.shape[0];
