@@ -260,12 +260,20 @@ export class Tensor implements View {
     }
   }
 
-  /** PyTorch-style printing, e.g. `tensor([[1.0000, 2.5000]])`; on webgpu only shape and dtype (reads are async). */
+  /**
+   * PyTorch-style printing, e.g. `tensor([[1.0000, 2.5000]])`; on webgpu only shape and dtype (reads are
+   * async; `await t.toStringAsync()` prints the values there).
+   */
   toString(): string {
     if (this.backend.asyncReads) {
-      return `tensor(<${this.dtype}, shape ${fmtShape(this.shape)} on ${this.backend.name}: await t.array() to read>)`;
+      return `tensor(<${this.dtype}, shape ${fmtShape(this.shape)} on ${this.backend.name}: await t.toStringAsync() to print>)`;
     }
     return formatTensor(this.dataSync(), this.shape, this.dtype, this.requiresGrad);
+  }
+
+  /** `toString()` with the values on every backend, the GPU included (read asynchronously). */
+  async toStringAsync(): Promise<string> {
+    return formatTensor(await this.data(), this.shape, this.dtype, this.requiresGrad);
   }
 
   private contiguousCopyIfNeeded(): Tensor {

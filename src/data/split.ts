@@ -4,7 +4,7 @@
  * like scikit-learn's `train_test_split`: `[[xTrain, yTrain], [xTest, yTest]] = trainTestSplit([x, y], ...)`.
  */
 
-import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { BackendError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { Generator, defaultGenerator } from "../core/random.js";
 import { Tensor } from "../core/tensor.js";
 import { fromHost } from "../ops/creation.js";
@@ -160,6 +160,12 @@ function labelsOf(stratify: Tensor | ArrayLike<number | string>, n: number): Arr
     if (stratify.rank !== 1) {
       throw new ShapeError(
         `${OP}: stratify must be one label per example, shape (${n}), got ${fmtShape(stratify.shape)}`,
+      );
+    }
+    if (stratify.backend.asyncReads) {
+      throw new BackendError(
+        `${OP}: stratify as a tensor is read on the host, which the ${stratify.backend.name} backend cannot do ` +
+          "synchronously; pass its values: `stratify: await labels.data()`",
       );
     }
     return stratify.dataSync();

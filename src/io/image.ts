@@ -2,7 +2,7 @@
  * Tensors as greyscale pictures: one 2-D tensor as an image, or many as a grid of tiles (as
  * torchvision's `make_grid`), ready for `encodePng` / `writePng`.
  */
-import { ShapeError, ValueError, fmtShape } from "../base/errors.js";
+import { BackendError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import type { Tensor } from "../core/tensor.js";
 import type { GrayImage } from "./png.js";
 
@@ -65,14 +65,28 @@ function checkScale(op: string, scale: number): void {
  * io.toImage(tensor([[0, 5], [10, 10]])).pixels; // Uint8Array [0, 128, 255, 255]
  */
 export function toImage(t: Tensor, options: ImageOptions = {}): GrayImage {
-  if (t.rank !== 2) throw new ShapeError(`toImage: expected a 2-D tensor (H, W), got ${fmtShape(t.shape)}`);
-  return imageGrid(t.reshape([1, ...t.shape]), { ...options, padding: 0, columns: 1 });
+  return imageGrid(imageTile("toImage", t), { ...options, padding: 0, columns: 1 });
+}
+
+/**
+ * `toImage` on every backend, the GPU included: the tensor is read with one `await`.
+ * @example
+ * (await io.toImageAsync(tensor([[0, 5], [10, 10]]))).pixels; // Uint8Array [0, 128, 255, 255]
+ */
+export async function toImageAsync(t: Tensor, options: ImageOptions = {}): Promise<GrayImage> {
+  return imageGridAsync(imageTile("toImageAsync", t), { ...options, padding: 0, columns: 1 });
+}
+
+function imageTile(op: string, t: Tensor): Tensor {
+  if (t.rank !== 2) throw new ShapeError(`${op}: expected a 2-D tensor (H, W), got ${fmtShape(t.shape)}`);
+  return t.reshape([1, ...t.shape]);
 }
 
 /**
  * Many same-sized 2-D tiles as one grid image: `tiles` is (N, H, W) or (N, 1, H, W), e.g. the filters
  * of a first conv layer or one sample's feature maps. Each tile is scaled to its own range unless
- * `normalize: "all"` (or explicit `min`/`max`).
+ * `normalize: "all"` (or explicit `min`/`max`). Reads the tiles synchronously: on webgpu use
+ * `imageGridAsync`.
  * @example
  * const conv1 = new nn.Conv2d(1, 32, 5); // its weight: 32 filters (32, 1, 5, 5)
  * const grid = io.imageGrid(conv1.weight, { scale: 8, columns: 8, padding: 2 });
@@ -80,30 +94,68 @@ export function toImage(t: Tensor, options: ImageOptions = {}): GrayImage {
  * [grid.width, grid.height]; // [338, 170]: 8 columns and 4 rows of 40-pixel tiles, 2 pixels apart
  */
 export function imageGrid(tiles: Tensor, options: GridOptions = {}): GrayImage {
+  const layout = gridLayout("imageGrid", tiles, options);
+  const { backend } = layout.tiles;
+  if (backend.asyncReads) {
+    throw new BackendError(
+      `imageGrid: reads the tiles on the host, which the ${backend.name} backend cannot do synchronously; ` +
+        "use `await io.imageGridAsync(...)` (or `await io.toImageAsync(...)` for toImage)",
+    );
+  }
+  return drawGrid(layout, layout.tiles.dataSync(), options);
+}
+
+/**
+ * `imageGrid` on every backend, the GPU included: the tiles are read with one `await`.
+ * @example
+ * const grid = await io.imageGridAsync(rand([16, 7, 7]), { columns: 8, padding: 2 });
+ * [grid.width, grid.height]; // [74, 20]
+ */
+export async function imageGridAsync(tiles: Tensor, options: GridOptions = {}): Promise<GrayImage> {
+  const layout = gridLayout("imageGridAsync", tiles, options);
+  return drawGrid(layout, await layout.tiles.data(), options);
+}
+
+interface GridLayout {
+  tiles: Tensor;
+  n: number;
+  h: number;
+  w: number;
+  scale: number;
+  padding: number;
+  columns: number;
+}
+
+/** Checks the tiles and options (before any read) and works out the grid. */
+function gridLayout(op: string, tiles: Tensor, options: GridOptions): GridLayout {
   const t =
     tiles.rank === 4 && tiles.shape[1] === 1
       ? tiles.reshape([tiles.shape[0], ...tiles.shape.slice(2)])
       : tiles;
   if (t.rank !== 3 || t.size === 0) {
-    throw new ShapeError(`imageGrid: expected tiles (N, H, W) or (N, 1, H, W), got ${fmtShape(tiles.shape)}`);
+    throw new ShapeError(`${op}: expected tiles (N, H, W) or (N, 1, H, W), got ${fmtShape(tiles.shape)}`);
   }
   const [n, h, w] = t.shape;
   const scale = options.scale ?? 1;
-  checkScale("imageGrid", scale);
+  checkScale(op, scale);
   const padding = options.padding ?? 1;
   const columns = options.columns ?? Math.ceil(Math.sqrt(n));
   if (!Number.isInteger(padding) || padding < 0 || !Number.isInteger(columns) || columns < 1) {
     throw new ValueError(
-      `imageGrid: padding must be ≥ 0 and columns ≥ 1 (integers), got ${padding} and ${columns}`,
+      `${op}: padding must be ≥ 0 and columns ≥ 1 (integers), got ${padding} and ${columns}`,
     );
   }
+  return { tiles: t, n, h, w, scale, padding, columns };
+}
+
+function drawGrid(layout: GridLayout, values: ArrayLike<number>, options: GridOptions): GrayImage {
+  const { n, h, w, scale, padding, columns } = layout;
   const rows = Math.ceil(n / columns);
   const th = h * scale;
   const tw = w * scale;
   const width = columns * tw + (columns + 1) * padding;
   const height = rows * th + (rows + 1) * padding;
   const pixels = new Uint8Array(width * height).fill(options.background ?? 255);
-  const values = t.dataSync();
   const all = range(values, 0, values.length);
   for (let i = 0; i < n; i++) {
     const [tlo, thi] = options.normalize === "all" ? all : range(values, i * h * w, (i + 1) * h * w);

@@ -25,4 +25,4 @@ export { writeFileAtomic } from "./atomic_write.js";
 export type { GrayImage } from "./png.js";
 export { crc32, encodePng, writePng } from "./png.js";
 export type { GridOptions, ImageOptions } from "./image.js";
-export { imageGrid, stackImages, toImage } from "./image.js";
+export { imageGrid, imageGridAsync, stackImages, toImage, toImageAsync } from "./image.js";

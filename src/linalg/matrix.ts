@@ -7,6 +7,7 @@ import { DTypeError, ShapeError, fmtShape } from "../base/errors.js";
 import { checkTensor } from "../core/args.js";
 import type { Tensor } from "../core/tensor.js";
 import * as ops from "../ops/index.js";
+import { ON_A_HOST_BACKEND, requireSyncReads } from "../core/sync_reads.js";
 
 /**
  * A batch of matrices read to the host: `values` holds `count` row-major m×n matrices in float64.
@@ -44,6 +45,7 @@ export function readMatrices(op: string, x: Tensor, square: boolean): HostBatch 
   if (square && m !== n) {
     throw new ShapeError(`${op}: expected square matrices, got shape ${fmtShape(x.shape)} (${m}×${n})`);
   }
+  requireSyncReads(op, x, "computes on the host in float64 (as LAPACK does)", ON_A_HOST_BACKEND);
   const batch = x.shape.slice(0, -2);
   const count = batch.reduce((a, b) => a * b, 1);
   return { batch: [...batch], count, m, n, values: Float64Array.from(x.dataSync()) };

@@ -1,8 +1,9 @@
-import { ArgumentError, ValueError } from "../base/errors.js";
+import { ArgumentError, BackendError, ValueError } from "../base/errors.js";
 import { checkOptions } from "../core/args.js";
 import { noGrad } from "../core/grad_mode.js";
 import { tidy } from "../core/memory.js";
 import { Generator, defaultGenerator } from "../core/random.js";
+import type { Tensor } from "../core/tensor.js";
 import { fromHost } from "../ops/creation.js";
 import type { GPT, KVCache } from "./gpt.js";
 
@@ -78,7 +79,74 @@ export function generate(
   prompt: readonly number[] | readonly (readonly number[])[],
   options: GenerateOptions,
 ): number[] | number[][] {
-  const op = "generate";
+  // the arguments are checked first (the first `next`), then whether the logits can be read here
+  const steps = generation("generate", model, prompt, options);
+  let next = steps.next();
+  while (!next.done) {
+    const { backend } = next.value;
+    if (backend.asyncReads) {
+      steps.return([]);
+      throw new BackendError(
+        "generate: samples each token on the host, which needs the logits read synchronously; the " +
+          `${backend.name} backend cannot, so use \`await models.generateAsync(...)\` (same arguments, same tokens)`,
+      );
+    }
+    next = steps.next(next.value.dataSync());
+  }
+  return next.value;
+}
+
+/**
+ * `generate` on every backend, a GPU included: each step's last-position logits are read with one
+ * `await`. Same arguments and, for the same seed, the same tokens as `generate`.
+ * @example
+ * const gpt = new models.GPT({ vocabSize: 20, blockSize: 16, nLayer: 1, nHead: 2, nEmbd: 8 });
+ * const tokens = await models.generateAsync(gpt, [3, 1, 4], { maxNewTokens: 5, seed: 7 });
+ * tokens.join() === models.generate(gpt, [3, 1, 4], { maxNewTokens: 5, seed: 7 }).join(); // true
+ */
+export function generateAsync(
+  model: GPT,
+  prompt: readonly number[],
+  options: GenerateOptions,
+): Promise<number[]>;
+export function generateAsync(
+  model: GPT,
+  prompt: readonly (readonly number[])[],
+  options: GenerateOptions,
+): Promise<number[][]>;
+export async function generateAsync(
+  model: GPT,
+  prompt: readonly number[] | readonly (readonly number[])[],
+  options: GenerateOptions,
+): Promise<number[] | number[][]> {
+  const steps = generation("generateAsync", model, prompt, options);
+  let next = steps.next();
+  while (!next.done) {
+    const logits = next.value;
+    let rows: Float32Array | Float64Array | Int32Array | Uint8Array;
+    try {
+      rows = await logits.data();
+    } catch (e) {
+      steps.return([]);
+      throw e;
+    }
+    next = steps.next(rows);
+  }
+  return next.value;
+}
+
+type Rows = ArrayLike<number> & { subarray(begin: number, end: number): ArrayLike<number> };
+
+/**
+ * The sampling loop, suspended at each read: yields the kept last-position logits (N, V), takes back
+ * their values, and releases them. `generate` answers with `dataSync`, `generateAsync` with `await data()`.
+ */
+function* generation(
+  op: string,
+  model: GPT,
+  prompt: readonly number[] | readonly (readonly number[])[],
+  options: GenerateOptions,
+): globalThis.Generator<Tensor, number[] | number[][], Rows> {
   const o = checkOptions(op, "options", options, [
     "maxNewTokens",
     "temperature",
@@ -117,27 +185,33 @@ export function generate(
     }
   };
   try {
-    noGrad(() => {
-      for (let i = 0; i < maxNewTokens; i++) {
-        const len = seqs[0].length;
-        const fresh = !useCache || cache === null || cache.length + 1 > B;
-        const ctx = fresh ? seqs.map((s) => s.slice(-B)) : seqs.map((s) => [s[len - 1]]);
-        const T = ctx[0].length;
-        const ids = fromHost(ctx.flat(), [N, T], "int32");
-        const [rows, next] = tidy(() => {
+    for (let i = 0; i < maxNewTokens; i++) {
+      const len = seqs[0].length;
+      const fresh: boolean = !useCache || cache === null || cache.length + 1 > B;
+      const ctx: number[][] = fresh ? seqs.map((s) => s.slice(-B)) : seqs.map((s) => [s[len - 1]]);
+      const T: number = ctx[0].length;
+      const ids = fromHost(ctx.flat(), [N, T], "int32");
+      // under noGrad and tidy only while computing: a yield must not leave either open
+      const [last, next]: readonly [Tensor, KVCache | null] = noGrad(() =>
+        tidy((): readonly [Tensor, KVCache | null] => {
           const r = model.step(ids, fresh ? null : cache);
-          const last = r.logits.select(1, T - 1).dataSync();
-          return [last, useCache ? r.cache : null] as const;
-        });
-        ids.dispose();
-        release(cache);
-        cache = next;
-        const V = model.vocabSize;
-        for (let n = 0; n < N; n++) {
-          seqs[n].push(sampleRow(rows.subarray(n * V, (n + 1) * V), temperature, Math.min(topK, V), rng));
-        }
+          return [r.logits.select(1, T - 1), useCache ? r.cache : null] as const;
+        }),
+      );
+      ids.dispose();
+      release(cache);
+      cache = next;
+      let rows: Rows;
+      try {
+        rows = yield last;
+      } finally {
+        last.dispose();
       }
-    });
+      const V = model.vocabSize;
+      for (let n = 0; n < N; n++) {
+        seqs[n].push(sampleRow(rows.subarray(n * V, (n + 1) * V), temperature, Math.min(topK, V), rng));
+      }
+    }
   } finally {
     release(cache);
     model.train(wasTraining);

@@ -8,5 +8,5 @@
  */
 export { GPT } from "./gpt.js";
 export type { GPTOptions, KVCache } from "./gpt.js";
-export { generate } from "./generate.js";
+export { generate, generateAsync } from "./generate.js";
 export type { GenerateOptions } from "./generate.js";

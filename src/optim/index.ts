@@ -22,7 +22,7 @@ export { RMSprop } from "./rmsprop.js";
 export type { RMSpropOptions } from "./rmsprop.js";
 export { Adagrad } from "./adagrad.js";
 export type { AdagradOptions } from "./adagrad.js";
-export { clipGradNorm, clipGradValue } from "./clip.js";
+export { clipGradNorm, clipGradNormAsync, clipGradNormOnDevice, clipGradValue } from "./clip.js";
 export type { ClipGradNormOptions } from "./clip.js";
 export {
   LRScheduler,

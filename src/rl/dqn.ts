@@ -18,6 +18,7 @@ import { type PrioritizedOptions, PrioritizedReplayBuffer } from "./prioritized.
 import { ReplayBuffer } from "./replay.js";
 import { linearSchedule, type Schedule } from "./schedules.js";
 import { hardUpdate, softUpdate, cloneModule } from "./target.js";
+import { ON_A_HOST_BACKEND, requireSyncReads } from "../core/sync_reads.js";
 
 /**
  * Options of `DQN`. Defaults are CleanRL's `dqn.py` (CartPole): a 120-84 MLP, Adam lr 2.5e-4,
@@ -217,6 +218,12 @@ export class DQN {
 
   /** Q-values of one observation (a batch-1 forward; its tensors are released at once). */
   qValues(observation: ArrayLike<number>): Float32Array {
+    requireSyncReads(
+      "DQN.qValues",
+      this.online.parameters()[0],
+      "picks actions on the host",
+      ON_A_HOST_BACKEND,
+    );
     return noGrad(() =>
       tidy(() => {
         const x = fromHost(observation, [1, ...this.observationShape], "float32");
@@ -233,6 +240,12 @@ export class DQN {
 
   /** One gradient update on a batch from the replay buffer; returns the loss. */
   update(): number {
+    requireSyncReads(
+      "DQN.update",
+      this.online.parameters()[0],
+      "returns the loss and updates priorities on the host",
+      ON_A_HOST_BACKEND,
+    );
     const batch = this.buffer.sample(this.o.batchSize, this.generator);
     const { loss, tdErrors } = dqnLoss(this.online, this.target, batch, {
       gamma: this.o.gamma,

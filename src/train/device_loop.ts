@@ -3,8 +3,9 @@ import { noGrad } from "../core/grad_mode.js";
 import { keep, tidy } from "../core/memory.js";
 import type { Tensor } from "../core/tensor.js";
 import type { Module } from "../nn/module.js";
+import type { ParamState } from "../optim/optimizer.js";
 import { scalar } from "../ops/creation.js";
-import { clipGradValue } from "../optim/clip.js";
+import { clipGradNormOnDevice, clipGradValue } from "../optim/clip.js";
 import type { Logs } from "./callbacks/callback.js";
 import type { LossFn } from "./losses_by_name.js";
 import type { Metric } from "./metrics.js";
@@ -49,11 +50,6 @@ export function checkDeviceCompiled(op: string, c: DeviceCompiled, backend: stri
       );
     }
   }
-  if (c.clipNorm !== undefined) {
-    throw new BackendError(
-      `${op}: clipNorm reads the gradient norm synchronously, which the ${backend} backend cannot; use clipValue`,
-    );
-  }
 }
 
 /** Device-side running sums: the loss, each metric's two counts, and the first diverging batch. */
@@ -96,6 +92,42 @@ class Accumulators {
 
   dispose(): void {
     for (const t of [this.loss, ...this.counts.flat(), this.firstBad, this.ok]) t.dispose();
+  }
+}
+
+/** An optimizer's per-parameter state, where it has one (every `Optimizer` of `optim` does). */
+function optimizerState(optimizer: DeviceCompiled["optimizer"]): Map<Tensor, ParamState> | null {
+  const state = (optimizer as { state?: unknown }).state;
+  return state instanceof Map ? (state as Map<Tensor, ParamState>) : null;
+}
+
+/** The host numbers of an optimizer's state (step counts), by parameter: what a `where` cannot gate. */
+function hostNumbers(state: Map<Tensor, ParamState>): Map<Tensor, Record<string, number>> {
+  const out = new Map<Tensor, Record<string, number>>();
+  for (const [p, s] of state) {
+    const numbers: Record<string, number> = {};
+    for (const [k, v] of Object.entries(s)) if (typeof v === "number") numbers[k] = v;
+    out.set(p, numbers);
+  }
+  return out;
+}
+
+/**
+ * Puts the optimizer's host numbers back as they were before the first diverged batch, and removes
+ * the state its update created (the tensors were gated on the device as the steps ran).
+ */
+function restoreHostNumbers(
+  state: Map<Tensor, ParamState>,
+  before: Map<Tensor, Record<string, number>>,
+): void {
+  for (const [p, s] of state) {
+    const numbers = before.get(p);
+    if (numbers === undefined) {
+      for (const v of Object.values(s)) if (typeof v !== "number") v.dispose();
+      state.delete(p);
+      continue;
+    }
+    Object.assign(s, numbers);
   }
 }
 
@@ -143,9 +175,16 @@ export async function trainEpochOnDevice(
 ): Promise<DeviceEpoch> {
   for (const m of c.metrics) m.reset();
   const acc = new Accumulators(c.metrics.length);
+  const optState = optimizerState(c.optimizer);
+  // the optimizer's host numbers before each batch since the last read, to undo a diverged one's
+  const numbersBefore: Map<Tensor, Record<string, number>>[] = [];
   let seen = 0;
   let batch = 0;
   let lossSum = 0;
+  const diverged = (firstBad: number): void => {
+    const before = numbersBefore[firstBad - (batch - numbersBefore.length)];
+    if (optState && before) restoreHostNumbers(optState, before);
+  };
   const logsOf = (r: { loss: number; counts: [number, number][] }): Logs => {
     lossSum = r.loss;
     const logs: Logs = { loss: r.loss / seen };
@@ -172,10 +211,27 @@ export async function trainEpochOnDevice(
         const good = g === null ? loss.isFinite() : loss.isFinite().logicalAnd(g.isFinite());
         const ok = acc.ok.logicalAnd(good);
         if (c.clipValue !== undefined) clipGradValue([...params], c.clipValue);
+        // the factor is computed on the device, so clipping needs no read (the norm is not reported)
+        if (c.clipNorm !== undefined) clipGradNormOnDevice([...params], c.clipNorm);
+        if (optState) numbersBefore.push(hostNumbers(optState));
+        // views of the optimizer's tensors before the step (the step replaces them, never writes them)
+        const savedOpt = new Map<ParamState, [string, Tensor][]>();
+        for (const s of optState?.values() ?? []) {
+          const tensors: [string, Tensor][] = [];
+          for (const [k, v] of Object.entries(s)) if (typeof v !== "number") tensors.push([k, v.detach()]);
+          savedOpt.set(s, tensors);
+        }
         c.optimizer.step();
         noGrad(() => {
-          // a diverged step (or any after it) leaves parameters and buffers as they were before it
+          // a diverged step (or any after it) leaves parameters, buffers and the optimizer's moments
+          // as they were before it; its host numbers (step counts) are put back when it is read
           for (const [i, t] of state.entries()) t.assign(ok.where(t, saved[i]));
+          for (const [s, tensors] of savedOpt) {
+            for (const [k, old] of tensors) {
+              const now = s[k];
+              if (typeof now !== "number" && now !== undefined) now.assign(ok.where(now, old));
+            }
+          }
           const value = loss.detach();
           const lossNext = acc.loss.add(good.where(value.mul(size), 0));
           const counts = c.metrics.map((m, i) => {
@@ -186,6 +242,7 @@ export async function trainEpochOnDevice(
           acc.set(lossNext, counts, firstBad, ok);
         });
         for (const t of saved) t.dispose();
+        for (const tensors of savedOpt.values()) for (const [, t] of tensors) t.dispose();
         seen += size;
         return true;
       });
@@ -194,13 +251,17 @@ export async function trainEpochOnDevice(
       if (batch % DEVICE_READ_EVERY === 0) {
         const r = await acc.read();
         const logs = logsOf(r);
-        if (r.firstBad >= 0)
+        if (r.firstBad >= 0) {
+          diverged(r.firstBad);
           return { lossSum, seen, batches: batch, firstBad: r.firstBad, foundAt: batch, logs };
+        }
+        numbersBefore.length = 0;
         await onRead(batch - 1, logs);
       }
     }
     const r = await acc.read();
     const logs = logsOf(r);
+    if (r.firstBad >= 0) diverged(r.firstBad);
     if (batch % DEVICE_READ_EVERY !== 0 && r.firstBad < 0 && batch > 0) await onRead(batch - 1, logs);
     return { lossSum, seen, batches: batch, firstBad: r.firstBad, foundAt: batch, logs };
   } finally {

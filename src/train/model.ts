@@ -1,7 +1,7 @@
 import { isFloat } from "../base/dtype.js";
 import { BackendError, StrataError, ValueError } from "../base/errors.js";
 import { noGrad } from "../core/grad_mode.js";
-import { tidy } from "../core/memory.js";
+import { keep, tidy } from "../core/memory.js";
 import type { Tensor } from "../core/tensor.js";
 import { DataLoader } from "../data/dataloader.js";
 import { type Dataset, Subset, TensorDataset } from "../data/dataset.js";
@@ -274,6 +274,37 @@ function batchNonFinite(x: Tensor, y: Tensor): string | null {
   );
 }
 
+/** `countNonFinite` with awaited reads, for backends that cannot read synchronously. */
+async function countNonFiniteAsync(
+  data: Dataset<Pair> | DataLoader<Pair>,
+  batchSize: number,
+): Promise<[number, number]> {
+  const counts: [number, number] = [0, 0];
+  for (const batch of loaderOf(data, batchSize, false)) {
+    for (const [k, t] of batch.entries()) {
+      if (!isFloat(t.dtype)) continue;
+      const n = keep(tidy(() => t.isFinite().logicalNot().sum()));
+      try {
+        counts[k] += await n.itemAsync();
+      } finally {
+        n.dispose();
+      }
+    }
+    // as the tidy of the synchronous form releases them
+    for (const t of batch) t.dispose();
+  }
+  return counts;
+}
+
+/** The warning for a non-finite validation loss, naming how many non-finite values the data holds. */
+function validationWarning(loss: number, epoch: number, [inputs, targets]: [number, number]): string {
+  const cause =
+    inputs + targets > 0
+      ? `the validation data has ${inputs + targets} non-finite values: ${inputs} in the inputs, ${targets} in the targets`
+      : "the validation data is all finite, so the model's outputs or the loss on it are not";
+  return `validation: loss is ${loss} on epoch ${epoch + 1} (${cause})`;
+}
+
 /** Runs one batch through the model and loss; returns the loss value and updates the metrics. */
 function runBatch(
   model: Module,
@@ -397,11 +428,16 @@ export async function fitModel(
         }
         if (r.seen === 0) break;
         const logs: Logs = { ...r.logs };
+        const warnings: string[] = [];
         if (validation) {
           const v = await evaluateAsync(model, validation, { batchSize });
           for (const [k, val] of Object.entries(v)) logs[`val${k[0].toUpperCase()}${k.slice(1)}`] = val;
+          if (!Number.isFinite(v.loss)) {
+            warnings.push(validationWarning(v.loss, epoch, await countNonFiniteAsync(validation, batchSize)));
+          }
         }
         for (const cb of callbacks) await cb.onEpochEnd(epoch, logs);
+        for (const w of warnings) for (const cb of callbacks) await cb.onWarning(w);
         continue;
       }
       model.train();
@@ -497,12 +533,7 @@ export async function fitModel(
         for (const [k, val] of Object.entries(v)) logs[`val${k[0].toUpperCase()}${k.slice(1)}`] = val;
         // not a reason to stop (the training steps were fine), but a NaN in a log is easy to miss
         if (!Number.isFinite(v.loss)) {
-          const [inputs, targets] = countNonFinite(validation, batchSize);
-          const cause =
-            inputs + targets > 0
-              ? `the validation data has ${inputs + targets} non-finite values: ${inputs} in the inputs, ${targets} in the targets`
-              : "the validation data is all finite, so the model's outputs or the loss on it are not";
-          warnings.push(`validation: loss is ${v.loss} on epoch ${epoch + 1} (${cause})`);
+          warnings.push(validationWarning(v.loss, epoch, countNonFinite(validation, batchSize)));
         }
       }
       for (const cb of callbacks) await cb.onEpochEnd(epoch, logs);
@@ -522,16 +553,17 @@ export async function fitModel(
  */
 export function evaluateModel(model: Module, data: FitData | Pair, options: EvaluateOptions = {}): Logs {
   const c = getCompiled(model, "evaluate");
+  const batchSize = options.batchSize ?? 32;
+  checkCount("evaluate", "batchSize", batchSize, 1);
+  const dataset = toDataset(data, "evaluate");
+  checkNotEmpty("evaluate", "the data", dataset);
+  // after the argument checks, which need no read: a wrong argument is reported as such on every backend
   const backend = model.parameters()[0]?.backend;
   if (backend?.asyncReads) {
     throw new BackendError(
       `evaluate: the ${backend.name} backend cannot be read synchronously; use \`await model.evaluateAsync(...)\``,
     );
   }
-  const batchSize = options.batchSize ?? 32;
-  checkCount("evaluate", "batchSize", batchSize, 1);
-  const dataset = toDataset(data, "evaluate");
-  checkNotEmpty("evaluate", "the data", dataset);
   const loader = loaderOf(dataset, batchSize, false);
   // the training logs of an epoch are taken before validation runs, so the metric objects can be reused
   const metrics = c.metrics;

@@ -17,6 +17,7 @@ import { bernoulli, randn, zeros } from "../ops/creation.js";
 import { softplusNumber } from "./exact.js";
 import { GaussianRBM } from "./gaussian_rbm.js";
 import type { RBM } from "./rbm.js";
+import { ON_A_HOST_BACKEND, requireSyncReads } from "../core/sync_reads.js";
 
 /**
  * Options of `ais`.
@@ -138,6 +139,7 @@ export function effectiveSampleSize(logWeights: ArrayLike<number>): number {
  * Math.abs(z.logZ - unsupervised.exactLogPartition(grbm)) < 0.1; // true
  */
 export function ais(rbm: RBM, options: AISOptions = {}): AISResult {
+  requireSyncReads("ais", rbm.weight, "runs its annealing weights on the host in float64", ON_A_HOST_BACKEND);
   const runs = options.runs ?? 100;
   if (!Number.isInteger(runs) || runs < 1)
     throw new ValueError(`ais: runs must be a positive integer, got ${runs}`);
@@ -211,6 +213,7 @@ export function ais(rbm: RBM, options: AISOptions = {}): AISResult {
  * unsupervised.logLikelihood(rbm, v, unsupervised.exactLogPartition(rbm)) + 6 * Math.LN2 < 0.01; // true: about uniform
  */
 export function logLikelihood(rbm: RBM, data: Tensor, logZ: number | AISResult): number {
+  requireSyncReads("logLikelihood", data, "sums free energies on the host in float64", ON_A_HOST_BACKEND);
   const z = typeof logZ === "number" ? logZ : logZ.logZ;
   let total = 0;
   const n = data.shape[0];

@@ -11,6 +11,7 @@ import { type Generator, defaultGenerator } from "../core/random.js";
 import type { Tensor } from "../core/tensor.js";
 import { zerosLike } from "../ops/creation.js";
 import { formatLogs } from "../train/callbacks/progress.js";
+import { ON_A_HOST_BACKEND, requireSyncReads } from "../core/sync_reads.js";
 
 /**
  * What contrastive divergence needs of a model: an RBM with Bernoulli hidden units (`RBM`,
@@ -273,6 +274,12 @@ function monitorValue(model: CDModel, monitor: CDHistory["monitor"], x: Tensor, 
  * unsupervised.trainCD(rbm, bernoulli(0.5, [20, 6]), { epochs: 2, batchSize: 5, k: 2 }).values.length; // 2
  */
 export function trainCD(model: CDModel, data: Tensor, options: CDOptions = {}): CDHistory {
+  requireSyncReads(
+    "trainCD",
+    data,
+    "reads its monitor (reconstruction error or free energy) every epoch",
+    ON_A_HOST_BACKEND,
+  );
   const epochs = options.epochs ?? 10;
   const batchSize = options.batchSize ?? 100;
   const monitor = options.monitor ?? "reconstruction";

@@ -15,6 +15,7 @@ import { bernoulli, rand, zeros } from "../ops/creation.js";
 import { type AISOptions, type AISResult, betaSchedule, summarizeWeights } from "./ais.js";
 import type { DBM } from "./dbm.js";
 import { logSumExpNumbers, softplusNumber } from "./exact.js";
+import { ON_A_HOST_BACKEND, requireSyncReads } from "../core/sync_reads.js";
 
 /**
  * log Z of a two-layer DBM by annealed importance sampling over h1 (options as `ais`).
@@ -24,6 +25,12 @@ import { logSumExpNumbers, softplusNumber } from "./exact.js";
  * Math.abs(r.logZ - unsupervised.dbmExactLogPartition(dbm)) < 0.1; // true
  */
 export function dbmAis(dbm: DBM, options: AISOptions = {}): AISResult {
+  requireSyncReads(
+    "dbmAis",
+    dbm.weight1,
+    "runs its annealing weights on the host in float64",
+    ON_A_HOST_BACKEND,
+  );
   const runs = options.runs ?? 100;
   if (!Number.isInteger(runs) || runs < 1)
     throw new ValueError(`dbmAis: runs must be a positive integer, got ${runs}`);
@@ -125,6 +132,12 @@ function checkEnumerable(fn: string, dbm: DBM): void {
  * unsupervised.dbmExactLogPartition(new unsupervised.DBM(3, 2, 2, { initStd: 0 })) / Math.LN2; // 7: 2^(3+2+2) states
  */
 export function dbmExactLogPartition(dbm: DBM): number {
+  requireSyncReads(
+    "dbmExactLogPartition",
+    dbm.weight1,
+    "enumerates states on the host in float64",
+    ON_A_HOST_BACKEND,
+  );
   checkEnumerable("dbmExactLogPartition", dbm);
   const p = hostParams(dbm);
   const { nVisible: nv, nHidden1: nh1, nHidden2: nh2 } = dbm;

@@ -5,6 +5,7 @@
 import { ValueError } from "../base/errors.js";
 import type { RBM } from "./rbm.js";
 import { GaussianRBM } from "./gaussian_rbm.js";
+import { ON_A_HOST_BACKEND, requireSyncReads } from "../core/sync_reads.js";
 
 const MAX_ENUMERATED = 24;
 
@@ -50,6 +51,12 @@ function checkSize(fn: string, units: number, layer: string): void {
  * unsupervised.exactLogPartition(new unsupervised.RBM(30, 30)); // throws ValueError
  */
 export function exactLogPartition(rbm: RBM): number {
+  requireSyncReads(
+    "exactLogPartition",
+    rbm.weight,
+    "enumerates states on the host in float64",
+    ON_A_HOST_BACKEND,
+  );
   const nv = rbm.nVisible;
   const nh = rbm.nHidden;
   const w = Float64Array.from(rbm.weight.dataSync()); // [nh, nv]

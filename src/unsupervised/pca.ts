@@ -9,6 +9,7 @@ import { keep, tidy } from "../core/memory.js";
 import type { Tensor } from "../core/tensor.js";
 import * as linalg from "../linalg/index.js";
 import * as ops from "../ops/index.js";
+import { ON_A_HOST_BACKEND, requireSyncReads } from "../core/sync_reads.js";
 
 /**
  * Options of `PCA` (scikit-learn's names in camelCase).
@@ -73,6 +74,7 @@ export class PCA {
 
   /** Learns the mean and the principal axes of `x` (samples × features); returns this. */
   fit(x: Tensor): this {
+    requireSyncReads("PCA.fit", x, "computes the eigendecomposition on the host", ON_A_HOST_BACKEND);
     checkTensor("PCA.fit", "x", x);
     if (x.rank !== 2)
       throw new ShapeError(`PCA.fit: expected samples × features (rank 2), got ${fmtShape(x.shape)}`);

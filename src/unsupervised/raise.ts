@@ -13,6 +13,7 @@ import { ValueError } from "../base/errors.js";
 import { noGrad } from "../core/grad_mode.js";
 import { keep, tidy } from "../core/memory.js";
 import { type Generator, defaultGenerator } from "../core/random.js";
+import { ON_A_HOST_BACKEND, requireSyncReads } from "../core/sync_reads.js";
 import type { Tensor } from "../core/tensor.js";
 import { softplus } from "../ops/activation.js";
 import { bernoulli, zeros } from "../ops/creation.js";
@@ -66,6 +67,12 @@ export interface ReverseAISResult {
  * Math.abs(r.logLikelihood - exact) < 0.1; // true
  */
 export function reverseAis(rbm: RBM, data: Tensor, options: ReverseAISOptions = {}): ReverseAISResult {
+  requireSyncReads(
+    "reverseAis",
+    rbm.weight,
+    "accumulates its annealing weights on the host in float64",
+    ON_A_HOST_BACKEND,
+  );
   if (rbm instanceof GaussianRBM) {
     throw new ValueError("reverseAis: only Bernoulli-Bernoulli RBMs are supported (got a GaussianRBM)");
   }

@@ -9,6 +9,7 @@ import { parameter } from "../nn/parameter.js";
 import { softplus } from "../ops/activation.js";
 import { bernoulli, fromHost, rand, randn, zeros } from "../ops/creation.js";
 import { type CDHistory, type CDOptions, trainCD } from "./cd.js";
+import { requireSyncReads } from "../core/sync_reads.js";
 
 /**
  * Options of `RBM` (and `GaussianRBM`).
@@ -126,6 +127,12 @@ export class RBM extends Module {
 
   /** Mean squared error per visible unit of a one-step reconstruction v → p(h|v) → E[v|h]. */
   reconstructionError(v: Tensor): number {
+    requireSyncReads(
+      "reconstructionError",
+      v,
+      "returns the error as a number",
+      "use `await rbm.visibleMean(rbm.hiddenProbs(v)).sub(v).square().mean().itemAsync()`",
+    );
     this.checkVisible("reconstructionError", v);
     return noGrad(() => tidy(() => this.visibleMean(this.hiddenProbs(v)).sub(v).square().mean().item()));
   }

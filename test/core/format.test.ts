@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { formatTensor } from "../../src/core/format.js";
+import type { Tensor } from "../../src/core/tensor.js";
 import { arange, fromHost, tensor, zeros } from "../../src/ops/creation.js";
-import { describeEachBackend } from "../helpers/backends.js";
+import { describeEachBackend, itInDtype, syncReads } from "../helpers/backends.js";
 import { loadFixture } from "../helpers/fixtures.js";
 
 /** Our printing names dtypes `int32` and the flag `requiresGrad=true` where PyTorch says `torch.int32` and `requires_grad=True`. */
@@ -74,30 +75,49 @@ const EXTRA: [string, () => ReturnType<typeof tensor>, string][] = [
   ],
 ];
 
+/**
+ * `toStringAsync()` prints the values on every backend; `toString()` / `String(t)` too where reads are
+ * synchronous (on webgpu they name toStringAsync, tested below).
+ */
+async function expectPrints(t: Tensor, text: string): Promise<void> {
+  expect(await t.toStringAsync()).toBe(text);
+  if (syncReads()) {
+    expect(t.toString()).toBe(text);
+    expect(String(t)).toBe(text);
+  }
+}
+
 describeEachBackend("toString", () => {
   describe("against PyTorch (tostring.json)", () => {
     const fixture = loadFixture<StrCase>("tostring");
-    it.each(fixture.cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
+    it.each(fixture.cases.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
       const t = fromHost(c.data, c.shape, c.dtype);
-      expect(t.toString()).toBe(normalize(c.str));
-      expect(String(t)).toBe(normalize(c.str));
+      await expectPrints(t, normalize(c.str));
     });
   });
 
   describe("against PyTorch, more cases", () => {
-    it.each(EXTRA)("%s", (_name, make, str) => {
-      expect(make().toString()).toBe(normalize(str));
-    });
+    for (const [name, make, str] of EXTRA) {
+      itInDtype(str.includes("float64") ? "float64" : "float32")(name, async () => {
+        await expectPrints(make(), normalize(str));
+      });
+    }
   });
 
-  it("prints non-contiguous views in their own order", () => {
+  it("prints non-contiguous views in their own order", async () => {
     const t = tensor([
       [1, 2, 3],
       [4, 5, 6],
     ]).T;
-    expect(t.toString()).toBe("tensor([[1., 4.],\n        [2., 5.],\n        [3., 6.]])");
+    await expectPrints(t, "tensor([[1., 4.],\n        [2., 5.],\n        [3., 6.]])");
     const s = arange(10, undefined, 1, { dtype: "int32" }).slice(0, 1, 10, 3);
-    expect(s.toString()).toBe("tensor([1, 4, 7], dtype=int32)");
+    await expectPrints(s, "tensor([1, 4, 7], dtype=int32)");
+  });
+
+  it("toString on a backend without synchronous reads names toStringAsync", () => {
+    const t = tensor([1, 2]);
+    if (syncReads()) expect(String(t)).toBe("tensor([1., 2.])");
+    else expect(String(t)).toBe("tensor(<float32, shape (2,) on webgpu: await t.toStringAsync() to print>)");
   });
 
   it("formatTensor works on raw data", () => {

@@ -34,16 +34,16 @@ describe("loadCsv", () => {
     expect(columns).toEqual(["x", "y"]);
     expect(targetColumn).toBe("label");
     expect(features.dtype).toBe("float32");
-    expect(features.toArray()).toEqual([
+    expect(await features.array()).toEqual([
       [1, 2],
       [3, 4],
       [5, 6],
     ]);
     expect(target!.dtype).toBe("int32");
-    expect(target!.toArray()).toEqual([0, 1, 2]);
+    expect(await target!.array()).toEqual([0, 1, 2]);
   });
 
-  it("chooses float32 for non-integer targets, or what targetDtype says", () => {
+  it("chooses float32 for non-integer targets, or what targetDtype says", async () => {
     const text = "a,t\n1,0.5\n2,1.5\n";
     expect(csvToTensors(text, { target: "t" }).target!.dtype).toBe("float32");
     expect(csvToTensors("a,t\n1,0\n2,1\n", { target: 1, targetDtype: "float32" }).target!.dtype).toBe(
@@ -59,7 +59,7 @@ describe("loadCsv", () => {
     expect(features.shape).toEqual([4, 2]);
     expect(columns).toEqual(["sepal_length", "sepal_width"]);
     expect(classes).toEqual(["setosa", "versicolor", "virginica"]);
-    expect(target!.toArray()).toEqual([0, 1, 2, 0]);
+    expect(await target!.array()).toEqual([0, 1, 2, 0]);
     expect(() => csvToTensors(IRIS, { target: "species", targetDtype: "float32" })).toThrow(
       /"setosa" is not a number/,
     );
@@ -72,15 +72,15 @@ describe("loadCsv", () => {
       target: -1,
     });
     expect(columns).toEqual(["0", "1"]);
-    expect(features.toArray()).toEqual([
+    expect(await features.array()).toEqual([
       [1, 2],
       [3, 4],
       [5, 6],
     ]);
-    expect(target!.toArray()).toEqual([0, 1, 1]);
+    expect(await target!.array()).toEqual([0, 1, 1]);
   });
 
-  it("loads everything as features without a target", () => {
+  it("loads everything as features without a target", async () => {
     const loaded = csvToTensors("a,b\n1,2\n");
     expect(loaded.features.shape).toEqual([1, 2]);
     expect(Object.keys(loaded).sort()).toEqual(["columns", "features"]);
@@ -107,7 +107,7 @@ describe("loadCsv", () => {
       'csvToTensors: row 1 (line 2), target column "y": "-3e9" is outside the int32 range [-2147483648, 2147483647]',
     );
     const { target } = await loadCsv(path, { target: "y", targetDtype: "float32" });
-    expect(target!.toArray()).toEqual([2, 3e9, -5]);
+    expect(await target!.array()).toEqual([2, 3e9, -5]);
   });
 
   it("rejects a feature that would overflow to Infinity, naming the file, row, line, column and value", async () => {
@@ -128,7 +128,7 @@ describe("loadCsv", () => {
       /row 1 \(line 2\), target column "t": "1e39" is too large for float32/,
     );
     // written infinities are still read as such
-    expect(csvToTensors("a\ninf\n-Infinity\n").features.toArray()).toEqual([[Infinity], [-Infinity]]);
+    expect(await csvToTensors("a\ninf\n-Infinity\n").features.array()).toEqual([[Infinity], [-Infinity]]);
   });
 
   it("reports other problems clearly", async () => {
@@ -151,7 +151,7 @@ describe("loadCsv", () => {
 });
 
 describe("classes and types", () => {
-  it("gives the class count of integer labels as max + 1, and none for floats or negatives", () => {
+  it("gives the class count of integer labels as max + 1, and none for floats or negatives", async () => {
     expect(csvToTensors("x,y\n1,0\n2,2\n3,1\n", { target: "y" }).numClasses).toBe(3);
     // labels used as they are: 1..3 index a 4-way output, class 0 unused
     expect(csvToTensors("x,y\n1,1\n2,3\n", { target: "y" }).numClasses).toBe(4);
@@ -163,7 +163,7 @@ describe("classes and types", () => {
     expect(csvToTensors(IRIS, { target: "species" }).numClasses).toBe(3);
   });
 
-  it("maps numeric labels to 0..k-1 in numeric order with categorical", () => {
+  it("maps numeric labels to 0..k-1 in numeric order with categorical", async () => {
     const { target, classes, numClasses } = csvToTensors("x,y\n1,10\n2,2\n3,10\n4,-1.5\n", {
       target: "y",
       categorical: true,
@@ -171,7 +171,7 @@ describe("classes and types", () => {
     expect(classes).toEqual(["-1.5", "2", "10"]);
     expect(numClasses).toBe(3);
     expect(target.dtype).toBe("int32");
-    expect(target.toArray()).toEqual([2, 1, 2, 0]);
+    expect(await target.array()).toEqual([2, 1, 2, 0]);
     expect(csvToTensors(IRIS, { target: "species", categorical: true }).classes).toEqual([
       "setosa",
       "versicolor",

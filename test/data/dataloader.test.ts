@@ -1,10 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { ValueError } from "../../src/base/errors.js";
 import { Generator, manualSeed } from "../../src/core/random.js";
 import type { Tensor } from "../../src/core/tensor.js";
 import { DataLoader, defaultCollate } from "../../src/data/dataloader.js";
 import { type Dataset, TensorDataset } from "../../src/data/dataset.js";
 import { arange, scalar, tensor } from "../../src/ops/creation.js";
+import { describeEachBackend } from "../helpers/backends.js";
 
 /** x row i is [i, -i] (float32), y is i (int32). */
 function makeDataset(n: number): TensorDataset<[Tensor, Tensor]> {
@@ -12,12 +13,12 @@ function makeDataset(n: number): TensorDataset<[Tensor, Tensor]> {
   return new TensorDataset(x, arange(n));
 }
 
-function labels(loader: Iterable<Tensor[]>): number[][] {
-  return [...loader].map(([, y]) => Array.from(y.dataSync()));
+async function labels(loader: Iterable<Tensor[]>): Promise<number[][]> {
+  return Promise.all([...loader].map(async ([, y]) => Array.from(await y.data())));
 }
 
-describe("DataLoader", () => {
-  it("counts batches with and without dropLast; the last batch is partial", () => {
+describeEachBackend("DataLoader", () => {
+  it("counts batches with and without dropLast; the last batch is partial", async () => {
     const ds = makeDataset(10);
     const keep = new DataLoader(ds, { batchSize: 4 });
     expect(keep.length).toBe(3);
@@ -36,21 +37,21 @@ describe("DataLoader", () => {
     expect(new DataLoader(makeDataset(3), { batchSize: 5, dropLast: true }).length).toBe(0);
   });
 
-  it("keeps the order without shuffle, with values and dtypes intact", () => {
+  it("keeps the order without shuffle, with values and dtypes intact", async () => {
     const batches = [...new DataLoader(makeDataset(5), { batchSize: 2 })];
-    expect(batches[0][0].toArray()).toEqual([
+    expect(await batches[0][0].array()).toEqual([
       [0, -0],
       [1, -1],
     ]);
     expect(batches[0][0].dtype).toBe("float32");
     expect(batches[0][1].dtype).toBe("int32");
-    expect(labels(new DataLoader(makeDataset(5), { batchSize: 2 }))).toEqual([[0, 1], [2, 3], [4]]);
+    expect(await labels(new DataLoader(makeDataset(5), { batchSize: 2 }))).toEqual([[0, 1], [2, 3], [4]]);
   });
 
-  it("shuffles into a permutation that differs across epochs", () => {
+  it("shuffles into a permutation that differs across epochs", async () => {
     const loader = new DataLoader(makeDataset(50), { batchSize: 8, shuffle: true });
-    const epoch1 = labels(loader).flat();
-    const epoch2 = labels(loader).flat();
+    const epoch1 = (await labels(loader)).flat();
+    const epoch2 = (await labels(loader)).flat();
     const sorted = Array.from({ length: 50 }, (_, i) => i);
     expect([...epoch1].sort((a, b) => a - b)).toEqual(sorted);
     expect([...epoch2].sort((a, b) => a - b)).toEqual(sorted);
@@ -58,42 +59,42 @@ describe("DataLoader", () => {
     expect(epoch2).not.toEqual(epoch1);
   });
 
-  it("pairs features with their labels after shuffling", () => {
+  it("pairs features with their labels after shuffling", async () => {
     for (const [x, y] of new DataLoader(makeDataset(20), { batchSize: 6, shuffle: true })) {
-      const xs = x.toArray() as number[][];
-      const ys = Array.from(y.dataSync());
+      const xs = (await x.array()) as number[][];
+      const ys = Array.from(await y.data());
       expect(xs.map((r) => r[0])).toEqual(ys);
     }
   });
 
-  it("is reproducible with manualSeed and with its own generator", () => {
+  it("is reproducible with manualSeed and with its own generator", async () => {
     const ds = makeDataset(30);
     manualSeed(123);
-    const a = [labels(new DataLoader(ds, { batchSize: 7, shuffle: true }))];
+    const a = [await labels(new DataLoader(ds, { batchSize: 7, shuffle: true }))];
     manualSeed(123);
-    const b = [labels(new DataLoader(ds, { batchSize: 7, shuffle: true }))];
+    const b = [await labels(new DataLoader(ds, { batchSize: 7, shuffle: true }))];
     expect(b).toEqual(a);
-    const run = () => {
+    const run = async () => {
       const loader = new DataLoader(ds, { batchSize: 7, shuffle: true, generator: new Generator(5) });
-      return [labels(loader), labels(loader)];
+      return [await labels(loader), await labels(loader)];
     };
-    expect(run()).toEqual(run());
+    expect(await run()).toEqual(await run());
   });
 
   it("iterates asynchronously with the same batches", async () => {
     const ds = makeDataset(9);
     manualSeed(7);
-    const sync = labels(new DataLoader(ds, { batchSize: 4, shuffle: true }));
+    const sync = await labels(new DataLoader(ds, { batchSize: 4, shuffle: true }));
     manualSeed(7);
     const async: number[][] = [];
     for await (const [x, y] of new DataLoader(ds, { batchSize: 4, shuffle: true })) {
       expect(x.shape[1]).toBe(2);
-      async.push(Array.from(y.dataSync()));
+      async.push(Array.from(await y.data()));
     }
     expect(async).toEqual(sync);
   });
 
-  it("collates item by item when the dataset has no getBatch", () => {
+  it("collates item by item when the dataset has no getBatch", async () => {
     const ds: Dataset<[Tensor, number]> = {
       length: 5,
       get: (i) => [tensor([i, i + 0.5]), i * 2],
@@ -102,46 +103,55 @@ describe("DataLoader", () => {
     expect(batches.length).toBe(3);
     const [x, y] = batches[1];
     expect(x.shape).toEqual([2, 2]);
-    expect(x.toArray()).toEqual([
+    expect(await x.array()).toEqual([
       [2, 2.5],
       [3, 3.5],
     ]);
     expect(y.dtype).toBe("int32");
-    expect(y.toArray()).toEqual([4, 6]);
+    expect(await y.array()).toEqual([4, 6]);
   });
 
-  it("uses a custom collate", () => {
+  it("uses a custom collate", async () => {
     const ds = makeDataset(6);
     const loader = new DataLoader(ds, {
       batchSize: 3,
-      collate: (items: Tensor[][]) => items.map(([, y]) => y.item()),
+      // the labels' shapes: a collate that needs no read, so it runs on every backend
+      collate: (items: Tensor[][]) => items.map(([x, y]) => [...x.shape, ...y.shape, items.length]),
     });
     expect([...loader]).toEqual([
-      [0, 1, 2],
-      [3, 4, 5],
+      [
+        [2, 3],
+        [2, 3],
+        [2, 3],
+      ],
+      [
+        [2, 3],
+        [2, 3],
+        [2, 3],
+      ],
     ]);
   });
 
-  it("validates batchSize", () => {
+  it("validates batchSize", async () => {
     expect(() => new DataLoader(makeDataset(3), { batchSize: 0 })).toThrow(ValueError);
     expect(() => new DataLoader(makeDataset(3), { batchSize: 1.5 })).toThrow(/positive integer/);
   });
 });
 
-describe("defaultCollate", () => {
-  it("stacks tensors and batches numbers, booleans, tuples and objects", () => {
+describeEachBackend("defaultCollate", () => {
+  it("stacks tensors and batches numbers, booleans, tuples and objects", async () => {
     const out = defaultCollate([
       { x: scalar(1), y: 0.5, ok: true },
       { x: scalar(2), y: 1, ok: false },
     ]);
     expect(out.x.shape).toEqual([2]);
     expect(out.y.dtype).toBe("float32");
-    expect(out.y.toArray()).toEqual([0.5, 1]);
+    expect(await out.y.array()).toEqual([0.5, 1]);
     expect(out.ok.dtype).toBe("bool");
-    expect(out.ok.toArray()).toEqual([true, false]);
+    expect(await out.ok.array()).toEqual([true, false]);
   });
 
-  it("explains what it cannot batch", () => {
+  it("explains what it cannot batch", async () => {
     expect(() => defaultCollate([])).toThrow(/empty/);
     expect(() => defaultCollate(["a", "b"])).toThrow(/pass \{ collate \}/);
     expect(() => defaultCollate<unknown>([[1, 2], [3]])).toThrow(/different lengths/);

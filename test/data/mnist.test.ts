@@ -3,8 +3,8 @@ import type { Tensor } from "../../src/core/tensor.js";
 import { DataLoader } from "../../src/data/dataloader.js";
 import { MNIST_MEAN, MNIST_STD, mnist } from "../../src/data/mnist.js";
 
-function range(t: Tensor): [number, number] {
-  return [t.min().item(), t.max().item()];
+async function range(t: Tensor): Promise<[number, number]> {
+  return [await t.min().itemAsync(), await t.max().itemAsync()];
 }
 
 describe("mnist", () => {
@@ -17,13 +17,13 @@ describe("mnist", () => {
     expect(x.dtype).toBe("float32");
     expect(y.shape).toEqual([500]);
     expect(y.dtype).toBe("int32");
-    expect(range(x)).toEqual([0, 1]);
-    expect(range(y)).toEqual([0, 9]);
-    expect(train.get(0)[1].item()).toBe(5);
-    expect(test.get(0)[1].item()).toBe(7);
+    expect(await range(x)).toEqual([0, 1]);
+    expect(await range(y)).toEqual([0, 9]);
+    expect(await train.get(0)[1].itemAsync()).toBe(5);
+    expect(await test.get(0)[1].itemAsync()).toBe(7);
     // every digit occurs among the first 500 training labels
     const counts = new Array(10).fill(0);
-    for (const v of y.dataSync()) counts[v]++;
+    for (const v of await y.data()) counts[v]++;
     expect(counts.every((c) => c > 20)).toBe(true);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(500);
   });
@@ -32,19 +32,19 @@ describe("mnist", () => {
     const { train } = await mnist({ flatten: true, normalize: "standard", limitTrain: 1000, limitTest: 0 });
     const [x] = train.tensors;
     expect(x.shape).toEqual([1000, 784]);
-    const [lo, hi] = range(x);
+    const [lo, hi] = await range(x);
     expect(lo).toBeCloseTo(-MNIST_MEAN / MNIST_STD, 5);
     expect(hi).toBeCloseTo((1 - MNIST_MEAN) / MNIST_STD, 5);
     // MNIST's published statistics fit this sample roughly
-    expect(Math.abs(x.mean().item())).toBeLessThan(0.05);
-    expect(Math.abs(x.std().item() - 1)).toBeLessThan(0.05);
+    expect(Math.abs(await x.mean().itemAsync())).toBeLessThan(0.05);
+    expect(Math.abs((await x.std().itemAsync()) - 1)).toBeLessThan(0.05);
   });
 
   it("keeps raw pixel values with normalize: false", async () => {
     const { test } = await mnist({ normalize: false, limitTrain: 0, limitTest: 50 });
     const [x] = test.tensors;
-    expect(range(x)).toEqual([0, 255]);
-    expect(Number.isInteger(x.sum().item())).toBe(true);
+    expect(await range(x)).toEqual([0, 255]);
+    expect(Number.isInteger(await x.sum().itemAsync())).toBe(true);
   });
 
   it("rejects bad options before reading the files", async () => {
@@ -58,7 +58,7 @@ describe("mnist", () => {
     expect(train.length).toBe(60000);
     expect(test.length).toBe(10000);
     const counts = new Array(10).fill(0);
-    for (const v of test.tensors[1].dataSync()) counts[v]++;
+    for (const v of await test.tensors[1].data()) counts[v]++;
     expect(counts).toEqual([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
     const loader = new DataLoader(train, { batchSize: 64, shuffle: true });
     expect(loader.length).toBe(938);

@@ -5,6 +5,7 @@ import type { Tensor } from "../../src/core/tensor.js";
 import { Subset, TensorDataset } from "../../src/data/dataset.js";
 import { trainTestIndices, trainTestSplit } from "../../src/data/split.js";
 import { arange, tensor, zeros } from "../../src/ops/creation.js";
+import { describeEachBackend, syncReads } from "../helpers/backends.js";
 
 /** Rows i of x are [i, 10 i]; y is a label per row. */
 function data(labels: number[]): [Tensor, Tensor] {
@@ -22,14 +23,14 @@ function countBy(values: ArrayLike<number>): Record<number, number> {
 }
 
 describe("trainTestIndices", () => {
-  it("takes a quarter (rounded up) for the test part by default, every row exactly once", () => {
+  it("takes a quarter (rounded up) for the test part by default, every row exactly once", async () => {
     const { train, test } = trainTestIndices(10, { seed: 3 });
     expect(test.length).toBe(3);
     expect(train.length).toBe(7);
     expect(sorted([...train, ...test])).toEqual(Array.from({ length: 10 }, (_, i) => i));
   });
 
-  it("rounds a test fraction up and a train fraction down, as scikit-learn does, and takes counts", () => {
+  it("rounds a test fraction up and a train fraction down, as scikit-learn does, and takes counts", async () => {
     expect(trainTestIndices(10, { testSize: 0.21, seed: 0 }).test.length).toBe(3);
     expect(trainTestIndices(10, { trainSize: 0.79, seed: 0 }).train.length).toBe(7);
     expect(trainTestIndices(10, { trainSize: 0.79, seed: 0 }).test.length).toBe(3);
@@ -38,7 +39,7 @@ describe("trainTestIndices", () => {
     expect(new Set([...both.train, ...both.test]).size).toBe(7);
   });
 
-  it("is the same for the same seed whatever else drew numbers, and differs for another seed", () => {
+  it("is the same for the same seed whatever else drew numbers, and differs for another seed", async () => {
     const a = trainTestIndices(50, { testSize: 0.2, seed: 7 });
     manualSeed(123);
     const b = trainTestIndices(50, { testSize: 0.2, seed: 7 });
@@ -46,7 +47,7 @@ describe("trainTestIndices", () => {
     expect(trainTestIndices(50, { testSize: 0.2, seed: 8 }).test).not.toEqual(a.test);
   });
 
-  it("draws from the library generator (manualSeed) or a given one without a seed", () => {
+  it("draws from the library generator (manualSeed) or a given one without a seed", async () => {
     manualSeed(5);
     const a = trainTestIndices(30);
     manualSeed(5);
@@ -56,13 +57,13 @@ describe("trainTestIndices", () => {
     );
   });
 
-  it("splits by position without shuffling: the first rows train, the last ones test", () => {
+  it("splits by position without shuffling: the first rows train, the last ones test", async () => {
     const { train, test } = trainTestIndices(5, { testSize: 2, shuffle: false });
     expect(Array.from(train)).toEqual([0, 1, 2]);
     expect(Array.from(test)).toEqual([3, 4]);
   });
 
-  it("keeps the class proportions when stratified, in mixed order", () => {
+  it("keeps the class proportions when stratified, in mixed order", async () => {
     // 60 of class 0, 30 of class 1, 10 of class 2; a fifth for testing is 12, 6 and 2
     const labels = [...Array(60).fill(0), ...Array(30).fill(1), ...Array(10).fill(2)];
     for (const seed of [0, 1, 2]) {
@@ -76,20 +77,28 @@ describe("trainTestIndices", () => {
     }
   });
 
-  it("deals the rounding remainder of a stratified split to the largest fractional parts", () => {
+  it("deals the rounding remainder of a stratified split to the largest fractional parts", async () => {
     // 5 + 3 + 2 rows, 3 for testing: ideal 1.5, 0.9, 0.6 -> 1, 1, 1 (floors 1, 0, 0; remainders .9 and .6)
     const labels = ["a", "a", "a", "a", "a", "b", "b", "b", "c", "c"];
     const { test } = trainTestIndices(10, { testSize: 3, stratify: labels, seed: 0 });
     expect(Array.from(test, (i) => labels[i]).sort()).toEqual(["a", "b", "c"]);
   });
 
-  it("stratifies by a label tensor", () => {
+  it("stratifies by a label tensor", async () => {
     const y = tensor([0, 0, 0, 0, 1, 1, 1, 1], { dtype: "int32" });
-    const { test } = trainTestIndices(8, { testSize: 0.5, stratify: y, seed: 1 });
+    const { test } = trainTestIndices(8, { testSize: 0.5, stratify: await y.data(), seed: 1 });
     expect(countBy(Array.from(test, (i) => (i < 4 ? 0 : 1)))).toEqual({ 0: 2, 1: 2 });
+    // the tensor itself where reads are synchronous; on webgpu a BackendError says to pass its values
+    if (syncReads()) {
+      expect(trainTestIndices(8, { testSize: 0.5, stratify: y, seed: 1 }).test).toEqual(test);
+    } else {
+      expect(() => trainTestIndices(8, { testSize: 0.5, stratify: y, seed: 1 })).toThrow(
+        /^trainTestSplit: stratify as a tensor is read on the host, .*pass its values: `stratify: await labels\.data\(\)`/,
+      );
+    }
   });
 
-  it("uses explicit indices: the training part is the rest, ascending, unless given", () => {
+  it("uses explicit indices: the training part is the rest, ascending, unless given", async () => {
     expect(trainTestIndices(6, { testIndices: [4, 1] })).toEqual({
       train: Int32Array.from([0, 2, 3, 5]),
       test: Int32Array.from([4, 1]),
@@ -100,7 +109,7 @@ describe("trainTestIndices", () => {
     });
   });
 
-  it("rejects bad sizes, naming them", () => {
+  it("rejects bad sizes, naming them", async () => {
     const bad: [Parameters<typeof trainTestIndices>[1], RegExp][] = [
       [{ testSize: 0 }, /testSize must be a fraction in \(0, 1\) or a count >= 1, got 0$/],
       [{ testSize: -0.2 }, /testSize must be a fraction in \(0, 1\) or a count >= 1, got -0.2/],
@@ -128,7 +137,7 @@ describe("trainTestIndices", () => {
     expect(() => trainTestIndices(-1)).toThrow(/n must be an integer >= 0, got -1/);
   });
 
-  it("rejects stratifying with a class of one member, too few rows per part, or no shuffle", () => {
+  it("rejects stratifying with a class of one member, too few rows per part, or no shuffle", async () => {
     expect(() => trainTestIndices(5, { stratify: [0, 0, 1, 1, 2], seed: 0 })).toThrow(
       /class 2 has only 1 example; stratifying needs at least 2 per class/,
     );
@@ -150,7 +159,7 @@ describe("trainTestIndices", () => {
     );
   });
 
-  it("rejects bad explicit indices", () => {
+  it("rejects bad explicit indices", async () => {
     expect(() => trainTestIndices(4, { testIndices: [4] })).toThrow(
       /testIndices\[0\] = 4 is not a row index in \[0, 4\)/,
     );
@@ -169,39 +178,39 @@ describe("trainTestIndices", () => {
   });
 });
 
-describe("trainTestSplit", () => {
-  it("splits tensors row by row, consistently, as trainTestIndices says", () => {
+describeEachBackend("trainTestSplit", () => {
+  it("splits tensors row by row, consistently, as trainTestIndices says", async () => {
     const labels = [0, 1, 0, 1, 0, 1, 0, 1, 0, 1];
     const [x, y] = data(labels);
-    const options = { testSize: 0.4, stratify: y, seed: 2 };
+    const options = { testSize: 0.4, stratify: await y.data(), seed: 2 };
     const [[xTrain, yTrain], [xTest, yTest]] = trainTestSplit([x, y], options);
     const { train, test } = trainTestIndices(10, options);
-    expect(xTrain.toArray()).toEqual(Array.from(train, (i) => [i, 10 * i]));
-    expect(yTrain.toArray()).toEqual(Array.from(train, (i) => labels[i]));
-    expect(xTest.toArray()).toEqual(Array.from(test, (i) => [i, 10 * i]));
-    expect(yTest.toArray()).toEqual(Array.from(test, (i) => labels[i]));
+    expect(await xTrain.array()).toEqual(Array.from(train, (i) => [i, 10 * i]));
+    expect(await yTrain.array()).toEqual(Array.from(train, (i) => labels[i]));
+    expect(await xTest.array()).toEqual(Array.from(test, (i) => [i, 10 * i]));
+    expect(await yTest.array()).toEqual(Array.from(test, (i) => labels[i]));
     expect(yTest.dtype).toBe("int32");
-    expect(countBy(yTest.dataSync())).toEqual({ 0: 2, 1: 2 });
+    expect(countBy(await yTest.data())).toEqual({ 0: 2, 1: 2 });
   });
 
-  it("splits one tensor into two", () => {
+  it("splits one tensor into two", async () => {
     const [train, test] = trainTestSplit(arange(8), { testSize: 2, shuffle: false });
-    expect(train.toArray()).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(test.toArray()).toEqual([6, 7]);
+    expect(await train.array()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(await test.array()).toEqual([6, 7]);
   });
 
-  it("splits a dataset into two subsets", () => {
+  it("splits a dataset into two subsets", async () => {
     const ds = new TensorDataset(...data([0, 1, 2, 3, 4, 5, 6, 7]));
     const [trainSet, testSet] = trainTestSplit(ds, { testSize: 0.25, seed: 4 });
     expect(trainSet).toBeInstanceOf(Subset);
     expect([trainSet.length, testSet.length]).toEqual([6, 2]);
     expect(testSet.indices).toEqual(trainTestIndices(8, { testSize: 0.25, seed: 4 }).test);
     const [xi, yi] = testSet.get(0);
-    expect(xi.toArray()).toEqual([testSet.indices[0], 10 * testSet.indices[0]]);
-    expect(yi.item()).toBe(testSet.indices[0]);
+    expect(await xi.array()).toEqual([testSet.indices[0], 10 * testSet.indices[0]]);
+    expect(await yi.itemAsync()).toBe(testSet.indices[0]);
   });
 
-  it("rejects tensors with different numbers of rows, 0-d tensors and an empty list", () => {
+  it("rejects tensors with different numbers of rows, 0-d tensors and an empty list", async () => {
     expect(() => trainTestSplit([zeros([4, 2]), zeros([5])])).toThrow(ShapeError);
     expect(() => trainTestSplit([zeros([4, 2]), zeros([5])])).toThrow(
       /tensors must have the same number of rows, got shapes \(4, 2\), \(5,\)/,

@@ -3,10 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { ShapeError } from "../../src/base/errors.js";
+import { BackendError, ShapeError } from "../../src/base/errors.js";
 import { arange, tensor } from "../../src/ops/creation.js";
-import { imageGrid, stackImages, toImage } from "../../src/io/image.js";
+import { imageGrid, imageGridAsync, stackImages, toImage, toImageAsync } from "../../src/io/image.js";
 import { crc32, encodePng, writePng } from "../../src/io/png.js";
+import { describeEachBackend, syncReads } from "../helpers/backends.js";
 
 /** Splits a PNG file into its chunks, checking each CRC with the table-free bitwise definition. */
 function chunks(png: Uint8Array): { type: string; data: Uint8Array }[] {
@@ -66,33 +67,43 @@ describe("PNG encoder", () => {
   });
 });
 
-describe("images from tensors", () => {
-  it("maps a tensor's range to 0..255 and enlarges pixels", () => {
-    const img = toImage(
-      tensor([
-        [0, 1],
-        [2, 4],
-      ]),
-      { scale: 2 },
-    );
+/**
+ * On every backend through the async forms; the synchronous ones give the same pixels where reads are
+ * synchronous and, on webgpu, throw a BackendError naming the async form.
+ */
+describeEachBackend("images from tensors", () => {
+  it("maps a tensor's range to 0..255 and enlarges pixels", async () => {
+    const t = tensor([
+      [0, 1],
+      [2, 4],
+    ]);
+    const img = await toImageAsync(t, { scale: 2 });
     expect([img.width, img.height]).toEqual([4, 4]);
     expect(Array.from(img.pixels.subarray(0, 4))).toEqual([0, 0, 64, 64]);
     expect(Array.from(img.pixels.subarray(12, 16))).toEqual([128, 128, 255, 255]);
+    if (syncReads()) expect(toImage(t, { scale: 2 })).toEqual(img);
+    else
+      expect(() => toImage(t)).toThrow(
+        /^imageGrid: .*use `await io\.imageGridAsync\(\.\.\.\)` \(or `await io\.toImageAsync\(\.\.\.\)`/,
+      );
     expect(() => toImage(arange(0, 4))).toThrow(ShapeError);
+    await expect(toImageAsync(arange(0, 4))).rejects.toThrow(ShapeError);
   });
 
-  it("lays tiles out in a grid with padding, each tile scaled to its own range", () => {
+  it("lays tiles out in a grid with padding, each tile scaled to its own range", async () => {
     const tiles = arange(0, 12, 1, { dtype: "float32" }).reshape([3, 1, 2, 2]);
-    const grid = imageGrid(tiles, { columns: 2, padding: 1, background: 7 });
+    const grid = await imageGridAsync(tiles, { columns: 2, padding: 1, background: 7 });
     // 2 columns × 2 px + 3 padding = 7 wide; 2 rows × 2 px + 3 padding = 7 high
     expect([grid.width, grid.height]).toEqual([7, 7]);
     const at = (x: number, y: number) => grid.pixels[y * 7 + x];
     expect([at(0, 0), at(1, 1), at(2, 2), at(4, 1), at(5, 2)]).toEqual([7, 0, 255, 0, 255]);
     expect(at(1, 4)).toBe(0); // third tile, second row
     expect(at(4, 4)).toBe(7); // the empty fourth slot stays background
-    const shared = imageGrid(tiles, { normalize: "all", padding: 0, columns: 3 });
+    const shared = await imageGridAsync(tiles, { normalize: "all", padding: 0, columns: 3 });
     expect(shared.pixels[0]).toBe(0);
     expect(shared.pixels[shared.width - 1]).toBe(Math.round((9 / 11) * 255));
+    if (syncReads()) expect(imageGrid(tiles, { columns: 2, padding: 1, background: 7 })).toEqual(grid);
+    else expect(() => imageGrid(tiles)).toThrow(BackendError);
   });
 });
 

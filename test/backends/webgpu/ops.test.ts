@@ -161,7 +161,7 @@ describe.skipIf(gpu === null)("webgpu: composed ops forward and backward against
     expect(() => t.dataSync()).toThrow(BackendError);
     expect(() => t.sum().item()).toThrow(/itemAsync/);
     expect(() => t.toArray()).toThrow(/await t\.array\(\)/);
-    expect(String(t)).toContain("await t.array()");
+    expect(String(t)).toContain("await t.toStringAsync()");
     expect(() => zeros([2], { dtype: "float64" })).toThrow(DTypeError);
   });
 
