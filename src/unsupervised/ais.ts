@@ -12,10 +12,7 @@ import { noGrad } from "../core/grad_mode.js";
 import { keep, tidy } from "../core/memory.js";
 import { type Generator, defaultGenerator } from "../core/random.js";
 import type { Tensor } from "../core/tensor.js";
-import { softplus } from "../ops/activation.js";
-import { bernoulli, randn, zeros } from "../ops/creation.js";
-import { softplusNumber } from "./exact.js";
-import { GaussianRBM } from "./gaussian_rbm.js";
+import { AnnealingPath } from "./anneal.js";
 import type { RBM } from "./rbm.js";
 import { ON_A_HOST_BACKEND, requireSyncReads } from "../core/sync_reads.js";
 
@@ -148,48 +145,18 @@ export function ais(rbm: RBM, options: AISOptions = {}): AISResult {
     throw new ValueError("ais: betas must increase from 0 to 1");
   }
   const g = options.generator ?? defaultGenerator;
-  if (rbm instanceof GaussianRBM) return gaussianAis(rbm, runs, betas, options.baseData, g);
-  const dtype = rbm.weight.dtype;
   return noGrad(() => {
-    const bA = keep(
-      options.baseData
-        ? rbm.visibleBiasFromData(options.baseData).cast(dtype)
-        : zeros([rbm.nVisible], { dtype }),
-    );
-    let logZBase = rbm.nHidden * Math.LN2;
-    for (const x of bA.dataSync()) logZBase += softplusNumber(x);
+    const path = new AnnealingPath(rbm, options.baseData);
     const logw = new Float64Array(runs);
-    const wT = rbm.weight.transpose(0, 1);
-    const dBias = keep(rbm.vbias.sub(bA));
-    let v = keep(
-      tidy(() => bernoulli(bA.sigmoid().expand([runs, rbm.nVisible]), undefined, { generator: g, dtype })),
-    );
+    let v = keep(path.sampleBase(runs, g));
     try {
       for (let k = 1; k < betas.length; k++) {
-        const b0 = betas[k - 1];
-        const b1 = betas[k];
+        const last = k === betas.length - 1;
         const next = tidy(() => {
-          const x = v.matmul(wT).add(rbm.hbias);
-          // log p*_{β_k}(v) − log p*_{β_{k−1}}(v), computed as one difference (small numbers, float32 is enough)
-          const d = v
-            .mul(dBias)
-            .sum(1)
-            .mul(b1 - b0)
-            .add(
-              softplus(x.mul(b1))
-                .sub(softplus(x.mul(b0)))
-                .sum(1),
-            );
-          const dv = d.dataSync();
-          for (let r = 0; r < runs; r++) logw[r] += dv[r];
-          if (k === betas.length - 1) return null;
-          const h = bernoulli(x.mul(b1).sigmoid(), undefined, { generator: g, dtype });
-          const inV = h
-            .matmul(rbm.weight)
-            .add(rbm.vbias)
-            .mul(b1)
-            .add(bA.mul(1 - b1));
-          return bernoulli(inV.sigmoid(), undefined, { generator: g, dtype });
+          const x = path.hiddenInput(v);
+          const d = path.logRatio(v, x, betas[k - 1], betas[k]).dataSync();
+          for (let r = 0; r < runs; r++) logw[r] += d[r];
+          return last ? null : path.transition(x, betas[k], g);
         });
         if (next === null) break;
         v.dispose();
@@ -197,10 +164,9 @@ export function ais(rbm: RBM, options: AISOptions = {}): AISResult {
       }
     } finally {
       v.dispose();
-      bA.dispose();
-      dBias.dispose();
+      path.dispose();
     }
-    return summarizeWeights(logw, logZBase);
+    return summarizeWeights(logw, path.logZBase);
   });
 }
 
@@ -226,71 +192,4 @@ export function logLikelihood(rbm: RBM, data: Tensor, logZ: number | AISResult):
     );
   }
   return -total / n - z;
-}
-
-/**
- * AIS for a Gaussian-Bernoulli RBM. With b_A the base model's visible means and m_β = (1 − β)b_A + βb,
- * p*_β(v) = exp(−½‖v − m_β‖² + ½‖m_β‖² − (1 − β)½‖b_A‖² − β½‖b‖²) Π_j (1 + exp(β(c + Wv)_j)): the
- * visible units keep unit variance at every β, so the transition is exact Gibbs, h ~ σ(β(c + Wv)) then
- * v ~ N(m_β + βWᵀh, I), and each step's log-weight is
- * (β_k − β_{k−1})(b − b_A)ᵀ(v − (b + b_A)/2) + Σ_j softplus(β_k x_j) − softplus(β_{k−1} x_j).
- */
-function gaussianAis(
-  rbm: GaussianRBM,
-  runs: number,
-  betas: readonly number[],
-  baseData: Tensor | undefined,
-  g: Generator,
-): AISResult {
-  const dtype = rbm.weight.dtype;
-  return noGrad(() => {
-    const bA = keep(
-      baseData ? rbm.visibleBiasFromData(baseData).cast(dtype) : zeros([rbm.nVisible], { dtype }),
-    );
-    const logZBase = rbm.nHidden * Math.LN2 + 0.5 * rbm.nVisible * Math.log(2 * Math.PI);
-    const logw = new Float64Array(runs);
-    const wT = rbm.weight.transpose(0, 1);
-    const dBias = keep(rbm.vbias.sub(bA));
-    const midBias = keep(rbm.vbias.add(bA).mul(0.5));
-    // p_0 is N(b_A, I) over v: an exact sample to start from
-    let v = keep(tidy(() => randn([runs, rbm.nVisible], { generator: g, dtype }).add(bA)));
-    try {
-      for (let k = 1; k < betas.length; k++) {
-        const b0 = betas[k - 1];
-        const b1 = betas[k];
-        const next = tidy(() => {
-          const x = v.matmul(wT).add(rbm.hbias);
-          const d = v
-            .sub(midBias)
-            .mul(dBias)
-            .sum(1)
-            .mul(b1 - b0)
-            .add(
-              softplus(x.mul(b1))
-                .sub(softplus(x.mul(b0)))
-                .sum(1),
-            );
-          const dv = d.dataSync();
-          for (let r = 0; r < runs; r++) logw[r] += dv[r];
-          if (k === betas.length - 1) return null;
-          const h = bernoulli(x.mul(b1).sigmoid(), undefined, { generator: g, dtype });
-          const mean = h
-            .matmul(rbm.weight)
-            .add(rbm.vbias)
-            .mul(b1)
-            .add(bA.mul(1 - b1));
-          return mean.add(randn(mean.shape, { generator: g, dtype }));
-        });
-        if (next === null) break;
-        v.dispose();
-        v = keep(next);
-      }
-    } finally {
-      v.dispose();
-      bA.dispose();
-      dBias.dispose();
-      midBias.dispose();
-    }
-    return summarizeWeights(logw, logZBase);
-  });
 }

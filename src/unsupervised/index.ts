@@ -38,6 +38,7 @@ export {
   type AISOptions,
   type AISResult,
 } from "./ais.js";
+export { AnnealingPath } from "./anneal.js";
 export { reverseAis, type ReverseAISOptions, type ReverseAISResult } from "./raise.js";
 export { exactLogPartition, logSumExpNumbers, softplusNumber } from "./exact.js";
 export { DBN, hiddenInChunks, type DBNOptions, type ClassifierOptions } from "./dbn.js";

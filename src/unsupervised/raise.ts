@@ -15,10 +15,9 @@ import { keep, tidy } from "../core/memory.js";
 import { type Generator, defaultGenerator } from "../core/random.js";
 import { ON_A_HOST_BACKEND, requireSyncReads } from "../core/sync_reads.js";
 import type { Tensor } from "../core/tensor.js";
-import { softplus } from "../ops/activation.js";
-import { bernoulli, zeros } from "../ops/creation.js";
 import { betaSchedule } from "./ais.js";
-import { logSumExpNumbers, softplusNumber } from "./exact.js";
+import { AnnealingPath } from "./anneal.js";
+import { logSumExpNumbers } from "./exact.js";
 import { GaussianRBM } from "./gaussian_rbm.js";
 import type { RBM } from "./rbm.js";
 
@@ -100,37 +99,18 @@ export function reverseAis(rbm: RBM, data: Tensor, options: ReverseAISOptions = 
   const n = data.shape[0];
   const perExample = new Float64Array(n);
   noGrad(() => {
-    const bA = keep(
-      options.baseData
-        ? rbm.visibleBiasFromData(options.baseData).cast(dtype)
-        : zeros([rbm.nVisible], { dtype }),
-    );
-    const dBias = keep(rbm.vbias.sub(bA));
-    let logZBase = rbm.nHidden * Math.LN2;
-    for (const b of bA.dataSync()) logZBase += softplusNumber(b);
-    const wT = keep(rbm.weight.transpose(0, 1));
+    const path = new AnnealingPath(rbm, options.baseData);
     try {
       for (let from = 0; from < n; from += batchSize) {
         const rows = Math.min(batchSize, n - from);
-        const logq = annealBack(
-          rbm,
-          data.slice(0, from, from + rows).cast(dtype),
-          runs,
-          betas,
-          bA,
-          dBias,
-          wT,
-          g,
-        );
+        const logq = annealBack(path, rbm, data.slice(0, from, from + rows).cast(dtype), runs, betas, g);
         for (let i = 0; i < rows; i++) {
           perExample[from + i] =
-            logSumExpNumbers(logq.subarray(i * runs, (i + 1) * runs)) - Math.log(runs) - logZBase;
+            logSumExpNumbers(logq.subarray(i * runs, (i + 1) * runs)) - Math.log(runs) - path.logZBase;
         }
       }
     } finally {
-      bA.dispose();
-      dBias.dispose();
-      wT.dispose();
+      path.dispose();
     }
   });
   let total = 0;
@@ -141,18 +121,16 @@ export function reverseAis(rbm: RBM, data: Tensor, options: ReverseAISOptions = 
 /** One block of reverse chains, `runs` per data row (rows repeated in place): log p*(v) minus the
  * increments of log p*_β along the chain from β = 1 down to 0, each chain's value without log Z_A. */
 function annealBack(
+  path: AnnealingPath,
   rbm: RBM,
   v0: Tensor,
   runs: number,
   betas: number[],
-  bA: Tensor,
-  dBias: Tensor,
-  wT: Tensor,
   g: Generator,
 ): Float64Array {
   const rows = v0.shape[0];
   const logq = new Float64Array(rows * runs);
-  // the chain's state v and its hidden input x = vWᵀ + c, carried so each step makes two matmuls
+  // the chain's state v and its hidden input x, carried so each step makes two matmuls
   let v = keep(
     tidy(() =>
       runs === 1
@@ -160,33 +138,16 @@ function annealBack(
         : v0.unsqueeze(1).expand([rows, runs, rbm.nVisible]).reshape([-1, rbm.nVisible]),
     ),
   );
-  let x = keep(tidy(() => v.matmul(wT).add(rbm.hbias)));
+  let x = keep(tidy(() => path.hiddenInput(v)));
   try {
     const start = tidy(() => rbm.freeEnergy(v).neg().dataSync());
     for (let r = 0; r < logq.length; r++) logq[r] = start[r];
     for (let k = betas.length - 1; k >= 1; k--) {
-      const b1 = betas[k];
-      const b0 = betas[k - 1];
+      // the transition at β_k, then the increment log p*_{β_k} − log p*_{β_{k−1}} at the new state
       const [moved, xMoved] = tidy(() => {
-        // the transition at β_k, then the increment log p*_{β_k} − log p*_{β_{k−1}} at the new state
-        const h = bernoulli(x.mul(b1).sigmoid(), undefined, { generator: g, dtype: v.dtype });
-        const inV = h
-          .matmul(rbm.weight)
-          .add(rbm.vbias)
-          .mul(b1)
-          .add(bA.mul(1 - b1));
-        const vNew = bernoulli(inV.sigmoid(), undefined, { generator: g, dtype: v.dtype });
-        const xNew = vNew.matmul(wT).add(rbm.hbias);
-        const d = vNew
-          .mul(dBias)
-          .sum(1)
-          .mul(b1 - b0)
-          .add(
-            softplus(xNew.mul(b1))
-              .sub(softplus(xNew.mul(b0)))
-              .sum(1),
-          )
-          .dataSync();
+        const vNew = path.transition(x, betas[k], g);
+        const xNew = path.hiddenInput(vNew);
+        const d = path.logRatio(vNew, xNew, betas[k - 1], betas[k]).dataSync();
         for (let r = 0; r < logq.length; r++) logq[r] -= d[r];
         return [vNew, xNew];
       });
