@@ -35,6 +35,7 @@ export default defineConfig({
       // fit / evaluateAsync / predict / callbacks / checkpoints as a user writes them, on webgpu
       "test/train/model.test.ts",
       "test/models/gpt.test.ts",
+      "test/models/gpt_memory.test.ts",
       // save / load on webgpu, images from GPU tensors, printing
       "test/io/save.test.ts",
       "test/io/png.test.ts",

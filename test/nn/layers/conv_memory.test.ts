@@ -28,8 +28,10 @@ describeEachBackend("a CNN with batch norm under fit()", (backend) => {
     // two classes: a bright top half or a bright bottom half
     const y = randint(0, 2, [128]);
     const labels = await y.data();
-    const x = rand([128, 1, 8, 8]).mul(0.5);
-    const data = (await x.data()).slice();
+    // made and released here, so no garbage of the setup is left for the collector to free mid-test
+    const x = rand([128, 1, 8, 8]);
+    const data = (await x.data()).map((v) => v * 0.5);
+    x.dispose();
     for (let i = 0; i < 128; i++) for (let p = 0; p < 32; p++) data[i * 64 + (labels[i] ? 32 : 0) + p] += 1;
     const images = fromHost(data, [128, 1, 8, 8], "float32");
     const bn = new BatchNorm2d(4);
