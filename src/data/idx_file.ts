@@ -7,6 +7,7 @@
  */
 
 import { BackendError, FileError, ValueError } from "../base/errors.js";
+import { isNode } from "../base/platform.js";
 import { fileError } from "../io/file_error.js";
 import { type IdxArray, parseIdx } from "./idx.js";
 
@@ -18,12 +19,6 @@ import { type IdxArray, parseIdx } from "./idx.js";
  */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-}
-
-function isNode(): boolean {
-  return (
-    typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === "string"
-  );
 }
 
 /**

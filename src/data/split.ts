@@ -7,7 +7,6 @@
 import { BackendError, ShapeError, ValueError, fmtShape } from "../base/errors.js";
 import { Generator, defaultGenerator } from "../core/random.js";
 import { Tensor } from "../core/tensor.js";
-import { fromHost } from "../ops/creation.js";
 import { indexSelect } from "../ops/movement.js";
 import { type Dataset, Subset } from "./dataset.js";
 
@@ -283,7 +282,7 @@ export function trainTestIndices(n: number, options: SplitOptions = {}): SplitIn
 }
 
 function rowsOf(t: Tensor, rows: Int32Array): Tensor {
-  return indexSelect(t, 0, fromHost(rows, [rows.length], "int32"));
+  return indexSelect(t, 0, rows);
 }
 
 /**

@@ -18,7 +18,6 @@ import { ArgumentError, ShapeError, ValueError, fmtShape } from "../base/errors.
 import type { Tensor } from "../core/tensor.js";
 import { channelwise } from "./channels.js";
 import { matmul } from "./linalg.js";
-import { fromHost } from "./creation.js";
 import { contiguous, indexSelect, pad, permute, reshape, transpose } from "./movement.js";
 import {
   type PaddingArg,
@@ -141,7 +140,7 @@ function convChannelsLast(x: Tensor, weight: Tensor, spec: WindowSpec): Tensor {
   const cols = indexSelect(
     reshape(xl, [n, prod(spec.padded), c]),
     1,
-    fromHost(offsets, [offsets.length], "int32"),
+    offsets, // from the host, so webgpu checks it there and not with a dispatch of its own
   );
   // weight (O, C, ...kernel) in the columns' (kernel, channel) order
   const w = reshape(contiguous(permute(weight, toLast)), [o, k * c]);

@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ValueError } from "../../src/base/errors.js";
 import { checkIdxLabels, parseIdx } from "../../src/data/idx.js";
+import { idxBytes } from "../helpers/idx_bytes.js";
 
-function idx(code: number, dims: number[], payload: number[] | Uint8Array): Uint8Array {
-  const header = new Uint8Array(4 + 4 * dims.length);
-  header[2] = code;
-  header[3] = dims.length;
-  const view = new DataView(header.buffer);
-  for (let i = 0; i < dims.length; i++) view.setUint32(4 + 4 * i, dims[i], false);
-  const out = new Uint8Array(header.length + payload.length);
-  out.set(header);
-  out.set(payload, header.length);
-  return out;
-}
+const idx = idxBytes;
 
 describe("parseIdx", () => {
   it("parses uint8 with dims", () => {

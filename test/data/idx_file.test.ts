@@ -7,19 +7,9 @@ import { describe, expect, it } from "vitest";
 import { FileError, ValueError } from "../../src/base/errors.js";
 import { parseIdx } from "../../src/data/idx.js";
 import { gunzipWeb, isGzip, loadIdx } from "../../src/data/idx_file.js";
+import { idxBytes } from "../helpers/idx_bytes.js";
 
-/** An IDX file: magic, type code, dims (big-endian), then the payload. */
-function idx(code: number, dims: number[], payload: Uint8Array): Uint8Array {
-  const header = new Uint8Array(4 + 4 * dims.length);
-  header[2] = code;
-  header[3] = dims.length;
-  const view = new DataView(header.buffer);
-  for (let i = 0; i < dims.length; i++) view.setUint32(4 + 4 * i, dims[i], false);
-  const out = new Uint8Array(header.length + payload.length);
-  out.set(header);
-  out.set(payload, header.length);
-  return out;
-}
+const idx = idxBytes;
 
 const dir = mkdtempSync(join(tmpdir(), "strata-idx-"));
 // 3 images of 2×4 pixels, values 0..23

@@ -61,12 +61,8 @@ export interface WasmBackendOptions {
   module?: { module: WebAssembly.Module; relaxed: boolean };
 }
 
-/** Whether this runs in Node (worker threads come from `node:worker_threads` there). @example isNode() // true */
-export function isNode(): boolean {
-  return (
-    typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === "string"
-  );
-}
+// worker threads come from `node:worker_threads` in Node
+export { isNode } from "../../base/platform.js";
 
 /**
  * The thread count asked for: the option, else the STRATA_THREADS environment variable, else undefined.

@@ -1,5 +1,6 @@
 /// <reference types="@webgpu/types" />
 import { BackendError } from "../../base/errors.js";
+import { isNode } from "../../base/platform.js";
 
 const FALLBACK = 'Use setBackend("wasm") (WebAssembly on the CPU) instead.';
 
@@ -12,10 +13,7 @@ const FALLBACK = 'Use setBackend("wasm") (WebAssembly on the CPU) instead.';
 export async function findGpu(): Promise<GPU> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu) return nav.gpu;
-  const isNode =
-    typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node ===
-    "string";
-  if (!isNode) {
+  if (!isNode()) {
     throw new BackendError(`webgpu backend: this browser has no navigator.gpu (WebGPU). ${FALLBACK}`);
   }
   // a variable module name keeps bundlers from pulling the native addon into browser bundles
