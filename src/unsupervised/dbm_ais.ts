@@ -3,22 +3,71 @@
  * when the middle layer is tiny, and the variational lower bound on log p(v) from mean-field inference.
  * Summing v and h2 out analytically, a DBM's marginal over h1 is
  *   p*(h1) = exp(c1ᵀh1) Π_i (1 + exp(b + W1ᵀh1)_i) Π_k (1 + exp(c2 + W2h1)_k),
- * so AIS anneals over h1 alone, from a base model with only visible biases (fitted to the data).
+ * so AIS anneals over h1 alone (forward from a factorial base model, or back to it from the DBM's own
+ * Gibbs chains: `dbm_anneal.ts` holds the path both walk).
  */
 import { ValueError } from "../base/errors.js";
 import { noGrad } from "../core/grad_mode.js";
 import { keep, tidy } from "../core/memory.js";
-import { defaultGenerator } from "../core/random.js";
+import { type Generator, defaultGenerator } from "../core/random.js";
 import type { Tensor } from "../core/tensor.js";
-import { softplus } from "../ops/activation.js";
-import { bernoulli, rand, zeros } from "../ops/creation.js";
+import { bernoulli, rand } from "../ops/creation.js";
 import { type AISOptions, type AISResult, betaSchedule, summarizeWeights } from "./ais.js";
 import type { DBM } from "./dbm.js";
+import { DBMAnnealingPath } from "./dbm_anneal.js";
 import { logSumExpNumbers, softplusNumber } from "./exact.js";
 import { ON_A_HOST_BACKEND, requireSyncReads } from "../core/sync_reads.js";
 
+/** The βs of `options`, checked. */
+function betasOf(fn: string, options: AISOptions): number[] {
+  const betas = typeof options.betas === "object" ? [...options.betas] : betaSchedule(options.betas ?? 14500);
+  if (betas[0] !== 0 || betas[betas.length - 1] !== 1 || betas.some((b, i) => i > 0 && b < betas[i - 1])) {
+    throw new ValueError(`${fn}: betas must increase from 0 to 1`);
+  }
+  return betas;
+}
+
+function runsOf(fn: string, options: AISOptions): number {
+  const runs = options.runs ?? 100;
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new ValueError(`${fn}: runs must be a positive integer, got ${runs}`);
+  return runs;
+}
+
 /**
- * log Z of a two-layer DBM by annealed importance sampling over h1 (options as `ais`).
+ * Walks `h1` along `betas` (in the order given), adding each step's log-ratio to `logw` and applying the
+ * transition at the step's new β, except after the last. Owns and disposes `h1`.
+ */
+function anneal(
+  path: DBMAnnealingPath,
+  h1: Tensor,
+  betas: readonly number[],
+  logw: Float64Array,
+  g: Generator,
+): void {
+  let state = h1;
+  try {
+    for (let k = 1; k < betas.length; k++) {
+      const next = tidy(() => {
+        const inputs = path.inputs(state);
+        const d = path.logRatio(state, inputs, betas[k - 1], betas[k]).dataSync();
+        for (let r = 0; r < logw.length; r++) logw[r] += d[r];
+        return k === betas.length - 1 ? null : path.transition(inputs, betas[k], g);
+      });
+      if (next === null) break;
+      state.dispose();
+      state = keep(next);
+    }
+  } finally {
+    state.dispose();
+  }
+}
+
+/**
+ * log Z of a two-layer DBM by annealed importance sampling over h1 (options as `ais`). With `baseData`
+ * the base model fits v's marginals and h1's and h2's mean-field posteriors on it: pass the training
+ * data. Like `ais`, its log Z is low more often than high (a bound computed from it is optimistic);
+ * `dbmReverseAis` errs the other way, and where the two meet log Z is pinned down.
  * @example
  * const dbm = new unsupervised.DBM(6, 4, 3, { initStd: 1, generator: new Generator(4) });
  * const r = unsupervised.dbmAis(dbm, { runs: 100, betas: 1000, generator: new Generator(5) });
@@ -31,68 +80,102 @@ export function dbmAis(dbm: DBM, options: AISOptions = {}): AISResult {
     "runs its annealing weights on the host in float64",
     ON_A_HOST_BACKEND,
   );
-  const runs = options.runs ?? 100;
-  if (!Number.isInteger(runs) || runs < 1)
-    throw new ValueError(`dbmAis: runs must be a positive integer, got ${runs}`);
-  const betas = typeof options.betas === "object" ? [...options.betas] : betaSchedule(options.betas ?? 14500);
-  if (betas[0] !== 0 || betas[betas.length - 1] !== 1 || betas.some((b, i) => i > 0 && b < betas[i - 1])) {
-    throw new ValueError("dbmAis: betas must increase from 0 to 1");
+  const runs = runsOf("dbmAis", options);
+  const betas = betasOf("dbmAis", options);
+  const g = options.generator ?? defaultGenerator;
+  return noGrad(() => {
+    const path = new DBMAnnealingPath(dbm, options.baseData);
+    try {
+      const logw = new Float64Array(runs);
+      // the base model is factorial: its samples are exact
+      anneal(path, keep(path.sampleBase(runs, g)), betas, logw, g);
+      return summarizeWeights(logw, path.logZBase);
+    } finally {
+      path.dispose();
+    }
+  });
+}
+
+/**
+ * Options of `dbmReverseAis`: those of `ais`, and where the chains start.
+ * @example
+ * const options: DBMReverseAISOptions = { runs: 100, betas: 2000, burnIn: 1000 };
+ * options.burnIn; // 1000
+ */
+export interface DBMReverseAISOptions extends AISOptions {
+  /** Rows of v the chains start from, one per run (default: the first `runs` rows of `baseData`, or
+   * fair coins without it). */
+  startData?: Tensor;
+  /** Gibbs sweeps under the DBM itself before annealing back, to carry the chains from the data to the
+   * model's distribution (default 1000). */
+  burnIn?: number;
+}
+
+/**
+ * log Z of a two-layer DBM by reverse AIS, the other half of bidirectional Monte Carlo (Grosse,
+ * Ghahramani & Adams 2015): chains run under the DBM for `burnIn` sweeps, then anneal back from β = 1 to
+ * the base model; the mean weight estimates Z_A / Z. Started from exact samples of the DBM its log Z is
+ * high more often than low, the mirror of `dbmAis`, so a bound computed from it is conservative. Gibbs
+ * chains give exact samples only once they have mixed: where forward and reverse agree, both are right.
+ * `logZLow`/`logZHigh` are the ±3σ bounds of the mean weight, turned around.
+ * @example
+ * const dbm = new unsupervised.DBM(6, 4, 3, { initStd: 1, generator: new Generator(4) });
+ * const r = unsupervised.dbmReverseAis(dbm, { runs: 100, betas: 1000, generator: new Generator(5) });
+ * Math.abs(r.logZ - unsupervised.dbmExactLogPartition(dbm)) < 0.1; // true
+ */
+export function dbmReverseAis(dbm: DBM, options: DBMReverseAISOptions = {}): AISResult {
+  requireSyncReads(
+    "dbmReverseAis",
+    dbm.weight1,
+    "runs its annealing weights on the host in float64",
+    ON_A_HOST_BACKEND,
+  );
+  const runs = runsOf("dbmReverseAis", options);
+  const betas = betasOf("dbmReverseAis", options);
+  const burnIn = options.burnIn ?? 1000;
+  if (!Number.isInteger(burnIn) || burnIn < 0) {
+    throw new ValueError(`dbmReverseAis: burnIn must be a non-negative integer, got ${burnIn}`);
+  }
+  const start = options.startData ?? options.baseData;
+  if (start && (start.shape.length !== 2 || start.shape[1] !== dbm.nVisible || start.shape[0] < runs)) {
+    throw new ValueError(
+      `dbmReverseAis: the start data must be [≥ runs, nVisible] = [≥ ${runs}, ${dbm.nVisible}], got [${start.shape}]`,
+    );
   }
   const g = options.generator ?? defaultGenerator;
   const dtype = dbm.weight1.dtype;
   return noGrad(() => {
-    const bA = keep(
-      options.baseData
-        ? tidy(() => {
-            const p = options.baseData!.mean(0).clamp(0.001, 0.999);
-            return p.div(p.neg().add(1)).log().cast(dtype);
-          })
-        : zeros([dbm.nVisible], { dtype }),
-    );
-    let logZBase = (dbm.nHidden1 + dbm.nHidden2) * Math.LN2;
-    for (const x of bA.dataSync()) logZBase += softplusNumber(x);
-    const logw = new Float64Array(runs);
-    // p_0(h1) is uniform: fair coins are an exact sample
-    let h1 = keep(tidy(() => rand([runs, dbm.nHidden1], { generator: g, dtype }).lt(0.5).cast(dtype)));
+    const path = new DBMAnnealingPath(dbm, options.baseData);
     try {
-      for (let k = 1; k < betas.length; k++) {
-        const b0 = betas[k - 1];
-        const b1 = betas[k];
-        const next = tidy(() => {
-          const toV = h1.matmul(dbm.weight1).add(dbm.vbias);
-          const toH2 = h1.matmul(dbm.weight2.transpose(0, 1)).add(dbm.hbias2);
-          const inV = (b: number) => toV.mul(b).add(bA.mul(1 - b));
-          const d = h1
-            .mul(dbm.hbias1)
-            .sum(1)
-            .mul(b1 - b0)
-            .add(
-              softplus(inV(b1))
-                .sub(softplus(inV(b0)))
-                .sum(1),
-            )
-            .add(
-              softplus(toH2.mul(b1))
-                .sub(softplus(toH2.mul(b0)))
-                .sum(1),
-            );
-          const dv = d.dataSync();
-          for (let r = 0; r < runs; r++) logw[r] += dv[r];
-          if (k === betas.length - 1) return null;
-          const v = bernoulli(inV(b1).sigmoid(), undefined, { generator: g, dtype });
-          const h2 = bernoulli(toH2.mul(b1).sigmoid(), undefined, { generator: g, dtype });
-          const in1 = v.matmul(dbm.weight1.transpose(0, 1)).add(h2.matmul(dbm.weight2)).add(dbm.hbias1);
-          return bernoulli(in1.mul(b1).sigmoid(), undefined, { generator: g, dtype });
-        });
-        if (next === null) break;
+      let h1 = keep(
+        tidy(() =>
+          start
+            ? bernoulli(dbm.meanField(start.slice(0, 0, runs).cast(dtype)).h1, undefined, {
+                generator: g,
+                dtype,
+              })
+            : rand([runs, dbm.nHidden1], { generator: g, dtype }).lt(0.5).cast(dtype),
+        ),
+      );
+      for (let s = 0; s < burnIn; s++) {
+        const next = keep(tidy(() => path.transition(path.inputs(h1), 1, g)));
         h1.dispose();
-        h1 = keep(next);
+        h1 = next;
       }
+      const logw = new Float64Array(runs);
+      anneal(path, h1, [...betas].reverse(), logw, g);
+      const back = summarizeWeights(logw, 0); // log of the mean of Z_A / Z, with its ±3σ
+      return {
+        logZ: path.logZBase - back.logZ,
+        logZLow: path.logZBase - back.logZHigh,
+        logZHigh: path.logZBase - back.logZLow,
+        logZBase: path.logZBase,
+        logWeights: logw,
+        effectiveSampleSize: back.effectiveSampleSize,
+      };
     } finally {
-      h1.dispose();
-      bA.dispose();
+      path.dispose();
     }
-    return summarizeWeights(logw, logZBase);
   });
 }
 

@@ -43,4 +43,12 @@ export { reverseAis, type ReverseAISOptions, type ReverseAISResult } from "./rai
 export { exactLogPartition, logSumExpNumbers, softplusNumber } from "./exact.js";
 export { DBN, hiddenInChunks, type DBNOptions, type ClassifierOptions } from "./dbn.js";
 export { DBM, ScaledRBM, type DBMFitOptions, type MeanField } from "./dbm.js";
-export { dbmAis, dbmExactLogPartition, dbmExactLogLikelihood, dbmLowerBound } from "./dbm_ais.js";
+export {
+  dbmAis,
+  dbmReverseAis,
+  type DBMReverseAISOptions,
+  dbmExactLogPartition,
+  dbmExactLogLikelihood,
+  dbmLowerBound,
+} from "./dbm_ais.js";
+export { DBMAnnealingPath } from "./dbm_anneal.js";

@@ -8,7 +8,7 @@ import * as rl from "../../../src/rl/index.js";
 import { ais, logLikelihood } from "../../../src/unsupervised/ais.js";
 import { trainCD } from "../../../src/unsupervised/cd.js";
 import { DBM } from "../../../src/unsupervised/dbm.js";
-import { dbmAis, dbmExactLogPartition } from "../../../src/unsupervised/dbm_ais.js";
+import { dbmAis, dbmExactLogPartition, dbmReverseAis } from "../../../src/unsupervised/dbm_ais.js";
 import { reverseAis } from "../../../src/unsupervised/raise.js";
 import { exactLogPartition } from "../../../src/unsupervised/exact.js";
 import { PCA } from "../../../src/unsupervised/pca.js";
@@ -58,8 +58,14 @@ describe.skipIf(webgpuUnavailable() !== null)("host routines on webgpu: a clear 
     expect(() => rbm.reconstructionError(x)).toThrow(/^reconstructionError: .*itemAsync\(\)`$/);
     const dbm = new DBM(4, 3, 2, { generator: new Generator(2) });
     expect(() => dbmAis(dbm)).toThrow(/^dbmAis: /);
+    expect(() => dbmReverseAis(dbm)).toThrow(/^dbmReverseAis: /);
     expect(() => dbmExactLogPartition(dbm)).toThrow(/^dbmExactLogPartition: /);
-    for (const run of [() => ais(rbm), () => trainCD(rbm, x, { epochs: 1 }), () => dbmAis(dbm)]) {
+    for (const run of [
+      () => ais(rbm),
+      () => trainCD(rbm, x, { epochs: 1 }),
+      () => dbmAis(dbm),
+      () => dbmReverseAis(dbm),
+    ]) {
       expect(run).toThrow(BackendError);
       expect(run).toThrow(hostAdvice);
     }
