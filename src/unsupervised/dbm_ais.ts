@@ -64,6 +64,18 @@ function anneal(
 }
 
 /**
+ * Options of `dbmAis`: those of `ais`, and how much of the base model the data fits.
+ * @example
+ * const options: DBMAISOptions = { runs: 100, betas: 20000, fitHiddenBase: false };
+ * options.fitHiddenBase; // false
+ */
+export interface DBMAISOptions extends AISOptions {
+  /** With `baseData`, fit h1's and h2's base biases to the mean-field posteriors as well as v's (default
+   * true); false keeps them fair coins, the base model of Salakhutdinov & Hinton (2009). */
+  fitHiddenBase?: boolean;
+}
+
+/**
  * log Z of a two-layer DBM by annealed importance sampling over h1 (options as `ais`). With `baseData`
  * the base model fits v's marginals and h1's and h2's mean-field posteriors on it: pass the training
  * data. Like `ais`, its log Z is low more often than high (a bound computed from it is optimistic);
@@ -73,7 +85,7 @@ function anneal(
  * const r = unsupervised.dbmAis(dbm, { runs: 100, betas: 1000, generator: new Generator(5) });
  * Math.abs(r.logZ - unsupervised.dbmExactLogPartition(dbm)) < 0.1; // true
  */
-export function dbmAis(dbm: DBM, options: AISOptions = {}): AISResult {
+export function dbmAis(dbm: DBM, options: DBMAISOptions = {}): AISResult {
   requireSyncReads(
     "dbmAis",
     dbm.weight1,
@@ -84,7 +96,7 @@ export function dbmAis(dbm: DBM, options: AISOptions = {}): AISResult {
   const betas = betasOf("dbmAis", options);
   const g = options.generator ?? defaultGenerator;
   return noGrad(() => {
-    const path = new DBMAnnealingPath(dbm, options.baseData);
+    const path = new DBMAnnealingPath(dbm, options.baseData, { fitHidden: options.fitHiddenBase });
     try {
       const logw = new Float64Array(runs);
       // the base model is factorial: its samples are exact
@@ -102,7 +114,7 @@ export function dbmAis(dbm: DBM, options: AISOptions = {}): AISResult {
  * const options: DBMReverseAISOptions = { runs: 100, betas: 2000, burnIn: 1000 };
  * options.burnIn; // 1000
  */
-export interface DBMReverseAISOptions extends AISOptions {
+export interface DBMReverseAISOptions extends DBMAISOptions {
   /** Rows of v the chains start from, one per run (default: the first `runs` rows of `baseData`, or
    * fair coins without it). */
   startData?: Tensor;
@@ -145,7 +157,7 @@ export function dbmReverseAis(dbm: DBM, options: DBMReverseAISOptions = {}): AIS
   const g = options.generator ?? defaultGenerator;
   const dtype = dbm.weight1.dtype;
   return noGrad(() => {
-    const path = new DBMAnnealingPath(dbm, options.baseData);
+    const path = new DBMAnnealingPath(dbm, options.baseData, { fitHidden: options.fitHiddenBase });
     try {
       let h1 = keep(
         tidy(() =>

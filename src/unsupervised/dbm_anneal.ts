@@ -41,12 +41,18 @@ export class DBMAnnealingPath {
   private readonly a1: Tensor;
   private readonly a2: Tensor;
 
+  /** With `fitHidden: false` only v's biases are fitted (the paper's base model); h1 and h2 stay fair coins. */
   constructor(
     private readonly dbm: DBM,
     baseData?: Tensor,
+    options: { fitHidden?: boolean } = {},
   ) {
     const dtype = dbm.weight1.dtype;
-    if (baseData) {
+    if (baseData && options.fitHidden === false) {
+      this.aV = keep(logOdds(baseData.mean(0)).cast(dtype));
+      this.a1 = keep(zeros([dbm.nHidden1], { dtype }));
+      this.a2 = keep(zeros([dbm.nHidden2], { dtype }));
+    } else if (baseData) {
       this.aV = keep(logOdds(baseData.mean(0)).cast(dtype));
       const [m1, m2] = this.posteriorMeans(
         baseData.slice(0, 0, Math.min(baseData.shape[0], HIDDEN_FIT_ROWS)),

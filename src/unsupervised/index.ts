@@ -46,6 +46,7 @@ export { DBM, ScaledRBM, type DBMFitOptions, type MeanField } from "./dbm.js";
 export {
   dbmAis,
   dbmReverseAis,
+  type DBMAISOptions,
   type DBMReverseAISOptions,
   dbmExactLogPartition,
   dbmExactLogLikelihood,
