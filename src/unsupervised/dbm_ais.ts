@@ -18,20 +18,21 @@ import { DBMAnnealingPath } from "./dbm_anneal.js";
 import { logSumExpNumbers, softplusNumber } from "./exact.js";
 import { ON_A_HOST_BACKEND, requireSyncReads } from "../core/sync_reads.js";
 
-/** The βs of `options`, checked. */
-function betasOf(fn: string, options: AISOptions): number[] {
+/** What both directions check and read first: a host backend, the runs, the βs and the generator. */
+function setUp(
+  fn: string,
+  dbm: DBM,
+  options: DBMAISOptions,
+): { runs: number; betas: number[]; g: Generator } {
+  requireSyncReads(fn, dbm.weight1, "runs its annealing weights on the host in float64", ON_A_HOST_BACKEND);
+  const runs = options.runs ?? 100;
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new ValueError(`${fn}: runs must be a positive integer, got ${runs}`);
   const betas = typeof options.betas === "object" ? [...options.betas] : betaSchedule(options.betas ?? 14500);
   if (betas[0] !== 0 || betas[betas.length - 1] !== 1 || betas.some((b, i) => i > 0 && b < betas[i - 1])) {
     throw new ValueError(`${fn}: betas must increase from 0 to 1`);
   }
-  return betas;
-}
-
-function runsOf(fn: string, options: AISOptions): number {
-  const runs = options.runs ?? 100;
-  if (!Number.isInteger(runs) || runs < 1)
-    throw new ValueError(`${fn}: runs must be a positive integer, got ${runs}`);
-  return runs;
+  return { runs, betas, g: options.generator ?? defaultGenerator };
 }
 
 /**
@@ -86,15 +87,7 @@ export interface DBMAISOptions extends AISOptions {
  * Math.abs(r.logZ - unsupervised.dbmExactLogPartition(dbm)) < 0.1; // true
  */
 export function dbmAis(dbm: DBM, options: DBMAISOptions = {}): AISResult {
-  requireSyncReads(
-    "dbmAis",
-    dbm.weight1,
-    "runs its annealing weights on the host in float64",
-    ON_A_HOST_BACKEND,
-  );
-  const runs = runsOf("dbmAis", options);
-  const betas = betasOf("dbmAis", options);
-  const g = options.generator ?? defaultGenerator;
+  const { runs, betas, g } = setUp("dbmAis", dbm, options);
   return noGrad(() => {
     const path = new DBMAnnealingPath(dbm, options.baseData, { fitHidden: options.fitHiddenBase });
     try {
@@ -136,14 +129,7 @@ export interface DBMReverseAISOptions extends DBMAISOptions {
  * Math.abs(r.logZ - unsupervised.dbmExactLogPartition(dbm)) < 0.1; // true
  */
 export function dbmReverseAis(dbm: DBM, options: DBMReverseAISOptions = {}): AISResult {
-  requireSyncReads(
-    "dbmReverseAis",
-    dbm.weight1,
-    "runs its annealing weights on the host in float64",
-    ON_A_HOST_BACKEND,
-  );
-  const runs = runsOf("dbmReverseAis", options);
-  const betas = betasOf("dbmReverseAis", options);
+  const { runs, betas, g } = setUp("dbmReverseAis", dbm, options);
   const burnIn = options.burnIn ?? 1000;
   if (!Number.isInteger(burnIn) || burnIn < 0) {
     throw new ValueError(`dbmReverseAis: burnIn must be a non-negative integer, got ${burnIn}`);
@@ -154,7 +140,6 @@ export function dbmReverseAis(dbm: DBM, options: DBMReverseAISOptions = {}): AIS
       `dbmReverseAis: the start data must be [≥ runs, nVisible] = [≥ ${runs}, ${dbm.nVisible}], got [${start.shape}]`,
     );
   }
-  const g = options.generator ?? defaultGenerator;
   const dtype = dbm.weight1.dtype;
   return noGrad(() => {
     const path = new DBMAnnealingPath(dbm, options.baseData, { fitHidden: options.fitHiddenBase });
