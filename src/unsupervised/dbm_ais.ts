@@ -32,6 +32,12 @@ function setUp(
   if (betas[0] !== 0 || betas[betas.length - 1] !== 1 || betas.some((b, i) => i > 0 && b < betas[i - 1])) {
     throw new ValueError(`${fn}: betas must increase from 0 to 1`);
   }
+  const base = options.baseData;
+  if (base && (base.shape.length !== 2 || base.shape[1] !== dbm.nVisible || base.shape[0] < 1)) {
+    throw new ValueError(
+      `${fn}: baseData must be [n, nVisible] = [n, ${dbm.nVisible}] with n ≥ 1, got [${base.shape}] (${base.dtype})`,
+    );
+  }
   return { runs, betas, g: options.generator ?? defaultGenerator };
 }
 
@@ -121,7 +127,8 @@ export interface DBMReverseAISOptions extends DBMAISOptions {
  * Ghahramani & Adams 2015): chains run under the DBM for `burnIn` sweeps, then anneal back from β = 1 to
  * the base model; the mean weight estimates Z_A / Z. Started from exact samples of the DBM its log Z is
  * high more often than low, the mirror of `dbmAis`, so a bound computed from it is conservative. Gibbs
- * chains give exact samples only once they have mixed: where forward and reverse agree, both are right.
+ * chains give exact samples only once they have mixed: forward and reverse agreeing is the evidence that
+ * both are right, not a proof.
  * `logZLow`/`logZHigh` are the ±3σ bounds of the mean weight, turned around.
  * @example
  * const dbm = new unsupervised.DBM(6, 4, 3, { initStd: 1, generator: new Generator(4) });

@@ -98,13 +98,16 @@ describeEachBackend("DBM", () => {
     expect(reverse).toBeGreaterThan(exact + 0.3);
   });
 
-  it("reverse AIS names bad start data and burn-in", () => {
+  it("forward and reverse AIS name bad base data, start data and burn-in", () => {
     const dbm = tiny(3);
     expect(() => unsupervised.dbmReverseAis(dbm, { runs: 10, startData: bernoulli(0.5, [5, 6]) })).toThrow(
       /dbmReverseAis: the start data must be \[≥ runs, nVisible\] = \[≥ 10, 6\], got \[5,6\]/,
     );
     expect(() => unsupervised.dbmReverseAis(dbm, { burnIn: -1 })).toThrow(
       /burnIn must be a non-negative integer/,
+    );
+    expect(() => unsupervised.dbmAis(dbm, { baseData: bernoulli(0.5, [5, 7]) })).toThrow(
+      /dbmAis: baseData must be \[n, nVisible\] = \[n, 6\] with n ≥ 1, got \[5,7\] \(float32\)/,
     );
   });
 
