@@ -16,16 +16,10 @@ import { softplus } from "../ops/activation.js";
 import { bernoulli, zeros } from "../ops/creation.js";
 import type { DBM } from "./dbm.js";
 import { softplusNumber } from "./exact.js";
+import { logOdds } from "./rbm.js";
 
 /** Rows of the base data that fit the hidden base biases (mean-field is run on them, 500 at a time). */
 const HIDDEN_FIT_ROWS = 2000;
-
-function logOdds(mean: Tensor): Tensor {
-  return tidy(() => {
-    const p = mean.clamp(0.001, 0.999);
-    return p.div(p.neg().add(1)).log();
-  });
-}
 
 /**
  * The path from a factorial base model to `dbm` (base biases fitted to `baseData`, or zero: fair coins).
@@ -49,12 +43,8 @@ export class DBMAnnealingPath {
     options: { fitHidden?: boolean } = {},
   ) {
     const dtype = dbm.weight1.dtype;
-    if (baseData && options.fitHidden === false) {
-      this.aV = keep(logOdds(baseData.mean(0)).cast(dtype));
-      this.a1 = keep(zeros([dbm.nHidden1], { dtype }));
-      this.a2 = keep(zeros([dbm.nHidden2], { dtype }));
-    } else if (baseData) {
-      this.aV = keep(logOdds(baseData.mean(0)).cast(dtype));
+    this.aV = keep(baseData ? logOdds(baseData.mean(0)).cast(dtype) : zeros([dbm.nVisible], { dtype }));
+    if (baseData && options.fitHidden !== false) {
       const [m1, m2] = this.posteriorMeans(
         baseData.slice(0, 0, Math.min(baseData.shape[0], HIDDEN_FIT_ROWS)),
       );
@@ -63,7 +53,6 @@ export class DBMAnnealingPath {
       m1.dispose();
       m2.dispose();
     } else {
-      this.aV = keep(zeros([dbm.nVisible], { dtype }));
       this.a1 = keep(zeros([dbm.nHidden1], { dtype }));
       this.a2 = keep(zeros([dbm.nHidden2], { dtype }));
     }

@@ -17,7 +17,7 @@ export {
   type ActivationName,
   type DeepAutoencoderOptions,
 } from "./autoencoder.js";
-export { RBM, type RBMOptions, type SampleOptions } from "./rbm.js";
+export { RBM, logOdds, type RBMOptions, type SampleOptions } from "./rbm.js";
 export { GaussianRBM } from "./gaussian_rbm.js";
 export {
   CDState,

@@ -44,6 +44,19 @@ export interface SampleOptions {
 }
 
 /**
+ * log(p / (1 − p)) of probabilities clipped to [0.001, 0.999] first: the bias of a unit with no weights
+ * that is on with probability p (a base model's biases, the visible biases CD starts from).
+ * @example
+ * unsupervised.logOdds(tensor([0.5, 1])).toArray(); // [0, 6.9068]: log(0.999 / 0.001)
+ */
+export function logOdds(p: Tensor): Tensor {
+  return tidy(() => {
+    const c = p.clamp(0.001, 0.999);
+    return c.div(c.neg().add(1)).log();
+  });
+}
+
+/**
  * A Bernoulli-Bernoulli restricted Boltzmann machine, E(v, h) = −vᵀb − hᵀc − hᵀWv, with `weight` W of
  * shape [nHidden, nVisible] (the layout of `nn.Linear(nVisible, nHidden).weight`, so a trained RBM
  * unrolls into Linear layers without a transpose), `vbias` b [nVisible] and `hbias` c [nHidden].
@@ -193,12 +206,7 @@ export class RBM extends Module {
 
   /** Log-odds of the data's marginals, clipped to [0.001, 0.999] first: the visible biases CD starts from. */
   visibleBiasFromData(data: Tensor): Tensor {
-    return noGrad(() =>
-      tidy(() => {
-        const p = data.mean(0).clamp(0.001, 0.999);
-        return p.div(p.neg().add(1)).log();
-      }),
-    );
+    return noGrad(() => logOdds(data.mean(0)));
   }
 
   /** Where a chain starts without data: fair coin flips (the Gaussian RBM starts from N(b, 1)). */
