@@ -168,7 +168,9 @@ export async function checkPages(
           `--user-data-dir=${profile}`,
           `${origin}${pages[index]}`,
         ],
-        { stdio: "ignore" },
+        // its own process group, so that the renderer and helper processes die with it and stop
+        // writing into the profile before it is removed
+        { stdio: "ignore", detached: true },
       );
       const exited = new Promise<void>((r) => child.on("exit", () => r()));
       await new Promise<void>((resolve) => {
@@ -185,7 +187,11 @@ export async function checkPages(
           resolve();
         });
       });
-      child.kill("SIGKILL");
+      try {
+        process.kill(-(child.pid as number), "SIGKILL");
+      } catch {
+        child.kill("SIGKILL"); // the group is gone already, or no group could be made
+      }
       await exited;
       if (index < pages.length) {
         failures.push(
@@ -197,7 +203,8 @@ export async function checkPages(
     }
   } finally {
     server.close();
-    rmSync(profile, { recursive: true, force: true });
+    // a helper that outlived the group can still be closing files: retry rather than fail the check
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 
   // by built file, so /guides/ and /guides/index.html are the same page
